@@ -1,0 +1,1 @@
+"""The canonical POS sale model shared by every connector, and the connectors themselves."""

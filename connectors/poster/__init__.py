@@ -1,0 +1,1 @@
+"""Poster POS connector."""

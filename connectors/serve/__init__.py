@@ -1,0 +1,1 @@
+"""Serve (Syrve, formerly iiko Cloud API) connector."""

@@ -1,0 +1,18 @@
+"""The HTTP API: every blueprint, registered in one place."""
+
+from __future__ import annotations
+
+from flask_openapi3.openapi import OpenAPI
+
+from gateway.api.admin import admin
+from gateway.api.merchant import v1
+from gateway.api.openapi_docs import install_docs
+from gateway.api.ops import install_ops
+
+
+def register_api(app: OpenAPI) -> None:
+    """Attach the operations, admin and merchant routes and the API documents."""
+    install_ops(app)
+    app.register_api(admin)
+    app.register_api(v1)
+    install_docs(app)

@@ -1,0 +1,120 @@
+"""Request guards the API blueprints run before their views: auth, JSON bodies, idempotency."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+
+from flask import Response, g, request
+from flask_openapi3.blueprint import APIBlueprint
+from flask_openapi3.models.tag import Tag
+from werkzeug.exceptions import BadRequest
+
+from gateway import idempotency
+from gateway.api.openapi_docs import (
+    ADMIN_SECURITY,
+    MERCHANT_SECURITY,
+    operation_id,
+    problem_responses,
+)
+from gateway.db import request_session
+from gateway.errors import ApiError
+from gateway.extensions import extensions
+from gateway.tenancy.service import authenticate
+
+ADMIN_SCOPE = "admin"
+_BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+def _bearer_token() -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(
+            401,
+            "unauthorized",
+            "Send 'Authorization: Bearer <api key>'.",
+        )
+    return token.strip()
+
+
+def require_merchant() -> None:
+    """Authenticate an API key; the merchant it belongs to scopes everything that follows."""
+    key = authenticate(request_session(), _bearer_token())
+    if key is None:
+        raise ApiError(401, "unauthorized", "The API key is unknown or revoked.")
+    g.merchant_id = key.merchant_id
+    g.api_key_id = key.id
+
+
+def require_admin() -> None:
+    """Check the admin token in constant time; the admin API is off until one is configured."""
+    expected = extensions().settings.admin_token
+    if not expected:
+        raise ApiError(403, "admin_disabled", "Set STAMPGATE_ADMIN_TOKEN to use the admin API.")
+    if not hmac.compare_digest(_bearer_token().encode(), expected.encode()):
+        raise ApiError(401, "unauthorized", "The admin token is wrong.")
+    g.merchant_id = None
+
+
+def require_json_body() -> None:
+    """A body must be JSON and parse; anything else is refused before validation."""
+    if request.method not in _BODY_METHODS or not _has_body():
+        return
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
+    try:
+        request.get_json()
+    except BadRequest as exc:
+        raise ApiError(400, "malformed_json", "The request body is not valid JSON.") from exc
+
+
+def _has_body() -> bool:
+    return bool(request.content_length) or request.headers.get("Transfer-Encoding") == "chunked"
+
+
+def current_merchant_id() -> str:
+    """The authenticated merchant of this request."""
+    merchant_id: str = g.merchant_id
+    return merchant_id
+
+
+def begin_idempotent() -> Response | None:
+    """Claim the Idempotency-Key under the caller's scope (its merchant, or admin)."""
+    return idempotency.begin(g.get("merchant_id") or ADMIN_SCOPE)
+
+
+def merchant_blueprint(name: str, import_name: str, tag: Tag) -> APIBlueprint:
+    """A ``/v1`` blueprint: API key auth, JSON bodies, Idempotency-Key on every POST."""
+    blueprint = APIBlueprint(
+        name,
+        import_name,
+        url_prefix="/v1",
+        abp_tags=[tag],
+        abp_security=MERCHANT_SECURITY,
+        operation_id_callback=operation_id,
+        abp_responses=problem_responses(400, 401, 409, 413, 415, 422),
+    )
+    _guard(blueprint, require_merchant)
+    return blueprint
+
+
+def admin_blueprint(name: str, import_name: str, tag: Tag) -> APIBlueprint:
+    """An ``/admin/v1`` blueprint: admin token, JSON bodies, Idempotency-Key on every POST."""
+    blueprint = APIBlueprint(
+        name,
+        import_name,
+        url_prefix="/admin/v1",
+        abp_tags=[tag],
+        abp_security=ADMIN_SECURITY,
+        operation_id_callback=operation_id,
+        abp_responses=problem_responses(400, 401, 403, 409, 413, 415, 422),
+    )
+    _guard(blueprint, require_admin)
+    return blueprint
+
+
+def _guard(blueprint: APIBlueprint, authenticate_caller: Callable[[], None]) -> None:
+    blueprint.before_request(authenticate_caller)
+    blueprint.before_request(require_json_body)
+    blueprint.before_request(begin_idempotent)
+    blueprint.after_request(idempotency.finish)

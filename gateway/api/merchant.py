@@ -1,0 +1,60 @@
+"""Merchant API: the key's own merchant and its API keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_openapi3.models.tag import Tag
+
+from gateway.api.guards import current_merchant_id, merchant_blueprint
+from gateway.api.openapi_docs import problem_responses
+from gateway.db import request_session
+from gateway.pagination import PageQuery
+from gateway.tenancy import service
+from gateway.tenancy.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyOut,
+    ApiKeyPage,
+    ApiKeyPath,
+    MerchantOut,
+)
+
+v1 = merchant_blueprint(
+    "keys", __name__, Tag(name="Merchant", description="The key's merchant and its API keys.")
+)
+
+
+@v1.get("/merchant", responses={200: MerchantOut})
+def read_own_merchant() -> dict[str, Any]:
+    """The merchant this API key belongs to."""
+    merchant = service.get_merchant(request_session(), current_merchant_id())
+    return MerchantOut.model_validate(merchant).model_dump(mode="json")
+
+
+@v1.post("/api-keys", responses={201: ApiKeyCreated})
+def create_api_key(body: ApiKeyCreate) -> tuple[dict[str, Any], int]:
+    """Issue another API key for this merchant (shown once)."""
+    issued = service.create_api_key(request_session(), current_merchant_id(), body.label)
+    created = ApiKeyCreated(
+        id=issued.key.id,
+        api_key=issued.plaintext,
+        label=issued.key.label,
+        created_at=issued.key.created_at,
+    )
+    return created.model_dump(mode="json"), 201
+
+
+@v1.get("/api-keys", responses={200: ApiKeyPage})
+def list_api_keys(query: PageQuery) -> dict[str, Any]:
+    """This merchant's keys, newest first, without their secrets."""
+    page = service.list_api_keys(request_session(), current_merchant_id(), query)
+    items = [ApiKeyOut.model_validate(key) for key in page.items]
+    return ApiKeyPage(items=items, next_cursor=page.next_cursor).model_dump(mode="json")
+
+
+@v1.delete("/api-keys/<key_id>", responses={200: ApiKeyOut, **problem_responses(404)})
+def revoke_api_key(path: ApiKeyPath) -> dict[str, Any]:
+    """Revoke a key at once; requests with it answer 401 from now on."""
+    key = service.revoke_api_key(request_session(), current_merchant_id(), path.key_id)
+    return ApiKeyOut.model_validate(key).model_dump(mode="json")

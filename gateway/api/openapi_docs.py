@@ -1,0 +1,97 @@
+"""Shared OpenAPI pieces: security schemes, the problem model, and the served document."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from flask import Flask, Response, current_app, jsonify, redirect
+from flask_openapi3.types import ResponseDict
+from flask_openapi3_swagger.plugins import RegisterPlugin
+from pydantic import BaseModel, Field
+
+from gateway.errors import PROBLEM_CONTENT_TYPE
+
+SECURITY_SCHEMES: dict[str, Any] = {
+    "apiKey": {"type": "http", "scheme": "bearer", "description": "A merchant API key (sgk_...)."},
+    "adminToken": {"type": "http", "scheme": "bearer", "description": "STAMPGATE_ADMIN_TOKEN."},
+}
+IDEMPOTENCY_PARAMETER = {
+    "in": "header",
+    "name": "Idempotency-Key",
+    "required": False,
+    "description": "Replays the first response of a retry; 409 on reuse with another body.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+}
+MERCHANT_SECURITY: list[dict[str, list[str]]] = [{"apiKey": []}]
+ADMIN_SECURITY: list[dict[str, list[str]]] = [{"adminToken": []}]
+
+
+class FieldError(BaseModel):
+    """One failing field of a request."""
+
+    loc: list[str]
+    msg: str
+    type: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details; ``code`` is stable and meant for machines."""
+
+    type: str = Field(examples=["urn:stampgate:problem:not_found"])
+    title: str
+    status: int
+    detail: str
+    code: str = Field(examples=["not_found"])
+    errors: list[FieldError] | None = None
+
+
+def problem_responses(*statuses: int) -> ResponseDict:
+    """Document that these statuses answer with a problem body."""
+    return dict.fromkeys(statuses, Problem)
+
+
+def operation_id(*, bp_name: str = "", name: str = "", path: str = "", method: str = "") -> str:
+    """Operation ids are the view function names (kept unique across the API by a test)."""
+    del bp_name, path, method
+    return name
+
+
+def _polish(document: dict[str, Any]) -> dict[str, Any]:
+    """Problem bodies are ``application/problem+json``; routes without input cannot answer 422."""
+    document = copy.deepcopy(document)
+    for path_item in document["paths"].values():
+        for method, operation in path_item.items():
+            if method == "post":
+                operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
+            responses = operation["responses"]
+            takes_input = operation.get("requestBody") or any(
+                parameter["in"] != "header" for parameter in operation.get("parameters", [])
+            )
+            if not takes_input:
+                responses.pop("422", None)
+            for response in responses.values():
+                content = response.get("content", {})
+                schema = content.get("application/json", {}).get("schema", {})
+                if schema.get("$ref", "").endswith(f"/{Problem.__name__}"):
+                    content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
+    return document
+
+
+def _openapi_document() -> Response:
+    document = current_app.extensions.get("openapi_document")
+    if document is None:
+        document = _polish(current_app.api_doc)  # type: ignore[attr-defined]
+        current_app.extensions["openapi_document"] = document
+    return jsonify(document)
+
+
+def _docs_page() -> Response:
+    return redirect("/docs/swagger", code=302)  # type: ignore[return-value]
+
+
+def install_docs(app: Flask) -> None:
+    """Serve ``/openapi.json`` and a Swagger UI at ``/docs`` (assets bundled, no CDN)."""
+    app.add_url_rule("/openapi.json", "openapi_document", _openapi_document, methods=["GET"])
+    app.add_url_rule("/docs", "docs", _docs_page, methods=["GET"])
+    app.register_blueprint(RegisterPlugin.register(doc_url="/openapi.json"), url_prefix="/docs")

@@ -1,0 +1,57 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from flask_openapi3.models.info import Info
+from flask_openapi3.openapi import OpenAPI
+from redis import Redis
+
+from gateway.api import register_api
+from gateway.api.openapi_docs import SECURITY_SCHEMES, Problem, operation_id
+from gateway.config import Settings
+from gateway.db import build_engine, build_session_factory, close_request_session
+from gateway.errors import register_error_handlers, validation_problem
+from gateway.extensions import Extensions
+from gateway.jsonprovider import StrictJSONProvider
+from gateway.observability.logs import configure_logging, install_request_ids
+from gateway.observability.metrics import HttpMetrics
+
+API_VERSION = "1.0.0"
+DESCRIPTION = (
+    "POS-to-loyalty gateway: POS sales become stamps, promo codes become voucher "
+    "redemptions, and every change goes out as a signed webhook."
+)
+
+
+def create_app(settings: Settings | None = None) -> OpenAPI:
+    """Build a gateway app; settings default to the ``STAMPGATE_*`` environment."""
+    settings = settings or Settings()
+    configure_logging(settings.log_level)
+    app = OpenAPI(
+        "gateway",
+        info=Info(title="stampgate", version=API_VERSION, description=DESCRIPTION),
+        security_schemes=SECURITY_SCHEMES,
+        validation_error_status=422,
+        validation_error_model=Problem,
+        validation_error_callback=validation_problem,
+        operation_id_callback=operation_id,
+        doc_ui=False,
+        static_folder=None,
+    )
+    app.json = StrictJSONProvider(app)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    engine = build_engine(settings.database_url, echo=settings.sql_echo)
+    metrics = HttpMetrics()
+    app.extensions["stampgate"] = Extensions(
+        settings=settings,
+        engine=engine,
+        session_factory=build_session_factory(engine),
+        redis=Redis.from_url(settings.redis_url) if settings.redis_url else None,
+        metrics=metrics,
+    )
+    metrics.install(app)
+    install_request_ids(app)
+    register_error_handlers(app)
+    app.teardown_appcontext(close_request_session)
+    register_api(app)
+    return app

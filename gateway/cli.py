@@ -1,0 +1,170 @@
+"""The ``stampgate`` command: migrations, provisioning, and serving."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+
+from gateway import migrate
+from gateway.config import VAR_DIR, Settings
+from gateway.db import build_engine, build_session_factory, session_scope
+from gateway.errors import ApiError
+from gateway.idempotency import purge_expired
+from gateway.tenancy import service
+from gateway.tenancy.schemas import MerchantCreate
+
+DEMO_KEY_FILE = VAR_DIR / "demo-api-key"
+
+
+def _session_factory(settings: Settings):  # type: ignore[no-untyped-def]
+    return build_session_factory(build_engine(settings.database_url))
+
+
+def _echo_json(value: object) -> None:
+    click.echo(json.dumps(value, indent=2, default=str))
+
+
+@click.group()
+def main() -> None:
+    """stampgate: the POS-to-loyalty gateway."""
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION."""
+    settings = Settings()
+    migrate.upgrade(settings.database_url, revision)
+    click.echo(f"database at {revision}")
+
+
+@main.group()
+def merchant() -> None:
+    """Merchants."""
+
+
+def _create_merchant(settings: Settings, name: str, currency: str, timezone: str) -> dict[str, str]:
+    try:
+        body = MerchantCreate(name=name, currency=currency, timezone=timezone)
+    except ValidationError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    with session_scope(_session_factory(settings)) as session:
+        created, issued = service.create_merchant(
+            session, name=body.name, currency=body.currency, timezone=body.timezone
+        )
+        return {"id": created.id, "name": created.name, "api_key": issued.plaintext}
+
+
+@merchant.command("create")
+@click.option("--name", required=True)
+@click.option("--currency", required=True, help="ISO 4217, e.g. EUR")
+@click.option("--timezone", "timezone_name", required=True, help="IANA, e.g. Europe/Kyiv")
+def merchant_create(name: str, currency: str, timezone_name: str) -> None:
+    """Create a merchant and print its first API key (shown once)."""
+    _echo_json(_create_merchant(Settings(), name, currency, timezone_name))
+
+
+@main.group()
+def apikey() -> None:
+    """API keys."""
+
+
+@apikey.command("create")
+@click.option("--merchant", "merchant_id", required=True)
+@click.option("--label", default=None)
+def apikey_create(merchant_id: str, label: str | None) -> None:
+    """Issue an API key for a merchant (shown once)."""
+    with session_scope(_session_factory(Settings())) as session:
+        try:
+            issued = service.create_api_key(session, merchant_id, label)
+        except ApiError as exc:
+            raise click.ClickException(exc.detail) from exc
+        _echo_json({"id": issued.key.id, "api_key": issued.plaintext})
+
+
+@apikey.command("revoke")
+@click.argument("key_id")
+@click.option("--merchant", "merchant_id", required=True)
+def apikey_revoke(key_id: str, merchant_id: str) -> None:
+    """Revoke a merchant's API key."""
+    with session_scope(_session_factory(Settings())) as session:
+        try:
+            key = service.revoke_api_key(session, merchant_id, key_id)
+        except ApiError as exc:
+            raise click.ClickException(exc.detail) from exc
+        _echo_json({"id": key.id, "revoked_at": key.revoked_at})
+
+
+@main.group()
+def idempotency() -> None:
+    """Idempotency keys."""
+
+
+@idempotency.command("purge")
+def idempotency_purge() -> None:
+    """Delete Idempotency-Keys older than their lifetime."""
+    settings = Settings()
+    with session_scope(_session_factory(settings)) as session:
+        click.echo(f"purged {purge_expired(session, settings.idempotency_ttl)} keys")
+
+
+@main.command()
+@click.option(
+    "--port", default=lambda: os.environ.get("PORT", "8000"), show_default="$PORT or 8000"
+)
+def demo(port: str) -> None:
+    """Create a demo merchant once and print its key with a working curl example."""
+    settings = Settings()
+    if DEMO_KEY_FILE.exists():
+        api_key = DEMO_KEY_FILE.read_text().strip()
+    else:
+        created = _create_merchant(settings, "Demo Coffee", "EUR", "Europe/Kyiv")
+        api_key = created["api_key"]
+        DEMO_KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
+        DEMO_KEY_FILE.write_text(api_key + "\n")
+        DEMO_KEY_FILE.chmod(0o600)
+    click.echo(f"demo merchant API key: {api_key}")
+    click.echo(
+        f"try: curl -s -H 'Authorization: Bearer {api_key}' http://127.0.0.1:{port}/v1/merchant"
+    )
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.option("--bind", default=None, help="host:port (default 127.0.0.1:$PORT)")
+@click.option("--workers", type=int, default=None, help="default 2 x CPUs + 1")
+@click.argument("gunicorn_args", nargs=-1, type=click.UNPROCESSED)
+def serve(bind: str | None, workers: int | None, gunicorn_args: tuple[str, ...]) -> None:
+    """Serve the gateway with gunicorn (multi-process metrics enabled)."""
+    if bind:
+        os.environ["STAMPGATE_BIND"] = bind
+    if workers:
+        os.environ["STAMPGATE_WORKERS"] = str(workers)
+    metrics_dir = Path(
+        os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="stampgate-metrics-")
+    )
+    # Samples of a previous run's dead workers would be summed into this run's totals.
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    argv = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        "python:gateway.gunicorn_conf",
+        *gunicorn_args,
+        "gateway:create_app()",
+    ]
+    os.execv(sys.executable, argv)  # noqa: S606 - replace this process with gunicorn

@@ -1,0 +1,116 @@
+"""One error shape: RFC 9457 ``application/problem+json`` with a stable machine ``code``."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask, Response, json
+from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+log = logging.getLogger(__name__)
+
+# Werkzeug's own errors (routing, body limits) mapped to stable codes.
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    411: "length_required",
+    413: "payload_too_large",
+    414: "uri_too_long",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+    431: "headers_too_large",
+    501: "not_implemented",
+    503: "unavailable",
+}
+
+_DETAILS = {
+    404: "No route matches this URL.",
+    405: "This route does not accept the method; the Allow header lists those it does.",
+    413: "The request body is larger than the limit (STAMPGATE_MAX_BODY_BYTES).",
+}
+
+
+class ApiError(Exception):
+    """An expected failure that becomes a problem response (raised by services and views)."""
+
+    def __init__(self, status: int, code: str, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.extra = extra
+
+
+def not_found(what: str) -> ApiError:
+    """The 404 every lookup answers, also for objects of another merchant."""
+    return ApiError(404, "not_found", f"{what} not found")
+
+
+def problem_response(
+    status: int, code: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
+) -> Response:
+    """Build a problem+json response."""
+    body = {
+        "type": f"urn:stampgate:problem:{code}",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        **extra,
+    }
+    response = Response(json.dumps(body), status=status, content_type=PROBLEM_CONTENT_TYPE)
+    response.headers.update(headers or {})
+    return response
+
+
+def validation_problem(exc: ValidationError) -> Response:
+    """422 ``validation_error`` listing every failing field."""
+    errors = [
+        {
+            "loc": [str(part) for part in error["loc"]],
+            "msg": error["msg"].removeprefix("Value error, "),
+            "type": error["type"],
+        }
+        for error in exc.errors(include_url=False, include_context=False, include_input=False)
+    ]
+    count = len(errors)
+    detail = f"{count} field{'s' if count != 1 else ''} failed validation"
+    return problem_response(422, "validation_error", detail, errors=errors)
+
+
+def _handle_api_error(exc: ApiError) -> Response:
+    return problem_response(exc.status, exc.code, exc.detail, **exc.extra)
+
+
+def _handle_http_exception(exc: HTTPException) -> Response:
+    if isinstance(exc.response, Response):  # already a full response (a validation problem)
+        return exc.response
+    status = exc.code or 500
+    headers = dict(exc.get_headers())
+    headers.pop("Content-Type", None)
+    code = _HTTP_CODES.get(status, "http_error")
+    detail = _DETAILS.get(status) or exc.description or HTTPStatus(status).phrase
+    return problem_response(status, code, detail, headers)
+
+
+def _handle_unexpected(exc: Exception) -> Response:
+    log.exception("unhandled error", exc_info=exc)
+    return problem_response(500, "internal_error", "An unexpected error occurred.")
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Route every error a request can end in to a problem response."""
+    app.register_error_handler(ApiError, _handle_api_error)
+    app.register_error_handler(ValidationError, validation_problem)
+    app.register_error_handler(HTTPException, _handle_http_exception)
+    app.register_error_handler(Exception, _handle_unexpected)

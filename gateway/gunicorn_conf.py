@@ -1,0 +1,35 @@
+"""gunicorn settings for ``stampgate serve`` (``gunicorn -c python:gateway.gunicorn_conf``)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from prometheus_client import multiprocess
+
+
+def _default_workers() -> int:
+    # The gateway waits on the database and the network more than it computes.
+    return (os.cpu_count() or 1) * 2 + 1
+
+
+bind = os.environ.get("STAMPGATE_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+workers = int(os.environ.get("STAMPGATE_WORKERS", _default_workers()))
+worker_class = "gthread"
+threads = int(os.environ.get("STAMPGATE_THREADS", "4"))
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+max_requests = 10000
+max_requests_jitter = 1000
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("STAMPGATE_LOG_LEVEL", "info").lower()
+logger_class = "gateway.observability.gunicorn_logs.JsonGunicornLogger"
+proc_name = "stampgate"
+
+
+def child_exit(_server: Any, worker: Any) -> None:
+    """Fold a dead worker's samples into the totals (prometheus multi-process mode)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]

@@ -1,0 +1,109 @@
+"""Request and response bodies of the provisioning and API key routes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from zoneinfo import available_timezones
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from gateway.money import is_currency
+
+_TIMEZONES = frozenset(available_timezones())
+
+
+def _known_currency(value: str) -> str:
+    if not is_currency(value):
+        raise ValueError("not an ISO 4217 currency code in circulation (e.g. EUR, UAH, USD)")
+    return value
+
+
+def _known_timezone(value: str) -> str:
+    if value not in _TIMEZONES:
+        raise ValueError("not an IANA time zone name (e.g. Europe/Kyiv)")
+    return value
+
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), AfterValidator(_known_currency)]
+TimeZoneName = Annotated[str, StringConstraints(max_length=64), AfterValidator(_known_timezone)]
+
+
+class StrictBody(BaseModel):
+    """Request bodies refuse unknown fields, so typos fail loudly instead of being ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class MerchantCreate(StrictBody):
+    """``POST /admin/v1/merchants``."""
+
+    name: Name
+    currency: Currency = Field(examples=["EUR"])
+    timezone: TimeZoneName = Field(examples=["Europe/Kyiv"])
+
+
+class MerchantOut(BaseModel):
+    """A merchant."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    name: str
+    currency: str
+    timezone: str
+    created_at: datetime
+
+
+class MerchantCreated(MerchantOut):
+    """A new merchant and its first API key, shown only in this response."""
+
+    api_key: str
+
+
+class MerchantPath(BaseModel):
+    """Path of one merchant."""
+
+    merchant_id: str = Field(max_length=64)
+
+
+class ApiKeyCreate(StrictBody):
+    """``POST /v1/api-keys``."""
+
+    label: Label | None = None
+
+
+class ApiKeyOut(BaseModel):
+    """A stored key: never its secret."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    label: str | None
+    prefix: str = Field(description="The first characters after 'sgk_', to tell keys apart")
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class ApiKeyCreated(BaseModel):
+    """A new key; ``api_key`` is shown only in this response."""
+
+    id: str
+    api_key: str
+    label: str | None
+    created_at: datetime
+
+
+class ApiKeyPage(BaseModel):
+    """A page of keys."""
+
+    items: list[ApiKeyOut]
+    next_cursor: str | None
+
+
+class ApiKeyPath(BaseModel):
+    """Path of one key."""
+
+    key_id: str = Field(max_length=64)

@@ -1,0 +1,75 @@
+"""Fixtures: every DB test runs on SQLite and on PostgreSQL, each migrated once per session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from gateway import create_app, migrate
+from gateway.config import Settings
+from gateway.models import Base
+from tests.support.api import Api
+from tests.support.services import empty_tables, fresh_postgres_database
+
+ADMIN_TOKEN = "test-admin-token"
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A migrated database of each backend, shared by the session and emptied after each test."""
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("sqlite") / "stampgate.db"
+        url = f"sqlite:///{path}"
+        migrate.upgrade(url)
+        yield url
+        return
+    with fresh_postgres_database() as url:
+        migrate.upgrade(url)
+        yield url
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    """Settings of a test app: the session's database, an admin token, no Redis."""
+    return Settings(database_url=database_url, admin_token=ADMIN_TOKEN, redis_url=None)
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Flask]:
+    """A fresh app per test; its tables are emptied afterwards."""
+    application = create_app(settings)
+    yield application
+    engine = application.extensions["stampgate"].engine
+    empty_tables(engine, Base.metadata)
+    engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Flask's test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def api(client: FlaskClient) -> Api:
+    """A small client speaking the gateway's API (admin token and merchant keys)."""
+    return Api(client, ADMIN_TOKEN)
+
+
+@pytest.fixture
+def merchant(api: Api) -> dict[str, Any]:
+    """A provisioned merchant (with its first API key)."""
+    return api.create_merchant("Cafe One")
+
+
+@pytest.fixture
+def other_merchant(api: Api) -> dict[str, Any]:
+    """A second tenant, to prove isolation."""
+    return api.create_merchant("Cafe Two")

@@ -1,0 +1,70 @@
+"""Reaching the real PostgreSQL and Redis the suite runs against."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+import pytest
+import redis
+from sqlalchemy import Engine, MetaData, text
+from sqlalchemy.engine import make_url
+
+POSTGRES_URL = os.environ.get(
+    "STAMPGATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("STAMPGATE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def unavailable(reason: str) -> None:
+    """Skip locally; in CI a missing service is a failure, never a silent skip."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: required services must be up)")
+    pytest.skip(reason)
+
+
+def _admin_dsn() -> str:
+    return make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """Create a throw-away database and yield its URL; dropped afterwards."""
+    name = f"stampgate_test_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = psycopg.connect(_admin_dsn(), autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        unavailable(f"PostgreSQL unreachable at {POSTGRES_URL}: {exc}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(_admin_dsn(), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def redis_client() -> redis.Redis:
+    """A client of the test Redis database, or skip/fail when it is down."""
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        unavailable(f"Redis unreachable at {REDIS_URL}: {exc}")
+    return client
+
+
+def empty_tables(engine: Engine, metadata: MetaData) -> None:
+    """Remove every row, keeping the schema (faster than migrating per test)."""
+    tables = list(reversed(metadata.sorted_tables))
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.execute(text(f"TRUNCATE {names} CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())

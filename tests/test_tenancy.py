@@ -1,0 +1,150 @@
+"""Merchants, API keys, and tenant isolation on every merchant route."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from gateway.models import ApiKey
+from gateway.tenancy.keys import hash_key
+from tests.support.api import Api, bearer
+from tests.test_errors import assert_problem
+
+
+def test_create_merchant_returns_its_first_key(api: Api) -> None:
+    created = api.create_merchant("Cafe", currency="UAH", timezone="Europe/Kyiv")
+    assert created["id"].startswith("mer_")
+    assert created["currency"] == "UAH"
+    assert created["api_key"].startswith("sgk_")
+    assert created["created_at"].endswith("Z")
+    me = api.call("GET", "/v1/merchant", created["api_key"]).get_json()
+    assert me["id"] == created["id"]
+    assert "api_key" not in me
+
+
+def test_admin_reads_a_merchant(client: FlaskClient, merchant: dict[str, Any]) -> None:
+    response = client.get(f"/admin/v1/merchants/{merchant['id']}", headers=bearer("test-admin-token"))
+    assert response.status_code == 200
+    assert response.get_json()["name"] == "Cafe One"
+    missing = client.get("/admin/v1/merchants/mer_nope", headers=bearer("test-admin-token"))
+    assert_problem(missing, 404, "not_found")
+
+
+def test_keys_are_stored_only_as_hashes(app: Flask, api: Api, merchant: dict[str, Any]) -> None:
+    plaintext = merchant["api_key"]
+    with app.extensions["stampgate"].session_factory() as session:
+        stored = session.scalars(select(ApiKey).where(ApiKey.merchant_id == merchant["id"])).one()
+        columns = [getattr(stored, column.key) for column in ApiKey.__table__.columns]
+    assert stored.key_hash == hash_key(plaintext)
+    assert all(plaintext not in str(value) for value in columns)
+
+
+def test_new_key_works_and_is_shown_once(api: Api, merchant: dict[str, Any]) -> None:
+    created = api.call("POST", "/v1/api-keys", merchant["api_key"], json={"label": "till 2"})
+    assert created.status_code == 201
+    body = created.get_json()
+    assert body["id"].startswith("key_")
+    assert api.call("GET", "/v1/merchant", body["api_key"]).status_code == 200
+    listed = api.call("GET", "/v1/api-keys", merchant["api_key"]).get_json()
+    assert {item["label"] for item in listed["items"]} == {"initial", "till 2"}
+    assert all("api_key" not in item and "key_hash" not in item for item in listed["items"])
+
+
+def test_revoked_key_is_refused_at_once(api: Api, merchant: dict[str, Any]) -> None:
+    second = api.call("POST", "/v1/api-keys", merchant["api_key"], json={}).get_json()
+    revoked = api.call("DELETE", f"/v1/api-keys/{second['id']}", merchant["api_key"])
+    assert revoked.status_code == 200
+    assert revoked.get_json()["revoked_at"] is not None
+    assert_problem(api.call("GET", "/v1/merchant", second["api_key"]), 401, "unauthorized")
+    again = api.call("DELETE", f"/v1/api-keys/{second['id']}", merchant["api_key"])
+    assert again.get_json()["revoked_at"] == revoked.get_json()["revoked_at"]
+
+
+def test_a_key_that_differs_in_its_secret_is_refused(api: Api, merchant: dict[str, Any]) -> None:
+    plaintext = merchant["api_key"]
+    forged = plaintext[:-1] + ("A" if plaintext[-1] != "A" else "B")
+    assert_problem(api.call("GET", "/v1/merchant", forged), 401, "unauthorized")
+
+
+def test_key_list_paginates_newest_first(api: Api, merchant: dict[str, Any]) -> None:
+    key = merchant["api_key"]
+    made = [api.call("POST", "/v1/api-keys", key, json={"label": f"k{n}"}).get_json()["id"] for n in range(4)]
+    seen: list[str] = []
+    cursor = None
+    while True:
+        query = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = api.call("GET", "/v1/api-keys", key, query_string=query).get_json()
+        assert len(page["items"]) <= 2
+        seen.extend(item["id"] for item in page["items"])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen[:4] == list(reversed(made))
+    assert len(seen) == 5 == len(set(seen))
+
+
+def test_list_limit_is_bounded(api: Api, merchant: dict[str, Any]) -> None:
+    response = api.call("GET", "/v1/api-keys", merchant["api_key"], query_string={"limit": 501})
+    assert_problem(response, 422, "validation_error")
+
+
+def test_another_merchants_key_cannot_be_revoked(
+    api: Api, merchant: dict[str, Any], other_merchant: dict[str, Any]
+) -> None:
+    theirs = api.call("GET", "/v1/api-keys", other_merchant["api_key"]).get_json()["items"][0]["id"]
+    response = api.call("DELETE", f"/v1/api-keys/{theirs}", merchant["api_key"])
+    assert_problem(response, 404, "not_found")
+    assert api.call("GET", "/v1/merchant", other_merchant["api_key"]).status_code == 200
+
+
+def test_lists_show_only_the_callers_objects(
+    api: Api, merchant: dict[str, Any], other_merchant: dict[str, Any]
+) -> None:
+    mine = api.call("GET", "/v1/api-keys", merchant["api_key"]).get_json()["items"]
+    theirs = api.call("GET", "/v1/api-keys", other_merchant["api_key"]).get_json()["items"]
+    assert {item["id"] for item in mine}.isdisjoint({item["id"] for item in theirs})
+    assert api.call("GET", "/v1/merchant", merchant["api_key"]).get_json()["id"] == merchant["id"]
+
+
+def _first_key_of(api: Api, owner: dict[str, Any]) -> str:
+    item: str = api.call("GET", "/v1/api-keys", owner["api_key"]).get_json()["items"][0]["id"]
+    return item
+
+
+# Every /v1 route that addresses one object, with the method to try and how to find an object
+# of another merchant. A new route with a path parameter must be added here (a test checks it).
+OWNED_OBJECT_ROUTES = {
+    "/v1/api-keys/<key_id>": ("DELETE", _first_key_of),
+}
+
+
+def test_every_object_route_has_an_isolation_case(app: Flask) -> None:
+    object_routes = {
+        rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/v1/") and rule.arguments
+    }
+    assert object_routes <= set(OWNED_OBJECT_ROUTES), object_routes - set(OWNED_OBJECT_ROUTES)
+
+
+def test_object_routes_answer_404_for_another_merchants_objects(
+    api: Api, merchant: dict[str, Any], other_merchant: dict[str, Any]
+) -> None:
+    for rule, (method, find_object) in OWNED_OBJECT_ROUTES.items():
+        object_id = find_object(api, other_merchant)
+        path = rule.split("<")[0] + object_id
+        response = api.call(method, path, merchant["api_key"], json={} if method == "POST" else None)
+        assert_problem(response, 404, "not_found")
+
+
+def test_every_merchant_and_admin_route_requires_credentials(app: Flask, client: FlaskClient) -> None:
+    guarded = [
+        rule for rule in app.url_map.iter_rules() if rule.rule.startswith(("/v1/", "/admin/v1/"))
+    ]
+    assert guarded
+    for rule in guarded:
+        path = rule.rule.replace("<", "").replace(">", "")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            response = client.open(path, method=method, json={})
+            assert_problem(response, 401, "unauthorized")

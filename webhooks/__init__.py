@@ -1,0 +1,1 @@
+"""Outbound events: catalog, envelope, signing, outbox, delivery, retries, worker."""
