@@ -7,14 +7,17 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from gateway import migrate
 from gateway.config import VAR_DIR, Settings
-from gateway.db import build_engine, build_session_factory, session_scope
+from gateway.db import build_engine, build_session_factory
 from gateway.errors import ApiError
 from gateway.idempotency import purge_expired
 from gateway.tenancy import service
@@ -23,8 +26,15 @@ from gateway.tenancy.schemas import MerchantCreate
 DEMO_KEY_FILE = VAR_DIR / "demo-api-key"
 
 
-def _session_factory(settings: Settings):  # type: ignore[no-untyped-def]
-    return build_session_factory(build_engine(settings.database_url))
+@contextmanager
+def _session(settings: Settings) -> Iterator[Session]:
+    """A session on the configured database; the engine is closed when the command ends."""
+    engine = build_engine(settings.database_url)
+    try:
+        with build_session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
 
 
 def _echo_json(value: object) -> None:
@@ -60,7 +70,7 @@ def _create_merchant(settings: Settings, name: str, currency: str, timezone: str
         body = MerchantCreate(name=name, currency=currency, timezone=timezone)
     except ValidationError as exc:
         raise click.BadParameter(str(exc)) from exc
-    with session_scope(_session_factory(settings)) as session:
+    with _session(settings) as session:
         created, issued = service.create_merchant(
             session, name=body.name, currency=body.currency, timezone=body.timezone
         )
@@ -86,7 +96,7 @@ def apikey() -> None:
 @click.option("--label", default=None)
 def apikey_create(merchant_id: str, label: str | None) -> None:
     """Issue an API key for a merchant (shown once)."""
-    with session_scope(_session_factory(Settings())) as session:
+    with _session(Settings()) as session:
         try:
             issued = service.create_api_key(session, merchant_id, label)
         except ApiError as exc:
@@ -99,7 +109,7 @@ def apikey_create(merchant_id: str, label: str | None) -> None:
 @click.option("--merchant", "merchant_id", required=True)
 def apikey_revoke(key_id: str, merchant_id: str) -> None:
     """Revoke a merchant's API key."""
-    with session_scope(_session_factory(Settings())) as session:
+    with _session(Settings()) as session:
         try:
             key = service.revoke_api_key(session, merchant_id, key_id)
         except ApiError as exc:
@@ -116,7 +126,7 @@ def idempotency() -> None:
 def idempotency_purge() -> None:
     """Delete Idempotency-Keys older than their lifetime."""
     settings = Settings()
-    with session_scope(_session_factory(settings)) as session:
+    with _session(settings) as session:
         click.echo(f"purged {purge_expired(session, settings.idempotency_ttl)} keys")
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -97,14 +95,4 @@ def close_request_session(_exc: BaseException | None = None) -> None:
     """Teardown hook: whatever was not committed is rolled back."""
     session: Session | None = g.pop("db_session", None)
     if session is not None:
-        session.close()
-
-
-@contextmanager
-def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session for work outside a request (CLI, jobs); the caller commits."""
-    session = factory()
-    try:
-        yield session
-    finally:
         session.close()

@@ -23,6 +23,12 @@ class Extensions:
     redis: Redis | None
     metrics: HttpMetrics
 
+    def close(self) -> None:
+        """Release pooled database and Redis connections."""
+        self.engine.dispose()
+        if self.redis is not None:
+            self.redis.close()
+
 
 def extensions() -> Extensions:
     """The current app's extensions."""

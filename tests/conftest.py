@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +46,23 @@ def app(settings: Settings) -> Iterator[Flask]:
     """A fresh app per test; its tables are emptied afterwards."""
     application = create_app(settings)
     yield application
-    engine = application.extensions["stampgate"].engine
-    empty_tables(engine, Base.metadata)
-    engine.dispose()
+    empty_tables(application.extensions["stampgate"].engine, Base.metadata)
+    application.extensions["stampgate"].close()
+
+
+@pytest.fixture
+def make_app(settings: Settings) -> Iterator[Callable[..., Flask]]:
+    """Build extra apps with settings overrides; their engines are closed afterwards."""
+    made: list[Flask] = []
+
+    def build(**overrides: Any) -> Flask:
+        application = create_app(settings.model_copy(update=overrides))
+        made.append(application)
+        return application
+
+    yield build
+    for application in made:
+        application.extensions["stampgate"].close()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -9,8 +10,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from gateway import create_app
-from gateway.config import Settings
 from tests.support.api import Api, bearer
 
 
@@ -32,20 +31,30 @@ def assert_problem(response: TestResponse, status: int, code: str) -> dict[str, 
 
 def test_malformed_json_is_400(api: Api, merchant: dict[str, Any]) -> None:
     response = api.call(
-        "POST", "/v1/api-keys", merchant["api_key"], data='{"label": ', content_type="application/json"
+        "POST",
+        "/v1/api-keys",
+        merchant["api_key"],
+        data='{"label": ',
+        content_type="application/json",
     )
     assert_problem(response, 400, "malformed_json")
 
 
 def test_non_standard_json_constants_are_refused(api: Api, merchant: dict[str, Any]) -> None:
     response = api.call(
-        "POST", "/v1/api-keys", merchant["api_key"], data='{"label": NaN}', content_type="application/json"
+        "POST",
+        "/v1/api-keys",
+        merchant["api_key"],
+        data='{"label": NaN}',
+        content_type="application/json",
     )
     assert_problem(response, 400, "malformed_json")
 
 
 def test_non_json_body_is_415(api: Api, merchant: dict[str, Any]) -> None:
-    response = api.call("POST", "/v1/api-keys", merchant["api_key"], data="label=x", content_type="text/plain")
+    response = api.call(
+        "POST", "/v1/api-keys", merchant["api_key"], data="label=x", content_type="text/plain"
+    )
     assert_problem(response, 415, "unsupported_media_type")
 
 
@@ -78,7 +87,12 @@ def test_unknown_currency_is_refused(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize(
     "headers",
-    [{}, {"Authorization": "Basic abc"}, {"Authorization": "Bearer"}, bearer("sgk_notarealkey000000000000")],
+    [
+        {},
+        {"Authorization": "Basic abc"},
+        {"Authorization": "Bearer"},
+        bearer("sgk_notarealkey000000000000"),
+    ],
 )
 def test_merchant_routes_need_a_valid_key(client: FlaskClient, headers: dict[str, str]) -> None:
     assert_problem(client.get("/v1/merchant", headers=headers), 401, "unauthorized")
@@ -93,8 +107,8 @@ def test_admin_routes_need_the_admin_token(client: FlaskClient, merchant: dict[s
     assert_problem(response, 401, "unauthorized")
 
 
-def test_admin_api_is_off_without_a_token(settings: Settings) -> None:
-    app = create_app(settings.model_copy(update={"admin_token": None}))
+def test_admin_api_is_off_without_a_token(make_app: Callable[..., Flask]) -> None:
+    app = make_app(admin_token=None)
     response = app.test_client().post("/admin/v1/merchants", json={}, headers=bearer(""))
     assert_problem(response, 403, "admin_disabled")
 
@@ -112,12 +126,14 @@ def test_wrong_method_is_405_with_allow(client: FlaskClient) -> None:
 
 def test_body_over_the_limit_is_413(api: Api, merchant: dict[str, Any]) -> None:
     big = '{"label": "' + "x" * (1024 * 1024) + '"}'
-    response = api.call("POST", "/v1/api-keys", merchant["api_key"], data=big, content_type="application/json")
+    response = api.call(
+        "POST", "/v1/api-keys", merchant["api_key"], data=big, content_type="application/json"
+    )
     assert_problem(response, 413, "payload_too_large")
 
 
-def test_body_limit_is_configurable(settings: Settings) -> None:
-    app = create_app(settings.model_copy(update={"max_body_bytes": 64}))
+def test_body_limit_is_configurable(make_app: Callable[..., Flask]) -> None:
+    app = make_app(max_body_bytes=64)
     response = app.test_client().post(
         "/admin/v1/merchants",
         json={"name": "x" * 100, "currency": "EUR", "timezone": "UTC"},
@@ -126,8 +142,8 @@ def test_body_limit_is_configurable(settings: Settings) -> None:
     assert_problem(response, 413, "payload_too_large")
 
 
-def test_unexpected_exception_is_500_without_internals(settings: Settings) -> None:
-    app: Flask = create_app(settings)
+def test_unexpected_exception_is_500_without_internals(make_app: Callable[..., Flask]) -> None:
+    app: Flask = make_app()
 
     def explode() -> str:
         raise RuntimeError("secret internal detail")

@@ -18,7 +18,11 @@ from tests.test_errors import assert_problem
 
 def _new_key(api: Api, key: str, idempotency_key: str, label: str = "till") -> Any:
     return api.call(
-        "POST", "/v1/api-keys", key, json={"label": label}, headers={"Idempotency-Key": idempotency_key}
+        "POST",
+        "/v1/api-keys",
+        key,
+        json={"label": label},
+        headers={"Idempotency-Key": idempotency_key},
     )
 
 
@@ -30,7 +34,9 @@ def _key_count(app: Flask, merchant_id: str) -> int:
         return count
 
 
-def test_same_key_same_body_replays_the_first_response(app: Flask, api: Api, merchant: dict[str, Any]) -> None:
+def test_same_key_same_body_replays_the_first_response(
+    app: Flask, api: Api, merchant: dict[str, Any]
+) -> None:
     first = _new_key(api, merchant["api_key"], "req-1")
     again = _new_key(api, merchant["api_key"], "req-1")
     assert first.status_code == again.status_code == 201
@@ -71,7 +77,9 @@ def _store(app: Flask, record: IdempotencyRecord) -> None:
         session.commit()
 
 
-def test_a_request_still_running_blocks_its_duplicate(app: Flask, api: Api, merchant: dict[str, Any]) -> None:
+def test_a_request_still_running_blocks_its_duplicate(
+    app: Flask, api: Api, merchant: dict[str, Any]
+) -> None:
     first = _new_key(api, merchant["api_key"], "req-1")
     assert first.status_code == 201
     with app.extensions["stampgate"].session_factory() as session:
@@ -81,7 +89,10 @@ def test_a_request_still_running_blocks_its_duplicate(app: Flask, api: Api, merc
     _store(
         app,
         IdempotencyRecord(
-            scope=merchant["id"], key="req-2", fingerprint=fingerprint, locked_until=utcnow() + timedelta(minutes=1)
+            scope=merchant["id"],
+            key="req-2",
+            fingerprint=fingerprint,
+            locked_until=utcnow() + timedelta(minutes=1),
         ),
     )
     assert_problem(_new_key(api, merchant["api_key"], "req-2"), 409, "idempotency_in_progress")
@@ -92,7 +103,10 @@ def test_an_abandoned_claim_is_taken_over(app: Flask, api: Api, merchant: dict[s
     _store(
         app,
         IdempotencyRecord(
-            scope=merchant["id"], key="crashed", fingerprint=fingerprint, locked_until=utcnow() - timedelta(seconds=1)
+            scope=merchant["id"],
+            key="crashed",
+            fingerprint=fingerprint,
+            locked_until=utcnow() - timedelta(seconds=1),
         ),
     )
     response = _new_key(api, merchant["api_key"], "crashed")
@@ -123,7 +137,9 @@ def test_a_server_error_releases_the_key(app: Flask, api: Api, merchant: dict[st
     assert _new_key(api, merchant["api_key"], "retry-me").status_code == 201
 
 
-def test_expired_keys_can_be_reused_and_are_purged(app: Flask, api: Api, merchant: dict[str, Any]) -> None:
+def test_expired_keys_can_be_reused_and_are_purged(
+    app: Flask, api: Api, merchant: dict[str, Any]
+) -> None:
     first = _new_key(api, merchant["api_key"], "old")
     with app.extensions["stampgate"].session_factory() as session:
         record = session.get(IdempotencyRecord, (merchant["id"], "old"))

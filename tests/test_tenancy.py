@@ -26,7 +26,9 @@ def test_create_merchant_returns_its_first_key(api: Api) -> None:
 
 
 def test_admin_reads_a_merchant(client: FlaskClient, merchant: dict[str, Any]) -> None:
-    response = client.get(f"/admin/v1/merchants/{merchant['id']}", headers=bearer("test-admin-token"))
+    response = client.get(
+        f"/admin/v1/merchants/{merchant['id']}", headers=bearer("test-admin-token")
+    )
     assert response.status_code == 200
     assert response.get_json()["name"] == "Cafe One"
     missing = client.get("/admin/v1/merchants/mer_nope", headers=bearer("test-admin-token"))
@@ -71,7 +73,10 @@ def test_a_key_that_differs_in_its_secret_is_refused(api: Api, merchant: dict[st
 
 def test_key_list_paginates_newest_first(api: Api, merchant: dict[str, Any]) -> None:
     key = merchant["api_key"]
-    made = [api.call("POST", "/v1/api-keys", key, json={"label": f"k{n}"}).get_json()["id"] for n in range(4)]
+    made = [
+        api.call("POST", "/v1/api-keys", key, json={"label": f"k{n}"}).get_json()["id"]
+        for n in range(4)
+    ]
     seen: list[str] = []
     cursor = None
     while True:
@@ -123,7 +128,9 @@ OWNED_OBJECT_ROUTES = {
 
 def test_every_object_route_has_an_isolation_case(app: Flask) -> None:
     object_routes = {
-        rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/v1/") and rule.arguments
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/v1/") and rule.arguments
     }
     assert object_routes <= set(OWNED_OBJECT_ROUTES), object_routes - set(OWNED_OBJECT_ROUTES)
 
@@ -134,11 +141,15 @@ def test_object_routes_answer_404_for_another_merchants_objects(
     for rule, (method, find_object) in OWNED_OBJECT_ROUTES.items():
         object_id = find_object(api, other_merchant)
         path = rule.split("<")[0] + object_id
-        response = api.call(method, path, merchant["api_key"], json={} if method == "POST" else None)
+        response = api.call(
+            method, path, merchant["api_key"], json={} if method == "POST" else None
+        )
         assert_problem(response, 404, "not_found")
 
 
-def test_every_merchant_and_admin_route_requires_credentials(app: Flask, client: FlaskClient) -> None:
+def test_every_merchant_and_admin_route_requires_credentials(
+    app: Flask, client: FlaskClient
+) -> None:
     guarded = [
         rule for rule in app.url_map.iter_rules() if rule.rule.startswith(("/v1/", "/admin/v1/"))
     ]

@@ -1,0 +1,1 @@
+"""The loyalty domain: rewards, stamp cycles, vouchers, card numbers, lottery draws."""
