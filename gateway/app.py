@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask_openapi3.models.info import Info
 from flask_openapi3.openapi import OpenAPI
 from redis import Redis
 
 from gateway.api import register_api
 from gateway.api.openapi_docs import SECURITY_SCHEMES, Problem, operation_id
-from gateway.config import Settings
+from gateway.config import DEV_SECRET_KEY, Settings
 from gateway.db import build_engine, build_session_factory, close_request_session
 from gateway.errors import register_error_handlers, validation_problem
 from gateway.extensions import Extensions
@@ -16,6 +18,7 @@ from gateway.jsonprovider import StrictJSONProvider
 from gateway.observability.logs import configure_logging, install_request_ids
 from gateway.observability.metrics import HttpMetrics
 
+log = logging.getLogger(__name__)
 API_VERSION = "1.0.0"
 DESCRIPTION = (
     "POS-to-loyalty gateway: POS sales become stamps, promo codes become voucher "
@@ -27,6 +30,8 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
     """Build a gateway app; settings default to the ``STAMPGATE_*`` environment."""
     settings = settings or Settings()
     configure_logging(settings.log_level)
+    if settings.secret_key == DEV_SECRET_KEY and not settings.is_sqlite:
+        log.warning("STAMPGATE_SECRET_KEY is the development default; set a secret of your own")
     app = OpenAPI(
         "gateway",
         info=Info(title="stampgate", version=API_VERSION, description=DESCRIPTION),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -164,9 +163,10 @@ def serve(bind: str | None, workers: int | None, gunicorn_args: tuple[str, ...])
     metrics_dir = Path(
         os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="stampgate-metrics-")
     )
-    # Samples of a previous run's dead workers would be summed into this run's totals.
-    shutil.rmtree(metrics_dir, ignore_errors=True)
-    metrics_dir.mkdir(parents=True)
+    metrics_dir.mkdir(parents=True, exist_ok=True)
+    # Samples of a previous run's workers would otherwise be summed into this run's totals.
+    for stale in metrics_dir.glob("*.db"):
+        stale.unlink()
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     argv = [
         sys.executable,

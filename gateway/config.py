@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
 VAR_DIR = Path("var")
+DEV_SECRET_KEY = "dev-insecure-secret-key"  # noqa: S105 - the embedded default; production sets one
 
 
 def default_database_url() -> str:
@@ -25,7 +26,7 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default_factory=default_database_url)
     redis_url: str | None = None
-    secret_key: str = "dev-insecure-secret-key"  # noqa: S105 - replaced in production via env
+    secret_key: str = DEV_SECRET_KEY
     admin_token: str | None = None
     public_url: str = "http://127.0.0.1:8000"
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)

@@ -38,7 +38,9 @@ def database_url(
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     """Settings of a test app: the session's database, an admin token, no Redis."""
-    return Settings(database_url=database_url, admin_token=ADMIN_TOKEN, redis_url=None)
+    return Settings(
+        database_url=database_url, admin_token=ADMIN_TOKEN, redis_url=None, secret_key="test-secret"
+    )
 
 
 @pytest.fixture

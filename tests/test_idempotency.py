@@ -119,7 +119,8 @@ def _fingerprint_of_new_key_request(app: Flask, api: Api, merchant: dict[str, An
     with app.extensions["stampgate"].session_factory() as session:
         record = session.get(IdempotencyRecord, (merchant["id"], "probe"))
         assert record is not None
-        return record.fingerprint
+        fingerprint: str = record.fingerprint
+        return fingerprint
 
 
 def test_a_server_error_releases_the_key(app: Flask, api: Api, merchant: dict[str, Any]) -> None:
