@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app, g
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -39,6 +40,10 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         # SQLite drops the offset; what it stored was UTC.
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+JsonDocument = JSON().with_variant(JSONB(), "postgresql")
+"""A JSON column: JSONB on PostgreSQL, JSON text on SQLite."""
 
 
 class Base(DeclarativeBase):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, StringConstraints
+
 _ZERO_DECIMALS = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"
 _THREE_DECIMALS = "BHD IQD JOD KWD LYD OMR TND"
 _FOUR_DECIMALS = "CLF UYW"
@@ -31,3 +35,18 @@ def is_currency(code: str) -> bool:
 def minor_unit_exponent(code: str) -> int:
     """Digits after the decimal point of the currency's minor unit (2 for EUR, 0 for JPY)."""
     return CURRENCY_EXPONENTS[code]
+
+
+def _known_currency(value: str) -> str:
+    if not is_currency(value):
+        raise ValueError("not an ISO 4217 currency code in circulation (e.g. EUR, UAH, USD)")
+    return value
+
+
+Currency = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z]{3}$"),
+    AfterValidator(_known_currency),
+    Field(examples=["EUR"]),
+]
+"""A validated ISO 4217 code, upper case."""

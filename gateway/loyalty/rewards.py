@@ -74,9 +74,7 @@ CodePattern = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
     AfterValidator(_code_pattern),
 ]
-Probability = Annotated[
-    Decimal, Field(gt=0, le=100, decimal_places=2), AfterValidator(_two_places)
-]
+Probability = Annotated[Decimal, Field(gt=0, le=100, decimal_places=2), AfterValidator(_two_places)]
 
 
 class Strict(BaseModel):

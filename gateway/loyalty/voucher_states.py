@@ -37,19 +37,16 @@ class VoucherAction(StrEnum):
 _S = VoucherStatus
 _A = VoucherAction
 
-TRANSITIONS: Final[Mapping[tuple[VoucherStatus, VoucherAction], VoucherStatus]] = (
-    MappingProxyType(
-        {
-            (_S.ISSUED, _A.ACTIVATE): _S.ACTIVE,
-            (_S.ACTIVE, _A.REDEEM): _S.REDEEMED,
-            (_S.ACTIVE, _A.EXPIRE): _S.EXPIRED,
-            (_S.ISSUED, _A.VOID): _S.VOIDED,
-            (_S.ACTIVE, _A.VOID): _S.VOIDED,
-            # The one way out of a final state: undoing a redemption that was recorded by
-            # mistake (e.g. its transaction was rolled back at the till).
-            (_S.REDEEMED, _A.ROLLBACK_REDEMPTION): _S.ACTIVE,
-        }
-    )
+TRANSITIONS: Final[Mapping[tuple[VoucherStatus, VoucherAction], VoucherStatus]] = MappingProxyType(
+    {
+        (_S.ISSUED, _A.ACTIVATE): _S.ACTIVE,
+        (_S.ACTIVE, _A.REDEEM): _S.REDEEMED,
+        (_S.ACTIVE, _A.EXPIRE): _S.EXPIRED,
+        (_S.ISSUED, _A.VOID): _S.VOIDED,
+        (_S.ACTIVE, _A.VOID): _S.VOIDED,
+        # The one way back out of a final state: undoing a redemption recorded in error.
+        (_S.REDEEMED, _A.ROLLBACK_REDEMPTION): _S.ACTIVE,
+    }
 )
 
 FINAL_STATUSES: Final = frozenset({_S.REDEEMED, _S.EXPIRED, _S.VOIDED})

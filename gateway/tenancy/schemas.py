@@ -8,15 +8,9 @@ from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from gateway.money import is_currency
+from gateway.money import Currency
 
 _TIMEZONES = frozenset(available_timezones())
-
-
-def _known_currency(value: str) -> str:
-    if not is_currency(value):
-        raise ValueError("not an ISO 4217 currency code in circulation (e.g. EUR, UAH, USD)")
-    return value
 
 
 def _known_timezone(value: str) -> str:
@@ -27,7 +21,6 @@ def _known_timezone(value: str) -> str:
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), AfterValidator(_known_currency)]
 TimeZoneName = Annotated[str, StringConstraints(max_length=64), AfterValidator(_known_timezone)]
 
 
@@ -41,7 +34,7 @@ class MerchantCreate(StrictBody):
     """``POST /admin/v1/merchants``."""
 
     name: Name
-    currency: Currency = Field(examples=["EUR"])
+    currency: Currency
     timezone: TimeZoneName = Field(examples=["Europe/Kyiv"])
 
 

@@ -1,0 +1,1 @@
+"""Merchant-configured maps and their pure evaluation (stamp rules, POS ids, redeem codes)."""
