@@ -39,6 +39,9 @@ _DETAILS = {
     413: "The request body is larger than the limit (STAMPGATE_MAX_BODY_BYTES).",
 }
 
+# Validation failures with a contract code of their own answer with it instead of the generic one.
+PROMOTED_ERROR_TYPES = frozenset({"probabilities_not_100"})
+
 
 class ApiError(Exception):
     """An expected failure that becomes a problem response (raised by services and views)."""
@@ -85,7 +88,10 @@ def validation_problem(exc: ValidationError) -> Response:
     ]
     count = len(errors)
     detail = f"{count} field{'s' if count != 1 else ''} failed validation"
-    return problem_response(422, "validation_error", detail, errors=errors)
+    code = next(
+        (e["type"] for e in errors if e["type"] in PROMOTED_ERROR_TYPES), "validation_error"
+    )
+    return problem_response(422, code, detail, errors=errors)
 
 
 def _handle_api_error(exc: ApiError) -> Response:

@@ -2,6 +2,24 @@
 
 from gateway.db import Base
 from gateway.idempotency import IdempotencyRecord
+from gateway.loyalty.models import Card, CardPosId, Program, StampEntry
+from gateway.loyalty.reward_models import Spin, Voucher
+from gateway.loyalty.sale_models import Refund, Sale
 from gateway.tenancy.models import ApiKey, Merchant
+from webhooks.models import Event
 
-__all__ = ["ApiKey", "Base", "IdempotencyRecord", "Merchant"]
+__all__ = [
+    "ApiKey",
+    "Base",
+    "Card",
+    "CardPosId",
+    "Event",
+    "IdempotencyRecord",
+    "Merchant",
+    "Program",
+    "Refund",
+    "Sale",
+    "Spin",
+    "StampEntry",
+    "Voucher",
+]

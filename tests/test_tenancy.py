@@ -11,6 +11,7 @@ from sqlalchemy import select
 from gateway.models import ApiKey
 from gateway.tenancy.keys import hash_key
 from tests.support.api import Api, bearer
+from tests.support.programs import nine_stamp_card
 from tests.test_errors import assert_problem
 
 
@@ -119,10 +120,17 @@ def _first_key_of(api: Api, owner: dict[str, Any]) -> str:
     return item
 
 
+def _first_program_of(api: Api, owner: dict[str, Any]) -> str:
+    created = api.call("POST", "/v1/programs", owner["api_key"], json=nine_stamp_card())
+    program_id: str = created.get_json()["id"]
+    return program_id
+
+
 # Every /v1 route that addresses one object, with the method to try and how to find an object
 # of another merchant. A new route with a path parameter must be added here (a test checks it).
 OWNED_OBJECT_ROUTES = {
     "/v1/api-keys/<key_id>": ("DELETE", _first_key_of),
+    "/v1/programs/<program_id>": ("GET", _first_program_of),
 }
 
 

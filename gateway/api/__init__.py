@@ -8,6 +8,7 @@ from gateway.api.admin import admin
 from gateway.api.merchant import v1
 from gateway.api.openapi_docs import install_docs
 from gateway.api.ops import install_ops
+from gateway.api.programs import programs
 
 
 def register_api(app: OpenAPI) -> None:
@@ -15,4 +16,5 @@ def register_api(app: OpenAPI) -> None:
     install_ops(app)
     app.register_api(admin)
     app.register_api(v1)
+    app.register_api(programs)
     install_docs(app)

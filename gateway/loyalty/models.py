@@ -1,0 +1,100 @@
+"""Loyalty tables: programs, cards and their POS ids, the stamp ledger, sales and refunds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gateway.db import Base, JsonDocument, utcnow
+
+AutoId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Program(Base):
+    """A stamp card: its goal, rewards and stamp rules (stored as validated JSON)."""
+
+    __tablename__ = "programs"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    stamps_goal: Mapped[int]
+    reward: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    milestones: Mapped[list[dict[str, Any]]] = mapped_column(JsonDocument)
+    rules: Mapped[list[dict[str, Any]]] = mapped_column(JsonDocument)
+    max_stamps_per_sale: Mapped[int | None]
+    stampless_when_redeeming: Mapped[bool]
+    auto_enroll: Mapped[bool]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Card(Base):
+    """A customer's card in one program; ``stamps`` and ``cycle`` are cached from the ledger."""
+
+    __tablename__ = "cards"
+    __table_args__ = (
+        UniqueConstraint("merchant_id", "number"),
+        Index(
+            "uq_cards_program_phone",
+            "program_id",
+            "phone",
+            unique=True,
+            sqlite_where=text("phone IS NOT NULL"),
+            postgresql_where=text("phone IS NOT NULL"),
+        ),
+        Index(
+            "uq_cards_program_email",
+            "program_id",
+            "email",
+            unique=True,
+            sqlite_where=text("email IS NOT NULL"),
+            postgresql_where=text("email IS NOT NULL"),
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)
+    program_id: Mapped[str] = mapped_column(ForeignKey("programs.id"), index=True)
+    number: Mapped[str] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    stamps: Mapped[int] = mapped_column(default=0)
+    cycle: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CardPosId(Base):
+    """A POS's own id of the card's customer (``poster:123``), unique within the program."""
+
+    __tablename__ = "card_pos_ids"
+    __table_args__ = (UniqueConstraint("program_id", "pos", "pos_customer_id"),)
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    card_id: Mapped[str] = mapped_column(ForeignKey("cards.id"), index=True)
+    program_id: Mapped[str] = mapped_column(ForeignKey("programs.id"))
+    pos: Mapped[str] = mapped_column(String(32))
+    pos_customer_id: Mapped[str] = mapped_column(String(128))
+
+
+class StampEntry(Base):
+    """One append-only ledger line: stamps added or taken away, and the balance after it."""
+
+    __tablename__ = "stamp_entries"
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"))
+    card_id: Mapped[str] = mapped_column(ForeignKey("cards.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    delta: Mapped[int]
+    stamps_after: Mapped[int]
+    cycle_after: Mapped[int]
+    sale_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    channel: Mapped[str | None] = mapped_column(String(16))
+    location: Mapped[str | None] = mapped_column(String(128))
+    staff: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,68 @@
+"""Reward tables: vouchers (with their lifecycle) and lottery spins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gateway.db import Base, JsonDocument, utcnow
+
+
+class Voucher(Base):
+    """A Smart Voucher issued to a card (or unassigned, for one-time goodwill vouchers)."""
+
+    __tablename__ = "vouchers"
+    __table_args__ = (
+        Index("ix_vouchers_merchant_code", "merchant_id", "code_key"),
+        Index("ix_vouchers_card_status", "card_id", "status"),
+        Index("ix_vouchers_source_sale", "source_sale_id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)
+    program_id: Mapped[str | None] = mapped_column(ForeignKey("programs.id"))
+    card_id: Mapped[str | None] = mapped_column(ForeignKey("cards.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(String(500))
+    image_url: Mapped[str | None] = mapped_column(String(2048))
+    redemption: Mapped[str] = mapped_column(String(8))
+    code: Mapped[str | None] = mapped_column(String(64))
+    code_key: Mapped[str | None] = mapped_column(String(64))
+    reward: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    valid_until: Mapped[datetime | None]
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    activated_at: Mapped[datetime | None]
+    redeemed_at: Mapped[datetime | None]
+    expired_at: Mapped[datetime | None]
+    voided_at: Mapped[datetime | None]
+    source_kind: Mapped[str] = mapped_column(String(16))
+    source_sale_id: Mapped[str | None] = mapped_column(String(40))
+    source_cycle: Mapped[int | None]
+    reason: Mapped[str | None] = mapped_column(String(200))
+    redeemed_channel: Mapped[str | None] = mapped_column(String(8))
+    redeemed_location: Mapped[str | None] = mapped_column(String(128))
+    redeemed_staff: Mapped[str | None] = mapped_column(String(128))
+    redeemed_sale_id: Mapped[str | None] = mapped_column(String(40))
+
+
+class Spin(Base):
+    """A lottery spin a card earned; played once, server-side."""
+
+    __tablename__ = "spins"
+    __table_args__ = (Index("ix_spins_card_status", "card_id", "status"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)
+    program_id: Mapped[str] = mapped_column(ForeignKey("programs.id"))
+    card_id: Mapped[str] = mapped_column(ForeignKey("cards.id"))
+    status: Mapped[str] = mapped_column(String(16))
+    lottery: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    outcome: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    source_kind: Mapped[str] = mapped_column(String(16))
+    source_sale_id: Mapped[str | None] = mapped_column(String(40))
+    source_cycle: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    played_at: Mapped[datetime | None]
