@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import random
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app, g
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
 
+T = TypeVar("T")
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -85,6 +91,29 @@ def build_engine(database_url: str, *, echo: bool = False) -> Engine:
 def build_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions keep loaded attributes after commit so views can serialise what they saved."""
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def commit_unit_of_work(session: Session, work: Callable[[], T], attempts: int = 8) -> T:
+    """Run ``work`` and commit; a lost race rolls back and runs it again.
+
+    Races show as IntegrityError (a unique key taken) or StaleDataError (a versioned row
+    changed underneath).
+
+    ``work`` must read what it decides on, so a rerun sees the winner of the race.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            result = work()
+            session.commit()
+        except (IntegrityError, StaleDataError):
+            session.rollback()
+            if attempt == attempts:
+                raise
+            # Jitter keeps the losers of one race from colliding again in lockstep.
+            time.sleep(random.uniform(0, 0.005 * attempt))  # noqa: S311 - not a secret
+            continue
+        return result
+    raise AssertionError("unreachable")
 
 
 def request_session() -> Session:

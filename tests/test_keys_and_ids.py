@@ -53,6 +53,11 @@ def test_ids_carry_their_prefix_and_sort_by_creation() -> None:
     assert len({new_id("evt") for _ in range(10_000)}) == 10_000
 
 
+def test_ids_made_in_a_row_keep_their_order() -> None:
+    made = [new_id("evt") for _ in range(5_000)]
+    assert made == sorted(made)
+
+
 def test_has_prefix_refuses_malformed_ids() -> None:
     assert not has_prefix("mer_", "mer")
     assert not has_prefix("mer_" + "I" * 26, "mer")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask
@@ -126,11 +127,21 @@ def _first_program_of(api: Api, owner: dict[str, Any]) -> str:
     return program_id
 
 
+def _first_card_of(api: Api, owner: dict[str, Any]) -> str:
+    program_id = _first_program_of(api, owner)
+    created = api.call("POST", "/v1/cards", owner["api_key"], json={"program_id": program_id})
+    number: str = created.get_json()["number"]
+    return number
+
+
 # Every /v1 route that addresses one object, with the method to try and how to find an object
 # of another merchant. A new route with a path parameter must be added here (a test checks it).
 OWNED_OBJECT_ROUTES = {
     "/v1/api-keys/<key_id>": ("DELETE", _first_key_of),
     "/v1/programs/<program_id>": ("GET", _first_program_of),
+    "/v1/cards/<number>": ("GET", _first_card_of),
+    "/v1/cards/<number>/stamps": ("POST", _first_card_of),
+    "/v1/cards/<number>/journal": ("GET", _first_card_of),
 }
 
 
@@ -148,10 +159,10 @@ def test_object_routes_answer_404_for_another_merchants_objects(
 ) -> None:
     for rule, (method, find_object) in OWNED_OBJECT_ROUTES.items():
         object_id = find_object(api, other_merchant)
-        path = rule.split("<")[0] + object_id
-        response = api.call(
-            method, path, merchant["api_key"], json={} if method == "POST" else None
-        )
+        path = re.sub(r"<[^>]+>", object_id, rule)
+        body = {"count": 1, "channel": "api"} if method == "POST" else None
+        response = api.call(method, path, merchant["api_key"], json=body)
+        assert response.status_code == 404, (method, path)
         assert_problem(response, 404, "not_found")
 
 

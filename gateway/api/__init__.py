@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_openapi3.openapi import OpenAPI
 
 from gateway.api.admin import admin
+from gateway.api.cards import cards
 from gateway.api.merchant import v1
 from gateway.api.openapi_docs import install_docs
 from gateway.api.ops import install_ops
@@ -17,4 +18,5 @@ def register_api(app: OpenAPI) -> None:
     app.register_api(admin)
     app.register_api(v1)
     app.register_api(programs)
+    app.register_api(cards)
     install_docs(app)

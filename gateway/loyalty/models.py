@@ -64,8 +64,12 @@ class Card(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     stamps: Mapped[int] = mapped_column(default=0)
     cycle: Mapped[int] = mapped_column(default=1)
+    # Optimistic lock: concurrent stamping of one card is detected, and the loser reruns.
+    version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class CardPosId(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.db import Base, JsonDocument, utcnow
@@ -17,6 +17,15 @@ class Voucher(Base):
     __tablename__ = "vouchers"
     __table_args__ = (
         Index("ix_vouchers_merchant_code", "merchant_id", "code_key"),
+        # Unique codes are unique per merchant; shared codes repeat by design.
+        Index(
+            "uq_vouchers_merchant_unique_code",
+            "merchant_id",
+            "code_key",
+            unique=True,
+            sqlite_where=text("code_mode = 'unique'"),
+            postgresql_where=text("code_mode = 'unique'"),
+        ),
         Index("ix_vouchers_card_status", "card_id", "status"),
         Index("ix_vouchers_source_sale", "source_sale_id"),
     )
@@ -30,6 +39,7 @@ class Voucher(Base):
     image_url: Mapped[str | None] = mapped_column(String(2048))
     redemption: Mapped[str] = mapped_column(String(8))
     code: Mapped[str | None] = mapped_column(String(64))
+    code_mode: Mapped[str | None] = mapped_column(String(8))
     code_key: Mapped[str | None] = mapped_column(String(64))
     reward: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
     valid_until: Mapped[datetime | None]

@@ -46,10 +46,10 @@ def _printable_code(value: str) -> str:
 def _code_pattern(value: str) -> str:
     _printable_code(value)
     if value.count(CODE_PLACEHOLDER) < MIN_PATTERN_PLACEHOLDERS:
-        # Fewer random digits would make unique codes easy to guess and quick to run out.
+        # Fewer random characters would make unique codes easy to guess and quick to run out.
         raise ValueError(
             f"needs at least {MIN_PATTERN_PLACEHOLDERS} '{CODE_PLACEHOLDER}' placeholders "
-            "(each becomes a random digit)"
+            "(each becomes a random character)"
         )
     return value
 
@@ -91,7 +91,7 @@ class SharedCode(Strict):
 
 
 class UniqueCode(Strict):
-    """A code per voucher, generated from a pattern where each '#' is a random digit."""
+    """A code per voucher from a pattern; each '#' becomes a random unambiguous character."""
 
     mode: Literal["unique"]
     pattern: CodePattern

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-22 04:58:01.163764
+Create Date: 2026-11-22 05:03:54.067375
 """
 
 from __future__ import annotations
@@ -88,6 +88,7 @@ def upgrade() -> None:
         sa.Column("email", sa.String(length=254), nullable=True),
         sa.Column("stamps", sa.Integer(), nullable=False),
         sa.Column("cycle", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", gateway.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", gateway.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -269,6 +270,7 @@ def upgrade() -> None:
         sa.Column("image_url", sa.String(length=2048), nullable=True),
         sa.Column("redemption", sa.String(length=8), nullable=False),
         sa.Column("code", sa.String(length=64), nullable=True),
+        sa.Column("code_mode", sa.String(length=8), nullable=True),
         sa.Column("code_key", sa.String(length=64), nullable=True),
         sa.Column(
             "reward",
@@ -305,6 +307,13 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_vouchers_merchant_id"), ["merchant_id"], unique=False)
         batch_op.create_index("ix_vouchers_source_sale", ["source_sale_id"], unique=False)
+        batch_op.create_index(
+            "uq_vouchers_merchant_unique_code",
+            ["merchant_id", "code_key"],
+            unique=True,
+            sqlite_where=sa.text("code_mode = 'unique'"),
+            postgresql_where=sa.text("code_mode = 'unique'"),
+        )
 
     op.create_table(
         "refunds",
@@ -343,6 +352,11 @@ def downgrade() -> None:
 
     op.drop_table("refunds")
     with op.batch_alter_table("vouchers", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_vouchers_merchant_unique_code",
+            sqlite_where=sa.text("code_mode = 'unique'"),
+            postgresql_where=sa.text("code_mode = 'unique'"),
+        )
         batch_op.drop_index("ix_vouchers_source_sale")
         batch_op.drop_index(batch_op.f("ix_vouchers_merchant_id"))
         batch_op.drop_index("ix_vouchers_merchant_code")
