@@ -19,6 +19,7 @@ from gateway.config import VAR_DIR, Settings
 from gateway.db import build_engine, build_session_factory
 from gateway.errors import ApiError
 from gateway.idempotency import purge_expired
+from gateway.loyalty.vouchers import expire_due
 from gateway.tenancy import service
 from gateway.tenancy.schemas import MerchantCreate
 
@@ -127,6 +128,18 @@ def idempotency_purge() -> None:
     settings = Settings()
     with _session(settings) as session:
         click.echo(f"purged {purge_expired(session, settings.idempotency_ttl)} keys")
+
+
+@main.group()
+def vouchers() -> None:
+    """Vouchers."""
+
+
+@vouchers.command("expire")
+def vouchers_expire() -> None:
+    """Expire every active voucher whose validity has ended (emits voucher.expired)."""
+    with _session(Settings()) as session:
+        click.echo(f"expired {expire_due(session)} vouchers")
 
 
 @main.command()

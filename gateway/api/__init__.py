@@ -10,6 +10,7 @@ from gateway.api.merchant import v1
 from gateway.api.openapi_docs import install_docs
 from gateway.api.ops import install_ops
 from gateway.api.programs import programs
+from gateway.api.vouchers import vouchers
 
 
 def register_api(app: OpenAPI) -> None:
@@ -19,4 +20,5 @@ def register_api(app: OpenAPI) -> None:
     app.register_api(v1)
     app.register_api(programs)
     app.register_api(cards)
+    app.register_api(vouchers)
     install_docs(app)

@@ -25,6 +25,7 @@ from gateway.loyalty.rewards import (
 )
 from gateway.loyalty.rewards import Voucher as VoucherReward
 from gateway.loyalty.validity import valid_until
+from gateway.loyalty.voucher_lifecycle import summary
 from gateway.loyalty.voucher_states import VoucherStatus
 from webhooks.outbox import record_event
 
@@ -134,24 +135,11 @@ def issue_voucher(
     )
     _attach_code(session, voucher, reward)
     session.add(voucher)
-    data = voucher_summary(voucher, card)
+    data = summary(session, voucher)
     record_event(session, merchant_id, "voucher.issued", data, card_id=voucher.card_id)
     if card is not None:
         record_event(session, merchant_id, "voucher.activated", data, card_id=voucher.card_id)
     return voucher
-
-
-def voucher_summary(voucher: Voucher, card: Card | None) -> dict[str, Any]:
-    """The small event payload of a voucher."""
-    return {
-        "voucher_id": voucher.id,
-        "status": voucher.status,
-        "card_number": card.number if card else None,
-        "program_id": voucher.program_id,
-        "description": voucher.description,
-        "valid_until": voucher.valid_until.isoformat() if voucher.valid_until else None,
-        "source": {"kind": voucher.source_kind, "sale_id": voucher.source_sale_id},
-    }
 
 
 def _attach_code(session: Session, voucher: Voucher, reward: VoucherReward) -> None:

@@ -28,6 +28,7 @@ class Voucher(Base):
         ),
         Index("ix_vouchers_card_status", "card_id", "status"),
         Index("ix_vouchers_source_sale", "source_sale_id"),
+        Index("ix_vouchers_status_valid_until", "status", "valid_until"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)

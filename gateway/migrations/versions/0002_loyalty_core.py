@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-22 05:03:54.067375
+Create Date: 2026-11-22 05:08:50.868892
 """
 
 from __future__ import annotations
@@ -308,6 +308,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_vouchers_merchant_id"), ["merchant_id"], unique=False)
         batch_op.create_index("ix_vouchers_source_sale", ["source_sale_id"], unique=False)
         batch_op.create_index(
+            "ix_vouchers_status_valid_until", ["status", "valid_until"], unique=False
+        )
+        batch_op.create_index(
             "uq_vouchers_merchant_unique_code",
             ["merchant_id", "code_key"],
             unique=True,
@@ -357,6 +360,7 @@ def downgrade() -> None:
             sqlite_where=sa.text("code_mode = 'unique'"),
             postgresql_where=sa.text("code_mode = 'unique'"),
         )
+        batch_op.drop_index("ix_vouchers_status_valid_until")
         batch_op.drop_index("ix_vouchers_source_sale")
         batch_op.drop_index(batch_op.f("ix_vouchers_merchant_id"))
         batch_op.drop_index("ix_vouchers_merchant_code")
