@@ -15,6 +15,7 @@ from pydantic import (
     field_validator,
 )
 
+from gateway.loyalty.identifiers import Email, Phone
 from gateway.money import Currency
 
 MAX_LINES = 500
@@ -59,8 +60,8 @@ class SaleCustomer(_Strict):
     """Who bought: any identifier the POS knows; the card number wins when given."""
 
     card_number: Annotated[str, StringConstraints(pattern=r"^\d{6,20}$")] | None = None
-    phone: Annotated[str, StringConstraints(max_length=32)] | None = None
-    email: Annotated[str, StringConstraints(max_length=254)] | None = None
+    phone: Phone | None = None
+    email: Email | None = None
     pos_customer_id: PosId | None = None
 
     def is_empty(self) -> bool:
@@ -91,6 +92,11 @@ class PosSale(_Strict):
     customer: SaleCustomer = Field(default_factory=SaleCustomer)
     lines: list[PosSaleLine] = Field(default_factory=list, max_length=MAX_LINES)
     promo_codes: list[PromoCode] = Field(default_factory=list, max_length=MAX_PROMO_CODES)
+
+    @field_validator("customer", mode="before")
+    @classmethod
+    def _no_customer(cls, value: object) -> object:
+        return {} if value is None else value
 
     @field_validator("promo_codes")
     @classmethod

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import uuid
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -12,7 +14,8 @@ from sqlalchemy import select
 from gateway.models import ApiKey
 from gateway.tenancy.keys import hash_key
 from tests.support.api import Api, bearer
-from tests.support.programs import nine_stamp_card
+from tests.support.programs import lottery, nine_stamp_card
+from tests.support.sales import sale_body
 from tests.test_errors import assert_problem
 
 
@@ -134,14 +137,51 @@ def _first_card_of(api: Api, owner: dict[str, Any]) -> str:
     return number
 
 
+def _pending_spin_of(api: Api, owner: dict[str, Any]) -> str:
+    body = nine_stamp_card(reward=lottery(("award", "100")), milestones=[])
+    program_id = api.call("POST", "/v1/programs", owner["api_key"], json=body).get_json()["id"]
+    card = api.call("POST", "/v1/cards", owner["api_key"], json={"program_id": program_id})
+    number = card.get_json()["number"]
+    stamps = {"count": 9, "channel": "api"}
+    stamped = api.call("POST", f"/v1/cards/{number}/stamps", owner["api_key"], json=stamps)
+    spin_id: str = stamped.get_json()["rewards"][0]["spin"]["id"]
+    return spin_id
+
+
+def _first_voucher_of(api: Api, owner: dict[str, Any]) -> str:
+    reward = {"type": "voucher", "description": "Cake", "redemption": "staff"}
+    created = api.call("POST", "/v1/vouchers", owner["api_key"], json={"reward": reward})
+    voucher_id: str = created.get_json()["id"]
+    return voucher_id
+
+
+def _first_sale_of(api: Api, owner: dict[str, Any]) -> str:
+    program_id = _first_program_of(api, owner)
+    sale = sale_body(f"T-{uuid.uuid4().hex}", program_id=program_id)
+    sale_id: str = api.call("POST", "/v1/sales", owner["api_key"], json=sale).get_json()["id"]
+    return sale_id
+
+
 # Every /v1 route that addresses one object, with the method to try and how to find an object
 # of another merchant. A new route with a path parameter must be added here (a test checks it).
-OWNED_OBJECT_ROUTES = {
-    "/v1/api-keys/<key_id>": ("DELETE", _first_key_of),
-    "/v1/programs/<program_id>": ("GET", _first_program_of),
-    "/v1/cards/<number>": ("GET", _first_card_of),
-    "/v1/cards/<number>/stamps": ("POST", _first_card_of),
-    "/v1/cards/<number>/journal": ("GET", _first_card_of),
+OWNED_OBJECT_ROUTES: dict[str, tuple[str, Callable[[Api, dict[str, Any]], str], Any]] = {
+    "/v1/api-keys/<key_id>": ("DELETE", _first_key_of, None),
+    "/v1/programs/<program_id>": ("GET", _first_program_of, None),
+    "/v1/cards/<number>": ("GET", _first_card_of, None),
+    "/v1/cards/<number>/stamps": ("POST", _first_card_of, {"count": 1, "channel": "api"}),
+    "/v1/cards/<number>/journal": ("GET", _first_card_of, None),
+    "/v1/cards/<number>/spins": ("GET", _first_card_of, None),
+    "/v1/spins/<spin_id>/play": ("POST", _pending_spin_of, None),
+    "/v1/vouchers/<voucher_id>": ("GET", _first_voucher_of, None),
+    "/v1/vouchers/<voucher_id>/assign": (
+        "POST",
+        _first_voucher_of,
+        {"card_number": "000000000000"},
+    ),
+    "/v1/vouchers/<voucher_id>/redeem": ("POST", _first_voucher_of, {"channel": "api"}),
+    "/v1/vouchers/<voucher_id>/void": ("POST", _first_voucher_of, None),
+    "/v1/sales/<sale_id>": ("GET", _first_sale_of, None),
+    "/v1/sales/<sale_id>/refunds": ("POST", _first_sale_of, {"refund_id": "R-1"}),
 }
 
 
@@ -157,10 +197,9 @@ def test_every_object_route_has_an_isolation_case(app: Flask) -> None:
 def test_object_routes_answer_404_for_another_merchants_objects(
     api: Api, merchant: dict[str, Any], other_merchant: dict[str, Any]
 ) -> None:
-    for rule, (method, find_object) in OWNED_OBJECT_ROUTES.items():
+    for rule, (method, find_object, body) in OWNED_OBJECT_ROUTES.items():
         object_id = find_object(api, other_merchant)
         path = re.sub(r"<[^>]+>", object_id, rule)
-        body = {"count": 1, "channel": "api"} if method == "POST" else None
         response = api.call(method, path, merchant["api_key"], json=body)
         assert response.status_code == 404, (method, path)
         assert_problem(response, 404, "not_found")

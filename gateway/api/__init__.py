@@ -10,6 +10,8 @@ from gateway.api.merchant import v1
 from gateway.api.openapi_docs import install_docs
 from gateway.api.ops import install_ops
 from gateway.api.programs import programs
+from gateway.api.sales import sales_api
+from gateway.api.spins import spins
 from gateway.api.vouchers import vouchers
 
 
@@ -20,5 +22,7 @@ def register_api(app: OpenAPI) -> None:
     app.register_api(v1)
     app.register_api(programs)
     app.register_api(cards)
+    app.register_api(spins)
     app.register_api(vouchers)
+    app.register_api(sales_api)
     install_docs(app)

@@ -5,18 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from gateway.loyalty.identifiers import normalize_email, normalize_phone
+from gateway.loyalty.identifiers import Email, Phone
 
 PosName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
 PosCustomerId = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)
 ]
-Phone = Annotated[
-    str, StringConstraints(max_length=32), AfterValidator(lambda v: normalize_phone(v, None))
-]
-Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(normalize_email)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 PosReference = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}:.{1,128}$")]
 Channel = Literal["staff", "kiosk", "autopilot", "api"]

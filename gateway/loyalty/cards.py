@@ -18,7 +18,7 @@ from gateway.loyalty.card_numbers import (
 from gateway.loyalty.card_schemas import CardCreate, CardQuery, CustomerIn, StampsAdd
 from gateway.loyalty.issuing import Granted
 from gateway.loyalty.ledger import Stamping, add_stamps
-from gateway.loyalty.models import Card, CardPosId
+from gateway.loyalty.models import Card, CardPosId, Program
 from gateway.loyalty.programs import get_program
 from gateway.pagination import Page, PageQuery, fetch_page
 from gateway.tenancy.service import get_merchant
@@ -73,6 +73,33 @@ def _card_exists(card: Card) -> ApiError:
     )
 
 
+def create_card(
+    session: Session,
+    program: Program,
+    customer: CustomerIn,
+    enrolled_by: str = "api",
+) -> Card:
+    """Add a new card with the customer's identifiers and announce it (the caller commits)."""
+    card = Card(
+        id=new_id("crd"),
+        merchant_id=program.merchant_id,
+        program_id=program.id,
+        number=new_card_number(),
+        phone=customer.phone,
+        email=customer.email,
+        stamps=0,
+        cycle=1,
+    )
+    session.add(card)
+    session.add_all(
+        CardPosId(card_id=card.id, program_id=program.id, pos=pos, pos_customer_id=pos_id)
+        for pos, pos_id in customer.pos.items()
+    )
+    data = {"card_number": card.number, "program_id": program.id, "enrolled_by": enrolled_by}
+    record_event(session, program.merchant_id, "card.created", data, card_id=card.id)
+    return card
+
+
 def enrol_card(session: Session, merchant_id: str, body: CardCreate) -> Card:
     """Create a card; one card per customer per program (409 ``card_exists`` otherwise)."""
 
@@ -81,24 +108,7 @@ def enrol_card(session: Session, merchant_id: str, body: CardCreate) -> Card:
         existing = _holder(session, program.id, body.customer)
         if existing is not None:
             raise _card_exists(existing)
-        card = Card(
-            id=new_id("crd"),
-            merchant_id=merchant_id,
-            program_id=program.id,
-            number=new_card_number(),
-            phone=body.customer.phone,
-            email=body.customer.email,
-            stamps=0,
-            cycle=1,
-        )
-        session.add(card)
-        session.add_all(
-            CardPosId(card_id=card.id, program_id=program.id, pos=pos, pos_customer_id=pos_id)
-            for pos, pos_id in body.customer.pos.items()
-        )
-        data = {"card_number": card.number, "program_id": program.id}
-        record_event(session, merchant_id, "card.created", data, card_id=card.id)
-        return card
+        return create_card(session, program, body.customer)
 
     # A lost race (the same customer enrolled concurrently, or a number drawn twice) reruns.
     return commit_unit_of_work(session, enrol)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
 import phonenumbers
+from pydantic import AfterValidator, StringConstraints
 
 MAX_EMAIL_LENGTH = 254
 _PARSE_ERRORS = {
@@ -40,3 +42,11 @@ def normalize_email(raw: str) -> str:
     if not text.isprintable() or _EMAIL_SHAPE.fullmatch(text) is None:
         raise ValueError("not an e-mail address (expected name@domain.tld)")
     return text
+
+
+Phone = Annotated[
+    str, StringConstraints(max_length=32), AfterValidator(lambda raw: normalize_phone(raw, None))
+]
+"""A phone number in international format, normalised to E.164."""
+Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(normalize_email)]
+"""An e-mail address, trimmed and lower-cased."""

@@ -40,6 +40,7 @@ class Source:
     kind: str
     cycle: int | None = None
     sale_id: str | None = None
+    milestone: int | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ def create_spin(session: Session, card: Card, lottery: Lottery, source: Source) 
         source_kind=source.kind,
         source_sale_id=source.sale_id,
         source_cycle=source.cycle,
+        source_milestone=source.milestone,
     )
     session.add(spin)
     data = {
@@ -131,6 +133,7 @@ def issue_voucher(
         source_kind=source.kind,
         source_sale_id=source.sale_id,
         source_cycle=source.cycle,
+        source_milestone=source.milestone,
         reason=reason,
     )
     _attach_code(session, voucher, reward)

@@ -81,6 +81,7 @@ def add_stamps(
             "sale_id": origin.sale_id,
         }
         record_event(session, card.merchant_id, event, data, card_id=card.id)
-        source = Source(kind=source_kind, cycle=reached.cycle, sale_id=origin.sale_id)
+        milestone = None if isinstance(reached, GoalReached) else reached.stamps
+        source = Source(source_kind, reached.cycle, origin.sale_id, milestone)
         granted.append(grant(session, card, stored, source, timezone))
     return granted

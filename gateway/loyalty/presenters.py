@@ -61,6 +61,7 @@ def spin_out(spin: Spin, card_number: str) -> dict[str, Any]:
         "card_number": card_number,
         "program_id": spin.program_id,
         "lottery": spin.lottery["name"],
+        "outcome": spin.outcome,
         "created_at": _time(spin.created_at),
         "played_at": _time(spin.played_at),
     }

@@ -52,6 +52,7 @@ class Voucher(Base):
     source_kind: Mapped[str] = mapped_column(String(16))
     source_sale_id: Mapped[str | None] = mapped_column(String(40))
     source_cycle: Mapped[int | None]
+    source_milestone: Mapped[int | None]
     reason: Mapped[str | None] = mapped_column(String(200))
     redeemed_channel: Mapped[str | None] = mapped_column(String(8))
     redeemed_location: Mapped[str | None] = mapped_column(String(128))
@@ -75,5 +76,6 @@ class Spin(Base):
     source_kind: Mapped[str] = mapped_column(String(16))
     source_sale_id: Mapped[str | None] = mapped_column(String(40))
     source_cycle: Mapped[int | None]
+    source_milestone: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     played_at: Mapped[datetime | None]

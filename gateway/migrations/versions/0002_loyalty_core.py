@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-22 05:08:50.868892
+Create Date: 2026-11-22 05:12:02.414723
 """
 
 from __future__ import annotations
@@ -213,6 +213,7 @@ def upgrade() -> None:
         sa.Column("source_kind", sa.String(length=16), nullable=False),
         sa.Column("source_sale_id", sa.String(length=40), nullable=True),
         sa.Column("source_cycle", sa.Integer(), nullable=True),
+        sa.Column("source_milestone", sa.Integer(), nullable=True),
         sa.Column("created_at", gateway.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("played_at", gateway.db.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["card_id"], ["cards.id"], name=op.f("fk_spins_card_id_cards")),
@@ -286,6 +287,7 @@ def upgrade() -> None:
         sa.Column("source_kind", sa.String(length=16), nullable=False),
         sa.Column("source_sale_id", sa.String(length=40), nullable=True),
         sa.Column("source_cycle", sa.Integer(), nullable=True),
+        sa.Column("source_milestone", sa.Integer(), nullable=True),
         sa.Column("reason", sa.String(length=200), nullable=True),
         sa.Column("redeemed_channel", sa.String(length=8), nullable=True),
         sa.Column("redeemed_location", sa.String(length=128), nullable=True),

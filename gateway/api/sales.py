@@ -1,0 +1,42 @@
+"""Sale routes: the REST sales connector and refunds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_openapi3.models.tag import Tag
+
+from connectors.sale import PosRefund, PosSale
+from gateway.api.guards import current_merchant_id, merchant_blueprint
+from gateway.api.openapi_docs import problem_responses
+from gateway.db import request_session
+from gateway.loyalty import refunds, sales
+from gateway.loyalty.sale_schemas import RefundOut, SaleOut, SalePath
+
+sales_api = merchant_blueprint(
+    "sales",
+    __name__,
+    Tag(name="Sales", description="Closed sales become stamps; refunds reverse them."),
+)
+
+
+@sales_api.post("/sales", responses={201: SaleOut, 200: SaleOut, **problem_responses(404)})
+def record_sale(body: PosSale) -> tuple[dict[str, Any], int]:
+    """Apply a closed sale (201); the same sale again answers its first result (200)."""
+    outcome = sales.record_sale(request_session(), current_merchant_id(), body)
+    return outcome.body, 201 if outcome.created else 200
+
+
+@sales_api.get("/sales/<sale_id>", responses={200: SaleOut, **problem_responses(404)})
+def get_sale(path: SalePath) -> dict[str, Any]:
+    """A sale's result."""
+    return sales.get_sale(request_session(), current_merchant_id(), path.sale_id).result
+
+
+@sales_api.post(
+    "/sales/<sale_id>/refunds", responses={201: RefundOut, 200: RefundOut, **problem_responses(404)}
+)
+def refund_sale(path: SalePath, body: PosRefund) -> tuple[dict[str, Any], int]:
+    """Reverse the stamps of a sale, all or in proportion to the refunded lines."""
+    outcome = refunds.refund_sale(request_session(), current_merchant_id(), path.sale_id, body)
+    return outcome.body, 201 if outcome.created else 200

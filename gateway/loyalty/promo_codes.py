@@ -1,0 +1,105 @@
+"""Promo codes on a sale: each redeems the sale customer's matching voucher, or is rejected.
+
+A rejection is recorded and announced (``voucher.redemption_rejected``): a code that redeems
+nothing is how a merchant learns of a screenshot passed around.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gateway.db import utcnow
+from gateway.errors import ApiError
+from gateway.loyalty.codes import code_key
+from gateway.loyalty.models import Card
+from gateway.loyalty.reward_models import Voucher
+from gateway.loyalty.voucher_lifecycle import expire_if_due, move
+from gateway.loyalty.voucher_states import VoucherAction, refusal_reason
+from webhooks.outbox import record_event
+
+
+@dataclass(frozen=True)
+class Redemption:
+    """What one code on a sale did."""
+
+    code: str
+    status: str  # redeemed | rejected
+    voucher_id: str | None = None
+    reason: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The contract's ``redemptions[]`` item."""
+        return {
+            "code": self.code,
+            "voucher_id": self.voucher_id,
+            "status": self.status,
+            "reason": self.reason,
+        }
+
+
+def _by_expiry(voucher: Voucher) -> tuple[bool, Any, Any]:
+    # Oldest-expiring first; vouchers without an end date last.
+    return (voucher.valid_until is None, voucher.valid_until, voucher.issued_at)
+
+
+def redeem_codes(
+    session: Session, merchant_id: str, codes: list[str], card: Card | None, sale_id: str
+) -> list[Redemption]:
+    """Redeem each code for the sale's customer (channel ``pos``); reject what matches nothing."""
+    return [_redeem_code(session, merchant_id, code, card, sale_id) for code in codes]
+
+
+def _redeem_code(
+    session: Session, merchant_id: str, code: str, card: Card | None, sale_id: str
+) -> Redemption:
+    matching = session.scalars(
+        select(Voucher).where(
+            Voucher.merchant_id == merchant_id, Voucher.code_key == code_key(code)
+        )
+    ).all()
+    for voucher in matching:
+        expire_if_due(session, voucher)
+    if not matching:
+        return _reject(session, merchant_id, code, card, sale_id, "unknown_code")
+    if card is None:
+        return _reject(session, merchant_id, code, card, sale_id, "customer_required")
+    own = sorted((v for v in matching if v.card_id == card.id), key=_by_expiry)
+    if not own:
+        return _reject(session, merchant_id, code, card, sale_id, "other_customer", matching[0])
+    usable = [voucher for voucher in own if voucher.status == "active"]
+    if not usable:
+        reason = refusal_reason(own[0].status, VoucherAction.REDEEM)  # type: ignore[arg-type]
+        return _reject(session, merchant_id, code, card, sale_id, reason or "not_active", own[0])
+    voucher = usable[0]
+    values = {"redeemed_at": utcnow(), "redeemed_channel": "pos", "redeemed_sale_id": sale_id}
+    try:
+        move(session, voucher, VoucherAction.REDEEM, values, {"channel": "pos", "sale_id": sale_id})
+    except ApiError as refused:  # redeemed concurrently through another channel
+        return _reject(session, merchant_id, code, card, sale_id, refused.code, voucher)
+    return Redemption(code=code, status="redeemed", voucher_id=voucher.id)
+
+
+def _reject(
+    session: Session,
+    merchant_id: str,
+    code: str,
+    card: Card | None,
+    sale_id: str,
+    reason: str,
+    voucher: Voucher | None = None,
+) -> Redemption:
+    data = {
+        "code": code,
+        "reason": reason,
+        "sale_id": sale_id,
+        "card_number": card.number if card else None,
+        "voucher_id": voucher.id if voucher else None,
+    }
+    record_event(
+        session, merchant_id, "voucher.redemption_rejected", data, card_id=card.id if card else None
+    )
+    return Redemption(code=code, status="rejected", voucher_id=data["voucher_id"], reason=reason)

@@ -1,0 +1,49 @@
+"""Response bodies of the sale routes (the request bodies are the canonical POS models)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class RedemptionOut(BaseModel):
+    """What one promo code on the sale did."""
+
+    code: str
+    voucher_id: str | None
+    status: Literal["redeemed", "rejected"]
+    reason: str | None = Field(
+        description="already_redeemed, expired, voided, not_active, unknown_code, "
+        "customer_required or other_customer"
+    )
+
+
+class SaleOut(BaseModel):
+    """The result of a sale: stamps, rewards and redemptions."""
+
+    id: str
+    transaction_id: str
+    status: Literal["processed", "unattributed"]
+    program_id: str | None
+    card_number: str | None
+    stamps_added: int
+    rewards: list[dict[str, Any]]
+    redemptions: list[RedemptionOut]
+
+
+class RefundOut(BaseModel):
+    """The result of a refund."""
+
+    id: str
+    sale_id: str
+    refund_id: str
+    stamps_reversed: int
+    shortfall: int = Field(description="Stamps that could not be taken back (rewards already used)")
+    voided_vouchers: list[str]
+
+
+class SalePath(BaseModel):
+    """Path of one sale."""
+
+    sale_id: str = Field(max_length=64)
