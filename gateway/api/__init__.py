@@ -6,6 +6,7 @@ from flask_openapi3.openapi import OpenAPI
 
 from gateway.api.admin import admin
 from gateway.api.cards import cards
+from gateway.api.events import events
 from gateway.api.merchant import v1
 from gateway.api.openapi_docs import install_docs
 from gateway.api.ops import install_ops
@@ -25,4 +26,5 @@ def register_api(app: OpenAPI) -> None:
     app.register_api(spins)
     app.register_api(vouchers)
     app.register_api(sales_api)
+    app.register_api(events)
     install_docs(app)
