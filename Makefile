@@ -37,7 +37,8 @@ pytest: $(VENV)/.installed-test
 test: lint typecheck pytest
 
 bench: $(VENV)/.installed-test
-	$(BIN)/python bench/http_overhead.py
+	$(BIN)/python -m bench.ingest
+	$(BIN)/python -m bench.http_overhead
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -19,6 +20,12 @@ from gateway.pagination import Page, PageQuery, fetch_page
 MECHANICS = ("stamps_goal", "reward", "milestones", "rules", "max_stamps_per_sale")
 
 
+# Parsing a program's JSON is the costliest CPU step of a sale; rows change rarely and every
+# change moves updated_at, so (id, updated_at) names one parse.
+_PARSED: dict[tuple[str, datetime | None], ProgramMechanics] = {}
+_PARSED_LIMIT = 1024
+
+
 @dataclass(frozen=True)
 class ProgramResult:
     """A program row and the warnings to answer with."""
@@ -28,8 +35,16 @@ class ProgramResult:
 
 
 def mechanics_of(program: Program) -> ProgramMechanics:
-    """The validated settings stored on a program row."""
-    return ProgramMechanics.model_validate(_stored_fields(program))
+    """The validated settings stored on a program row (parsed once per program version)."""
+    key = (program.id, program.updated_at)
+    cached = _PARSED.get(key)
+    if cached is None:
+        cached = ProgramMechanics.model_validate(_stored_fields(program))
+        if program.updated_at is not None:  # a row not yet flushed has no version yet
+            if len(_PARSED) >= _PARSED_LIMIT:
+                _PARSED.clear()
+            _PARSED[key] = cached
+    return cached
 
 
 def _stored_fields(program: Program) -> dict[str, Any]:

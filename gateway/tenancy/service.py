@@ -86,7 +86,10 @@ def authenticate(session: Session, presented: str) -> ApiKey | None:
     prefix = prefix_of(presented)
     if prefix is None:
         return None
-    key = session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).first()
+    # The merchant comes along so the request's later reads of it hit the identity map.
+    statement = select(ApiKey, Merchant).join(Merchant, Merchant.id == ApiKey.merchant_id)
+    row = session.execute(statement.where(ApiKey.prefix == prefix)).first()
+    key: ApiKey | None = row[0] if row is not None else None
     if key is None or key.revoked_at is not None or not key_matches(presented, key.key_hash):
         return None
     return key

@@ -1,0 +1,155 @@
+"""Shared bench parts: a scratch PostgreSQL database, gunicorn servers, a load driver."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import psycopg
+from sqlalchemy.engine import make_url
+
+SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
+POSTGRES_URL = os.environ.get(
+    "STAMPGATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+# A request: (method, path, body, headers) built per call, so bodies can differ.
+RequestFactory = Callable[[int, int], tuple[str, str, bytes | None, dict[str, str]]]
+
+
+@dataclass
+class Result:
+    """Throughput and latency of one scenario."""
+
+    name: str
+    requests: int
+    errors: int
+    seconds: float
+    latencies: list[float]
+
+    @property
+    def rate(self) -> float:
+        """Successful requests per second."""
+        return self.requests / self.seconds
+
+    def line(self) -> str:
+        """One printable summary line."""
+        cuts = statistics.quantiles(self.latencies, n=100)
+        return (
+            f"{self.name:<28} {self.rate:9.1f} /s   p50 {cuts[49] * 1000:7.2f} ms"
+            f"   p99 {cuts[98] * 1000:7.2f} ms   errors {self.errors}"
+        )
+
+
+def admin_dsn() -> str:
+    """libpq DSN of the server's maintenance database."""
+    return make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(False)
+
+
+@contextmanager
+def scratch_database(prefix: str) -> Iterator[tuple[str, str]]:
+    """A new empty database: yields (SQLAlchemy URL, name); dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin_dsn(), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(False), name
+    finally:
+        with psycopg.connect(admin_dsn(), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def free_port() -> int:
+    """A port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@contextmanager
+def gunicorn(app_spec: str, env: dict[str, str], cwd: str | None = None) -> Iterator[int]:
+    """Serve ``app_spec`` with the gateway's gunicorn settings; yields the port."""
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "-c", "python:gateway.gunicorn_conf"]
+    command += ["--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", app_spec]
+    quiet = {"STAMPGATE_SECRET_KEY": uuid.uuid4().hex, "STAMPGATE_LOG_LEVEL": "warning"}
+    server = subprocess.Popen(
+        command,
+        env={**os.environ, **quiet, **env},
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_until_up(port)
+        yield port
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def _wait_until_up(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"nothing listens on {port}")
+
+
+def drive(name: str, port: int, make_request: RequestFactory, ok: frozenset[int]) -> Result:
+    """CONCURRENCY keep-alive clients send requests for SECONDS; status in ``ok`` counts."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + SECONDS
+
+    def client(worker: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine: list[float] = []
+        failed = 0
+        sequence = 0
+        while time.perf_counter() < stop_at:
+            method, path, body, headers = make_request(worker, sequence)
+            sequence += 1
+            started = time.perf_counter()
+            try:
+                connection.request(method, path, body=body, headers=headers)
+                response = connection.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                # A worker recycled (gunicorn max_requests) closed the connection: reconnect.
+                failed += 1
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            if response.status in ok:
+                mine.append(time.perf_counter() - started)
+            else:
+                failed += 1
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+            errors[0] += failed
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CONCURRENCY)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Result(name, len(latencies), errors[0], time.perf_counter() - began, latencies)

@@ -1,0 +1,141 @@
+"""Sale ingest against its ceilings: ``POST /v1/sales`` vs ``pgbench -N`` vs a bare Flask endpoint.
+
+Starts gunicorn (the gateway's settings) against a scratch PostgreSQL database and drives
+``POST /v1/sales`` with a new customer per sale (each sale enrols a card, stamps it and
+writes its events) at BENCH_CONCURRENCY (16) for BENCH_SECONDS (20). In the same run it
+measures ``pgbench -N`` at the same concurrency, and a bare Flask JSON endpoint under the
+same gunicorn settings, and prints both ratios.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import requests
+
+from bench.harness import CONCURRENCY, SECONDS, Result, drive, gunicorn, scratch_database
+from gateway import migrate
+
+ADMIN = "bench-admin-token"
+PROGRAM = {
+    "name": "Coffee card",
+    "stamps_goal": 9,
+    "reward": {"type": "voucher", "description": "Free coffee", "redemption": "staff"},
+    "milestones": [{"stamps": 3, "reward": {"type": "award", "description": "Cookie"}}],
+    "rules": [{"kind": "per_item", "stamps": 1, "products": ["12"]}],
+}
+
+
+def sale(worker: int, sequence: int) -> bytes:
+    """A two-line sale of a customer never seen before."""
+    body = {
+        "transaction_id": f"T-{worker}-{sequence}",
+        "closed_at": "2026-11-22T10:00:00Z",
+        "currency": "EUR",
+        "total": 900,
+        "location": "main",
+        "customer": {"phone": f"+38050{worker:02d}{sequence:05d}"},
+        "lines": [
+            {"product": "12", "category": "3", "name": "Latte", "quantity": 2, "amount": 700},
+            {"product": "40", "category": "5", "name": "Cookie", "quantity": 1, "amount": 200},
+        ],
+    }
+    return json.dumps(body).encode()
+
+
+def measure_ingest() -> Result:
+    """Sales per second through the whole gateway."""
+    with scratch_database("stampgate_bench") as (url, _name):
+        migrate.upgrade(url)
+        env = {
+            "STAMPGATE_DATABASE_URL": url,
+            "STAMPGATE_ADMIN_TOKEN": ADMIN,
+            "STAMPGATE_LOG_LEVEL": "warning",
+        }
+        with gunicorn("gateway:create_app()", env) as port:
+            base = f"http://127.0.0.1:{port}"
+            key = requests.post(
+                f"{base}/admin/v1/merchants",
+                json={"name": "Bench", "currency": "EUR", "timezone": "UTC"},
+                headers={"Authorization": f"Bearer {ADMIN}"},
+                timeout=10,
+            ).json()["api_key"]
+            headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+            requests.post(
+                f"{base}/v1/programs", json=PROGRAM, headers=headers, timeout=10
+            ).raise_for_status()
+            return drive(
+                "POST /v1/sales (gateway)",
+                port,
+                lambda w, s: ("POST", "/v1/sales", sale(w, s), headers),
+                frozenset({201}),
+            )
+
+
+def measure_bare() -> Result:
+    """The same request shape through a bare Flask app under the same gunicorn settings."""
+    headers = {"Content-Type": "application/json"}
+    here = str(Path(__file__).parent)
+    env = {"PYTHONPATH": os.pathsep.join([here, os.environ.get("PYTHONPATH", "")])}
+    with gunicorn("bare_app:app", env, cwd=here) as port:
+        return drive(
+            "POST /bare (bare Flask)",
+            port,
+            lambda w, s: ("POST", "/bare", sale(w, s), headers),
+            frozenset({201}),
+        )
+
+
+def measure_pgbench() -> float:
+    """Transactions per second of ``pgbench -N`` at the same concurrency and duration."""
+    with scratch_database("stampgate_pgbench") as (_url, name):
+        common = ["-h", "127.0.0.1", "-U", "postgres"]
+        subprocess.run(
+            ["pgbench", *common, "-i", "-q", "-s", "10", name], check=True, capture_output=True
+        )
+        run = subprocess.run(
+            [
+                "pgbench",
+                *common,
+                "-N",
+                "-n",
+                "-c",
+                str(CONCURRENCY),
+                "-j",
+                "2",
+                "-T",
+                str(int(SECONDS)),
+                name,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    match = re.search(r"tps = ([\d.]+)", run.stdout)
+    if match is None:
+        raise SystemExit(f"pgbench printed no tps:\n{run.stdout}")
+    return float(match.group(1))
+
+
+def main() -> None:
+    """Run the three measurements and print them with the ratios."""
+    print(f"concurrency={CONCURRENCY} seconds={SECONDS:g} cpus={os.cpu_count()}", flush=True)
+    ingest = measure_ingest()
+    print(ingest.line(), flush=True)
+    bare = measure_bare()
+    print(bare.line(), flush=True)
+    pgbench_tps = measure_pgbench()
+    print(f"{'pgbench -N':<28} {pgbench_tps:9.1f} tps", flush=True)
+    print(f"ratio ingest : pgbench -N  = {ingest.rate / pgbench_tps:.3f}  (target >= 0.8)")
+    print(f"ratio ingest : bare Flask  = {ingest.rate / bare.rate:.3f}  (target >= 0.5)")
+    if ingest.errors:
+        sys.exit(f"{ingest.errors} sales failed")
+
+
+if __name__ == "__main__":
+    main()
