@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import psycopg
+import requests
 from sqlalchemy.engine import make_url
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
@@ -153,3 +154,16 @@ def drive(name: str, port: int, make_request: RequestFactory, ok: frozenset[int]
     for thread in threads:
         thread.join()
     return Result(name, len(latencies), errors[0], time.perf_counter() - began, latencies)
+
+
+def provision_merchant(port: int, admin_token: str) -> str:
+    """Create a merchant on the running gateway; returns its API key."""
+    response = requests.post(
+        f"http://127.0.0.1:{port}/admin/v1/merchants",
+        json={"name": "Bench", "currency": "EUR", "timezone": "UTC"},
+        headers={"Authorization": f"Bearer {admin_token}"},
+        timeout=10,
+    )
+    response.raise_for_status()
+    key: str = response.json()["api_key"]
+    return key

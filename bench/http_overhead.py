@@ -7,9 +7,14 @@ other at the same concurrency: ``GET /healthz`` (the app's middleware only: the 
 
 from __future__ import annotations
 
-import requests
-
-from bench.harness import CONCURRENCY, SECONDS, drive, gunicorn, scratch_database
+from bench.harness import (
+    CONCURRENCY,
+    SECONDS,
+    drive,
+    gunicorn,
+    provision_merchant,
+    scratch_database,
+)
 from gateway import migrate
 
 ADMIN = "bench-admin-token"
@@ -25,12 +30,7 @@ def main() -> None:
             "STAMPGATE_LOG_LEVEL": "warning",
         }
         with gunicorn("gateway:create_app()", env) as port:
-            key = requests.post(
-                f"http://127.0.0.1:{port}/admin/v1/merchants",
-                json={"name": "Bench", "currency": "EUR", "timezone": "UTC"},
-                headers={"Authorization": f"Bearer {ADMIN}"},
-                timeout=10,
-            ).json()["api_key"]
+            key = provision_merchant(port, ADMIN)
             print(f"concurrency={CONCURRENCY} seconds={SECONDS:g}")
             ok = frozenset({200})
             bare = drive(

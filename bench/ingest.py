@@ -18,7 +18,15 @@ from pathlib import Path
 
 import requests
 
-from bench.harness import CONCURRENCY, SECONDS, Result, drive, gunicorn, scratch_database
+from bench.harness import (
+    CONCURRENCY,
+    SECONDS,
+    Result,
+    drive,
+    gunicorn,
+    provision_merchant,
+    scratch_database,
+)
 from gateway import migrate
 
 ADMIN = "bench-admin-token"
@@ -59,12 +67,7 @@ def measure_ingest() -> Result:
         }
         with gunicorn("gateway:create_app()", env) as port:
             base = f"http://127.0.0.1:{port}"
-            key = requests.post(
-                f"{base}/admin/v1/merchants",
-                json={"name": "Bench", "currency": "EUR", "timezone": "UTC"},
-                headers={"Authorization": f"Bearer {ADMIN}"},
-                timeout=10,
-            ).json()["api_key"]
+            key = provision_merchant(port, ADMIN)
             headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
             requests.post(
                 f"{base}/v1/programs", json=PROGRAM, headers=headers, timeout=10

@@ -17,15 +17,10 @@ from pydantic import (
 
 from gateway.loyalty.identifiers import Email, Phone
 from gateway.money import Currency
+from gateway.text import reject_control_characters
 
 MAX_LINES = 500
 MAX_PROMO_CODES = 20
-
-
-def _printable(value: str) -> str:
-    if not value.isprintable():
-        raise ValueError("must not contain control characters")
-    return value
 
 
 def _to_utc(value: datetime) -> datetime:
@@ -35,17 +30,17 @@ def _to_utc(value: datetime) -> datetime:
 PosId = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=128),
-    AfterValidator(_printable),
+    AfterValidator(reject_control_characters),
 ]
 Label = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
-    AfterValidator(_printable),
+    AfterValidator(reject_control_characters),
 ]
 PromoCode = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
-    AfterValidator(_printable),
+    AfterValidator(reject_control_characters),
 ]
 Source = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
 UtcTime = Annotated[AwareDatetime, AfterValidator(_to_utc)]

@@ -85,36 +85,35 @@ def begin_idempotent() -> Response | None:
 
 def merchant_blueprint(name: str, import_name: str, tag: Tag) -> APIBlueprint:
     """A ``/v1`` blueprint: API key auth, JSON bodies, Idempotency-Key on every POST."""
-    blueprint = APIBlueprint(
-        name,
-        import_name,
-        url_prefix="/v1",
-        abp_tags=[tag],
-        abp_security=MERCHANT_SECURITY,
-        operation_id_callback=operation_id,
-        abp_responses=problem_responses(400, 401, 409, 413, 415, 422),
-    )
-    _guard(blueprint, require_merchant)
-    return blueprint
+    return _guarded(name, import_name, tag, "/v1", MERCHANT_SECURITY, require_merchant)
 
 
 def admin_blueprint(name: str, import_name: str, tag: Tag) -> APIBlueprint:
     """An ``/admin/v1`` blueprint: admin token, JSON bodies, Idempotency-Key on every POST."""
+    # 403: the admin API is off until a token is configured.
+    return _guarded(name, import_name, tag, "/admin/v1", ADMIN_SECURITY, require_admin, 403)
+
+
+def _guarded(
+    name: str,
+    import_name: str,
+    tag: Tag,
+    prefix: str,
+    security: list[dict[str, list[str]]],
+    authenticate_caller: Callable[[], None],
+    *more_statuses: int,
+) -> APIBlueprint:
     blueprint = APIBlueprint(
         name,
         import_name,
-        url_prefix="/admin/v1",
+        url_prefix=prefix,
         abp_tags=[tag],
-        abp_security=ADMIN_SECURITY,
+        abp_security=security,
         operation_id_callback=operation_id,
-        abp_responses=problem_responses(400, 401, 403, 409, 413, 415, 422),
+        abp_responses=problem_responses(400, 401, 409, 413, 415, 422, *more_statuses),
     )
-    _guard(blueprint, require_admin)
-    return blueprint
-
-
-def _guard(blueprint: APIBlueprint, authenticate_caller: Callable[[], None]) -> None:
     blueprint.before_request(authenticate_caller)
     blueprint.before_request(require_json_body)
     blueprint.before_request(begin_idempotent)
     blueprint.after_request(idempotency.finish)
+    return blueprint

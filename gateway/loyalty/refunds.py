@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from connectors.sale import PosRefund
@@ -151,48 +151,44 @@ def _take_back(session: Session, sale: Sale, due: int) -> tuple[int, list[str]]:
 def _goal_reward_revocable(session: Session, card: Card, cycle: int) -> bool:
     """True when the goal reward of ``cycle`` has not been used (an award always has been)."""
     voucher = session.scalars(
-        select(Voucher.status).where(
-            Voucher.card_id == card.id, Voucher.source_kind == "goal", Voucher.source_cycle == cycle
-        )
+        select(Voucher.status).where(*_granted_by(Voucher, card, "goal", cycle, None))
     ).first()
     if voucher is not None:
-        return voucher in {"active", "issued", "voided", "expired"}
+        return voucher != "redeemed"
     spin = session.scalars(
-        select(Spin.status).where(
-            Spin.card_id == card.id, Spin.source_kind == "goal", Spin.source_cycle == cycle
-        )
+        select(Spin.status).where(*_granted_by(Spin, card, "goal", cycle, None))
     ).first()
     return spin is not None and spin != "played"
+
+
+def _granted_by(
+    model: type[Voucher] | type[Spin], card: Card, kind: str, cycle: int, milestone: int | None
+) -> tuple[ColumnElement[bool], ...]:
+    """Rows of the reward a goal (``milestone`` None) or a milestone of ``cycle`` gave."""
+    reached = model.source_milestone
+    return (
+        model.card_id == card.id,
+        model.source_kind == kind,
+        model.source_cycle == cycle,
+        reached.is_(None) if milestone is None else reached == milestone,
+    )
 
 
 def _revoke(
     session: Session, card: Card, sale_id: str, kind: str, cycle: int, milestone: int | None = None
 ) -> list[str]:
     """Void the still unused reward of one goal or milestone; returns the voided voucher ids."""
-    voucher_match = (
-        Voucher.card_id == card.id,
-        Voucher.source_kind == kind,
-        Voucher.source_cycle == cycle,
-        Voucher.source_milestone.is_(None)
-        if milestone is None
-        else Voucher.source_milestone == milestone,
-        Voucher.status.in_(("active", "issued")),
-    )
-    vouchers = session.scalars(select(Voucher).where(*voucher_match)).all()
+    unused = Voucher.status.in_(("active", "issued"))
+    vouchers = session.scalars(
+        select(Voucher).where(*_granted_by(Voucher, card, kind, cycle, milestone), unused)
+    ).all()
     details = {"reason": "refund", "sale_id": sale_id}
     for voucher in vouchers:
         move(session, voucher, VoucherAction.VOID, {"voided_at": utcnow()}, details)
+    pending = Spin.status == "pending"
     session.execute(
         update(Spin)
-        .where(
-            Spin.card_id == card.id,
-            Spin.source_kind == kind,
-            Spin.source_cycle == cycle,
-            Spin.source_milestone.is_(None)
-            if milestone is None
-            else Spin.source_milestone == milestone,
-            Spin.status == "pending",
-        )
+        .where(*_granted_by(Spin, card, kind, cycle, milestone), pending)
         .values(status="voided")
     )
     return [voucher.id for voucher in vouchers]

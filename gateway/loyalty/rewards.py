@@ -19,6 +19,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from gateway.text import reject_control_characters
+
 Redemption = Literal["self", "staff", "code"]
 VariantKind = Literal["award", "voucher", "try_again", "no_prize"]
 
@@ -37,14 +39,8 @@ def _http_url(value: str) -> str:
     return value
 
 
-def _printable_code(value: str) -> str:
-    if not value.isprintable():
-        raise ValueError("must not contain control characters")
-    return value
-
-
 def _code_pattern(value: str) -> str:
-    _printable_code(value)
+    reject_control_characters(value)
     if value.count(CODE_PLACEHOLDER) < MIN_PATTERN_PLACEHOLDERS:
         # Fewer random characters would make unique codes easy to guess and quick to run out.
         raise ValueError(
@@ -67,7 +63,7 @@ ImageUrl = Annotated[
 CodeValue = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
-    AfterValidator(_printable_code),
+    AfterValidator(reject_control_characters),
 ]
 CodePattern = Annotated[
     str,
