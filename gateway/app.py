@@ -13,7 +13,7 @@ from gateway.api.openapi_docs import SECURITY_SCHEMES, Problem, operation_id
 from gateway.config import DEV_SECRET_KEY, Settings
 from gateway.db import build_engine, build_session_factory, close_request_session
 from gateway.errors import register_error_handlers, validation_problem
-from gateway.extensions import Extensions
+from gateway.extensions import Extensions, start_delivery
 from gateway.jsonprovider import StrictJSONProvider
 from gateway.observability.logs import configure_logging, install_request_ids
 from gateway.observability.metrics import HttpMetrics
@@ -47,13 +47,15 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     engine = build_engine(settings.database_url, echo=settings.sql_echo)
     metrics = HttpMetrics()
-    app.extensions["stampgate"] = Extensions(
+    extensions = Extensions(
         settings=settings,
         engine=engine,
         session_factory=build_session_factory(engine),
         redis=Redis.from_url(settings.redis_url) if settings.redis_url else None,
         metrics=metrics,
     )
+    start_delivery(extensions)
+    app.extensions["stampgate"] = extensions
     metrics.install(app)
     install_request_ids(app)
     register_error_handlers(app)

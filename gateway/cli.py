@@ -22,6 +22,7 @@ from gateway.idempotency import purge_expired
 from gateway.loyalty.vouchers import expire_due
 from gateway.tenancy import service
 from gateway.tenancy.schemas import MerchantCreate
+from webhooks.processes import run_workers
 
 DEMO_KEY_FILE = VAR_DIR / "demo-api-key"
 
@@ -128,6 +129,18 @@ def idempotency_purge() -> None:
     settings = Settings()
     with _session(settings) as session:
         click.echo(f"purged {purge_expired(session, settings.idempotency_ttl)} keys")
+
+
+@main.command()
+@click.option("--processes", default=2, show_default=True, help="rq worker processes")
+def worker(processes: int) -> None:
+    """Deliver webhooks: rq worker processes plus the sweeper (needs STAMPGATE_REDIS_URL)."""
+    settings = Settings()
+    if not settings.redis_url:
+        raise click.ClickException(
+            "set STAMPGATE_REDIS_URL; without Redis the gateway delivers itself"
+        )
+    run_workers(settings, max(processes, 1))
 
 
 @main.group()

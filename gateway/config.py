@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     webhook_retry_schedule: Annotated[tuple[int, ...], NoDecode] = DEFAULT_RETRY_SCHEDULE
     webhook_timeout: float = Field(default=15.0, gt=0)
     webhook_allowed_networks: Annotated[tuple[str, ...], NoDecode] = ()
+    webhook_require_https: bool = True
+    webhook_secret_grace_seconds: int = Field(default=24 * 3600, ge=0)
+    webhook_failing_after_seconds: int = Field(default=24 * 3600, gt=0)
+    webhook_disable_after_seconds: int = Field(default=5 * 24 * 3600, gt=0)
+    # Embedded mode: deliver from a thread in the gateway process (default: when no Redis).
+    embedded_dispatcher: bool | None = None
     log_level: str = "INFO"
     sql_echo: bool = False
 
@@ -61,6 +67,13 @@ class Settings(BaseSettings):
     def idempotency_lock(self) -> timedelta:
         """How long a claimed key blocks a concurrent duplicate before it can be taken over."""
         return timedelta(seconds=self.idempotency_lock_seconds)
+
+    @property
+    def runs_embedded_dispatcher(self) -> bool:
+        """Whether this process delivers webhooks itself (no Redis, unless told otherwise)."""
+        if self.embedded_dispatcher is not None:
+            return self.embedded_dispatcher
+        return self.redis_url is None
 
     @property
     def is_sqlite(self) -> bool:

@@ -6,13 +6,15 @@ from gateway.loyalty.models import Card, CardPosId, Program, StampEntry
 from gateway.loyalty.reward_models import Spin, Voucher
 from gateway.loyalty.sale_models import Refund, Sale
 from gateway.tenancy.models import ApiKey, Merchant
-from webhooks.models import Event
+from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
 
 __all__ = [
     "ApiKey",
     "Base",
     "Card",
     "CardPosId",
+    "Delivery",
+    "DeliveryAttempt",
     "Event",
     "IdempotencyRecord",
     "Merchant",
@@ -22,4 +24,5 @@ __all__ = [
     "Spin",
     "StampEntry",
     "Voucher",
+    "WebhookEndpoint",
 ]

@@ -39,7 +39,11 @@ def database_url(
 def settings(database_url: str) -> Settings:
     """Settings of a test app: the session's database, an admin token, no Redis."""
     return Settings(
-        database_url=database_url, admin_token=ADMIN_TOKEN, redis_url=None, secret_key="test-secret"
+        database_url=database_url,
+        admin_token=ADMIN_TOKEN,
+        redis_url=None,
+        secret_key="test-secret",
+        embedded_dispatcher=False,  # webhook tests start delivery themselves
     )
 
 
@@ -53,8 +57,8 @@ def app(settings: Settings) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def make_app(settings: Settings) -> Iterator[Callable[..., Flask]]:
-    """Build extra apps with settings overrides; their engines are closed afterwards."""
+def make_app(settings: Settings, app: Flask) -> Iterator[Callable[..., Flask]]:
+    """Build extra apps with settings overrides; closed afterwards (``app`` empties the tables)."""
     made: list[Flask] = []
 
     def build(**overrides: Any) -> Flask:

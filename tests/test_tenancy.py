@@ -162,6 +162,22 @@ def _first_sale_of(api: Api, owner: dict[str, Any]) -> str:
     return sale_id
 
 
+def _first_endpoint_of(api: Api, owner: dict[str, Any]) -> str:
+    # A public literal address passes the SSRF guard without DNS; nothing is delivered here.
+    body = {"url": "https://1.1.1.1/hooks"}
+    endpoint_id: str = api.call(
+        "POST", "/v1/webhook-endpoints", owner["api_key"], json=body
+    ).get_json()["id"]
+    return endpoint_id
+
+
+def _first_delivery_of(api: Api, owner: dict[str, Any]) -> str:
+    endpoint_id = _first_endpoint_of(api, owner)
+    accepted = api.call("POST", f"/v1/webhook-endpoints/{endpoint_id}/test", owner["api_key"])
+    delivery_id: str = accepted.get_json()["delivery_ids"][0]
+    return delivery_id
+
+
 # Every /v1 route that addresses one object, with the method to try and how to find an object
 # of another merchant. A new route with a path parameter must be added here (a test checks it).
 OWNED_OBJECT_ROUTES: dict[str, tuple[str, Callable[[Api, dict[str, Any]], str], Any]] = {
@@ -182,6 +198,18 @@ OWNED_OBJECT_ROUTES: dict[str, tuple[str, Callable[[Api, dict[str, Any]], str], 
     "/v1/vouchers/<voucher_id>/void": ("POST", _first_voucher_of, None),
     "/v1/sales/<sale_id>": ("GET", _first_sale_of, None),
     "/v1/sales/<sale_id>/refunds": ("POST", _first_sale_of, {"refund_id": "R-1"}),
+    "/v1/webhook-endpoints/<endpoint_id>": ("GET", _first_endpoint_of, None),
+    "/v1/webhook-endpoints/<endpoint_id>/secret": ("GET", _first_endpoint_of, None),
+    "/v1/webhook-endpoints/<endpoint_id>/rotate-secret": ("POST", _first_endpoint_of, None),
+    "/v1/webhook-endpoints/<endpoint_id>/test": ("POST", _first_endpoint_of, None),
+    "/v1/webhook-endpoints/<endpoint_id>/recover": (
+        "POST",
+        _first_endpoint_of,
+        {"since": "2026-01-01T00:00:00Z"},
+    ),
+    "/v1/webhook-endpoints/<endpoint_id>/deliveries": ("GET", _first_endpoint_of, None),
+    "/v1/deliveries/<delivery_id>": ("GET", _first_delivery_of, None),
+    "/v1/deliveries/<delivery_id>/retry": ("POST", _first_delivery_of, None),
 }
 
 

@@ -21,4 +21,5 @@ EVENT_TYPES: dict[str, str] = {
     "sale.unattributed": "A sale arrived without a customer and was stored without stamps.",
     "endpoint.failing": "A webhook endpoint has been failing for a day.",
     "endpoint.disabled": "A webhook endpoint was disabled after failing too long.",
+    "webhook.test": "A test event sent on request to one endpoint.",
 }

@@ -6,6 +6,7 @@ from flask_openapi3.openapi import OpenAPI
 
 from gateway.api.admin import admin
 from gateway.api.cards import cards
+from gateway.api.event_types import event_types
 from gateway.api.events import events
 from gateway.api.merchant import v1
 from gateway.api.openapi_docs import install_docs
@@ -14,6 +15,7 @@ from gateway.api.programs import programs
 from gateway.api.sales import sales_api
 from gateway.api.spins import spins
 from gateway.api.vouchers import vouchers
+from gateway.api.webhooks import webhooks
 
 
 def register_api(app: OpenAPI) -> None:
@@ -27,4 +29,6 @@ def register_api(app: OpenAPI) -> None:
     app.register_api(vouchers)
     app.register_api(sales_api)
     app.register_api(events)
+    app.register_api(webhooks)
+    app.register_api(event_types)
     install_docs(app)

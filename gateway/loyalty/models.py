@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gateway.db import Base, JsonDocument, utcnow
-
-AutoId = BigInteger().with_variant(Integer(), "sqlite")
+from gateway.db import AutoId, Base, JsonDocument, utcnow
 
 
 class Program(Base):

@@ -1,0 +1,209 @@
+"""One delivery attempt: claim, sign, POST to the pinned address, log, and decide what's next."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import requests
+from sqlalchemy import or_, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from gateway.config import Settings
+from gateway.db import utcnow
+from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
+from webhooks.outbox import record_event
+from webhooks.pinned import post_pinned
+from webhooks.retry import classify, next_delay, parse_retry_after
+from webhooks.signing import envelope, headers
+from webhooks.ssrf import UrlNotAllowed, check_url
+
+log = logging.getLogger(__name__)
+BODY_KEPT = 2048
+
+
+@dataclass
+class Deliverer:
+    """What a worker keeps between attempts: its settings, sessions and one pooled HTTP client."""
+
+    settings: Settings
+    session_factory: sessionmaker[Session]
+    http: requests.Session = field(default_factory=requests.Session)
+
+    @property
+    def lease(self) -> timedelta:
+        """How long a claimed delivery stays with its worker (longer than any attempt)."""
+        return timedelta(seconds=self.settings.webhook_timeout * 2 + 30)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the receiver said, or what went wrong on the way."""
+
+    status_code: int | None
+    headers: dict[str, str] | None
+    body: str | None
+    error: str | None
+    duration_ms: int
+
+
+def is_due(now: datetime):  # type: ignore[no-untyped-def]
+    """The condition of a delivery that may be attempted now."""
+    return (
+        (Delivery.status == "pending")
+        & (Delivery.next_attempt_at <= now)
+        & or_(Delivery.locked_until.is_(None), Delivery.locked_until < now)
+    )
+
+
+def attempt(deliverer: Deliverer, delivery_id: str) -> str | None:
+    """Attempt a due delivery once; returns its outcome, or None when it was not ours to try."""
+    with deliverer.session_factory() as session:
+        now = utcnow()
+        claim = update(Delivery).where(Delivery.id == delivery_id, is_due(now))
+        claimed = session.execute(claim.values(locked_until=now + deliverer.lease))
+        session.commit()
+        if getattr(claimed, "rowcount", 0) != 1:
+            return None
+        delivery = session.get(Delivery, delivery_id)
+        assert delivery is not None
+        endpoint = session.get(WebhookEndpoint, delivery.endpoint_id)
+        event = session.get(Event, delivery.event_id)
+        assert event is not None
+        if endpoint is None or endpoint.status != "enabled":
+            _finish(session, delivery, "failed", error="endpoint disabled")
+            return "failed"
+        session.commit()  # no transaction stays open while the receiver takes its time
+        answer = _post(deliverer, endpoint, event)
+        outcome = _record(deliverer.settings, session, delivery, endpoint, answer)
+        session.commit()
+        return outcome
+
+
+def _secrets(endpoint: WebhookEndpoint, now: datetime) -> list[str]:
+    secrets = [endpoint.secret]
+    if (
+        endpoint.previous_secret
+        and endpoint.previous_secret_until
+        and endpoint.previous_secret_until > now
+    ):
+        secrets.append(endpoint.previous_secret)
+    return secrets
+
+
+def _post(deliverer: Deliverer, endpoint: WebhookEndpoint, event: Event) -> Answer:
+    settings = deliverer.settings
+    timestamp = event.created_at.isoformat().replace("+00:00", "Z")
+    body = envelope(event.id, event.type, timestamp, event.merchant_id, event.data)
+    signed = headers(event.id, int(time.time()), body, _secrets(endpoint, utcnow()))
+    started = time.perf_counter()
+    try:
+        target = check_url(
+            endpoint.url, settings.webhook_allowed_networks, settings.webhook_require_https
+        )
+        response = post_pinned(deliverer.http, target, body, signed, settings.webhook_timeout)
+    except UrlNotAllowed as exc:
+        return Answer(None, None, None, f"url not allowed: {exc.reason}", _since(started))
+    except requests.RequestException as exc:
+        return Answer(None, None, None, f"{type(exc).__name__}: {exc}"[:500], _since(started))
+    kept = response.content[:BODY_KEPT].decode("utf-8", errors="replace")
+    return Answer(response.status_code, dict(response.headers), kept, None, _since(started))
+
+
+def _since(started: float) -> int:
+    return int((time.perf_counter() - started) * 1000)
+
+
+def _record(
+    settings: Settings,
+    session: Session,
+    delivery: Delivery,
+    endpoint: WebhookEndpoint,
+    answer: Answer,
+) -> str:
+    now = utcnow()
+    verdict = classify(answer.status_code)
+    delivery.attempts += 1
+    if verdict == "succeeded":
+        outcome = "succeeded"
+        endpoint.failing_since, endpoint.failing_announced = None, False
+    elif verdict == "gone":
+        outcome = "failed"
+        disable_endpoint(session, endpoint, "the receiver answered 410 Gone")
+    else:
+        retry_after = parse_retry_after((answer.headers or {}).get("Retry-After"), now)
+        delay = next_delay(delivery.attempts, settings.webhook_retry_schedule, retry_after)
+        outcome = "retrying" if delay is not None else "exhausted"
+        if delay is not None:
+            delivery.next_attempt_at = now + timedelta(seconds=delay)
+        _note_failure(settings, session, endpoint, now)
+    session.add(
+        DeliveryAttempt(
+            delivery_id=delivery.id,
+            attempted_at=now,
+            duration_ms=answer.duration_ms,
+            status_code=answer.status_code,
+            response_headers=answer.headers,
+            response_body=answer.body,
+            error=answer.error,
+            outcome=outcome,
+        )
+    )
+    status = "pending" if outcome == "retrying" else outcome
+    _finish(session, delivery, status, answer.status_code, answer.error, commit=False)
+    return outcome
+
+
+def _finish(
+    session: Session,
+    delivery: Delivery,
+    status: str,
+    status_code: int | None = None,
+    error: str | None = None,
+    *,
+    commit: bool = True,
+) -> None:
+    now = utcnow()
+    delivery.status, delivery.locked_until, delivery.updated_at = status, None, now
+    delivery.last_attempt_at, delivery.last_status_code, delivery.last_error = (
+        now,
+        status_code,
+        error,
+    )
+    if status != "pending":
+        delivery.next_attempt_at = None
+    if commit:
+        session.commit()
+
+
+def _note_failure(
+    settings: Settings, session: Session, endpoint: WebhookEndpoint, now: datetime
+) -> None:
+    """Track how long an endpoint has failed: announce it after a day, disable it after days."""
+    if endpoint.failing_since is None:
+        endpoint.failing_since = now
+    failing_for = (now - endpoint.failing_since).total_seconds()
+    if failing_for >= settings.webhook_disable_after_seconds:
+        disable_endpoint(session, endpoint, f"failing since {endpoint.failing_since.isoformat()}")
+    elif failing_for >= settings.webhook_failing_after_seconds and not endpoint.failing_announced:
+        endpoint.failing_announced = True
+        data = {
+            "endpoint_id": endpoint.id,
+            "url": endpoint.url,
+            "failing_since": endpoint.failing_since.isoformat(),
+        }
+        record_event(
+            session, endpoint.merchant_id, "endpoint.failing", data, exclude_endpoint=endpoint.id
+        )
+
+
+def disable_endpoint(session: Session, endpoint: WebhookEndpoint, reason: str) -> None:
+    """Stop delivering to an endpoint and tell the merchant's other endpoints."""
+    endpoint.status, endpoint.disabled_reason, endpoint.updated_at = "disabled", reason, utcnow()
+    data = {"endpoint_id": endpoint.id, "url": endpoint.url, "reason": reason}
+    record_event(
+        session, endpoint.merchant_id, "endpoint.disabled", data, exclude_endpoint=endpoint.id
+    )
+    log.warning("webhook endpoint disabled", extra={"endpoint_id": endpoint.id, "reason": reason})

@@ -1,0 +1,87 @@
+"""Fan-out: each event becomes one delivery per matching enabled endpoint, in the event's
+transaction; after the commit the new deliveries are handed to whatever delivers them."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+
+from sqlalchemy import event as sa_event
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from gateway.db import utcnow
+from gateway.ids import new_id
+from webhooks.models import Delivery, Event, WebhookEndpoint
+
+Notify = Callable[[Sequence[str]], None]
+_ENDPOINTS = "webhook_endpoints_by_merchant"
+_NEW = "new_delivery_ids"
+
+
+def _enabled_endpoints(session: Session, merchant_id: str) -> list[WebhookEndpoint]:
+    # Looked up once per transaction and merchant: a sale writes several events.
+    cache: dict[str, list[WebhookEndpoint]] = session.info.setdefault(_ENDPOINTS, {})
+    if merchant_id not in cache:
+        cache[merchant_id] = list(
+            session.scalars(
+                select(WebhookEndpoint).where(
+                    WebhookEndpoint.merchant_id == merchant_id, WebhookEndpoint.status == "enabled"
+                )
+            )
+        )
+    return cache[merchant_id]
+
+
+def wants(endpoint: WebhookEndpoint, event_type: str) -> bool:
+    """True when the endpoint's filter lets the event type through (no filter: everything)."""
+    return endpoint.event_types is None or event_type in endpoint.event_types
+
+
+def create_delivery(session: Session, endpoint: WebhookEndpoint, event: Event) -> Delivery:
+    """A pending delivery of ``event`` to ``endpoint``, due now."""
+    delivery = Delivery(
+        id=new_id("dlv"),
+        merchant_id=endpoint.merchant_id,
+        endpoint_id=endpoint.id,
+        event_id=event.id,
+        status="pending",
+        attempts=0,
+        next_attempt_at=utcnow(),
+    )
+    session.add(delivery)
+    session.info.setdefault(_NEW, []).append(delivery.id)
+    return delivery
+
+
+def fan_out(session: Session, event: Event, exclude_endpoint: str | None = None) -> None:
+    """Create the deliveries of a new event for every enabled endpoint that wants it."""
+    for endpoint in _enabled_endpoints(session, event.merchant_id):
+        if endpoint.id != exclude_endpoint and wants(endpoint, event.type):
+            create_delivery(session, endpoint, event)
+
+
+def requeue(session: Session, delivery_ids: Sequence[str]) -> None:
+    """Hand existing deliveries, made due again, to the deliverer after this commit."""
+    session.info.setdefault(_NEW, []).extend(delivery_ids)
+
+
+def _after_commit(session: Session, notify: Notify) -> None:
+    delivery_ids = session.info.pop(_NEW, [])
+    session.info.pop(_ENDPOINTS, None)
+    if delivery_ids:
+        notify(delivery_ids)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_NEW, None)
+    session.info.pop(_ENDPOINTS, None)
+
+
+def hand_over_after_commit(factory: sessionmaker[Session], notify: Notify) -> None:
+    """After every commit of the factory's sessions, pass the new delivery ids to ``notify``."""
+    # Listeners, not factory-wide ``info``: a factory's info dict is shared by its sessions.
+    sa_event.listen(factory, "after_commit", functools.partial(_after_commit, notify=notify))
+    sa_event.listen(
+        factory, "after_soft_rollback", lambda session, _previous: _after_rollback(session)
+    )

@@ -1,0 +1,184 @@
+"""Webhook endpoints: create (with its secret), read, change, delete, rotate, test, recover."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from gateway.config import Settings
+from gateway.db import utcnow
+from gateway.errors import ApiError, not_found
+from gateway.ids import new_id
+from gateway.pagination import Page, PageQuery, fetch_page
+from webhooks.dispatch import create_delivery, requeue
+from webhooks.endpoint_schemas import EndpointCreate, EndpointPatch
+from webhooks.models import Delivery, WebhookEndpoint
+from webhooks.outbox import record_event
+from webhooks.signing import new_secret
+from webhooks.ssrf import UrlNotAllowed, check_url
+
+
+def _allowed(settings: Settings, url: str) -> str:
+    try:
+        check_url(url, settings.webhook_allowed_networks, settings.webhook_require_https)
+    except UrlNotAllowed as exc:
+        raise ApiError(
+            422, "url_not_allowed", f"This URL cannot receive webhooks: {exc.reason}"
+        ) from exc
+    return url
+
+
+def get_endpoint(session: Session, merchant_id: str, endpoint_id: str) -> WebhookEndpoint:
+    """One of the merchant's endpoints, or 404."""
+    endpoint = session.get(WebhookEndpoint, endpoint_id)
+    if endpoint is None or endpoint.merchant_id != merchant_id:
+        raise not_found("webhook endpoint")
+    return endpoint
+
+
+def create_endpoint(
+    session: Session, settings: Settings, merchant_id: str, body: EndpointCreate
+) -> WebhookEndpoint:
+    """Register a receiver; its URL must pass the SSRF guard (422 ``url_not_allowed``)."""
+    endpoint = WebhookEndpoint(
+        id=new_id("whe"),
+        merchant_id=merchant_id,
+        url=_allowed(settings, body.url),
+        description=body.description,
+        event_types=body.event_types,
+        status="enabled",
+        secret=new_secret(),
+        failing_announced=False,
+    )
+    session.add(endpoint)
+    session.commit()
+    return endpoint
+
+
+def list_endpoints(session: Session, merchant_id: str, query: PageQuery) -> Page[WebhookEndpoint]:
+    """The merchant's endpoints, newest first."""
+    statement = select(WebhookEndpoint).where(WebhookEndpoint.merchant_id == merchant_id)
+    return fetch_page(session, statement, WebhookEndpoint.id, query)
+
+
+def update_endpoint(
+    session: Session, settings: Settings, merchant_id: str, endpoint_id: str, patch: EndpointPatch
+) -> tuple[WebhookEndpoint, datetime | None]:
+    """Change an endpoint; re-enabling returns since when deliveries failed (for ``recover``)."""
+    endpoint = get_endpoint(session, merchant_id, endpoint_id)
+    given = patch.model_fields_set
+    if "url" in given and patch.url is not None:
+        endpoint.url = _allowed(settings, patch.url)
+    if "event_types" in given:
+        endpoint.event_types = patch.event_types
+    if "description" in given:
+        endpoint.description = patch.description
+    recover_since = None
+    if patch.status == "enabled" and endpoint.status == "disabled":
+        recover_since = endpoint.failing_since or endpoint.updated_at
+        endpoint.failing_since, endpoint.failing_announced, endpoint.disabled_reason = (
+            None,
+            False,
+            None,
+        )
+    if patch.status is not None:
+        if patch.status == "disabled" and endpoint.status == "enabled":
+            endpoint.disabled_reason = "disabled by the merchant"
+        endpoint.status = patch.status
+    endpoint.updated_at = utcnow()
+    session.commit()
+    return endpoint, recover_since
+
+
+def delete_endpoint(session: Session, merchant_id: str, endpoint_id: str) -> None:
+    """Remove an endpoint with its deliveries and their attempts."""
+    endpoint = get_endpoint(session, merchant_id, endpoint_id)
+    session.execute(
+        update(Delivery).where(Delivery.endpoint_id == endpoint.id).values(status="failed")
+    )
+    session.delete(endpoint)
+    session.commit()
+
+
+def rotate_secret(
+    session: Session, settings: Settings, merchant_id: str, endpoint_id: str
+) -> WebhookEndpoint:
+    """A new secret; the old one keeps signing beside it for the grace period."""
+    endpoint = get_endpoint(session, merchant_id, endpoint_id)
+    endpoint.previous_secret = endpoint.secret
+    endpoint.previous_secret_until = utcnow() + timedelta(
+        seconds=settings.webhook_secret_grace_seconds
+    )
+    endpoint.secret = new_secret()
+    endpoint.updated_at = utcnow()
+    session.commit()
+    return endpoint
+
+
+def send_test(session: Session, merchant_id: str, endpoint_id: str) -> tuple[str, Delivery]:
+    """Send a ``webhook.test`` event to this endpoint only (whatever its event filter)."""
+    endpoint = get_endpoint(session, merchant_id, endpoint_id)
+    data = {"message": "stampgate test event", "endpoint_id": endpoint.id}
+    event = record_event(session, merchant_id, "webhook.test", data, deliver=False)
+    delivery = create_delivery(session, endpoint, event)
+    session.commit()
+    return event.id, delivery
+
+
+def recover(session: Session, merchant_id: str, endpoint_id: str, since: datetime) -> list[str]:
+    """Send again every failed or exhausted delivery of the endpoint created since ``since``."""
+    endpoint = get_endpoint(session, merchant_id, endpoint_id)
+    ids = list(
+        session.scalars(
+            select(Delivery.id).where(
+                Delivery.endpoint_id == endpoint.id,
+                Delivery.status.in_(("failed", "exhausted")),
+                Delivery.created_at >= since,
+            )
+        )
+    )
+    _make_due(session, ids)
+    session.commit()
+    return ids
+
+
+def _make_due(session: Session, ids: list[str]) -> None:
+    if ids:
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(ids))
+            .values(status="pending", next_attempt_at=utcnow(), locked_until=None, enqueued_at=None)
+        )
+        requeue(session, ids)
+
+
+def retry_delivery(session: Session, merchant_id: str, delivery_id: str) -> Delivery:
+    """Attempt a delivery again now, whatever its status (a replay when it had succeeded)."""
+    delivery = get_delivery(session, merchant_id, delivery_id)
+    if delivery.status == "pending" and delivery.locked_until and delivery.locked_until > utcnow():
+        raise ApiError(409, "delivery_in_progress", "This delivery is being attempted right now.")
+    _make_due(session, [delivery.id])
+    session.commit()
+    session.refresh(delivery)
+    return delivery
+
+
+def get_delivery(session: Session, merchant_id: str, delivery_id: str) -> Delivery:
+    """One of the merchant's deliveries, or 404."""
+    delivery = session.get(Delivery, delivery_id)
+    if delivery is None or delivery.merchant_id != merchant_id:
+        raise not_found("delivery")
+    return delivery
+
+
+def list_deliveries(
+    session: Session, merchant_id: str, endpoint_id: str, status: str | None, query: PageQuery
+) -> Page[Delivery]:
+    """An endpoint's deliveries, newest first, optionally by status."""
+    endpoint = get_endpoint(session, merchant_id, endpoint_id)
+    statement = select(Delivery).where(Delivery.endpoint_id == endpoint.id)
+    if status:
+        statement = statement.where(Delivery.status == status)
+    return fetch_page(session, statement, Delivery.id, query)

@@ -1,0 +1,77 @@
+"""``stampgate worker``: rq worker processes for deliveries, and the sweeper that feeds them."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import multiprocessing
+import signal
+import threading
+from typing import Any
+
+from redis import Redis
+from rq import SimpleWorker
+
+from gateway.config import Settings
+from gateway.db import build_engine, build_session_factory
+from webhooks import jobs
+from webhooks.deliver import Deliverer
+from webhooks.dispatch import hand_over_after_commit
+from webhooks.worker import FIRST_QUEUE, RETRY_QUEUE, enqueue, sweep
+
+log = logging.getLogger(__name__)
+
+
+def queues_for(index: int, processes: int) -> list[str]:
+    """With two or more processes the first serves only first attempts, so retries of a
+    failing endpoint can never hold up fresh events; the others take both, first attempts first."""
+    if processes >= 2 and index == 0:
+        return [FIRST_QUEUE]
+    return [FIRST_QUEUE, RETRY_QUEUE]
+
+
+def build_deliverer(settings: Settings) -> Deliverer:
+    """A deliverer whose own events (endpoint.failing...) are enqueued after commit."""
+    assert settings.redis_url is not None
+    factory = build_session_factory(build_engine(settings.database_url))
+    hand_over_after_commit(factory, functools.partial(enqueue, Redis.from_url(settings.redis_url)))
+    return Deliverer(settings, factory)
+
+
+def _work(settings_fields: dict[str, Any], queue_names: list[str]) -> None:
+    settings = Settings.model_validate(settings_fields)
+    assert settings.redis_url is not None
+    jobs.install(build_deliverer(settings))
+    connection = Redis.from_url(settings.redis_url)
+    SimpleWorker(queue_names, connection=connection).work(logging_level="WARNING")
+
+
+def run_workers(settings: Settings, processes: int, sweep_seconds: float = 1.0) -> None:
+    """Run ``processes`` rq workers and sweep every ``sweep_seconds`` until SIGTERM/SIGINT."""
+    assert settings.redis_url is not None
+    context = multiprocessing.get_context("spawn")
+    fields = settings.model_dump()
+    children: dict[int, multiprocessing.process.BaseProcess] = {}
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    deliverer = build_deliverer(settings)
+    redis = Redis.from_url(settings.redis_url)
+    while not stopping.is_set():
+        for index in range(processes):
+            child = children.get(index)
+            if child is None or not child.is_alive():  # start, or replace one that died
+                if child is not None:
+                    log.warning("worker process died; starting another", extra={"index": index})
+                child = context.Process(target=_work, args=(fields, queues_for(index, processes)))
+                child.start()
+                children[index] = child
+        try:
+            sweep(deliverer, redis)
+        except Exception:  # the database or Redis may be away for a moment
+            log.exception("sweep failed")
+        stopping.wait(sweep_seconds)
+    for child in children.values():
+        child.terminate()
+    for child in children.values():
+        child.join(timeout=30)

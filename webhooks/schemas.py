@@ -1,0 +1,237 @@
+"""The ``data`` of every event type as a pydantic model, published as JSON Schema.
+
+The models follow what the ``record_event`` calls write. They allow extra fields: adding a
+field to an event later is not a breaking change for receivers that validate.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from gateway.loyalty.card_schemas import Channel
+from gateway.loyalty.rewards import VariantKind
+from gateway.loyalty.voucher_states import RedeemChannel, VoucherStatus
+from webhooks.catalog import EVENT_TYPES
+
+
+class EventData(BaseModel):
+    """Data of an event; later versions may add fields."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class CardCreatedData(EventData):
+    """A new card."""
+
+    card_number: str
+    program_id: str
+    enrolled_by: str = Field(description="api, or sale when a sale enrolled the customer")
+
+
+class CardStampedData(EventData):
+    """Stamps added to a card, and where they came from."""
+
+    card_number: str
+    program_id: str
+    added: int
+    stamps: int = Field(description="Stamps in the current cycle after this change")
+    cycle: int
+    kind: Literal["sale", "manual"]
+    sale_id: str | None
+    channel: Channel | None = Field(description="Set for manual stamps")
+    location: str | None
+    staff: str | None
+
+
+class CardStampsReversedData(EventData):
+    """Stamps taken back by a refund; earlier cycles may be reopened."""
+
+    card_number: str
+    sale_id: str
+    removed: int
+    shortfall: int = Field(description="Stamps that could not be taken back (rewards used)")
+    stamps: int
+    cycle: int
+    undone_cycles: list[int]
+
+
+class CardGoalReachedData(EventData):
+    """A card completed a cycle."""
+
+    card_number: str
+    program_id: str
+    cycle: int = Field(description="The cycle that was completed")
+    sale_id: str | None
+
+
+class CardMilestoneReachedData(CardGoalReachedData):
+    """A card reached a milestone of its cycle."""
+
+    stamps: int = Field(description="The milestone's number of stamps")
+
+
+class AwardSummary(EventData):
+    """An award as the program describes it."""
+
+    type: Literal["award"]
+    description: str
+    image_url: str | None = None
+
+
+class RewardAwardedData(EventData):
+    """An award to hand over."""
+
+    card_number: str
+    award: AwardSummary
+    milestone: bool
+    cycle: int | None
+    sale_id: str | None
+
+
+class VoucherSourceSummary(EventData):
+    """Why the voucher exists."""
+
+    kind: Literal["goal", "milestone", "lottery", "manual"]
+    sale_id: str | None
+
+
+class VoucherData(EventData):
+    """A voucher's summary, as it is after the change."""
+
+    voucher_id: str
+    status: VoucherStatus
+    card_number: str | None
+    program_id: str | None
+    description: str
+    code: str | None
+    valid_until: datetime | None
+    source: VoucherSourceSummary
+
+
+class VoucherRedeemedData(VoucherData):
+    """A redeemed voucher and how it was redeemed."""
+
+    channel: RedeemChannel
+    location: str | None = None
+    staff: str | None = None
+    sale_id: str | None = Field(default=None, description="The sale that carried the code (pos)")
+
+
+class VoucherVoidedData(VoucherData):
+    """A cancelled voucher and why."""
+
+    reason: Literal["merchant", "refund"]
+    sale_id: str | None = Field(default=None, description="The refunded sale (reason refund)")
+
+
+class VoucherRedemptionRejectedData(EventData):
+    """A promo code on a sale that redeemed nothing."""
+
+    code: str
+    reason: str = Field(
+        description="unknown_code, customer_required, other_customer, already_redeemed, "
+        "expired, voided, not_active..."
+    )
+    sale_id: str
+    card_number: str | None
+    voucher_id: str | None
+
+
+class LotterySpinCreatedData(EventData):
+    """A spin waiting to be played."""
+
+    spin_id: str
+    card_number: str
+    lottery: str = Field(description="The lottery's name")
+    sale_id: str | None
+
+
+class LotteryPlayedData(LotterySpinCreatedData):
+    """A played spin and its outcome."""
+
+    kind: VariantKind
+    name: str = Field(description="The variant drawn")
+    voucher_id: str | None
+    next_spin_id: str | None = Field(description="The new spin of a try_again outcome")
+
+
+class SaleData(EventData):
+    """A sale as it was applied."""
+
+    id: str
+    transaction_id: str
+    program_id: str | None
+    card_number: str | None
+    stamps_added: int
+    source: str = Field(description="api or the POS connector")
+
+
+class EndpointFailingData(EventData):
+    """A webhook endpoint failing since ``failing_since``."""
+
+    endpoint_id: str
+    url: str
+    failing_since: datetime
+
+
+class EndpointDisabledData(EventData):
+    """A webhook endpoint that was disabled."""
+
+    endpoint_id: str
+    url: str
+    reason: str
+
+
+class WebhookTestData(EventData):
+    """A test event."""
+
+    message: str
+    endpoint_id: str
+
+
+DATA_MODELS: dict[str, type[EventData]] = {
+    "card.created": CardCreatedData,
+    "card.stamped": CardStampedData,
+    "card.stamps_reversed": CardStampsReversedData,
+    "card.goal_reached": CardGoalReachedData,
+    "card.milestone_reached": CardMilestoneReachedData,
+    "reward.awarded": RewardAwardedData,
+    "voucher.issued": VoucherData,
+    "voucher.activated": VoucherData,
+    "voucher.redeemed": VoucherRedeemedData,
+    "voucher.expired": VoucherData,
+    "voucher.voided": VoucherVoidedData,
+    "voucher.redemption_rejected": VoucherRedemptionRejectedData,
+    "lottery.spin_created": LotterySpinCreatedData,
+    "lottery.played": LotteryPlayedData,
+    "sale.processed": SaleData,
+    "sale.unattributed": SaleData,
+    "endpoint.failing": EndpointFailingData,
+    "endpoint.disabled": EndpointDisabledData,
+    "webhook.test": WebhookTestData,
+}
+
+
+class EventTypeOut(BaseModel):
+    """One event type: its name, what it means, and the JSON Schema of its ``data``."""
+
+    type: str
+    description: str
+    data_schema: dict[str, Any] = Field(alias="schema", description="JSON Schema of ``data``")
+
+
+class EventTypeList(BaseModel):
+    """The event catalog."""
+
+    items: list[EventTypeOut]
+
+
+def describe_event_types() -> list[dict[str, Any]]:
+    """Every catalog type with its description and the JSON Schema of its data."""
+    return [
+        {"type": name, "description": text, "schema": DATA_MODELS[name].model_json_schema()}
+        for name, text in EVENT_TYPES.items()
+    ]
