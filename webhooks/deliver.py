@@ -35,7 +35,7 @@ class Deliverer:
     @property
     def lease(self) -> timedelta:
         """How long a claimed delivery stays with its worker (longer than any attempt)."""
-        return timedelta(seconds=self.settings.webhook_timeout * 2 + 30)
+        return timedelta(seconds=self.settings.webhook_timeout * 2 + 5)
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,9 @@ def _finish(
     commit: bool = True,
 ) -> None:
     now = utcnow()
-    delivery.status, delivery.locked_until, delivery.updated_at = status, None, now
+    # The job that carried this attempt is done: a retry is the sweeper's to enqueue when due.
+    delivery.status, delivery.locked_until, delivery.enqueued_at = status, None, None
+    delivery.updated_at = now
     delivery.last_attempt_at, delivery.last_status_code, delivery.last_error = (
         now,
         status_code,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from datetime import timedelta
 
 from redis import Redis
 from redis.exceptions import RedisError
@@ -24,9 +23,6 @@ from webhooks.models import Delivery
 log = logging.getLogger(__name__)
 FIRST_QUEUE = "stampgate-webhooks-first"
 RETRY_QUEUE = "stampgate-webhooks-retry"
-# A brand-new delivery is enqueued straight after its commit; the sweeper leaves it alone
-# for this long so the two do not both enqueue it.
-FRESH_GRACE = timedelta(seconds=2)
 
 
 def run_due(deliverer: Deliverer, limit: int = 50) -> int:
@@ -95,7 +91,7 @@ def sweep(deliverer: Deliverer, redis: Redis, limit: int = 500) -> int:
     with deliverer.session_factory() as session:
         candidates = (
             select(Delivery.id, Delivery.attempts)
-            .where(is_due(now), Delivery.created_at < now - FRESH_GRACE)
+            .where(is_due(now))
             .where(or_(Delivery.enqueued_at.is_(None), Delivery.enqueued_at < stale))
             .order_by(Delivery.next_attempt_at)
             .limit(limit)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ class Receiver:
     answers: list[tuple[int, dict[str, str]]] = field(default_factory=lambda: [(200, {})])
     requests: list[Received] = field(default_factory=list)
     port: int = 0
+    delay: float = 0.0
     arrived: threading.Condition = field(default_factory=threading.Condition)
 
     @property
@@ -52,6 +54,8 @@ def running_receiver(*answers: tuple[int, dict[str, str]]) -> Iterator[Receiver]
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
+            if receiver.delay:
+                time.sleep(receiver.delay)
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
             with receiver.arrived:
