@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import requests
-from sqlalchemy import or_, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.config import Settings
@@ -62,19 +62,27 @@ def attempt(deliverer: Deliverer, delivery_id: str) -> str | None:
     """Attempt a due delivery once; returns its outcome, or None when it was not ours to try."""
     with deliverer.session_factory() as session:
         now = utcnow()
-        claim = update(Delivery).where(Delivery.id == delivery_id, is_due(now))
-        claimed = session.execute(claim.values(locked_until=now + deliverer.lease))
-        session.commit()
-        if getattr(claimed, "rowcount", 0) != 1:
+        # Claim and load in one round trip each: the claim returns the row it took.
+        claim = (
+            update(Delivery)
+            .where(Delivery.id == delivery_id, is_due(now))
+            .values(locked_until=now + deliverer.lease)
+            .returning(Delivery)
+            .execution_options(synchronize_session=False)
+        )
+        delivery = session.scalars(claim).first()
+        if delivery is None:
+            session.commit()
             return None
-        delivery = session.get(Delivery, delivery_id)
-        assert delivery is not None
-        endpoint = session.get(WebhookEndpoint, delivery.endpoint_id)
-        event = session.get(Event, delivery.event_id)
-        assert event is not None
-        if endpoint is None or endpoint.status != "enabled":
+        loaded = session.execute(
+            select(Event, WebhookEndpoint)
+            .join(WebhookEndpoint, WebhookEndpoint.id == delivery.endpoint_id)
+            .where(Event.id == delivery.event_id)
+        ).first()
+        if loaded is None or loaded[1].status != "enabled":
             _finish(session, delivery, "failed", error="endpoint disabled")
             return "failed"
+        event, endpoint = loaded
         session.commit()  # no transaction stays open while the receiver takes its time
         answer = _post(deliverer, endpoint, event)
         outcome = _record(deliverer.settings, session, delivery, endpoint, answer)

@@ -13,8 +13,8 @@ def install(deliverer: Deliverer) -> None:
     _deliverer = deliverer
 
 
-def deliver_job(delivery_id: str) -> str | None:
-    """Attempt one delivery (a no-op if another worker has it or it is not due)."""
+def deliver_batch(delivery_ids: list[str]) -> int:
+    """Attempt each delivery (a no-op for one another worker has or that is not due)."""
     if _deliverer is None:
         raise RuntimeError("worker process started without a deliverer")
-    return attempt(_deliverer, delivery_id)
+    return sum(attempt(_deliverer, delivery_id) is not None for delivery_id in delivery_ids)

@@ -23,6 +23,7 @@ from webhooks.models import Delivery
 log = logging.getLogger(__name__)
 FIRST_QUEUE = "stampgate-webhooks-first"
 RETRY_QUEUE = "stampgate-webhooks-retry"
+JOB_BATCH = 50
 
 
 def run_due(deliverer: Deliverer, limit: int = 50) -> int:
@@ -73,15 +74,16 @@ class EmbeddedDispatcher:
 
 
 def enqueue(redis: Redis, delivery_ids: Sequence[str], queue_name: str = FIRST_QUEUE) -> None:
-    """Put delivery jobs on an rq queue; if Redis is down the sweeper will do it later."""
+    """Put delivery jobs on an rq queue, up to JOB_BATCH ids a job (the deliveries of one
+    commit travel together); if Redis is down the sweeper will enqueue them later."""
     queue = Queue(queue_name, connection=redis)
+    ids = list(delivery_ids)
     try:
-        for delivery_id in delivery_ids:
-            queue.enqueue("webhooks.jobs.deliver_job", delivery_id, result_ttl=0, failure_ttl=86400)
+        for start in range(0, len(ids), JOB_BATCH):
+            batch = ids[start : start + JOB_BATCH]
+            queue.enqueue("webhooks.jobs.deliver_batch", batch, result_ttl=0, failure_ttl=86400)
     except RedisError:
-        log.warning(
-            "could not enqueue deliveries; the sweeper will", extra={"count": len(delivery_ids)}
-        )
+        log.warning("could not enqueue deliveries; the sweeper will", extra={"count": len(ids)})
 
 
 def sweep(deliverer: Deliverer, redis: Redis, limit: int = 500) -> int:
