@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import requests
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.config import Settings
@@ -49,7 +49,7 @@ class Answer:
     duration_ms: int
 
 
-def is_due(now: datetime):  # type: ignore[no-untyped-def]
+def is_due(now: datetime) -> ColumnElement[bool]:
     """The condition of a delivery that may be attempted now."""
     return (
         (Delivery.status == "pending")

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Response
 from flask_openapi3.models.tag import Tag
-from sqlalchemy import select
 
 from gateway.api.guards import current_merchant_id, merchant_blueprint
 from gateway.api.openapi_docs import problem_responses
@@ -16,7 +15,6 @@ from gateway.pagination import PageQuery
 from webhooks import endpoints as service
 from webhooks.endpoint_schemas import (
     Accepted,
-    AttemptOut,
     DeliveryDetail,
     DeliveryOut,
     DeliveryPage,
@@ -32,7 +30,7 @@ from webhooks.endpoint_schemas import (
     RecoverRequest,
     SecretRotated,
 )
-from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
+from webhooks.presenters import delivery_out, endpoint_out
 
 webhooks = merchant_blueprint(
     "webhooks",
@@ -42,58 +40,26 @@ webhooks = merchant_blueprint(
 _ONE = problem_responses(404)
 
 
-def _endpoint(endpoint: WebhookEndpoint, **extra: Any) -> dict[str, Any]:
-    fields = {
-        name: getattr(endpoint, name)
-        for name in EndpointOut.model_fields
-        if hasattr(endpoint, name)
-    }
-    return EndpointOut.model_validate({**fields, **extra}).model_dump(mode="json")
-
-
-def _delivery(delivery: Delivery, detail: bool = False) -> dict[str, Any]:
-    session = request_session()
-    event_type = session.scalar(select(Event.type).where(Event.id == delivery.event_id))
-    fields = {
-        name: getattr(delivery, name)
-        for name in DeliveryOut.model_fields
-        if hasattr(delivery, name)
-    }
-    if not detail:
-        return DeliveryOut.model_validate({**fields, "event_type": event_type}).model_dump(
-            mode="json"
-        )
-    attempts = session.scalars(
-        select(DeliveryAttempt)
-        .where(DeliveryAttempt.delivery_id == delivery.id)
-        .order_by(DeliveryAttempt.id)
-    )
-    log = [AttemptOut.model_validate(attempt, from_attributes=True) for attempt in attempts]
-    return DeliveryDetail.model_validate(
-        {**fields, "event_type": event_type, "attempt_log": log}
-    ).model_dump(mode="json")
-
-
 @webhooks.post("/webhook-endpoints", responses={201: EndpointCreated})
 def create_webhook_endpoint(body: EndpointCreate) -> tuple[dict[str, Any], int]:
     """Register a receiver; the answer carries its signing secret (``whsec_...``)."""
     endpoint = service.create_endpoint(
         request_session(), extensions().settings, current_merchant_id(), body
     )
-    return {**_endpoint(endpoint), "secret": endpoint.secret}, 201
+    return {**endpoint_out(endpoint), "secret": endpoint.secret}, 201
 
 
 @webhooks.get("/webhook-endpoints", responses={200: EndpointPage})
 def list_webhook_endpoints(query: PageQuery) -> dict[str, Any]:
     """The merchant's endpoints, newest first."""
     page = service.list_endpoints(request_session(), current_merchant_id(), query)
-    return {"items": [_endpoint(item) for item in page.items], "next_cursor": page.next_cursor}
+    return {"items": [endpoint_out(item) for item in page.items], "next_cursor": page.next_cursor}
 
 
 @webhooks.get("/webhook-endpoints/<endpoint_id>", responses={200: EndpointOut, **_ONE})
 def get_webhook_endpoint(path: EndpointPath) -> dict[str, Any]:
     """Read an endpoint."""
-    return _endpoint(
+    return endpoint_out(
         service.get_endpoint(request_session(), current_merchant_id(), path.endpoint_id)
     )
 
@@ -104,7 +70,7 @@ def update_webhook_endpoint(path: EndpointPath, body: EndpointPatch) -> dict[str
     endpoint, since = service.update_endpoint(
         request_session(), extensions().settings, current_merchant_id(), path.endpoint_id, body
     )
-    return _endpoint(endpoint, recover_since=since)
+    return endpoint_out(endpoint, recover_since=since)
 
 
 @webhooks.delete("/webhook-endpoints/<endpoint_id>", responses={204: None, **_ONE})
@@ -163,14 +129,19 @@ def list_endpoint_deliveries(path: EndpointPath, query: DeliveryQuery) -> dict[s
         query.status,
         PageQuery(cursor=query.cursor, limit=query.limit),
     )
-    return {"items": [_delivery(item) for item in page.items], "next_cursor": page.next_cursor}
+    return {
+        "items": [delivery_out(request_session(), item) for item in page.items],
+        "next_cursor": page.next_cursor,
+    }
 
 
 @webhooks.get("/deliveries/<delivery_id>", responses={200: DeliveryDetail, **_ONE})
 def get_delivery(path: DeliveryPath) -> dict[str, Any]:
     """A delivery with every attempt: time, duration, status, headers, first 2 KB, or the error."""
-    return _delivery(
-        service.get_delivery(request_session(), current_merchant_id(), path.delivery_id), True
+    return delivery_out(
+        request_session(),
+        service.get_delivery(request_session(), current_merchant_id(), path.delivery_id),
+        True,
     )
 
 
@@ -179,6 +150,7 @@ def get_delivery(path: DeliveryPath) -> dict[str, Any]:
 )
 def retry_delivery(path: DeliveryPath) -> tuple[dict[str, Any], int]:
     """Attempt a delivery again now (a replay when it had succeeded)."""
-    return _delivery(
-        service.retry_delivery(request_session(), current_merchant_id(), path.delivery_id)
+    return delivery_out(
+        request_session(),
+        service.retry_delivery(request_session(), current_merchant_id(), path.delivery_id),
     ), 202
