@@ -365,3 +365,20 @@ def test_deliveries_of_another_merchant_are_invisible(
         )
         == "[]"
     )
+
+
+def test_only_the_first_2kb_of_an_answer_are_read_and_kept(
+    hooks_app: Flask, hooks_api: Api, shop: dict[str, Any], receiver: Receiver
+) -> None:
+    receiver.answer_body = b"x" * (5 * 1024 * 1024)
+    endpoint = add_endpoint(hooks_api, shop, receiver.url, event_types=["sale.processed"])
+    post_sale(hooks_api, shop, sale_body("T-1"))
+    deliver_all(hooks_app)
+    deliveries = hooks_api.call(
+        "GET", f"/v1/webhook-endpoints/{endpoint['id']}/deliveries", shop["api_key"]
+    ).get_json()["items"]
+    detail = hooks_api.call(
+        "GET", f"/v1/deliveries/{deliveries[0]['id']}", shop["api_key"]
+    ).get_json()
+    assert detail["status"] == "succeeded"
+    assert len(detail["attempt_log"][0]["response_body"]) == 2048

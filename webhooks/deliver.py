@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import requests
+import urllib3
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -111,13 +112,15 @@ def _post(deliverer: Deliverer, endpoint: WebhookEndpoint, event: Event) -> Answ
         target = check_url(
             endpoint.url, settings.webhook_allowed_networks, settings.webhook_require_https
         )
-        response = post_pinned(deliverer.http, target, body, signed, settings.webhook_timeout)
+        reply = post_pinned(
+            deliverer.http, target, body, signed, settings.webhook_timeout, BODY_KEPT
+        )
     except UrlNotAllowed as exc:
         return Answer(None, None, None, f"url not allowed: {exc.reason}", _since(started))
-    except requests.RequestException as exc:
+    except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
         return Answer(None, None, None, f"{type(exc).__name__}: {exc}"[:500], _since(started))
-    kept = response.content[:BODY_KEPT].decode("utf-8", errors="replace")
-    return Answer(response.status_code, dict(response.headers), kept, None, _since(started))
+    kept = reply.body.decode("utf-8", errors="replace")
+    return Answer(reply.status_code, dict(reply.headers), kept, None, _since(started))
 
 
 def _since(started: float) -> int:

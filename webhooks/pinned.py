@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import requests
@@ -44,14 +45,29 @@ class PinnedAdapter(HTTPAdapter):
         return pool
 
 
+@dataclass(frozen=True)
+class Reply:
+    """The receiver's answer: status, headers, and at most the first ``max_body`` bytes."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    body: bytes
+    truncated: bool
+
+
 def post_pinned(
     session: requests.Session,
     target: Target,
     body: bytes,
     headers: Mapping[str, str],
     timeout: float,
-) -> requests.Response:
-    """POST `body` to the target's checked address; redirects are returned, never followed."""
+    max_body: int = 64 * 1024,
+) -> Reply:
+    """POST `body` to the target's checked address; redirects are returned, never followed.
+
+    Only the first ``max_body`` bytes of the answer are read: a receiver cannot make a worker
+    download (or hold in memory) an unbounded body.
+    """
     merged: CaseInsensitiveDict[str | bytes] = CaseInsensitiveDict(session.headers)
     merged.update(headers)
     merged["Host"] = target.host_header
@@ -59,13 +75,23 @@ def post_pinned(
     # Straight to the adapter: Session.send would add environment proxies and session cookies.
     response = _adapter(session).send(
         request,
+        stream=True,
         timeout=timeout,
         verify=session.verify if session.verify is not None else True,
         cert=session.cert,
         proxies={},
     )
-    response.content  # noqa: B018 - read the body so the connection goes back to the pool
-    return response
+    try:
+        kept = response.raw.read(max_body + 1, decode_content=True) or b""
+    except Exception:
+        response.raw.close()
+        raise
+    truncated = len(kept) > max_body
+    if truncated:
+        response.raw.close()  # drop the connection rather than drain the rest
+    else:
+        response.raw.release_conn()  # fully read: the connection goes back to the pool
+    return Reply(response.status_code, response.headers, kept[:max_body], truncated)
 
 
 def _adapter(session: requests.Session) -> PinnedAdapter:

@@ -27,6 +27,7 @@ class Receiver:
     requests: list[Received] = field(default_factory=list)
     port: int = 0
     delay: float = 0.0
+    answer_body: bytes = b"ok"
     arrived: threading.Condition = field(default_factory=threading.Condition)
 
     @property
@@ -65,9 +66,9 @@ def running_receiver(*answers: tuple[int, dict[str, str]]) -> Iterator[Receiver]
             self.send_response(status)
             for name, value in extra.items():
                 self.send_header(name, value)
-            self.send_header("Content-Length", "2")
+            self.send_header("Content-Length", str(len(receiver.answer_body)))
             self.end_headers()
-            self.wfile.write(b"ok")
+            self.wfile.write(receiver.answer_body)
 
         def log_message(self, *args: object) -> None:
             del args
