@@ -14,7 +14,7 @@ from gateway.config import Settings
 from gateway.observability.metrics import HttpMetrics
 from webhooks.deliver import Deliverer
 from webhooks.dispatch import hand_over_after_commit
-from webhooks.worker import EmbeddedDispatcher, enqueue
+from webhooks.worker import EmbeddedDispatcher, wake_for_new
 
 
 @dataclass
@@ -50,4 +50,4 @@ def start_delivery(ext: Extensions) -> None:
         hand_over_after_commit(ext.session_factory, ext.dispatcher.notify)
         ext.dispatcher.start()
     elif ext.redis is not None:
-        hand_over_after_commit(ext.session_factory, functools.partial(enqueue, ext.redis))
+        hand_over_after_commit(ext.session_factory, functools.partial(wake_for_new, ext.redis))

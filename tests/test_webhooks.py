@@ -22,7 +22,7 @@ from tests.support.sales import post_sale, sale_body
 from tests.test_errors import assert_problem
 from webhooks.deliver import Deliverer
 from webhooks.models import Delivery, WebhookEndpoint
-from webhooks.worker import run_due
+from webhooks.worker import drain
 
 LOOPBACK = ("127.0.0.0/8",)
 
@@ -70,7 +70,7 @@ def deliver_all(app: Flask, rounds: int = 10) -> None:
     """Run delivery rounds until nothing is due (the schedule in these tests is 0 s)."""
     deliverer = deliverer_of(app)
     for _ in range(rounds):
-        if run_due(deliverer) == 0:
+        if drain(deliverer) == 0:
             return
 
 

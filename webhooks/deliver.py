@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Literal, TypeVar
 
 import requests
 import urllib3
@@ -23,6 +25,9 @@ from webhooks.ssrf import UrlNotAllowed, check_url
 
 log = logging.getLogger(__name__)
 BODY_KEPT = 2048
+BATCH = 50
+Kind = Literal["first", "retry", "any"]
+ModelT = TypeVar("ModelT", Event, WebhookEndpoint)
 
 
 @dataclass
@@ -59,36 +64,75 @@ def is_due(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def attempt(deliverer: Deliverer, delivery_id: str) -> str | None:
-    """Attempt a due delivery once; returns its outcome, or None when it was not ours to try."""
+def claim(
+    session: Session, lease: timedelta, kind: Kind, limit: int, ids: Sequence[str] | None = None
+) -> list[Delivery]:
+    """Lock up to ``limit`` due deliveries for this worker (oldest due first) and return them.
+
+    ``SKIP LOCKED`` lets concurrent workers take different rows instead of queueing on the
+    same ones (PostgreSQL; SQLite has a single writer anyway).
+    """
+    now = utcnow()
+    due = select(Delivery.id).where(is_due(now))
+    if kind == "first":
+        due = due.where(Delivery.attempts == 0)
+    elif kind == "retry":
+        due = due.where(Delivery.attempts > 0)
+    if ids is not None:
+        due = due.where(Delivery.id.in_(ids))
+    due = due.order_by(Delivery.next_attempt_at).limit(limit).with_for_update(skip_locked=True)
+    taken = (
+        update(Delivery)
+        .where(Delivery.id.in_(due), is_due(now))
+        .values(locked_until=now + lease)
+        .returning(Delivery)
+        .execution_options(synchronize_session=False)
+    )
+    return list(session.scalars(taken))
+
+
+def deliver_batch(
+    deliverer: Deliverer, kind: Kind = "any", limit: int = BATCH, ids: Sequence[str] | None = None
+) -> int:
+    """Claim due deliveries and attempt each once; returns how many were claimed."""
     with deliverer.session_factory() as session:
-        now = utcnow()
-        # Claim and load in one round trip each: the claim returns the row it took.
-        claim = (
-            update(Delivery)
-            .where(Delivery.id == delivery_id, is_due(now))
-            .values(locked_until=now + deliverer.lease)
-            .returning(Delivery)
-            .execution_options(synchronize_session=False)
-        )
-        delivery = session.scalars(claim).first()
-        if delivery is None:
+        deliveries = claim(session, deliverer.lease, kind, limit, ids)
+        if not deliveries:
             session.commit()
-            return None
-        loaded = session.execute(
-            select(Event, WebhookEndpoint)
-            .join(WebhookEndpoint, WebhookEndpoint.id == delivery.endpoint_id)
-            .where(Event.id == delivery.event_id)
-        ).first()
-        if loaded is None or loaded[1].status != "enabled":
-            _finish(session, delivery, "failed", error="endpoint disabled")
-            return "failed"
-        event, endpoint = loaded
-        session.commit()  # no transaction stays open while the receiver takes its time
-        answer = _post(deliverer, endpoint, event)
-        outcome = _record(deliverer.settings, session, delivery, endpoint, answer)
+            return 0
+        events = _by_id(session, Event, {d.event_id for d in deliveries})
+        endpoints = _by_id(session, WebhookEndpoint, {d.endpoint_id for d in deliveries})
+        session.commit()  # no transaction stays open while receivers take their time
+        deadline = (
+            utcnow() + deliverer.lease - timedelta(seconds=deliverer.settings.webhook_timeout + 1)
+        )
+        for index, delivery in enumerate(deliveries):
+            if utcnow() > deadline:  # the rest would outlive their lease: let others take them
+                _release(session, deliveries[index:])
+                break
+            endpoint = endpoints.get(delivery.endpoint_id)
+            if endpoint is None or endpoint.status != "enabled":
+                _finish(session, delivery, "failed", error="endpoint disabled", commit=False)
+                continue
+            answer = _post(deliverer, endpoint, events[delivery.event_id])
+            _record(deliverer.settings, session, delivery, endpoint, answer)
         session.commit()
-        return outcome
+        return len(deliveries)
+
+
+def attempt(deliverer: Deliverer, delivery_id: str) -> bool:
+    """Attempt one delivery if it is due and nobody else has it; True when it was attempted."""
+    return deliver_batch(deliverer, "any", 1, [delivery_id]) == 1
+
+
+def _by_id(session: Session, model: type[ModelT], ids: set[str]) -> dict[str, ModelT]:
+    rows = session.scalars(select(model).where(model.id.in_(ids)))
+    return {row.id: row for row in rows}
+
+
+def _release(session: Session, deliveries: Sequence[Delivery]) -> None:
+    for delivery in deliveries:
+        delivery.locked_until = None
 
 
 def _secrets(endpoint: WebhookEndpoint, now: datetime) -> list[str]:
@@ -177,9 +221,7 @@ def _finish(
     commit: bool = True,
 ) -> None:
     now = utcnow()
-    # The job that carried this attempt is done: a retry is the sweeper's to enqueue when due.
-    delivery.status, delivery.locked_until, delivery.enqueued_at = status, None, None
-    delivery.updated_at = now
+    delivery.status, delivery.locked_until, delivery.updated_at = status, None, now
     delivery.last_attempt_at, delivery.last_status_code, delivery.last_error = (
         now,
         status_code,

@@ -48,8 +48,6 @@ def create_delivery(session: Session, endpoint: WebhookEndpoint, event: Event) -
         status="pending",
         attempts=0,
         next_attempt_at=utcnow(),
-        # Enqueued straight after the commit; should that fail, the sweeper retries after the lease.
-        enqueued_at=utcnow(),
     )
     session.add(delivery)
     session.info.setdefault(_NEW, []).append(delivery.id)

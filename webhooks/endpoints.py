@@ -149,7 +149,7 @@ def _make_due(session: Session, ids: list[str]) -> None:
         session.execute(
             update(Delivery)
             .where(Delivery.id.in_(ids))
-            .values(status="pending", next_attempt_at=utcnow(), locked_until=None, enqueued_at=None)
+            .values(status="pending", next_attempt_at=utcnow(), locked_until=None)
         )
         requeue(session, ids)
 

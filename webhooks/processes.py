@@ -17,7 +17,7 @@ from gateway.db import build_engine, build_session_factory
 from webhooks import jobs
 from webhooks.deliver import Deliverer
 from webhooks.dispatch import hand_over_after_commit
-from webhooks.worker import FIRST_QUEUE, RETRY_QUEUE, enqueue, sweep
+from webhooks.worker import FIRST_QUEUE, RETRY_QUEUE, sweep, wake_for_new
 
 log = logging.getLogger(__name__)
 
@@ -34,15 +34,17 @@ def build_deliverer(settings: Settings) -> Deliverer:
     """A deliverer whose own events (endpoint.failing...) are enqueued after commit."""
     assert settings.redis_url is not None
     factory = build_session_factory(build_engine(settings.database_url))
-    hand_over_after_commit(factory, functools.partial(enqueue, Redis.from_url(settings.redis_url)))
+    hand_over_after_commit(
+        factory, functools.partial(wake_for_new, Redis.from_url(settings.redis_url))
+    )
     return Deliverer(settings, factory)
 
 
 def _work(settings_fields: dict[str, Any], queue_names: list[str]) -> None:
     settings = Settings.model_validate(settings_fields)
     assert settings.redis_url is not None
-    jobs.install(build_deliverer(settings))
     connection = Redis.from_url(settings.redis_url)
+    jobs.install(build_deliverer(settings), connection)
     SimpleWorker(queue_names, connection=connection).work(logging_level="WARNING")
 
 

@@ -1,38 +1,46 @@
-"""Running deliveries: an in-process thread (embedded mode) or rq workers fed by a sweeper.
+"""Running deliveries: an in-process thread (embedded mode) or rq workers woken through Redis.
 
-The database is the source of truth. Jobs carry delivery ids only; a delivery is attempted
-by whoever claims it first, so a job delivered twice, or lost with Redis, costs nothing: the
-sweeper enqueues every due delivery that has not been enqueued within its lease.
+The database is the work queue and the source of truth: a worker claims due deliveries in
+batches (``SKIP LOCKED``), so nothing depends on a job surviving. Redis only wakes workers: a
+commit that created deliveries, or the sweeper finding something due, enqueues one ``drain``
+job per kind (first attempts, retries) unless one is already waiting. A flushed Redis or a
+killed worker costs a wake-up, never a delivery.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, select
 
 from gateway.db import utcnow
-from webhooks.deliver import Deliverer, attempt, is_due
+from webhooks.deliver import BATCH, Deliverer, Kind, deliver_batch, is_due
 from webhooks.models import Delivery
 
 log = logging.getLogger(__name__)
 FIRST_QUEUE = "stampgate-webhooks-first"
 RETRY_QUEUE = "stampgate-webhooks-retry"
-JOB_BATCH = 50
+QUEUES: dict[Kind, str] = {"first": FIRST_QUEUE, "retry": RETRY_QUEUE}
+WAKE_TTL_SECONDS = 30
 
 
-def run_due(deliverer: Deliverer, limit: int = 50) -> int:
-    """Attempt up to ``limit`` due deliveries, oldest due first; returns how many were tried."""
-    with deliverer.session_factory() as session:
-        now = utcnow()
-        due = select(Delivery.id).where(is_due(now)).order_by(Delivery.next_attempt_at)
-        ids = list(session.scalars(due.limit(limit)))
-    return sum(attempt(deliverer, delivery_id) is not None for delivery_id in ids)
+def drain(
+    deliverer: Deliverer, kind: Kind = "any", on_full_batch: Callable[[], None] | None = None
+) -> int:
+    """Deliver batches until nothing of ``kind`` is due; returns how many were claimed."""
+    total = 0
+    while True:
+        claimed = deliver_batch(deliverer, kind)
+        total += claimed
+        if claimed < BATCH:
+            return total
+        if on_full_batch is not None:  # a backlog: let another worker join in
+            on_full_batch()
 
 
 class EmbeddedDispatcher:
@@ -50,7 +58,7 @@ class EmbeddedDispatcher:
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Finish the attempt in hand and stop."""
+        """Finish the batch in hand and stop."""
         self._stopping.set()
         self._wake.set()
         if self._thread.is_alive():
@@ -64,46 +72,46 @@ class EmbeddedDispatcher:
     def _run(self) -> None:
         while not self._stopping.is_set():
             try:
-                busy = run_due(self._deliverer) > 0
+                drain(self._deliverer)
             except Exception:  # a bad delivery must not stop the thread
                 log.exception("webhook dispatch round failed")
-                busy = False
-            if not busy:
-                self._wake.wait(self._poll_seconds)
-                self._wake.clear()
+            self._wake.wait(self._poll_seconds)
+            self._wake.clear()
 
 
-def enqueue(redis: Redis, delivery_ids: Sequence[str], queue_name: str = FIRST_QUEUE) -> None:
-    """Put delivery jobs on an rq queue, up to JOB_BATCH ids a job (the deliveries of one
-    commit travel together); if Redis is down the sweeper will enqueue them later."""
-    queue = Queue(queue_name, connection=redis)
-    ids = list(delivery_ids)
+def wake(redis: Redis, kind: Kind) -> None:
+    """Make sure a drain job of ``kind`` is waiting; Redis trouble is left to the sweeper."""
     try:
-        for start in range(0, len(ids), JOB_BATCH):
-            batch = ids[start : start + JOB_BATCH]
-            queue.enqueue("webhooks.jobs.deliver_batch", batch, result_ttl=0, failure_ttl=86400)
+        if redis.set(f"stampgate:webhooks:wake:{kind}", "1", nx=True, ex=WAKE_TTL_SECONDS):
+            Queue(QUEUES[kind], connection=redis).enqueue(
+                "webhooks.jobs.drain_job", kind, result_ttl=0, failure_ttl=3600
+            )
     except RedisError:
-        log.warning("could not enqueue deliveries; the sweeper will", extra={"count": len(ids)})
+        log.warning("could not wake a webhook worker; the sweeper will", extra={"kind": kind})
 
 
-def sweep(deliverer: Deliverer, redis: Redis, limit: int = 500) -> int:
-    """Enqueue due deliveries that no live job is known to carry; returns how many."""
+def woken(redis: Redis, kind: Kind) -> None:
+    """A drain job started: from now on new work needs a new wake-up."""
+    redis.delete(f"stampgate:webhooks:wake:{kind}")
+
+
+def wake_for_new(redis: Redis, delivery_ids: Sequence[str]) -> None:
+    """After a commit that created (or re-queued) deliveries."""
+    if delivery_ids:
+        wake(redis, "first")
+        wake(redis, "retry")
+
+
+def sweep(deliverer: Deliverer, redis: Redis) -> None:
+    """Wake a drain for each kind that has something due (lost jobs, retries coming due)."""
     now = utcnow()
-    stale = now - deliverer.lease
     with deliverer.session_factory() as session:
-        candidates = (
-            select(Delivery.id, Delivery.attempts)
-            .where(is_due(now))
-            .where(or_(Delivery.enqueued_at.is_(None), Delivery.enqueued_at < stale))
-            .order_by(Delivery.next_attempt_at)
-            .limit(limit)
-        )
-        rows = session.execute(candidates).all()
-        if not rows:
-            return 0
-        ids = [row.id for row in rows]
-        session.execute(update(Delivery).where(Delivery.id.in_(ids)).values(enqueued_at=now))
-        session.commit()
-    enqueue(redis, [row.id for row in rows if row.attempts == 0], FIRST_QUEUE)
-    enqueue(redis, [row.id for row in rows if row.attempts > 0], RETRY_QUEUE)
-    return len(rows)
+        kinds: list[tuple[Kind, ColumnElement[bool]]] = [
+            ("first", Delivery.attempts == 0),
+            ("retry", Delivery.attempts > 0),
+        ]
+        for kind, condition in kinds:
+            due = select(Delivery.id).where(is_due(now), condition).limit(1)
+            if session.scalar(due) is not None:
+                wake(redis, kind)
+        session.rollback()

@@ -62,7 +62,6 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("next_attempt_at", gateway.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("locked_until", gateway.db.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("enqueued_at", gateway.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_attempt_at", gateway.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_status_code", sa.Integer(), nullable=True),
         sa.Column("last_error", sa.String(length=500), nullable=True),
