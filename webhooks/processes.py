@@ -1,4 +1,4 @@
-"""``stampgate worker``: rq worker processes for deliveries, and the sweeper that feeds them."""
+"""``stampgate worker``: rq processes that drain deliveries, and the sweeper that wakes them."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def queues_for(index: int, processes: int) -> list[str]:
 
 
 def build_deliverer(settings: Settings) -> Deliverer:
-    """A deliverer whose own events (endpoint.failing...) are enqueued after commit."""
+    """A deliverer whose own events (endpoint.failing...) wake a drain after their commit."""
     assert settings.redis_url is not None
     factory = build_session_factory(build_engine(settings.database_url))
     hand_over_after_commit(

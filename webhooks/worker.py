@@ -63,6 +63,7 @@ class EmbeddedDispatcher:
         self._wake.set()
         if self._thread.is_alive():
             self._thread.join(timeout)
+        self._deliverer.http.close()
 
     def notify(self, delivery_ids: Sequence[str]) -> None:
         """New deliveries were committed: look now rather than at the next poll."""
