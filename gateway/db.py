@@ -112,8 +112,8 @@ def commit_unit_of_work(session: Session, work: Callable[[], T], attempts: int =
             session.rollback()
             if attempt == attempts:
                 raise
-            # Jitter keeps the losers of one race from colliding again in lockstep.
-            time.sleep(random.uniform(0, 0.005 * attempt))  # noqa: S311 - not a secret
+            # Exponential, jittered: the losers of one race do not collide again in lockstep.
+            time.sleep(random.uniform(0, 0.002 * 2**attempt))  # noqa: S311 - not a secret
             continue
         return result
     raise AssertionError("unreachable")
