@@ -22,12 +22,13 @@ from typing import Any
 
 import redis
 import requests
+from sqlalchemy import func, select
 
 from bench.harness import free_port, scratch_database
 from gateway import create_app, migrate
 from gateway.config import Settings
 from gateway.tenancy.service import create_merchant
-from webhooks.models import WebhookEndpoint
+from webhooks.models import DeliveryAttempt, WebhookEndpoint
 from webhooks.outbox import record_event
 from webhooks.signing import envelope, headers, new_secret
 
@@ -139,6 +140,22 @@ def measure(
     return rate, [seen[i] - written for i, written in steady.items()]
 
 
+def failed_attempts(app: Any) -> str:
+    """How many attempts failed so far, and the commonest reason."""
+    factory = app.extensions["stampgate"].session_factory
+    with factory() as session:
+        rows = session.execute(
+            select(DeliveryAttempt.error, DeliveryAttempt.status_code, func.count())
+            .where(DeliveryAttempt.outcome != "succeeded")
+            .group_by(DeliveryAttempt.error, DeliveryAttempt.status_code)
+            .order_by(func.count().desc())
+        ).all()
+    if not rows:
+        return "failed attempts 0"
+    total = sum(row[2] for row in rows)
+    return f"failed attempts {total} (most: {rows[0][2]} x {rows[0][0] or rows[0][1]})"
+
+
 def main() -> None:
     """Run the ceiling and 1- and 2-worker measurements; print numbers and ratios."""
     secret, port = new_secret(), free_port()
@@ -182,7 +199,8 @@ def main() -> None:
             cuts = statistics.quantiles(lags, n=100)
             print(
                 f"{workers} worker(s): {rate:8.1f} deliveries/s  ratio {rate / baseline:.3f}   "
-                f"first-attempt lag p50 {cuts[49] * 1000:.0f} ms  p99 {cuts[98] * 1000:.0f} ms"
+                f"first-attempt lag p50 {cuts[49] * 1000:.0f} ms  p99 {cuts[98] * 1000:.0f} ms   "
+                f"{failed_attempts(app)}"
             )
         app.extensions["stampgate"].close()
     redis.Redis.from_url(REDIS_URL).flushdb()
