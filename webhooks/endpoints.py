@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from gateway.config import Settings
 from gateway.db import utcnow
-from gateway.errors import ApiError, not_found
+from gateway.errors import ApiError
 from gateway.ids import new_id
+from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
 from webhooks.dispatch import create_delivery, requeue
 from webhooks.endpoint_schemas import EndpointCreate, EndpointPatch
@@ -32,10 +33,7 @@ def _allowed(settings: Settings, url: str) -> str:
 
 def get_endpoint(session: Session, merchant_id: str, endpoint_id: str) -> WebhookEndpoint:
     """One of the merchant's endpoints, or 404."""
-    endpoint = session.get(WebhookEndpoint, endpoint_id)
-    if endpoint is None or endpoint.merchant_id != merchant_id:
-        raise not_found("webhook endpoint")
-    return endpoint
+    return owned_by(session, WebhookEndpoint, endpoint_id, merchant_id, "webhook endpoint")
 
 
 def create_endpoint(
@@ -167,10 +165,7 @@ def retry_delivery(session: Session, merchant_id: str, delivery_id: str) -> Deli
 
 def get_delivery(session: Session, merchant_id: str, delivery_id: str) -> Delivery:
     """One of the merchant's deliveries, or 404."""
-    delivery = session.get(Delivery, delivery_id)
-    if delivery is None or delivery.merchant_id != merchant_id:
-        raise not_found("delivery")
-    return delivery
+    return owned_by(session, Delivery, delivery_id, merchant_id, "delivery")
 
 
 def list_deliveries(

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gateway.db import utcnow
-from gateway.errors import not_found
 from gateway.ids import new_id
 from gateway.loyalty.models import Card, Program
 from gateway.loyalty.program_schemas import ProgramCreate, ProgramMechanics, ProgramPatch
+from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
 
 # Changing these after cards exist changes what those cards' customers earn.
@@ -67,10 +67,7 @@ def create_program(session: Session, merchant_id: str, body: ProgramCreate) -> P
 
 def get_program(session: Session, merchant_id: str, program_id: str) -> Program:
     """One of the merchant's programs, or 404."""
-    program = session.get(Program, program_id)
-    if program is None or program.merchant_id != merchant_id:
-        raise not_found("program")
-    return program
+    return owned_by(session, Program, program_id, merchant_id, "program")
 
 
 def list_programs(session: Session, merchant_id: str, query: PageQuery) -> Page[Program]:

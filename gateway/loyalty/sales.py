@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from connectors.sale import PosSale
 from gateway.db import commit_unit_of_work
-from gateway.errors import ApiError, not_found
+from gateway.errors import ApiError
 from gateway.ids import new_id
 from gateway.loyalty.customers import resolve_card
 from gateway.loyalty.ledger import Stamping, add_stamps
@@ -21,6 +21,7 @@ from gateway.loyalty.presenters import granted_out
 from gateway.loyalty.programs import get_program, mechanics_of
 from gateway.loyalty.promo_codes import redeem_codes
 from gateway.loyalty.sale_models import Sale
+from gateway.ownership import owned_by
 from gateway.tenancy.models import Merchant
 from gateway.tenancy.service import get_merchant
 from mappings.rules import SaleLine, stamps_for_sale
@@ -168,7 +169,4 @@ def _stamps_earned(program: Program, sale: PosSale, redeemed_something: bool) ->
 
 def get_sale(session: Session, merchant_id: str, sale_id: str) -> Sale:
     """One of the merchant's sales, or 404."""
-    sale = session.get(Sale, sale_id)
-    if sale is None or sale.merchant_id != merchant_id:
-        raise not_found("sale")
-    return sale
+    return owned_by(session, Sale, sale_id, merchant_id, "sale")

@@ -9,13 +9,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from gateway.db import commit_unit_of_work, utcnow
-from gateway.errors import ApiError, not_found
+from gateway.errors import ApiError
 from gateway.loyalty.cards import get_card
 from gateway.loyalty.issuing import Source, create_spin, grant
 from gateway.loyalty.lottery import draw
 from gateway.loyalty.models import Card
 from gateway.loyalty.reward_models import Spin, Voucher
 from gateway.loyalty.rewards import Lottery, LotteryVariant
+from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
 from gateway.tenancy.service import get_merchant
 from webhooks.outbox import record_event
@@ -41,10 +42,7 @@ def _already_played() -> ApiError:
 
 
 def _spin_of(session: Session, merchant_id: str, spin_id: str) -> Spin:
-    spin = session.get(Spin, spin_id)
-    if spin is None or spin.merchant_id != merchant_id:
-        raise not_found("spin")
-    return spin
+    return owned_by(session, Spin, spin_id, merchant_id, "spin")
 
 
 def list_spins(

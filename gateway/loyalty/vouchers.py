@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.db import commit_unit_of_work, utcnow
-from gateway.errors import ApiError, not_found
+from gateway.errors import ApiError
 from gateway.loyalty.cards import get_card
 from gateway.loyalty.issuing import Source, issue_voucher
 from gateway.loyalty.reward_models import Voucher
@@ -18,6 +18,7 @@ from gateway.loyalty.voucher_schemas import (
     VoucherQuery,
 )
 from gateway.loyalty.voucher_states import VoucherAction, check_channel
+from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
 from gateway.tenancy.service import get_merchant
 
@@ -25,10 +26,7 @@ SWEEP_BATCH = 500
 
 
 def _find(session: Session, merchant_id: str, voucher_id: str) -> Voucher:
-    voucher = session.get(Voucher, voucher_id)
-    if voucher is None or voucher.merchant_id != merchant_id:
-        raise not_found("voucher")
-    return voucher
+    return owned_by(session, Voucher, voucher_id, merchant_id, "voucher")
 
 
 def get_voucher(session: Session, merchant_id: str, voucher_id: str) -> Voucher:

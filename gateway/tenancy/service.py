@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from gateway.db import utcnow
 from gateway.errors import not_found
 from gateway.ids import new_id
+from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
 from gateway.tenancy.keys import generate_key, key_matches, prefix_of
 from gateway.tenancy.models import ApiKey, Merchant
@@ -72,9 +73,7 @@ def list_api_keys(session: Session, merchant_id: str, query: PageQuery) -> Page[
 
 def revoke_api_key(session: Session, merchant_id: str, key_id: str) -> ApiKey:
     """Revoke a key of this merchant; revoking twice is a no-op. Another merchant's key is 404."""
-    key = session.get(ApiKey, key_id)
-    if key is None or key.merchant_id != merchant_id:
-        raise not_found("API key")
+    key = owned_by(session, ApiKey, key_id, merchant_id, "API key")
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         session.commit()
