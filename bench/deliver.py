@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from bench.harness import free_port, scratch_database
 from gateway import create_app, migrate
 from gateway.config import Settings
+from gateway.crypto import secret_box
 from gateway.tenancy.service import create_merchant
 from webhooks.models import DeliveryAttempt, WebhookEndpoint
 from webhooks.outbox import record_event
@@ -184,7 +185,7 @@ def main() -> None:
                     id="whe_bench",
                     merchant_id=merchant.id,
                     url=url,
-                    secret=secret,
+                    secret=secret_box(settings.secret_key).seal(secret),
                     status="enabled",
                     failing_announced=False,
                 )

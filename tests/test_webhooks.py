@@ -343,8 +343,14 @@ def test_embedded_mode_delivers_from_a_background_thread(make_app: Callable[...,
         lag = time.monotonic() - started
     assert payload["type"] == "sale.processed"
     assert lag < 5, f"first attempt took {lag:.2f}s"
-    with app.extensions["stampgate"].session_factory() as session:
-        statuses = list(session.scalars(select(Delivery.status)))
+    # The receiver answers before the thread records the attempt: give it a moment.
+    deadline = time.monotonic() + 5
+    while True:
+        with app.extensions["stampgate"].session_factory() as session:
+            statuses = list(session.scalars(select(Delivery.status)))
+        if statuses == ["succeeded"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     assert statuses == ["succeeded"]
 
 
@@ -382,3 +388,36 @@ def test_only_the_first_2kb_of_an_answer_are_read_and_kept(
     ).get_json()
     assert detail["status"] == "succeeded"
     assert len(detail["attempt_log"][0]["response_body"]) == 2048
+
+
+def test_signing_secrets_are_stored_sealed(
+    hooks_app: Flask, hooks_api: Api, shop: dict[str, Any]
+) -> None:
+    endpoint = add_endpoint(hooks_api, shop, "http://127.0.0.1:9/hooks")
+    rotated = hooks_api.call(
+        "POST", f"/v1/webhook-endpoints/{endpoint['id']}/rotate-secret", shop["api_key"]
+    )
+    with hooks_app.extensions["stampgate"].session_factory() as session:
+        row = session.get(WebhookEndpoint, endpoint["id"])
+        assert row is not None
+        stored = [row.secret, row.previous_secret or ""]
+    for plaintext in (endpoint["secret"], rotated.get_json()["secret"]):
+        assert all(plaintext not in value and plaintext[6:] not in value for value in stored)
+
+
+def test_a_changed_secret_key_fails_attempts_clearly(
+    make_app: Callable[..., Flask], hooks_api: Api, shop: dict[str, Any], receiver: Receiver
+) -> None:
+    endpoint = add_endpoint(hooks_api, shop, receiver.url, event_types=["sale.processed"])
+    post_sale(hooks_api, shop, sale_body("T-1"))
+    rekeyed = make_app(webhook_allowed_networks=LOOPBACK, secret_key="another-key")
+    drain(deliverer_of(rekeyed))
+    assert receiver.requests == []
+    delivery = hooks_api.call(
+        "GET", f"/v1/webhook-endpoints/{endpoint['id']}/deliveries", shop["api_key"]
+    ).get_json()["items"][0]
+    assert "STAMPGATE_SECRET_KEY" in delivery["last_error"]
+    secret = Api(rekeyed.test_client(), "test-admin-token").call(
+        "GET", f"/v1/webhook-endpoints/{endpoint['id']}/secret", shop["api_key"]
+    )
+    assert_problem(secret, 409, "secret_unreadable")

@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.config import Settings
+from gateway.crypto import SecretBox, SecretUnreadable, secret_box
 from gateway.db import utcnow
 from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
 from webhooks.outbox import record_event
@@ -135,23 +136,28 @@ def _release(session: Session, deliveries: Sequence[Delivery]) -> None:
         delivery.locked_until = None
 
 
-def _secrets(endpoint: WebhookEndpoint, now: datetime) -> list[str]:
-    secrets = [endpoint.secret]
+def _secrets(box: SecretBox, endpoint: WebhookEndpoint, now: datetime) -> list[str]:
+    sealed = [endpoint.secret]
     if (
         endpoint.previous_secret
         and endpoint.previous_secret_until
         and endpoint.previous_secret_until > now
     ):
-        secrets.append(endpoint.previous_secret)
-    return secrets
+        sealed.append(endpoint.previous_secret)
+    return [box.open(value) for value in sealed]
 
 
 def _post(deliverer: Deliverer, endpoint: WebhookEndpoint, event: Event) -> Answer:
     settings = deliverer.settings
     timestamp = event.created_at.isoformat().replace("+00:00", "Z")
     body = envelope(event.id, event.type, timestamp, event.merchant_id, event.data)
-    signed = headers(event.id, int(time.time()), body, _secrets(endpoint, utcnow()))
     started = time.perf_counter()
+    try:
+        secrets = _secrets(secret_box(settings.secret_key), endpoint, utcnow())
+    except SecretUnreadable:
+        error = "signing secret unreadable: STAMPGATE_SECRET_KEY changed? rotate the secret"
+        return Answer(None, None, None, error, _since(started))
+    signed = headers(event.id, int(time.time()), body, secrets)
     try:
         target = check_url(
             endpoint.url, settings.webhook_allowed_networks, settings.webhook_require_https

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from gateway.config import Settings
+from gateway.crypto import SecretUnreadable, secret_box
 from gateway.db import utcnow
 from gateway.errors import ApiError
 from gateway.ids import new_id
@@ -38,8 +39,10 @@ def get_endpoint(session: Session, merchant_id: str, endpoint_id: str) -> Webhoo
 
 def create_endpoint(
     session: Session, settings: Settings, merchant_id: str, body: EndpointCreate
-) -> WebhookEndpoint:
-    """Register a receiver; its URL must pass the SSRF guard (422 ``url_not_allowed``)."""
+) -> tuple[WebhookEndpoint, str]:
+    """Register a receiver (URL through the SSRF guard: 422 ``url_not_allowed``); returns it
+    with its signing secret, which is stored only sealed."""
+    secret = new_secret()
     endpoint = WebhookEndpoint(
         id=new_id("whe"),
         merchant_id=merchant_id,
@@ -47,12 +50,12 @@ def create_endpoint(
         description=body.description,
         event_types=body.event_types,
         status="enabled",
-        secret=new_secret(),
+        secret=secret_box(settings.secret_key).seal(secret),
         failing_announced=False,
     )
     session.add(endpoint)
     session.commit()
-    return endpoint
+    return endpoint, secret
 
 
 def list_endpoints(session: Session, merchant_id: str, query: PageQuery) -> Page[WebhookEndpoint]:
@@ -102,17 +105,31 @@ def delete_endpoint(session: Session, merchant_id: str, endpoint_id: str) -> Non
 
 def rotate_secret(
     session: Session, settings: Settings, merchant_id: str, endpoint_id: str
-) -> WebhookEndpoint:
-    """A new secret; the old one keeps signing beside it for the grace period."""
+) -> tuple[WebhookEndpoint, str]:
+    """A new secret (returned in plaintext); the old one keeps signing beside it for a while."""
     endpoint = get_endpoint(session, merchant_id, endpoint_id)
+    secret = new_secret()
     endpoint.previous_secret = endpoint.secret
     endpoint.previous_secret_until = utcnow() + timedelta(
         seconds=settings.webhook_secret_grace_seconds
     )
-    endpoint.secret = new_secret()
+    endpoint.secret = secret_box(settings.secret_key).seal(secret)
     endpoint.updated_at = utcnow()
     session.commit()
-    return endpoint
+    return endpoint, secret
+
+
+def read_secret(session: Session, settings: Settings, merchant_id: str, endpoint_id: str) -> str:
+    """The current signing secret in plaintext."""
+    endpoint = get_endpoint(session, merchant_id, endpoint_id)
+    try:
+        return secret_box(settings.secret_key).open(endpoint.secret)
+    except SecretUnreadable as exc:
+        raise ApiError(
+            409,
+            "secret_unreadable",
+            "Rotate the secret: it was sealed with another STAMPGATE_SECRET_KEY.",
+        ) from exc
 
 
 def send_test(session: Session, merchant_id: str, endpoint_id: str) -> tuple[str, Delivery]:

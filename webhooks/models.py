@@ -40,8 +40,9 @@ class WebhookEndpoint(Base):
     event_types: Mapped[list[str] | None] = mapped_column(JsonDocument)
     status: Mapped[str] = mapped_column(String(16), default="enabled")
     disabled_reason: Mapped[str | None] = mapped_column(String(200))
-    secret: Mapped[str] = mapped_column(String(100))
-    previous_secret: Mapped[str | None] = mapped_column(String(100))
+    # Sealed with STAMPGATE_SECRET_KEY (gateway.crypto): a copy of the table signs nothing.
+    secret: Mapped[str] = mapped_column(String(255))
+    previous_secret: Mapped[str | None] = mapped_column(String(255))
     previous_secret_until: Mapped[datetime | None]
     failing_since: Mapped[datetime | None]
     failing_announced: Mapped[bool] = mapped_column(default=False)

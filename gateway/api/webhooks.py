@@ -43,10 +43,10 @@ _ONE = problem_responses(404)
 @webhooks.post("/webhook-endpoints", responses={201: EndpointCreated})
 def create_webhook_endpoint(body: EndpointCreate) -> tuple[dict[str, Any], int]:
     """Register a receiver; the answer carries its signing secret (``whsec_...``)."""
-    endpoint = service.create_endpoint(
+    endpoint, secret = service.create_endpoint(
         request_session(), extensions().settings, current_merchant_id(), body
     )
-    return {**endpoint_out(endpoint), "secret": endpoint.secret}, 201
+    return {**endpoint_out(endpoint), "secret": secret}, 201
 
 
 @webhooks.get("/webhook-endpoints", responses={200: EndpointPage})
@@ -83,8 +83,10 @@ def delete_webhook_endpoint(path: EndpointPath) -> Response:
 @webhooks.get("/webhook-endpoints/<endpoint_id>/secret", responses={200: EndpointSecret, **_ONE})
 def get_webhook_secret(path: EndpointPath) -> dict[str, Any]:
     """The current signing secret."""
-    endpoint = service.get_endpoint(request_session(), current_merchant_id(), path.endpoint_id)
-    return {"secret": endpoint.secret}
+    secret = service.read_secret(
+        request_session(), extensions().settings, current_merchant_id(), path.endpoint_id
+    )
+    return {"secret": secret}
 
 
 @webhooks.post(
@@ -92,12 +94,10 @@ def get_webhook_secret(path: EndpointPath) -> dict[str, Any]:
 )
 def rotate_webhook_secret(path: EndpointPath) -> dict[str, Any]:
     """A new secret; the old one keeps signing beside it for the grace period (24 h)."""
-    endpoint = service.rotate_secret(
+    endpoint, secret = service.rotate_secret(
         request_session(), extensions().settings, current_merchant_id(), path.endpoint_id
     )
-    rotated = SecretRotated(
-        secret=endpoint.secret, previous_valid_until=endpoint.previous_secret_until
-    )
+    rotated = SecretRotated(secret=secret, previous_valid_until=endpoint.previous_secret_until)
     return rotated.model_dump(mode="json")
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-22 05:31:23.457285
+Create Date: 2026-11-22 06:17:53.927126
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ def upgrade() -> None:
         ),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("disabled_reason", sa.String(length=200), nullable=True),
-        sa.Column("secret", sa.String(length=100), nullable=False),
-        sa.Column("previous_secret", sa.String(length=100), nullable=True),
+        sa.Column("secret", sa.String(length=255), nullable=False),
+        sa.Column("previous_secret", sa.String(length=255), nullable=True),
         sa.Column("previous_secret_until", gateway.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("failing_since", gateway.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("failing_announced", sa.Boolean(), nullable=False),
