@@ -20,13 +20,16 @@ import psycopg
 import requests
 from sqlalchemy.engine import make_url
 
+from gateway import migrate
+
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
 POSTGRES_URL = os.environ.get(
     "STAMPGATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-# A request: (method, path, body, headers) built per call, so bodies can differ.
-RequestFactory = Callable[[int, int], tuple[str, str, bytes | None, dict[str, str]]]
+# A request: (method, path, body, headers), built per call so bodies can differ.
+Request = tuple[str, str, bytes | None, dict[str, str]]
+RequestFactory = Callable[[int, int], Request]
 
 
 @dataclass
@@ -167,3 +170,14 @@ def provision_merchant(port: int, admin_token: str) -> str:
     response.raise_for_status()
     key: str = response.json()["api_key"]
     return key
+
+
+@contextmanager
+def gateway_with_merchant() -> Iterator[tuple[int, str]]:
+    """The gateway under gunicorn on a fresh migrated database: yields (port, merchant API key)."""
+    admin_token = uuid.uuid4().hex
+    with scratch_database("stampgate_bench") as (url, _name):
+        migrate.upgrade(url)
+        env = {"STAMPGATE_DATABASE_URL": url, "STAMPGATE_ADMIN_TOKEN": admin_token}
+        with gunicorn("gateway:create_app()", env) as port:
+            yield port, provision_merchant(port, admin_token)

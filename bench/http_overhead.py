@@ -10,39 +10,21 @@ from __future__ import annotations
 from bench.harness import (
     CONCURRENCY,
     SECONDS,
+    Request,
     drive,
-    gunicorn,
-    provision_merchant,
-    scratch_database,
+    gateway_with_merchant,
 )
-from gateway import migrate
-
-ADMIN = "bench-admin-token"
 
 
 def main() -> None:
     """Run both scenarios against one server and print the comparison."""
-    with scratch_database("stampgate_bench") as (url, _name):
-        migrate.upgrade(url)
-        env = {
-            "STAMPGATE_DATABASE_URL": url,
-            "STAMPGATE_ADMIN_TOKEN": ADMIN,
-            "STAMPGATE_LOG_LEVEL": "warning",
-        }
-        with gunicorn("gateway:create_app()", env) as port:
-            key = provision_merchant(port, ADMIN)
-            print(f"concurrency={CONCURRENCY} seconds={SECONDS:g}")
-            ok = frozenset({200})
-            bare = drive(
-                "GET /healthz (no auth, no DB)",
-                port,
-                lambda w, s: ("GET", "/healthz", None, {}),
-                ok,
-            )
-            auth = {"Authorization": f"Bearer {key}"}
-            authed = drive(
-                "GET /v1/merchant", port, lambda w, s: ("GET", "/v1/merchant", None, auth), ok
-            )
+    with gateway_with_merchant() as (port, key):
+        print(f"concurrency={CONCURRENCY} seconds={SECONDS:g}")
+        ok = frozenset({200})
+        no_auth: Request = ("GET", "/healthz", None, {})
+        bare = drive("GET /healthz (no auth, no DB)", port, lambda w, s: no_auth, ok)
+        authed_get: Request = ("GET", "/v1/merchant", None, {"Authorization": f"Bearer {key}"})
+        authed = drive("GET /v1/merchant", port, lambda w, s: authed_get, ok)
     print(bare.line())
     print(authed.line())
     print(f"ratio /v1/merchant : /healthz = {authed.rate / bare.rate:.2f}")

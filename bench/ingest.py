@@ -23,13 +23,11 @@ from bench.harness import (
     SECONDS,
     Result,
     drive,
+    gateway_with_merchant,
     gunicorn,
-    provision_merchant,
     scratch_database,
 )
-from gateway import migrate
 
-ADMIN = "bench-admin-token"
 PROGRAM = {
     "name": "Coffee card",
     "stamps_goal": 9,
@@ -58,26 +56,17 @@ def sale(worker: int, sequence: int) -> bytes:
 
 def measure_ingest() -> Result:
     """Sales per second through the whole gateway."""
-    with scratch_database("stampgate_bench") as (url, _name):
-        migrate.upgrade(url)
-        env = {
-            "STAMPGATE_DATABASE_URL": url,
-            "STAMPGATE_ADMIN_TOKEN": ADMIN,
-            "STAMPGATE_LOG_LEVEL": "warning",
-        }
-        with gunicorn("gateway:create_app()", env) as port:
-            base = f"http://127.0.0.1:{port}"
-            key = provision_merchant(port, ADMIN)
-            headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
-            requests.post(
-                f"{base}/v1/programs", json=PROGRAM, headers=headers, timeout=10
-            ).raise_for_status()
-            return drive(
-                "POST /v1/sales (gateway)",
-                port,
-                lambda w, s: ("POST", "/v1/sales", sale(w, s), headers),
-                frozenset({201}),
-            )
+    with gateway_with_merchant() as (port, key):
+        headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+        requests.post(
+            f"http://127.0.0.1:{port}/v1/programs", json=PROGRAM, headers=headers, timeout=10
+        ).raise_for_status()
+        return drive(
+            "POST /v1/sales (gateway)",
+            port,
+            lambda w, s: ("POST", "/v1/sales", sale(w, s), headers),
+            frozenset({201}),
+        )
 
 
 def measure_bare() -> Result:

@@ -10,9 +10,8 @@ from gateway.api.guards import current_merchant_id, merchant_blueprint
 from gateway.api.openapi_docs import problem_responses
 from gateway.db import request_session
 from gateway.loyalty import vouchers as service
-from gateway.loyalty.presenters import voucher_out
+from gateway.loyalty.presenters import voucher_view
 from gateway.loyalty.reward_models import Voucher
-from gateway.loyalty.voucher_lifecycle import card_number_of
 from gateway.loyalty.voucher_schemas import (
     AssignVoucher,
     GoodwillVoucher,
@@ -30,7 +29,7 @@ _REFUSALS = problem_responses(404, 409)
 
 
 def _out(voucher: Voucher) -> dict[str, Any]:
-    return voucher_out(voucher, card_number_of(request_session(), voucher))
+    return voucher_view(request_session(), voucher)
 
 
 @vouchers.get("/vouchers/<voucher_id>", responses={200: VoucherOut, **problem_responses(404)})

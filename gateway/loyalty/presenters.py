@@ -11,6 +11,7 @@ from gateway.loyalty.cards import pos_ids_of
 from gateway.loyalty.issuing import Granted
 from gateway.loyalty.models import Card, Program
 from gateway.loyalty.reward_models import Spin, Voucher
+from gateway.loyalty.voucher_lifecycle import card_number_of
 
 
 def card_out(session: Session, card: Card) -> dict[str, Any]:
@@ -51,6 +52,11 @@ def voucher_out(voucher: Voucher, card_number: str | None) -> dict[str, Any]:
         "voided_at": _time(voucher.voided_at),
         "source": {"kind": voucher.source_kind, "sale_id": voucher.source_sale_id},
     }
+
+
+def voucher_view(session: Session, voucher: Voucher) -> dict[str, Any]:
+    """A voucher in the contract's shape, with its card's number looked up."""
+    return voucher_out(voucher, card_number_of(session, voucher))
 
 
 def spin_out(spin: Spin, card_number: str) -> dict[str, Any]:
