@@ -43,7 +43,6 @@ def require_merchant() -> None:
     if key is None:
         raise ApiError(401, "unauthorized", "The API key is unknown or revoked.")
     g.merchant_id = key.merchant_id
-    g.api_key_id = key.id
 
 
 def require_admin() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import TypeAdapter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,10 +15,10 @@ from gateway.loyalty.codes import code_key, generate_code
 from gateway.loyalty.models import Card
 from gateway.loyalty.reward_models import Spin, Voucher
 from gateway.loyalty.rewards import (
+    REWARD,
     Award,
     Lottery,
     PoolCode,
-    Reward,
     SharedCode,
     UniqueCode,
 )
@@ -30,7 +29,6 @@ from gateway.loyalty.voucher_states import VoucherStatus
 from webhooks.outbox import record_event
 
 UNIQUE_CODE_ATTEMPTS = 8
-_REWARD: TypeAdapter[Award | VoucherReward | Lottery] = TypeAdapter(Reward)
 
 
 @dataclass(frozen=True)
@@ -62,7 +60,7 @@ def grant(
     session: Session, card: Card, stored_reward: dict[str, Any], source: Source, timezone: str
 ) -> Granted:
     """Give a program's reward to a card, writing its rows and events."""
-    reward = _REWARD.validate_python(stored_reward)
+    reward = REWARD.validate_python(stored_reward)
     milestone = source.kind == "milestone"
     if isinstance(reward, Award):
         award = reward.model_dump(mode="json")
