@@ -8,6 +8,7 @@ from flask_openapi3.models.info import Info
 from flask_openapi3.openapi import OpenAPI
 from redis import Redis
 
+from connectors.registry import build_connectors
 from gateway.api import register_api
 from gateway.api.openapi_docs import SECURITY_SCHEMES, Problem, operation_id
 from gateway.config import DEV_SECRET_KEY, Settings
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
         session_factory=build_session_factory(engine),
         redis=Redis.from_url(settings.redis_url) if settings.redis_url else None,
         metrics=metrics,
+        connectors=build_connectors(settings),
     )
     start_delivery(extensions)
     app.extensions["stampgate"] = extensions

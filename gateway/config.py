@@ -10,6 +10,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
+DEFAULT_INBOUND_RETRY_SCHEDULE = (10, 60, 300, 1800, 3600, 7200, 21600, 43200)
 VAR_DIR = Path("var")
 DEV_SECRET_KEY = "dev-insecure-secret-key"  # noqa: S105 - the embedded default; production sets one
 
@@ -39,12 +40,22 @@ class Settings(BaseSettings):
     webhook_secret_grace_seconds: int = Field(default=24 * 3600, ge=0)
     webhook_failing_after_seconds: int = Field(default=24 * 3600, gt=0)
     webhook_disable_after_seconds: int = Field(default=5 * 24 * 3600, gt=0)
+    # How long after a redemption it can still be rolled back (a till's mistake, a voided order).
+    redemption_rollback_seconds: int = Field(default=24 * 3600, ge=0)
+    # Inbound POS events: seconds before each retry; when they run out the event fails.
+    inbound_retry_schedule: Annotated[tuple[int, ...], NoDecode] = DEFAULT_INBOUND_RETRY_SCHEDULE
+    pos_timeout: float = Field(default=10.0, gt=0)
+    pos_retry_backoff: float = Field(default=0.5, ge=0)
+    poster_api_url: str = "https://{account}.joinposter.com/api"
+    poster_application_id: str | None = None
+    poster_application_secret: str | None = None
+    serve_api_url: str = "https://api-eu.syrve.live"
     # Embedded mode: deliver from a thread in the gateway process (default: when no Redis).
     embedded_dispatcher: bool | None = None
     log_level: str = "INFO"
     sql_echo: bool = False
 
-    @field_validator("webhook_retry_schedule", mode="before")
+    @field_validator("webhook_retry_schedule", "inbound_retry_schedule", mode="before")
     @classmethod
     def _parse_schedule(cls, value: object) -> object:
         if isinstance(value, str):
@@ -67,6 +78,11 @@ class Settings(BaseSettings):
     def idempotency_lock(self) -> timedelta:
         """How long a claimed key blocks a concurrent duplicate before it can be taken over."""
         return timedelta(seconds=self.idempotency_lock_seconds)
+
+    @property
+    def redemption_rollback_window(self) -> timedelta:
+        """How long a redemption can be rolled back."""
+        return timedelta(seconds=self.redemption_rollback_seconds)
 
     @property
     def runs_embedded_dispatcher(self) -> bool:

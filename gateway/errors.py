@@ -40,7 +40,7 @@ _DETAILS = {
 }
 
 # Validation failures with a contract code of their own answer with it instead of the generic one.
-PROMOTED_ERROR_TYPES = frozenset({"probabilities_not_100"})
+PROMOTED_ERROR_TYPES = frozenset({"probabilities_not_100", "pattern_too_small"})
 
 
 class ApiError(Exception):

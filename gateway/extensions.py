@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
 from redis import Redis
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from connectors.base import Connector
+from gateway.background import BackgroundLoop
 from gateway.config import Settings
+from gateway.inbox.jobs import wake_inbox
+from gateway.inbox.processing import Processor, drain_inbox
+from gateway.inbox.store import process_after_commit
 from gateway.observability.metrics import HttpMetrics
 from webhooks.deliver import Deliverer
 from webhooks.dispatch import hand_over_after_commit
-from webhooks.worker import EmbeddedDispatcher, wake_for_new
+from webhooks.worker import embedded_dispatcher, wake_for_new
 
 
 @dataclass
@@ -26,12 +31,17 @@ class Extensions:
     session_factory: sessionmaker[Session]
     redis: Redis | None
     metrics: HttpMetrics
-    dispatcher: EmbeddedDispatcher | None = None
+    connectors: dict[str, Connector] = field(default_factory=dict)
+    dispatcher: BackgroundLoop | None = None
+    inbox: BackgroundLoop | None = None
 
     def close(self) -> None:
-        """Stop the embedded dispatcher; release pooled database and Redis connections."""
-        if self.dispatcher is not None:
-            self.dispatcher.stop()
+        """Stop the embedded threads; release pooled database and Redis connections."""
+        for loop in (self.inbox, self.dispatcher):
+            if loop is not None:
+                loop.stop()
+        for connector in self.connectors.values():
+            connector.http.close()
         self.engine.dispose()
         if self.redis is not None:
             self.redis.close()
@@ -44,10 +54,16 @@ def extensions() -> Extensions:
 
 
 def start_delivery(ext: Extensions) -> None:
-    """Wire committed deliveries to their deliverer: this process's thread, or rq via Redis."""
+    """Wire committed deliveries and inbound events to their workers: threads of this process
+    (embedded mode), or rq workers woken through Redis."""
     if ext.settings.runs_embedded_dispatcher:
-        ext.dispatcher = EmbeddedDispatcher(Deliverer(ext.settings, ext.session_factory))
+        ext.dispatcher = embedded_dispatcher(Deliverer(ext.settings, ext.session_factory))
         hand_over_after_commit(ext.session_factory, ext.dispatcher.notify)
+        processor = Processor(ext.settings, ext.session_factory, ext.connectors)
+        ext.inbox = BackgroundLoop("stampgate-inbox", lambda: drain_inbox(processor))
+        process_after_commit(ext.session_factory, ext.inbox.notify)
         ext.dispatcher.start()
+        ext.inbox.start()
     elif ext.redis is not None:
         hand_over_after_commit(ext.session_factory, functools.partial(wake_for_new, ext.redis))
+        process_after_commit(ext.session_factory, functools.partial(wake_inbox, ext.redis))

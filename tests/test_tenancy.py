@@ -14,6 +14,7 @@ from sqlalchemy import select
 from gateway.models import ApiKey
 from gateway.tenancy.keys import hash_key
 from tests.support.api import Api, bearer
+from tests.support.fake_poster import APP_SECRET, poster_hook
 from tests.support.programs import lottery, nine_stamp_card
 from tests.support.sales import sale_body
 from tests.test_errors import assert_problem
@@ -178,6 +179,37 @@ def _first_delivery_of(api: Api, owner: dict[str, Any]) -> str:
     return delivery_id
 
 
+def _first_connection_of(api: Api, owner: dict[str, Any]) -> str:
+    body = {
+        "pos": "poster",
+        "program_id": _first_program_of(api, owner),
+        "account": f"cafe-{uuid.uuid4().hex[:12]}",
+        "application_secret": "secret",
+        "access_token": "token",
+        "api_base_url": "https://1.1.1.1/api",  # never called: ownership is checked first
+    }
+    connection_id: str = api.call(
+        "POST", "/v1/connections", owner["api_key"], json=body
+    ).get_json()["id"]
+    return connection_id
+
+
+def _first_inbound_event_of(api: Api, owner: dict[str, Any]) -> str:
+    account = f"cafe-{uuid.uuid4().hex[:12]}"
+    body = {
+        "pos": "poster",
+        "program_id": _first_program_of(api, owner),
+        "account": account,
+        "application_secret": APP_SECRET,
+        "access_token": "token",
+    }
+    api.call("POST", "/v1/connections", owner["api_key"], json=body)
+    api.client.post("/hooks/poster", json=poster_hook(1, account=account))
+    events = api.call("GET", "/v1/inbound-events", owner["api_key"]).get_json()["items"]
+    event_id: str = events[0]["id"]
+    return event_id
+
+
 # Every /v1 route that addresses one object, with the method to try and how to find an object
 # of another merchant. A new route with a path parameter must be added here (a test checks it).
 OWNED_OBJECT_ROUTES: dict[str, tuple[str, Callable[[Api, dict[str, Any]], str], Any]] = {
@@ -210,6 +242,12 @@ OWNED_OBJECT_ROUTES: dict[str, tuple[str, Callable[[Api, dict[str, Any]], str], 
     "/v1/webhook-endpoints/<endpoint_id>/deliveries": ("GET", _first_endpoint_of, None),
     "/v1/deliveries/<delivery_id>": ("GET", _first_delivery_of, None),
     "/v1/deliveries/<delivery_id>/retry": ("POST", _first_delivery_of, None),
+    "/v1/connections/<connection_id>": ("GET", _first_connection_of, None),
+    "/v1/connections/<connection_id>/locations": ("PUT", _first_connection_of, {"1": "main"}),
+    "/v1/connections/<connection_id>/codes": ("PUT", _first_connection_of, {"5": "CODE"}),
+    "/v1/connections/<connection_id>/promotions": ("GET", _first_connection_of, None),
+    "/v1/inbound-events/<event_id>": ("GET", _first_inbound_event_of, None),
+    "/v1/inbound-events/<event_id>/retry": ("POST", _first_inbound_event_of, None),
 }
 
 

@@ -12,8 +12,13 @@ from typing import Any
 from redis import Redis
 from rq import SimpleWorker
 
+from connectors.registry import build_connectors
 from gateway.config import Settings
 from gateway.db import build_engine, build_session_factory
+from gateway.inbox import jobs as inbox_jobs
+from gateway.inbox.jobs import INBOX_QUEUE, sweep_inbox, wake_inbox
+from gateway.inbox.processing import Processor
+from gateway.inbox.store import process_after_commit
 from webhooks import jobs
 from webhooks.deliver import Deliverer
 from webhooks.dispatch import hand_over_after_commit
@@ -23,11 +28,11 @@ log = logging.getLogger(__name__)
 
 
 def queues_for(index: int, processes: int) -> list[str]:
-    """With two or more processes the first serves only first attempts, so retries of a
-    failing endpoint can never hold up fresh events; the others take both, first attempts first."""
+    """With two or more processes the first serves only inbound events and first attempts, so
+    retries of a failing endpoint can never hold up fresh events; the others take all three."""
     if processes >= 2 and index == 0:
-        return [FIRST_QUEUE]
-    return [FIRST_QUEUE, RETRY_QUEUE]
+        return [INBOX_QUEUE, FIRST_QUEUE]
+    return [INBOX_QUEUE, FIRST_QUEUE, RETRY_QUEUE]
 
 
 def build_deliverer(settings: Settings) -> Deliverer:
@@ -40,11 +45,22 @@ def build_deliverer(settings: Settings) -> Deliverer:
     return Deliverer(settings, factory)
 
 
+def build_processor(settings: Settings) -> Processor:
+    """An inbox processor whose sales wake delivery and whose requeues wake the inbox."""
+    assert settings.redis_url is not None
+    redis = Redis.from_url(settings.redis_url)
+    factory = build_session_factory(build_engine(settings.database_url))
+    hand_over_after_commit(factory, functools.partial(wake_for_new, redis))
+    process_after_commit(factory, functools.partial(wake_inbox, redis))
+    return Processor(settings, factory, build_connectors(settings))
+
+
 def _work(settings_fields: dict[str, Any], queue_names: list[str]) -> None:
     settings = Settings.model_validate(settings_fields)
     assert settings.redis_url is not None
     connection = Redis.from_url(settings.redis_url)
     jobs.install(build_deliverer(settings), connection)
+    inbox_jobs.install(build_processor(settings), connection)
     SimpleWorker(queue_names, connection=connection).work(logging_level="WARNING")
 
 
@@ -58,6 +74,7 @@ def run_workers(settings: Settings, processes: int, sweep_seconds: float = 1.0) 
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     signal.signal(signal.SIGINT, lambda *_: stopping.set())
     deliverer = build_deliverer(settings)
+    processor = build_processor(settings)
     redis = Redis.from_url(settings.redis_url)
     while not stopping.is_set():
         for index in range(processes):
@@ -70,6 +87,7 @@ def run_workers(settings: Settings, processes: int, sweep_seconds: float = 1.0) 
                 children[index] = child
         try:
             sweep(deliverer, redis)
+            sweep_inbox(processor, redis)
         except Exception:  # the database or Redis may be away for a moment
             log.exception("sweep failed")
         stopping.wait(sweep_seconds)

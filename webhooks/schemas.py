@@ -118,6 +118,12 @@ class VoucherRedeemedData(VoucherData):
     location: str | None = None
     staff: str | None = None
     sale_id: str | None = Field(default=None, description="The sale that carried the code (pos)")
+    pos_transaction_id: str | None = Field(
+        default=None, description="The POS transaction that redeemed the code"
+    )
+    redemption_id: str | None = Field(
+        default=None, description="Pass to POST /v1/redemptions/{id}/rollback to undo it"
+    )
 
 
 class VoucherVoidedData(VoucherData):
@@ -125,6 +131,19 @@ class VoucherVoidedData(VoucherData):
 
     reason: Literal["merchant", "refund"]
     sale_id: str | None = Field(default=None, description="The refunded sale (reason refund)")
+
+
+class VoucherRedemptionRolledBackData(VoucherData):
+    """A redemption that was undone; the voucher is active again (or expired meanwhile)."""
+
+    redemption_id: str
+    reason: str | None
+
+
+class VoucherCodePoolData(VoucherData):
+    """A pool voucher waiting for a code, or one that just got its code."""
+
+    pool_id: str
 
 
 class VoucherRedemptionRejectedData(EventData):
@@ -205,6 +224,9 @@ DATA_MODELS: dict[str, type[EventData]] = {
     "voucher.expired": VoucherData,
     "voucher.voided": VoucherVoidedData,
     "voucher.redemption_rejected": VoucherRedemptionRejectedData,
+    "voucher.redemption_rolled_back": VoucherRedemptionRolledBackData,
+    "voucher.code_pool_empty": VoucherCodePoolData,
+    "voucher.code_assigned": VoucherCodePoolData,
     "lottery.spin_created": LotterySpinCreatedData,
     "lottery.played": LotteryPlayedData,
     "sale.processed": SaleData,

@@ -10,7 +10,6 @@ killed worker costs a wake-up, never a delivery.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Sequence
 
 from redis import Redis
@@ -18,6 +17,7 @@ from redis.exceptions import RedisError
 from rq import Queue
 from sqlalchemy import ColumnElement, select
 
+from gateway.background import BackgroundLoop
 from gateway.db import utcnow
 from webhooks.deliver import BATCH, Deliverer, Kind, deliver_batch, is_due
 from webhooks.models import Delivery
@@ -43,41 +43,14 @@ def drain(
             on_full_batch()
 
 
-class EmbeddedDispatcher:
+def embedded_dispatcher(deliverer: Deliverer, poll_seconds: float = 1.0) -> BackgroundLoop:
     """A daemon thread that delivers due webhooks; woken at once by new deliveries."""
-
-    def __init__(self, deliverer: Deliverer, poll_seconds: float = 1.0) -> None:
-        self._deliverer = deliverer
-        self._poll_seconds = poll_seconds
-        self._wake = threading.Event()
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="stampgate-webhooks", daemon=True)
-
-    def start(self) -> None:
-        """Begin delivering in the background."""
-        self._thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Finish the batch in hand and stop."""
-        self._stopping.set()
-        self._wake.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-        self._deliverer.http.close()
-
-    def notify(self, delivery_ids: Sequence[str]) -> None:
-        """New deliveries were committed: look now rather than at the next poll."""
-        del delivery_ids
-        self._wake.set()
-
-    def _run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                drain(self._deliverer)
-            except Exception:  # a bad delivery must not stop the thread
-                log.exception("webhook dispatch round failed")
-            self._wake.wait(self._poll_seconds)
-            self._wake.clear()
+    return BackgroundLoop(
+        "stampgate-webhooks",
+        lambda: drain(deliverer),
+        poll_seconds=poll_seconds,
+        on_stop=deliverer.http.close,
+    )
 
 
 def wake(redis: Redis, kind: Kind) -> None:

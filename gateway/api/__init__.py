@@ -6,8 +6,13 @@ from flask_openapi3.openapi import OpenAPI
 
 from gateway.api.admin import admin
 from gateway.api.cards import cards
+from gateway.api.code_pools import code_pools
+from gateway.api.codes import codes
+from gateway.api.connections import connections
 from gateway.api.event_types import event_types
 from gateway.api.events import events
+from gateway.api.hooks import hooks
+from gateway.api.inbound import inbound
 from gateway.api.merchant import v1
 from gateway.api.openapi_docs import install_docs
 from gateway.api.ops import install_ops
@@ -27,8 +32,13 @@ def register_api(app: OpenAPI) -> None:
     app.register_api(cards)
     app.register_api(spins)
     app.register_api(vouchers)
+    app.register_api(codes)
+    app.register_api(code_pools)
     app.register_api(sales_api)
     app.register_api(events)
     app.register_api(webhooks)
     app.register_api(event_types)
+    app.register_api(connections)
+    app.register_api(inbound)
+    app.register_api(hooks)
     install_docs(app)

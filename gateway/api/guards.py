@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import Response, g, request
+from flask import Response, current_app, g, request
 from flask_openapi3.blueprint import APIBlueprint
 from flask_openapi3.models.tag import Tag
 from werkzeug.exceptions import BadRequest
@@ -23,6 +24,8 @@ from gateway.extensions import extensions
 from gateway.tenancy.service import authenticate
 
 ADMIN_SCOPE = "admin"
+CSV_CONTENT_TYPE = "text/csv"
+ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
@@ -55,9 +58,18 @@ def require_admin() -> None:
     g.merchant_id = None
 
 
+def accepts_csv(view: ViewT) -> ViewT:
+    """Mark a view that also takes a ``text/csv`` body (it parses the body itself)."""
+    view.accepts_csv = True  # type: ignore[attr-defined]
+    return view
+
+
 def require_json_body() -> None:
     """A body must be JSON and parse; anything else is refused before validation."""
     if request.method not in _BODY_METHODS or not _has_body():
+        return
+    view = current_app.view_functions.get(request.endpoint or "")
+    if request.mimetype == CSV_CONTENT_TYPE and getattr(view, "accepts_csv", False):
         return
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")

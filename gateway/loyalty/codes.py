@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import secrets
 
-from gateway.loyalty.rewards import CODE_PLACEHOLDER
-
+CODE_PLACEHOLDER = "#"
 # No 0/O, 1/I/L: codes are read aloud and typed at tills.
 UNAMBIGUOUS = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+# A pattern must offer this many codes per code expected to be issued: a guessed code then
+# hits an issued one at most 1 time in 100, and random draws rarely collide.
+SPARSENESS = 100
 
 
 def generate_code(pattern: str) -> str:
@@ -15,6 +17,19 @@ def generate_code(pattern: str) -> str:
     return "".join(
         secrets.choice(UNAMBIGUOUS) if char == CODE_PLACEHOLDER else char for char in pattern
     )
+
+
+def pattern_space(pattern: str) -> int:
+    """How many different codes ``pattern`` can produce."""
+    return int(len(UNAMBIGUOUS) ** pattern.count(CODE_PLACEHOLDER))
+
+
+def placeholders_needed(expected_volume: int) -> int:
+    """The fewest placeholders whose space is sparse enough for ``expected_volume`` codes."""
+    count = 1
+    while len(UNAMBIGUOUS) ** count < expected_volume * SPARSENESS:
+        count += 1
+    return count
 
 
 def code_key(code: str) -> str:

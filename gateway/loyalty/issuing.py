@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from gateway.db import utcnow
 from gateway.errors import ApiError
 from gateway.ids import new_id
+from gateway.loyalty.code_pools import take_code
 from gateway.loyalty.codes import code_key, generate_code
 from gateway.loyalty.models import Card
 from gateway.loyalty.reward_models import Spin, Voucher
@@ -29,6 +30,7 @@ from gateway.loyalty.voucher_states import VoucherStatus
 from webhooks.outbox import record_event
 
 UNIQUE_CODE_ATTEMPTS = 8
+PER_VOUCHER_MODES = ("unique", "pool")
 
 
 @dataclass(frozen=True)
@@ -134,25 +136,42 @@ def issue_voucher(
         source_milestone=source.milestone,
         reason=reason,
     )
-    _attach_code(session, voucher, reward)
+    waits_for_code = _attach_code(session, voucher, reward, source)
     session.add(voucher)
     data = summary(session, voucher)
     record_event(session, merchant_id, "voucher.issued", data, card_id=voucher.card_id)
     if card is not None:
         record_event(session, merchant_id, "voucher.activated", data, card_id=voucher.card_id)
+    if waits_for_code:
+        data = summary(session, voucher, pool_id=voucher.code_pool_id)
+        record_event(session, merchant_id, "voucher.code_pool_empty", data, card_id=voucher.card_id)
     return voucher
 
 
-def _attach_code(session: Session, voucher: Voucher, reward: VoucherReward) -> None:
+def _attach_code(session: Session, voucher: Voucher, reward: VoucherReward, source: Source) -> bool:
+    """Give the voucher its code; True when its pool was empty and it waits for one."""
     code = reward.code
     if code is None:
-        return
+        return False
     if isinstance(code, PoolCode):
-        raise ApiError(
-            409, "code_pool_empty", "The voucher's code pool has no codes left to issue."
+        voucher.code_mode, voucher.code_pool_id = code.mode, code.pool_id
+        text = take_code(session, code.pool_id, voucher.id)
+        if text is None:
+            if source.kind == "manual":  # asked for by hand: say so rather than issue codeless
+                raise ApiError(
+                    409, "code_pool_empty", "The voucher's code pool has no codes left to issue."
+                )
+            # Earned by a sale or a spin: the reward must not be lost; it gets a code when the
+            # pool is refilled (until then staff can still redeem it by id).
+            return True
+    else:
+        text = (
+            code.value
+            if isinstance(code, SharedCode)
+            else _draw_unique_code(session, voucher, code)
         )
-    text = code.value if isinstance(code, SharedCode) else _draw_unique_code(session, voucher, code)
     voucher.code, voucher.code_mode, voucher.code_key = text, code.mode, code_key(text)
+    return False
 
 
 def _draw_unique_code(session: Session, voucher: Voucher, code: UniqueCode) -> str:
@@ -161,7 +180,7 @@ def _draw_unique_code(session: Session, voucher: Voucher, code: UniqueCode) -> s
         taken = select(Voucher.id).where(
             Voucher.merchant_id == voucher.merchant_id,
             Voucher.code_key == code_key(text),
-            Voucher.code_mode == "unique",
+            Voucher.code_mode.in_(PER_VOUCHER_MODES),
         )
         # A concurrent draw of the same code fails the commit on the unique index; the unit
         # of work then runs again (commit_unit_of_work) and draws anew.

@@ -6,8 +6,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from gateway.db import utcnow
 from gateway.loyalty.card_schemas import CardOut, GrantedOut
 from gateway.loyalty.cards import pos_ids_of
+from gateway.loyalty.holds import is_live
 from gateway.loyalty.issuing import Granted
 from gateway.loyalty.models import Card, Program
 from gateway.loyalty.reward_models import Spin, Voucher
@@ -44,12 +46,15 @@ def voucher_out(voucher: Voucher, card_number: str | None) -> dict[str, Any]:
         "image_url": voucher.image_url,
         "redemption": voucher.redemption,
         "code": voucher.code,
+        "code_mode": voucher.code_mode,
         "valid_until": _time(voucher.valid_until),
         "issued_at": _time(voucher.issued_at),
         "activated_at": _time(voucher.activated_at),
         "redeemed_at": _time(voucher.redeemed_at),
         "expired_at": _time(voucher.expired_at),
         "voided_at": _time(voucher.voided_at),
+        "held_until": _time(voucher.held_until if is_live(voucher, utcnow()) else None),
+        "redemption_id": voucher.redemption_id,
         "source": {"kind": voucher.source_kind, "sale_id": voucher.source_sale_id},
     }
 

@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 
 from gateway.db import utcnow
 from gateway.ids import new_id
+from gateway.loyalty.code_pools import require_own_pools
 from gateway.loyalty.models import Card, Program
 from gateway.loyalty.program_schemas import ProgramCreate, ProgramMechanics, ProgramPatch
+from gateway.loyalty.rewards import Voucher, voucher_rewards
 from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
 
@@ -51,6 +53,11 @@ def _stored_fields(program: Program) -> dict[str, Any]:
     return {name: getattr(program, name) for name in ProgramMechanics.model_fields}
 
 
+def _vouchers_of(mechanics: ProgramMechanics) -> list[Voucher]:
+    rewards = [mechanics.reward, *(milestone.reward for milestone in mechanics.milestones)]
+    return [voucher for reward in rewards for voucher in voucher_rewards(reward)]
+
+
 def _apply(program: Program, mechanics: ProgramMechanics) -> None:
     for name, value in mechanics.model_dump(mode="json").items():
         setattr(program, name, value)
@@ -58,6 +65,7 @@ def _apply(program: Program, mechanics: ProgramMechanics) -> None:
 
 def create_program(session: Session, merchant_id: str, body: ProgramCreate) -> ProgramResult:
     """Create a program for the merchant."""
+    require_own_pools(session, merchant_id, _vouchers_of(body))
     program = Program(id=new_id("prg"), merchant_id=merchant_id)
     _apply(program, body)
     session.add(program)
@@ -84,6 +92,7 @@ def update_program(
     before = _stored_fields(program)
     merged = {**before, **patch.model_dump(mode="json", exclude_unset=True)}
     mechanics = ProgramMechanics.model_validate(merged)
+    require_own_pools(session, merchant_id, _vouchers_of(mechanics))
     after = mechanics.model_dump(mode="json")
     changed = [name for name in MECHANICS if after[name] != before[name]]
     warnings = mechanics.setup_warnings()

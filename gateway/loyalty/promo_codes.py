@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 from gateway.db import utcnow
 from gateway.errors import ApiError
 from gateway.loyalty.codes import code_key
+from gateway.loyalty.holds import Claimant, is_held_against
 from gateway.loyalty.models import Card
+from gateway.loyalty.redeeming import RedeemRequest, redeem
 from gateway.loyalty.reward_models import Voucher
-from gateway.loyalty.voucher_lifecycle import expire_if_due, move
+from gateway.loyalty.voucher_lifecycle import expire_if_due
 from gateway.loyalty.voucher_states import VoucherAction, refusal_reason
 from webhooks.outbox import record_event
 
@@ -47,14 +49,29 @@ def _by_expiry(voucher: Voucher) -> tuple[bool, Any, Any]:
 
 
 def redeem_codes(
-    session: Session, merchant_id: str, codes: list[str], card: Card | None, sale_id: str
+    session: Session,
+    merchant_id: str,
+    codes: list[str],
+    card: Card | None,
+    sale_id: str,
+    transaction_id: str | None = None,
 ) -> list[Redemption]:
-    """Redeem each code for the sale's customer (channel ``pos``); reject what matches nothing."""
-    return [_redeem_code(session, merchant_id, code, card, sale_id) for code in codes]
+    """Redeem each code for the sale's customer (channel ``pos``); reject what matches nothing.
+
+    A voucher the same POS transaction held (``POST /v1/codes/hold``) is redeemed under its hold.
+    """
+    return [
+        _redeem_code(session, merchant_id, code, card, sale_id, transaction_id) for code in codes
+    ]
 
 
 def _redeem_code(
-    session: Session, merchant_id: str, code: str, card: Card | None, sale_id: str
+    session: Session,
+    merchant_id: str,
+    code: str,
+    card: Card | None,
+    sale_id: str,
+    transaction_id: str | None,
 ) -> Redemption:
     matching = session.scalars(
         select(Voucher).where(
@@ -70,14 +87,19 @@ def _redeem_code(
     own = sorted((v for v in matching if v.card_id == card.id), key=_by_expiry)
     if not own:
         return _reject(session, merchant_id, code, card, sale_id, "other_customer", matching[0])
-    usable = [voucher for voucher in own if voucher.status == "active"]
+    active = [voucher for voucher in own if voucher.status == "active"]
+    claimant = Claimant(pos_transaction_id=transaction_id)
+    usable = [voucher for voucher in active if not is_held_against(voucher, claimant, utcnow())]
     if not usable:
         reason = refusal_reason(own[0].status, VoucherAction.REDEEM)  # type: ignore[arg-type]
+        reason = "held" if active else reason
         return _reject(session, merchant_id, code, card, sale_id, reason or "not_active", own[0])
     voucher = usable[0]
-    values = {"redeemed_at": utcnow(), "redeemed_channel": "pos", "redeemed_sale_id": sale_id}
+    request = RedeemRequest(
+        channel="pos", sale_id=sale_id, pos_transaction_id=transaction_id, code=code
+    )
     try:
-        move(session, voucher, VoucherAction.REDEEM, values, {"channel": "pos", "sale_id": sale_id})
+        redeem(session, voucher, request)
     except ApiError as refused:  # redeemed concurrently through another channel
         return _reject(session, merchant_id, code, card, sale_id, refused.code, voucher)
     return Redemption(code=code, status="redeemed", voucher_id=voucher.id)

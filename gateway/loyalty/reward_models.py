@@ -10,6 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.db import Base, JsonDocument, utcnow
 
+PER_VOUCHER_CODES = "code_mode IN ('unique', 'pool')"
+
 
 class Voucher(Base):
     """A Smart Voucher issued to a card (or unassigned, for one-time goodwill vouchers)."""
@@ -17,15 +19,17 @@ class Voucher(Base):
     __tablename__ = "vouchers"
     __table_args__ = (
         Index("ix_vouchers_merchant_code", "merchant_id", "code_key"),
-        # Unique codes are unique per merchant; shared codes repeat by design.
+        # Unique and pool codes are unique per merchant; shared codes repeat by design.
         Index(
             "uq_vouchers_merchant_unique_code",
             "merchant_id",
             "code_key",
             unique=True,
-            sqlite_where=text("code_mode = 'unique'"),
-            postgresql_where=text("code_mode = 'unique'"),
+            sqlite_where=text(PER_VOUCHER_CODES),
+            postgresql_where=text(PER_VOUCHER_CODES),
         ),
+        Index("uq_vouchers_hold_id", "hold_id", unique=True),
+        Index("ix_vouchers_code_pool", "code_pool_id"),
         Index("ix_vouchers_card_status", "card_id", "status"),
         Index("ix_vouchers_source_sale", "source_sale_id"),
         Index("ix_vouchers_status_valid_until", "status", "valid_until"),
@@ -58,6 +62,13 @@ class Voucher(Base):
     redeemed_location: Mapped[str | None] = mapped_column(String(128))
     redeemed_staff: Mapped[str | None] = mapped_column(String(128))
     redeemed_sale_id: Mapped[str | None] = mapped_column(String(40))
+    # A pool voucher issued while its pool was empty keeps the pool to get a code later.
+    code_pool_id: Mapped[str | None] = mapped_column(String(40))
+    # A hold (a POS validated the code at order open) is live while held_until is ahead.
+    hold_id: Mapped[str | None] = mapped_column(String(40))
+    held_until: Mapped[datetime | None]
+    held_by: Mapped[str | None] = mapped_column(String(128))
+    redemption_id: Mapped[str | None] = mapped_column(String(40))
 
 
 class Spin(Base):

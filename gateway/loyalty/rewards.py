@@ -16,9 +16,11 @@ from pydantic import (
     TypeAdapter,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from gateway.loyalty.codes import CODE_PLACEHOLDER, SPARSENESS, pattern_space, placeholders_needed
 from gateway.text import reject_control_characters
 
 Redemption = Literal["self", "staff", "code"]
@@ -26,8 +28,8 @@ VariantKind = Literal["award", "voucher", "try_again", "no_prize"]
 
 HUNDRED = Decimal("100.00")
 _CENT = Decimal("0.01")
-CODE_PLACEHOLDER = "#"
 MIN_PATTERN_PLACEHOLDERS = 4
+DEFAULT_EXPECTED_VOLUME = 1_000
 
 
 def _http_url(value: str) -> str:
@@ -70,6 +72,7 @@ CodePattern = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
     AfterValidator(_code_pattern),
 ]
+PoolId = Annotated[str, StringConstraints(pattern=r"^cpl_[0-9a-z]{26}$")]
 Probability = Annotated[Decimal, Field(gt=0, le=100, decimal_places=2), AfterValidator(_two_places)]
 
 
@@ -87,16 +90,41 @@ class SharedCode(Strict):
 
 
 class UniqueCode(Strict):
-    """A code per voucher from a pattern; each '#' becomes a random unambiguous character."""
+    """A code per voucher from a pattern; each '#' becomes a random unambiguous character.
+
+    Text around the placeholders is kept as it is: a prefix and suffix (``PZ-####-####``).
+    """
 
     mode: Literal["unique"]
     pattern: CodePattern
+    expected_volume: int = Field(
+        default=DEFAULT_EXPECTED_VOLUME,
+        ge=1,
+        le=1_000_000_000,
+        description="How many codes this reward may issue; the pattern must offer "
+        f"{SPARSENESS} times as many",
+    )
+
+    @model_validator(mode="after")
+    def _space_fits_volume(self) -> UniqueCode:
+        if pattern_space(self.pattern) < self.expected_volume * SPARSENESS:
+            raise PydanticCustomError(
+                "pattern_too_small",
+                "{pattern} has too few '#' for {volume} codes: use at least {needed}",
+                {
+                    "pattern": self.pattern,
+                    "volume": self.expected_volume,
+                    "needed": placeholders_needed(self.expected_volume),
+                },
+            )
+        return self
 
 
 class PoolCode(Strict):
-    """A code per voucher, taken from a pool the merchant uploads."""
+    """A code per voucher, taken from one of the merchant's code pools (``cpl_...``)."""
 
     mode: Literal["pool"]
+    pool_id: PoolId
 
 
 VoucherCode = Annotated[SharedCode | UniqueCode | PoolCode, Field(discriminator="mode")]
@@ -213,6 +241,16 @@ class Lottery(Strict):
 
 Reward = Annotated[Award | Voucher | Lottery, Field(discriminator="type")]
 REWARD: TypeAdapter[Award | Voucher | Lottery] = TypeAdapter(Reward)
+
+
+def voucher_rewards(reward: Award | Voucher | Lottery) -> list[Voucher]:
+    """The vouchers a reward can give: itself, or the voucher prizes of a lottery."""
+    if isinstance(reward, Voucher):
+        return [reward]
+    if isinstance(reward, Lottery):
+        return [v.reward for v in reward.variants if isinstance(v.reward, Voucher)]
+    return []
+
 
 NO_PRIZE_WARNING_ABOVE = Decimal("50.00")
 

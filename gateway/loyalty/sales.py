@@ -105,7 +105,9 @@ def _apply_new_sale(
     program = _program_for(session, merchant, sale)
     sale_id = new_id("sale")
     card = resolve_card(session, program, sale.source, sale.customer)
-    redemptions = redeem_codes(session, merchant_id, list(sale.promo_codes), card, sale_id)
+    redemptions = redeem_codes(
+        session, merchant_id, list(sale.promo_codes), card, sale_id, sale.transaction_id
+    )
     stamps, rewards = 0, []
     if card is not None:
         stamps = _stamps_earned(program, sale, any(r.status == "redeemed" for r in redemptions))

@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from gateway.db import utcnow
 from gateway.errors import ApiError
+from gateway.loyalty.holds import NOBODY, RELEASED, Claimant, free_for, is_held_against
 from gateway.loyalty.models import Card
 from gateway.loyalty.reward_models import Voucher
 from gateway.loyalty.voucher_states import (
@@ -30,6 +31,7 @@ _EVENTS = {
     VoucherAction.REDEEM: "voucher.redeemed",
     VoucherAction.EXPIRE: "voucher.expired",
     VoucherAction.VOID: "voucher.voided",
+    VoucherAction.ROLLBACK_REDEMPTION: "voucher.redemption_rolled_back",
 }
 
 
@@ -66,32 +68,49 @@ def move(
     action: VoucherAction,
     values: dict[str, Any] | None = None,
     event_data: dict[str, Any] | None = None,
+    claimant: Claimant = NOBODY,
 ) -> None:
     """Apply ``action`` if the voucher's status allows it and nobody moved it meanwhile.
 
-    Raises ApiError 409 with the contract code (``already_redeemed``, ``expired``...) otherwise.
+    A redemption also needs the voucher unheld (or held by ``claimant``) and still valid.
+    Raises ApiError 409 with the contract code (``already_redeemed``, ``expired``, ``held``...)
+    otherwise.
     """
     try:
         target = transition(VoucherStatus(voucher.status), action)
     except InvalidTransition as exc:
         raise refused(exc) from exc
+    now = utcnow()
+    statement = update(Voucher).where(Voucher.id == voucher.id, Voucher.status == voucher.status)
+    changes = {"status": target, **(values or {})}
+    if action is VoucherAction.REDEEM:
+        statement = statement.where(
+            free_for(claimant, now), or_(Voucher.valid_until.is_(None), Voucher.valid_until > now)
+        )
+        changes.update(RELEASED)
     claimed = session.execute(
-        update(Voucher)
-        .where(Voucher.id == voucher.id, Voucher.status == voucher.status)
-        .values(status=target, **(values or {}))
-        .execution_options(synchronize_session="evaluate")
+        statement.values(**changes).execution_options(synchronize_session="fetch")
     )
-    if getattr(claimed, "rowcount", 0) != 1:  # another request moved it first
+    if getattr(claimed, "rowcount", 0) != 1:  # another request moved or held it first
         session.refresh(voucher)
         try:
             transition(VoucherStatus(voucher.status), action)
         except InvalidTransition as exc:
             raise refused(exc) from exc
+        if action is VoucherAction.REDEEM:
+            _refuse_unredeemable(voucher, claimant, now)
         raise ApiError(409, "conflict", "The voucher changed meanwhile; retry.")
     event = _EVENTS.get(action)
     if event is not None:
         data = summary(session, voucher, **(event_data or {}))
         record_event(session, voucher.merchant_id, event, data, card_id=voucher.card_id)
+
+
+def _refuse_unredeemable(voucher: Voucher, claimant: Claimant, now: datetime) -> None:
+    if is_held_against(voucher, claimant, now):
+        raise ApiError(409, "held", "Another till holds the voucher until its hold ends.")
+    if is_due_to_expire(voucher, now):
+        raise ApiError(409, "expired", "The voucher's validity has ended.")
 
 
 def is_due_to_expire(voucher: Voucher, now: datetime) -> bool:

@@ -36,12 +36,17 @@ class VoucherOut(BaseModel):
     image_url: str | None
     redemption: Literal["self", "staff", "code"]
     code: str | None
+    code_mode: Literal["shared", "unique", "pool"] | None = Field(
+        description="pool with a null code: issued while its pool was empty; the code follows"
+    )
     valid_until: str | None
     issued_at: str
     activated_at: str | None
     redeemed_at: str | None
     expired_at: str | None
     voided_at: str | None
+    held_until: str | None = Field(description="Set while a till holds the voucher")
+    redemption_id: str | None = Field(description="The redemption a rollback would undo")
     source: VoucherSource
 
 

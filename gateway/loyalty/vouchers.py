@@ -8,7 +8,9 @@ from sqlalchemy.orm import Session
 from gateway.db import commit_unit_of_work, utcnow
 from gateway.errors import ApiError
 from gateway.loyalty.cards import get_card
+from gateway.loyalty.code_pools import require_own_pools
 from gateway.loyalty.issuing import Source, issue_voucher
+from gateway.loyalty.redeeming import RedeemRequest, redeem
 from gateway.loyalty.reward_models import Voucher
 from gateway.loyalty.voucher_lifecycle import expire_if_due, move
 from gateway.loyalty.voucher_schemas import (
@@ -37,6 +39,12 @@ def get_voucher(session: Session, merchant_id: str, voucher_id: str) -> Voucher:
     return voucher
 
 
+def scan_text(session: Session, merchant_id: str, voucher_id: str) -> str:
+    """What a till scans for the voucher: its code, or its id while it has none."""
+    voucher = _find(session, merchant_id, voucher_id)
+    return voucher.code or voucher.id
+
+
 def list_vouchers(session: Session, merchant_id: str, query: VoucherQuery) -> Page[Voucher]:
     """The merchant's vouchers, newest first, by card and status; expiry applied first."""
     statement = select(Voucher).where(Voucher.merchant_id == merchant_id)
@@ -56,6 +64,7 @@ def issue_goodwill(session: Session, merchant_id: str, body: GoodwillVoucher) ->
     """A one-time voucher: ``active`` for the given card, else ``issued`` until assigned."""
 
     def issue() -> Voucher:
+        require_own_pools(session, merchant_id, [body.reward])
         card = get_card(session, merchant_id, body.card_number) if body.card_number else None
         timezone = get_merchant(session, merchant_id).timezone
         source = Source(kind="manual")
@@ -89,14 +98,8 @@ def redeem_voucher(
         raise ApiError(
             409, refusal, f"A {voucher.redemption} voucher cannot be redeemed by {body.channel}."
         )
-    values = {
-        "redeemed_at": utcnow(),
-        "redeemed_channel": body.channel,
-        "redeemed_location": body.location,
-        "redeemed_staff": body.staff,
-    }
-    details = {"channel": body.channel, "location": body.location, "staff": body.staff}
-    move(session, voucher, VoucherAction.REDEEM, values, details)
+    request = RedeemRequest(channel=body.channel, location=body.location, staff=body.staff)
+    redeem(session, voucher, request)
     session.commit()
     return voucher
 

@@ -1,0 +1,75 @@
+"""What every connector does with a translated sale or removal: apply it to loyalty state."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from connectors.base import ConnectionView, Outcome, ProcessingContext
+from connectors.errors import EventRejected
+from connectors.sale import PosRefund, PosSale
+from gateway.errors import ApiError
+from gateway.loyalty.refunds import refund_sale
+from gateway.loyalty.sale_models import Sale
+from gateway.loyalty.sales import record_sale
+
+REMOVAL_REFUND_ID = "pos-removed"
+
+
+def apply_sale(context: ProcessingContext, connection: ConnectionView, sale: PosSale) -> Outcome:
+    """Record a closed sale once; the same transaction seen again is a no-op."""
+    with context.session_factory() as session:
+        try:
+            outcome = record_sale(session, connection.merchant_id, sale)
+        except ApiError as exc:
+            if exc.code == "sale_conflict":
+                # A closed sale edited later at the till: stamps follow the first close.
+                return Outcome("ignored", {"reason": "sale_already_recorded", **_sale_ref(sale)})
+            raise EventRejected(f"{exc.code}: {exc.detail}") from exc
+    body = outcome.body
+    return Outcome(
+        "processed",
+        {
+            "sale_id": body["id"],
+            "transaction_id": sale.transaction_id,
+            "sale_status": body["status"],
+            "card_number": body["card_number"],
+            "stamps_added": body["stamps_added"],
+            "redemptions": body["redemptions"],
+            "replayed": not outcome.created,
+        },
+    )
+
+
+def reverse_sale(
+    context: ProcessingContext, connection: ConnectionView, source: str, transaction_id: str
+) -> Outcome:
+    """Refund in full a sale the POS removed; nothing to do if it was never recorded."""
+    with context.session_factory() as session:
+        sale_id = session.scalar(
+            select(Sale.id).where(
+                Sale.merchant_id == connection.merchant_id,
+                Sale.source == source,
+                Sale.transaction_id == transaction_id,
+            )
+        )
+        if sale_id is None:
+            return Outcome(
+                "ignored", {"reason": "no_sale_recorded", "transaction_id": transaction_id}
+            )
+        outcome = refund_sale(
+            session, connection.merchant_id, sale_id, PosRefund(refund_id=REMOVAL_REFUND_ID)
+        )
+    return Outcome(
+        "processed",
+        {
+            "sale_id": sale_id,
+            "transaction_id": transaction_id,
+            "refund_id": outcome.body["id"],
+            "stamps_reversed": outcome.body["stamps_reversed"],
+            "replayed": not outcome.created,
+        },
+    )
+
+
+def _sale_ref(sale: PosSale) -> dict[str, str]:
+    return {"transaction_id": sale.transaction_id}

@@ -1,0 +1,70 @@
+"""What every POS connector offers the shared inbox, API and processing code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+import requests
+from sqlalchemy.orm import Session, sessionmaker
+
+from gateway.config import Settings
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one inbound event ended: it changed loyalty state, or there was nothing to do."""
+
+    status: Literal["processed", "ignored"]
+    result: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ConnectionView:
+    """A connection as a connector sees it: plain values, credentials opened."""
+
+    id: str
+    merchant_id: str
+    program_id: str
+    pos: str
+    account: str
+    currency: str
+    api_base_url: str | None
+    credentials: dict[str, str]
+    locations: dict[str, str]
+    codes: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Promotion:
+    """A POS promotion, discount or coupon series a redeem code can be mapped to."""
+
+    id: str
+    name: str
+    kind: str
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class ProcessingContext:
+    """What a connector may use while processing: sessions and settings."""
+
+    settings: Settings
+    session_factory: sessionmaker[Session]
+
+
+class Connector(Protocol):
+    """A POS: turns its stored webhooks into sales and refunds, and lists its promotions."""
+
+    pos: str
+    http: requests.Session
+
+    def process(
+        self, context: ProcessingContext, connection: ConnectionView, payload: dict[str, Any]
+    ) -> Outcome:
+        """Apply one stored webhook; raises connectors.errors on failure."""
+        ...
+
+    def promotions(self, connection: ConnectionView) -> list[Promotion]:
+        """The POS's current promotions (for mapping redeem codes)."""
+        ...

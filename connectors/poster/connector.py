@@ -1,0 +1,102 @@
+"""The Poster connector: a stored webhook becomes a sale, a removal or nothing."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import requests
+from cachetools import TTLCache
+
+from connectors.apply import apply_sale, reverse_sale
+from connectors.base import ConnectionView, Outcome, ProcessingContext, Promotion
+from connectors.errors import EventRejected
+from connectors.http import pos_session
+from connectors.poster import translate
+from connectors.poster.client import PosterApi
+from connectors.poster.schemas import PosterHook
+from gateway.config import Settings
+
+CUSTOMER_CACHE_SECONDS = 600
+REMOVED_ACTIONS = frozenset({"removed"})
+
+
+class PosterConnector:
+    """Poster POS: transactions fetched with ``dash.getTransaction``, customers cached."""
+
+    pos = "poster"
+
+    def __init__(self, settings: Settings, http: requests.Session | None = None) -> None:
+        self._settings = settings
+        self.http = http or pos_session(backoff=settings.pos_retry_backoff)
+        self._customers: TTLCache[tuple[str, str], dict[str, Any] | None] = TTLCache(
+            maxsize=10_000, ttl=CUSTOMER_CACHE_SECONDS
+        )
+        self._lock = threading.Lock()
+
+    def api(self, connection: ConnectionView) -> PosterApi:
+        """The account's API with its current token."""
+        base = connection.api_base_url or self._settings.poster_api_url.format(
+            account=connection.account
+        )
+        return PosterApi(
+            self.http,
+            base.rstrip("/"),
+            connection.credentials.get("access_token", ""),
+            self._settings.pos_timeout,
+            self._settings.pos_retry_backoff,
+        )
+
+    def process(
+        self, context: ProcessingContext, connection: ConnectionView, payload: dict[str, Any]
+    ) -> Outcome:
+        """A ``transaction`` hook: fetch the transaction and apply it; other objects are ignored."""
+        hook = PosterHook.model_validate(payload)
+        if hook.object != "transaction":
+            return Outcome("ignored", {"reason": "object_not_used", "object": hook.object})
+        transaction_id = str(hook.object_id)
+        if hook.action in REMOVED_ACTIONS:
+            return reverse_sale(context, connection, translate.SOURCE, transaction_id)
+        api = self.api(connection)
+        transaction = api.transaction(transaction_id)
+        status = None if transaction is None else translate.status_of(transaction)
+        if transaction is None or status == translate.REMOVED:
+            return reverse_sale(context, connection, translate.SOURCE, transaction_id)
+        if status != translate.CLOSED:
+            return Outcome(
+                "ignored", {"reason": "transaction_open", "transaction_id": transaction_id}
+            )
+        lines = api.transaction_products(transaction_id)
+        customer = self._customer(api, connection, str(transaction.get("client_id") or "0"))
+        try:
+            sale = translate.to_sale(connection, connection.currency, transaction, lines, customer)
+        except ValueError as exc:  # pydantic's ValidationError included
+            raise EventRejected(f"transaction {transaction_id} cannot be read: {exc}") from exc
+        return apply_sale(context, connection, sale)
+
+    def promotions(self, connection: ConnectionView) -> list[Promotion]:
+        """``clients.getPromotions`` as promotions to map codes to."""
+        return [
+            Promotion(
+                id=str(item.get("promotion_id")),
+                name=str(item.get("name") or ""),
+                kind="promotion",
+                active=str(item.get("disabled", "0")) in ("0", "", "None"),
+            )
+            for item in self.api(connection).promotions()
+            if item.get("promotion_id") is not None
+        ]
+
+    def _customer(
+        self, api: PosterApi, connection: ConnectionView, client_id: str
+    ) -> dict[str, Any] | None:
+        if client_id in ("", "0"):
+            return None
+        key = (connection.id, client_id)
+        with self._lock:
+            if key in self._customers:
+                return self._customers[key]
+        found = api.customer(client_id)
+        with self._lock:
+            self._customers[key] = found
+        return found

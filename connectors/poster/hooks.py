@@ -1,0 +1,88 @@
+"""Receiving a Poster webhook: parse, find the connection, verify, store. Nothing more before
+the acknowledgement: Poster queues new hooks behind unanswered ones."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from connectors.poster.schemas import PosterHook
+from connectors.poster.signature import is_signed_by
+from gateway.config import Settings
+from gateway.connections.models import PosConnection
+from gateway.connections.service import connection_by_account, set_credentials
+from gateway.connections.views import open_credentials
+from gateway.crypto import SecretUnreadable
+from gateway.errors import ApiError
+from gateway.inbox.states import InboundStatus
+from gateway.inbox.store import Inbound, store_inbound
+
+REDACTED = "[redacted]"
+
+
+def parse_hook(raw: bytes) -> tuple[dict[str, Any], PosterHook]:
+    """The body as received and as a model; 400 when it is not a Poster webhook."""
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise ApiError(400, "malformed_json", "The webhook body is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, "malformed_webhook", "The webhook body must be a JSON object.")
+    try:
+        return body, PosterHook.model_validate(body)
+    except ValidationError as exc:
+        fields = sorted({str(error["loc"][0]) for error in exc.errors() if error["loc"]})
+        raise ApiError(
+            400, "malformed_webhook", f"Not a Poster webhook: check {', '.join(fields)}."
+        ) from None
+
+
+def receive_poster_hook(session: Session, settings: Settings, raw: bytes) -> None:
+    """Verify and store one webhook (once per dedupe key), committed before the reply."""
+    body, hook = parse_hook(raw)
+    connection = connection_by_account(session, "poster", hook.account.lower())
+    if connection is None:
+        raise ApiError(404, "unknown_account", "No connection for this Poster account.")
+    if not is_signed_by(body, _application_secret(connection, settings)):
+        raise ApiError(401, "bad_signature", "The verify field does not match.")
+    inbound = Inbound(
+        dedupe_key=hook.dedupe_key(),
+        kind=f"{hook.object}.{hook.action}",
+        object_id=str(hook.object_id),
+        payload=body,
+    )
+    token = hook.data_object().get("access_token") if hook.object == "application" else None
+    if isinstance(token, str) and token:
+        inbound = _token_update(session, settings, connection, inbound, token)
+    store_inbound(session, connection.merchant_id, connection.id, "poster", inbound)
+    session.commit()
+
+
+def _application_secret(connection: PosConnection, settings: Settings) -> str:
+    try:
+        return open_credentials(connection, settings).get("application_secret", "")
+    except SecretUnreadable:
+        raise ApiError(
+            503,
+            "credentials_unreadable",
+            "The connection's credentials were sealed with another STAMPGATE_SECRET_KEY.",
+        ) from None
+
+
+def _token_update(
+    session: Session, settings: Settings, connection: PosConnection, inbound: Inbound, token: str
+) -> Inbound:
+    # The app was (re)installed: the new token applies at once, and is not kept in the inbox.
+    set_credentials(session, settings, connection, {"access_token": token})
+    payload = {**inbound.payload, "data": REDACTED}
+    return Inbound(
+        dedupe_key=inbound.dedupe_key,
+        kind=inbound.kind,
+        object_id=inbound.object_id,
+        payload=payload,
+        status=InboundStatus.PROCESSED,
+        result={"reason": "access_token_updated"},
+    )

@@ -1,0 +1,48 @@
+"""The shape of a Poster webhook body (a tolerant reader: unknown fields are kept)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Account = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+Word = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class PosterHook(BaseModel):
+    """``{"account","object","object_id","action","time","verify","data"?}``."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    account: Account
+    object: Word
+    object_id: Annotated[int | str, Field(union_mode="left_to_right")]
+    action: Word
+    time: Annotated[int | str, Field(union_mode="left_to_right")]
+    verify: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    data: str | None = None
+
+    @field_validator("object_id", "time")
+    @classmethod
+    def _digits(cls, value: int | str) -> int | str:
+        if isinstance(value, bool) or not str(value).isdigit():
+            raise ValueError("must be a non-negative integer")
+        return value
+
+    def dedupe_key(self) -> str:
+        """Equal for Poster's resends of one hook, different for each new change."""
+        data_hash = hashlib.sha256((self.data or "").encode()).hexdigest()[:16]
+        return f"{self.object}:{self.object_id}:{self.action}:{self.time}:{data_hash}"
+
+    def data_object(self) -> dict[str, Any]:
+        """``data`` decoded (it arrives as a JSON string); empty when absent or not an object."""
+        if not self.data:
+            return {}
+        try:
+            decoded = json.loads(self.data)
+        except ValueError:
+            return {}
+        return decoded if isinstance(decoded, dict) else {}

@@ -1,0 +1,125 @@
+"""A Poster transaction as the canonical sale (pure: no I/O).
+
+Poster sends every value as a string; money is in minor units (kopecks, cents) and times
+are Unix milliseconds.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from connectors.base import ConnectionView
+from connectors.sale import PosSale, PosSaleLine, SaleCustomer
+from gateway.loyalty.identifiers import Email, Phone
+
+SOURCE = "poster"
+CLOSED, REMOVED = "2", "3"
+_NONE = {"", "0", None}
+_phone = TypeAdapter(Phone)
+_email = TypeAdapter(Email)
+
+
+def status_of(transaction: dict[str, Any]) -> str:
+    """``1`` open, ``2`` closed, ``3`` removed."""
+    return str(transaction.get("status", ""))
+
+
+def to_sale(
+    connection: ConnectionView,
+    currency: str,
+    transaction: dict[str, Any],
+    lines: list[dict[str, Any]],
+    customer: dict[str, Any] | None,
+) -> PosSale:
+    """The canonical sale of a closed transaction (lines from ``dash.getTransactionProducts``)."""
+    spot = _id(transaction.get("spot_id"))
+    sale_lines = [_line(line) for line in lines or transaction.get("products") or []]
+    promotions = {key for line in lines if (key := _id(line.get("promotion_id")))}
+    return PosSale(
+        source=SOURCE,
+        transaction_id=str(transaction["transaction_id"]),
+        program_id=connection.program_id,
+        location=connection.locations.get(spot, spot) if spot else None,
+        closed_at=closed_at(transaction),
+        currency=currency,
+        total=minor_units(transaction.get("payed_sum") or transaction.get("sum")),
+        customer=_customer(_id(transaction.get("client_id")), customer),
+        lines=[line for line in sale_lines if line is not None],
+        promo_codes=[
+            connection.codes[key] for key in sorted(promotions) if key in connection.codes
+        ],
+    )
+
+
+def closed_at(transaction: dict[str, Any]) -> datetime:
+    """``date_close`` (Unix milliseconds) in UTC."""
+    millis = int(str(transaction.get("date_close") or "0"))
+    if millis <= 0:
+        raise ValueError("the transaction has no close time")
+    return datetime.fromtimestamp(millis / 1000, UTC)
+
+
+def minor_units(value: Any) -> int:
+    """A Poster money string (already in minor units) as an int; blank is zero."""
+    try:
+        amount = Decimal(str(value if value not in (None, "") else "0"))
+    except InvalidOperation as exc:
+        raise ValueError(f"not an amount: {value!r}") from exc
+    return max(int(amount.to_integral_value(ROUND_HALF_UP)), 0)
+
+
+def quantity(value: Any) -> int:
+    """Whole units; a weighed item (``0.350``) counts as one."""
+    try:
+        amount = Decimal(str(value or "0"))
+    except InvalidOperation:
+        return 0
+    if amount <= 0:
+        return 0
+    return max(int(amount), 1)
+
+
+def _line(line: dict[str, Any]) -> PosSaleLine | None:
+    product = _id(line.get("product_id"))
+    if product is None:
+        return None
+    name = str(line.get("product_name") or "").strip()
+    return PosSaleLine(
+        product=product,
+        category=_id(line.get("category_id") or line.get("menu_category_id")),
+        name=name[:200] or None,
+        quantity=quantity(line.get("num")),
+        amount=minor_units(line.get("payed_sum") or line.get("product_sum")),
+    )
+
+
+def _customer(client_id: str | None, client: dict[str, Any] | None) -> SaleCustomer:
+    if client_id is None:
+        return SaleCustomer()
+    client = client or {}
+    return SaleCustomer(
+        pos_customer_id=client_id,
+        phone=_valid(_phone, client.get("phone_number") or client.get("phone")),
+        email=_valid(_email, client.get("email")),
+    )
+
+
+def _valid(adapter: TypeAdapter[str], value: Any) -> str | None:
+    # A malformed phone or email on the POS must not lose the sale: it is left out.
+    if not value:
+        return None
+    text = str(value)
+    if adapter is _phone and text.isdigit():
+        text = f"+{text}"
+    try:
+        return adapter.validate_python(text)
+    except ValidationError:
+        return None
+
+
+def _id(value: Any) -> str | None:
+    return None if value in _NONE or str(value) in _NONE else str(value)

@@ -1,0 +1,59 @@
+"""Inbound POS webhooks and the Poster app-install callback (no API key: each POS is verified
+its own way)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_openapi3.blueprint import APIBlueprint
+from flask_openapi3.models.tag import Tag
+from pydantic import BaseModel, Field
+
+from connectors.poster.hooks import receive_poster_hook
+from connectors.poster.install import complete_install
+from gateway.api.openapi_docs import operation_id, problem_responses
+from gateway.connections.presenters import connection_out
+from gateway.connections.schemas import ConnectionOut
+from gateway.db import request_session
+from gateway.extensions import extensions
+
+hooks = APIBlueprint(
+    "hooks",
+    __name__,
+    abp_tags=[Tag(name="POS webhooks", description="Webhooks the POS systems send us.")],
+    operation_id_callback=operation_id,
+)
+
+
+class Accepted(BaseModel):
+    """The webhook is stored; it is processed after this answer."""
+
+    status: str = "accept"
+
+
+class PosterCallbackQuery(BaseModel):
+    """What Poster appends to the redirect after the merchant approved the app."""
+
+    code: str = Field(max_length=256)
+    account: str = Field(max_length=128)
+    state: str | None = Field(default=None, max_length=1024)
+
+
+@hooks.post("/hooks/poster", responses={200: Accepted, **problem_responses(400, 401, 404, 413)})
+def poster_webhook() -> dict[str, Any]:
+    """A Poster application webhook, verified by its md5 ``verify`` field."""
+    receive_poster_hook(request_session(), extensions().settings, request.get_data(cache=False))
+    return {"status": "accept"}
+
+
+@hooks.get(
+    "/connect/poster/callback", responses={200: ConnectionOut, **problem_responses(400, 404, 502)}
+)
+def poster_install_callback(query: PosterCallbackQuery) -> dict[str, Any]:
+    """Poster's redirect after the app was approved: the code becomes the access token."""
+    ext = extensions()
+    connection = complete_install(
+        request_session(), ext.settings, ext.connectors["poster"].http, query.model_dump()
+    )
+    return connection_out(connection, ext.settings)

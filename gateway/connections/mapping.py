@@ -1,0 +1,101 @@
+"""A connection's maps: POS spots to locations, POS promotions to redeem codes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+
+from connectors.base import ConnectionView, Connector, Promotion
+from connectors.errors import PosAuthRejected, PosError, PosUnavailable
+from gateway.config import Settings
+from gateway.connections.models import PosConnection
+from gateway.connections.service import get_connection
+from gateway.connections.views import view_of
+from gateway.db import utcnow
+from gateway.errors import ApiError
+from gateway.tenancy.service import get_merchant
+
+T = TypeVar("T")
+# Coupon numbers cannot be listed from a POS; such keys are taken as given.
+UNLISTED_KEY_PREFIX = "coupon:"
+
+
+def set_locations(
+    session: Session, merchant_id: str, connection_id: str, locations: dict[str, str]
+) -> PosConnection:
+    """Replace the map of POS spots / terminal groups to locations."""
+    connection = get_connection(session, merchant_id, connection_id)
+    connection.locations, connection.updated_at = dict(locations), utcnow()
+    session.commit()
+    return connection
+
+
+def set_codes(
+    session: Session,
+    settings: Settings,
+    connector: Connector,
+    merchant_id: str,
+    connection_id: str,
+    codes: dict[str, str],
+) -> PosConnection:
+    """Replace the map of POS promotions to redeem codes; unknown promotion ids are refused."""
+    connection = get_connection(session, merchant_id, connection_id)
+    listed = {promotion.id for promotion in _promotions(session, settings, connector, connection)}
+    unknown = sorted(
+        key for key in codes if key not in listed and not key.startswith(UNLISTED_KEY_PREFIX)
+    )
+    if unknown:
+        raise ApiError(
+            422,
+            "unknown_promotion",
+            f"The POS has no promotion {', '.join(unknown[:20])}.",
+            unknown=unknown,
+        )
+    connection.codes, connection.updated_at = dict(codes), utcnow()
+    session.commit()
+    return connection
+
+
+def list_promotions(
+    session: Session, settings: Settings, connector: Connector, merchant_id: str, connection_id: str
+) -> tuple[list[tuple[Promotion, str | None]], dict[str, str]]:
+    """The POS's promotions with their mapped codes, and mappings the POS no longer has."""
+    connection = get_connection(session, merchant_id, connection_id)
+    promotions = _promotions(session, settings, connector, connection)
+    listed = {promotion.id for promotion in promotions}
+    stale = {
+        key: code
+        for key, code in connection.codes.items()
+        if key not in listed and not key.startswith(UNLISTED_KEY_PREFIX)
+    }
+    return [(promotion, connection.codes.get(promotion.id)) for promotion in promotions], stale
+
+
+def _promotions(
+    session: Session, settings: Settings, connector: Connector, connection: PosConnection
+) -> list[Promotion]:
+    view = _view(session, settings, connection)
+    return call_pos(session, connection, lambda: connector.promotions(view))
+
+
+def _view(session: Session, settings: Settings, connection: PosConnection) -> ConnectionView:
+    currency = get_merchant(session, connection.merchant_id).currency
+    return view_of(connection, settings, currency)
+
+
+def call_pos(session: Session, connection: PosConnection, call: Callable[[], T]) -> T:
+    """Call the POS for an API request; its failures become problem responses."""
+    session.rollback()  # no transaction stays open while the POS answers
+    try:
+        return call()
+    except PosAuthRejected as exc:
+        connection.status, connection.status_reason = "needs_reauth", str(exc)[:500]
+        connection.updated_at = utcnow()
+        session.commit()
+        raise ApiError(409, "pos_auth_rejected", f"The POS refused the credentials: {exc}") from exc
+    except PosUnavailable as exc:
+        raise ApiError(502, "pos_unavailable", f"The POS did not answer: {exc}") from exc
+    except PosError as exc:
+        raise ApiError(502, "pos_error", f"The POS answered with an error: {exc}") from exc

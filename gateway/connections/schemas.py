@@ -1,0 +1,162 @@
+"""Request and response bodies of the connection routes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    StringConstraints,
+    model_validator,
+)
+
+from gateway.text import reject_control_characters
+
+MAX_MAP_ENTRIES = 1000
+
+Secret = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=512)]
+PosKey = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=128),
+    AfterValidator(reject_control_characters),
+]
+PosterAccount = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_lower=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
+    ),
+]
+RedeemCode = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+    AfterValidator(reject_control_characters),
+]
+Location = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=128),
+    AfterValidator(reject_control_characters),
+]
+BaseUrl = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2048)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ConnectionCreate(_Strict):
+    """Poster: ``account``, ``application_secret``, ``access_token``.
+    Serve: ``organization_id``, ``api_login``."""
+
+    pos: Literal["poster", "serve"]
+    program_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    api_base_url: BaseUrl | None = Field(
+        default=None, description="Another address of the POS API (a regional host, a sandbox)"
+    )
+    account: PosterAccount | None = Field(default=None, description="Poster account login")
+    application_secret: Secret | None = None
+    access_token: Secret | None = None
+    organization_id: PosKey | None = Field(default=None, description="Syrve organization id")
+    api_login: Secret | None = None
+
+    @model_validator(mode="after")
+    def _fields_of_the_pos(self) -> Self:
+        needed = {
+            "poster": ("account", "application_secret", "access_token"),
+            "serve": ("organization_id", "api_login"),
+        }
+        missing = [name for name in needed[self.pos] if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"a {self.pos} connection needs {', '.join(missing)}")
+        foreign = [
+            name
+            for pos, names in needed.items()
+            if pos != self.pos
+            for name in names
+            if getattr(self, name) is not None
+        ]
+        if foreign:
+            raise ValueError(f"{', '.join(foreign)} do not apply to {self.pos}")
+        return self
+
+
+class ConnectionPatch(_Strict):
+    """New credentials re-authorise a connection: its waiting events resume."""
+
+    program_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    api_base_url: BaseUrl | None = None
+    application_secret: Secret | None = None
+    access_token: Secret | None = None
+    api_login: Secret | None = None
+
+
+class ConnectionPath(BaseModel):
+    """The connection in the URL."""
+
+    connection_id: str = Field(max_length=64)
+
+
+LocationMap = Annotated[dict[PosKey, Location], Field(max_length=MAX_MAP_ENTRIES)]
+CodeMap = Annotated[dict[PosKey, RedeemCode], Field(max_length=MAX_MAP_ENTRIES)]
+
+
+class LocationsBody(RootModel[LocationMap]):
+    """``{"<POS spot / terminal group id>": "<location>"}``; replaces the whole map."""
+
+
+class CodesBody(RootModel[CodeMap]):
+    """``{"<POS promotion / discount / coupon id>": "<redeem code>"}``; replaces the whole map."""
+
+
+class ConnectionOut(BaseModel):
+    """A connection; secrets are never shown (Serve's ``webhook_token`` only on create)."""
+
+    id: str
+    pos: str
+    program_id: str
+    account: str | None = None
+    organization_id: str | None = None
+    status: Literal["active", "needs_reauth"]
+    status_reason: str | None
+    api_base_url: str | None
+    webhook_url: str
+    webhook_token: str | None = None
+    locations: dict[str, str]
+    codes: dict[str, str]
+    created_at: datetime
+    updated_at: datetime
+
+
+class ConnectionPage(BaseModel):
+    """A page of connections."""
+
+    items: list[ConnectionOut]
+    next_cursor: str | None
+
+
+class PromotionOut(BaseModel):
+    """A POS promotion (or discount, coupon series) and the redeem code mapped to it."""
+
+    id: str
+    name: str
+    kind: str
+    active: bool
+    code: str | None
+
+
+class PromotionList(BaseModel):
+    """What the POS offers now, and mappings whose POS promotion no longer exists."""
+
+    items: list[PromotionOut]
+    stale_mappings: dict[str, str]
+
+
+class WebhookRegistration(BaseModel):
+    """What the POS now holds as its webhook settings."""
+
+    webhook_url: str
+    filters: dict[str, object]

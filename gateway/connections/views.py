@@ -1,0 +1,39 @@
+"""A connection's row turned into what connectors work with (credentials opened)."""
+
+from __future__ import annotations
+
+import json
+
+from connectors.base import ConnectionView
+from gateway.config import Settings
+from gateway.connections.models import PosConnection
+from gateway.crypto import secret_box
+
+
+def seal_credentials(credentials: dict[str, str], settings: Settings) -> str:
+    """The stored form of a connection's secrets."""
+    return secret_box(settings.secret_key).seal(json.dumps(credentials, sort_keys=True))
+
+
+def open_credentials(connection: PosConnection, settings: Settings) -> dict[str, str]:
+    """A connection's secrets (raises SecretUnreadable when the secret key changed)."""
+    opened: dict[str, str] = json.loads(
+        secret_box(settings.secret_key).open(connection.credentials)
+    )
+    return opened
+
+
+def view_of(connection: PosConnection, settings: Settings, currency: str) -> ConnectionView:
+    """Plain values of a connection, safe to use after its session is gone."""
+    return ConnectionView(
+        id=connection.id,
+        merchant_id=connection.merchant_id,
+        program_id=connection.program_id,
+        pos=connection.pos,
+        account=connection.account,
+        currency=currency,
+        api_base_url=connection.api_base_url,
+        credentials=open_credentials(connection, settings),
+        locations=dict(connection.locations or {}),
+        codes=dict(connection.codes or {}),
+    )

@@ -1,0 +1,67 @@
+"""Redeem code tables: code pools the merchant uploads, their codes, and redemptions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gateway.db import AutoId, Base, utcnow
+
+
+class CodePool(Base):
+    """A merchant's pool of codes taken from its POS, drawn one per voucher."""
+
+    __tablename__ = "code_pools"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PoolCode(Base):
+    """One code of a pool; ``voucher_id`` is set once, when a voucher takes it."""
+
+    __tablename__ = "pool_codes"
+    __table_args__ = (
+        UniqueConstraint("pool_id", "code_key"),
+        # Issuing looks for the oldest free code; taken codes drop out of this index.
+        Index(
+            "ix_pool_codes_free",
+            "pool_id",
+            "id",
+            sqlite_where=text("voucher_id IS NULL"),
+            postgresql_where=text("voucher_id IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    pool_id: Mapped[str] = mapped_column(ForeignKey("code_pools.id"))
+    code: Mapped[str] = mapped_column(String(64))
+    code_key: Mapped[str] = mapped_column(String(64))
+    voucher_id: Mapped[str | None] = mapped_column(String(40))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    taken_at: Mapped[datetime | None]
+
+
+class VoucherRedemption(Base):
+    """One successful redemption of a voucher, by any channel; rolled back at most once."""
+
+    __tablename__ = "redemptions"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)
+    voucher_id: Mapped[str] = mapped_column(ForeignKey("vouchers.id"), index=True)
+    card_id: Mapped[str | None] = mapped_column(ForeignKey("cards.id"))
+    code: Mapped[str | None] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(8))
+    location: Mapped[str | None] = mapped_column(String(128))
+    staff: Mapped[str | None] = mapped_column(String(128))
+    pos_transaction_id: Mapped[str | None] = mapped_column(String(128))
+    sale_id: Mapped[str | None] = mapped_column(String(40))
+    hold_id: Mapped[str | None] = mapped_column(String(40))
+    redeemed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    rolled_back_at: Mapped[datetime | None]
+    rollback_reason: Mapped[str | None] = mapped_column(String(200))

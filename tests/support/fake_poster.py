@@ -1,0 +1,184 @@
+"""A fake Poster: a real HTTP server answering like Poster's documented API, and webhook
+bodies signed the way Poster signs them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+ACCOUNT = "mycafe"
+APP_SECRET = "poster-app-secret"
+TOKEN = "poster-token-1"
+CLOSED_AT_MS = 1795341600000  # 2026-11-22T10:00:00Z
+
+
+def poster_hook(
+    object_id: int,
+    action: str = "changed",
+    object_name: str = "transaction",
+    data: str | None = None,
+    secret: str = APP_SECRET,
+    account: str = ACCOUNT,
+    at: int = 1795341600,
+) -> dict[str, Any]:
+    """A webhook body as Poster sends it, ``verify`` computed as Poster documents."""
+    body: dict[str, Any] = {
+        "account": account,
+        "account_number": "203941",
+        "object": object_name,
+        "object_id": object_id,
+        "action": action,
+        "time": str(at),
+    }
+    signed = [account, object_name, str(object_id), action]
+    if data is not None:
+        body["data"] = data
+        signed.append(data)
+    signed += [str(at), secret]
+    body["verify"] = hashlib.md5(";".join(signed).encode(), usedforsecurity=False).hexdigest()
+    return body
+
+
+@dataclass
+class FakePoster:
+    """State behind the fake API; tests edit it and read what was called."""
+
+    token: str = TOKEN
+    transactions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    products: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    clients: dict[str, dict[str, Any]] = field(default_factory=dict)
+    promotions: list[dict[str, Any]] = field(default_factory=list)
+    install_codes: dict[str, str] = field(default_factory=dict)
+    outages: int = 0  # the next N calls answer HTTP 503
+    rate_limits: int = 0  # the next N calls answer error 700
+    calls: list[str] = field(default_factory=list)
+    port: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def base_url(self) -> str:
+        """What a connection's ``api_base_url`` is set to."""
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def add_sale(
+        self,
+        transaction_id: str,
+        lines: list[dict[str, Any]],
+        status: str = "2",
+        client_id: str = "0",
+        spot_id: str = "1",
+    ) -> None:
+        """A transaction (closed by default) with its product lines."""
+        total = sum(int(line["payed_sum"]) for line in lines)
+        self.transactions[transaction_id] = {
+            "transaction_id": transaction_id,
+            "date_start": str(CLOSED_AT_MS - 600_000),
+            "date_close": str(CLOSED_AT_MS) if status == "2" else "0",
+            "status": status,
+            "payed_sum": str(total),
+            "sum": str(total),
+            "spot_id": spot_id,
+            "client_id": client_id,
+            "products": [
+                {
+                    "product_id": line["product_id"],
+                    "num": line["num"],
+                    "payed_sum": line["payed_sum"],
+                }
+                for line in lines
+            ],
+        }
+        self.products[transaction_id] = [
+            {"product_name": "Item", "category_id": "0", "promotion_id": "0", **line}
+            for line in lines
+        ]
+
+    def count(self, method: str) -> int:
+        """How often an API method was called."""
+        return sum(1 for called in self.calls if called == method)
+
+    def answer(self, method: str, query: dict[str, str], form: dict[str, str]) -> tuple[int, Any]:
+        """The status and JSON body Poster would give."""
+        with self.lock:
+            self.calls.append(method)
+            if self.outages:
+                self.outages -= 1
+                return 503, {"error": "service unavailable"}
+            if self.rate_limits:
+                self.rate_limits -= 1
+                return 200, {"error": {"code": 700, "message": "Too many requests"}}
+        if method == "v2/auth/access_token":
+            token = self.install_codes.get(form.get("code", ""))
+            if token is None or form.get("grant_type") != "authorization_code":
+                return 200, {"error": {"code": 31, "message": "Invalid code"}}
+            self.token = token
+            return 200, {"access_token": token, "account_number": "203941"}
+        if "token" not in query:
+            return 200, {"error": {"code": 10, "message": "Access token is missing"}}
+        if query["token"] != self.token:
+            return 200, {"error": {"code": 11, "message": "Bad access token"}}
+        return 200, {"response": self._method(method, query)}
+
+    def _method(self, method: str, query: dict[str, str]) -> Any:
+        key = query.get("transaction_id", "")
+        if method == "dash.getTransaction":
+            found = self.transactions.get(key)
+            return [found] if found else []
+        if method == "dash.getTransactionProducts":
+            return self.products.get(key, [])
+        if method == "clients.getClient":
+            found = self.clients.get(query.get("client_id", ""))
+            return [found] if found else []
+        if method == "clients.getPromotions":
+            return self.promotions
+        return {"error": "unknown method"}
+
+
+@contextmanager
+def running_poster() -> Iterator[FakePoster]:
+    """A fake Poster on a free port of 127.0.0.1 for the duration of the block."""
+    fake = FakePoster()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _serve(self, form: dict[str, str]) -> None:
+            parts = urlsplit(self.path)
+            query = {name: values[0] for name, values in parse_qs(parts.query).items()}
+            method = parts.path.removeprefix("/api/")
+            status, body = fake.answer(method, query, form)
+            payload = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def do_GET(self) -> None:
+            self._serve({})
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            raw = self.rfile.read(length).decode()
+            self._serve({name: values[0] for name, values in parse_qs(raw).items()})
+
+        def log_message(self, *args: object) -> None:
+            del args
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    fake.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
