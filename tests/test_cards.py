@@ -253,19 +253,23 @@ def test_unique_codes_follow_the_pattern_and_differ(api: Api, merchant: dict[str
 
 
 def test_a_failed_reward_leaves_nothing_written(
-    app: Flask, api: Api, merchant: dict[str, Any]
+    app: Flask, api: Api, merchant: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     reward = {
         "type": "voucher",
         "description": "Pizza",
         "redemption": "code",
-        "code": {"mode": "pool"},
+        "code": {"mode": "unique", "pattern": "PZ-####-####"},
     }
     program = api.call(
         "POST", "/v1/programs", merchant["api_key"], json=nine_stamp_card(reward=reward)
     ).get_json()
     number = enrol(api, merchant, program["id"]).get_json()["number"]
-    assert_problem(stamp(api, merchant, number, 9), 409, "code_pool_empty")
+    # Every draw gives the one code already taken, so the goal's voucher cannot be issued.
+    monkeypatch.setattr("gateway.loyalty.issuing.generate_code", lambda _pattern: "PZ-2222-2222")
+    taken = api.call("POST", "/v1/vouchers", merchant["api_key"], json={"reward": reward})
+    assert taken.status_code == 201
+    assert_problem(stamp(api, merchant, number, 9), 409, "code_space_exhausted")
     card = api.call("GET", f"/v1/cards/{number}", merchant["api_key"]).get_json()
     assert (card["stamps"], card["cycle"]) == (0, 1)
     journal = api.call("GET", f"/v1/cards/{number}/journal", merchant["api_key"]).get_json()

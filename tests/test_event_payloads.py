@@ -111,6 +111,26 @@ def _drive_every_flow(api: Api, merchant: dict[str, Any]) -> None:
     _ok(post_sale(api, merchant, enrolled), 201)
     _ok(post_sale(api, merchant, sale_body("T-anon", customer=None)), 201)
     _goodwill_vouchers(api, key, number)
+    _pool_vouchers(api, key)
+
+
+def _pool_vouchers(api: Api, key: str) -> None:
+    """A goal reached on an empty pool, the pool refilled, and a redemption rolled back."""
+    pool = _ok(api.call("POST", "/v1/code-pools", key, json={"name": _text("n", 200)}), 201)
+    reward = _voucher("code", {"mode": "pool", "pool_id": pool["id"]})
+    body = nine_stamp_card(stamps_goal=1, reward=reward, milestones=[])
+    program = _ok(api.call("POST", "/v1/programs", key, json=body), 201)
+    number = _ok(api.call("POST", "/v1/cards", key, json={"program_id": program["id"]}), 201)[
+        "number"
+    ]
+    _ok(api.call("POST", f"/v1/cards/{number}/stamps", key, json={"count": 1, "channel": "api"}))
+    codes = {"codes": [_text("C", 64)]}
+    _ok(api.call("POST", f"/v1/code-pools/{pool['id']}/codes", key, json=codes))
+    redeem = {"code": _text("C", 64), "pos_transaction_id": _text("t", 128)}
+    redeemed = _ok(api.call("POST", "/v1/codes/redeem", key, json=redeem))
+    rollback = {"reason": _text("r", 200)}
+    path = f"/v1/redemptions/{redeemed['redemption_id']}/rollback"
+    _ok(api.call("POST", path, key, json=rollback))
 
 
 def _play_pending_spins(api: Api, key: str, number: str) -> None:

@@ -210,6 +210,39 @@ def _first_inbound_event_of(api: Api, owner: dict[str, Any]) -> str:
     return event_id
 
 
+def _held_voucher_hold_of(api: Api, owner: dict[str, Any]) -> str:
+    number = _first_card_of(api, owner)
+    reward = {
+        "type": "voucher",
+        "description": "Cake",
+        "redemption": "code",
+        "code": {"mode": "unique", "pattern": "CK-####-####"},
+    }
+    body = {"reward": reward, "card_number": number}
+    code = api.call("POST", "/v1/vouchers", owner["api_key"], json=body).get_json()["code"]
+    held = api.call("POST", "/v1/codes/hold", owner["api_key"], json={"code": code})
+    hold_id: str = held.get_json()["hold_id"]
+    return hold_id
+
+
+def _redemption_of(api: Api, owner: dict[str, Any]) -> str:
+    number = _first_card_of(api, owner)
+    reward = {"type": "voucher", "description": "Cake", "redemption": "staff"}
+    body = {"reward": reward, "card_number": number}
+    voucher_id = api.call("POST", "/v1/vouchers", owner["api_key"], json=body).get_json()["id"]
+    redeemed = api.call(
+        "POST", f"/v1/vouchers/{voucher_id}/redeem", owner["api_key"], json={"channel": "staff"}
+    )
+    redemption_id: str = redeemed.get_json()["redemption_id"]
+    return redemption_id
+
+
+def _code_pool_of(api: Api, owner: dict[str, Any]) -> str:
+    created = api.call("POST", "/v1/code-pools", owner["api_key"], json={"name": "POS codes"})
+    pool_id: str = created.get_json()["id"]
+    return pool_id
+
+
 # Every /v1 route that addresses one object, with the method to try and how to find an object
 # of another merchant. A new route with a path parameter must be added here (a test checks it).
 OWNED_OBJECT_ROUTES: dict[str, tuple[str, Callable[[Api, dict[str, Any]], str], Any]] = {
@@ -228,6 +261,16 @@ OWNED_OBJECT_ROUTES: dict[str, tuple[str, Callable[[Api, dict[str, Any]], str], 
     ),
     "/v1/vouchers/<voucher_id>/redeem": ("POST", _first_voucher_of, {"channel": "api"}),
     "/v1/vouchers/<voucher_id>/void": ("POST", _first_voucher_of, None),
+    "/v1/vouchers/<voucher_id>/qr.svg": ("GET", _first_voucher_of, None),
+    "/v1/vouchers/<voucher_id>/qr.png": ("GET", _first_voucher_of, None),
+    "/v1/vouchers/<voucher_id>/barcode.svg": ("GET", _first_voucher_of, None),
+    "/v1/vouchers/<voucher_id>/barcode.png": ("GET", _first_voucher_of, None),
+    "/v1/holds/<hold_id>": ("DELETE", _held_voucher_hold_of, None),
+    "/v1/redemptions/<redemption_id>": ("GET", _redemption_of, None),
+    "/v1/redemptions/<redemption_id>/rollback": ("POST", _redemption_of, {}),
+    "/v1/code-pools/<pool_id>": ("GET", _code_pool_of, None),
+    "/v1/code-pools/<pool_id>/codes": ("POST", _code_pool_of, {"codes": ["SPARE-1"]}),
+    "/v1/programs/<program_id>/codes.csv": ("GET", _first_program_of, None),
     "/v1/sales/<sale_id>": ("GET", _first_sale_of, None),
     "/v1/sales/<sale_id>/refunds": ("POST", _first_sale_of, {"refund_id": "R-1"}),
     "/v1/webhook-endpoints/<endpoint_id>": ("GET", _first_endpoint_of, None),

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis
 import requests
+from flask import Flask
+
+from gateway import create_app, migrate
+from gateway.config import Settings
+from tests.support.services import REDIS_URL, fresh_postgres_database, redis_client
 
 STARTUP_SECONDS = 30
 
@@ -88,3 +94,95 @@ def _wait_until_up(server: Server) -> None:
         except requests.ConnectionError:
             time.sleep(0.1)
     raise AssertionError("server did not start:\n" + "\n".join(server.log_lines()))
+
+
+# Real Redis, a fresh PostgreSQL database and ``stampgate worker`` processes (rq).
+ADMIN = "e2e-admin-token"
+
+
+@pytest.fixture
+def redis_db() -> Iterator[redis.Redis]:
+    """The test Redis database, empty before and after."""
+    client = redis_client()
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def settings(redis_db: redis.Redis) -> Iterator[Settings]:
+    """A fresh PostgreSQL database and the test Redis; 1 s attempts so leases are short."""
+    del redis_db
+    with fresh_postgres_database() as url:
+        migrate.upgrade(url)
+        yield Settings(
+            database_url=url,
+            redis_url=REDIS_URL,
+            admin_token=ADMIN,
+            secret_key="e2e",
+            webhook_allowed_networks=("127.0.0.0/8",),
+            webhook_timeout=1.0,
+            webhook_retry_schedule=(1, 1, 1),
+            embedded_dispatcher=False,
+            pos_retry_backoff=0.0,
+            inbound_retry_schedule=(1, 1, 1),
+        )
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Flask]:
+    application = create_app(settings)
+    yield application
+    application.extensions["stampgate"].close()
+
+
+class Workers:
+    """``stampgate worker`` as a process group that can be killed outright."""
+
+    def __init__(self, settings: Settings, log_path: Path) -> None:
+        self.settings = settings
+        self.log_path = log_path
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, processes: int = 2) -> None:
+        env = {
+            **os.environ,
+            "STAMPGATE_DATABASE_URL": self.settings.database_url,
+            "STAMPGATE_REDIS_URL": REDIS_URL,
+            "STAMPGATE_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",
+            "STAMPGATE_WEBHOOK_TIMEOUT": "1",
+            "STAMPGATE_WEBHOOK_RETRY_SCHEDULE": "1,1,1",
+            "STAMPGATE_SECRET_KEY": "e2e",
+            "STAMPGATE_POS_RETRY_BACKOFF": "0",
+            "STAMPGATE_INBOUND_RETRY_SCHEDULE": "1,1,1",
+        }
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                gateway_command("worker", "--processes", str(processes)),
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def kill(self) -> None:
+        """SIGKILL the whole group: no warm shutdown, jobs in hand are lost."""
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def workers(settings: Settings, tmp_path: Path) -> Iterator[Workers]:
+    running = Workers(settings, tmp_path / "worker.log")
+    yield running
+    running.stop()

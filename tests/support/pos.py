@@ -71,7 +71,7 @@ class PosWorld:
 
 def make_world(app: Flask, connection_body: dict[str, Any], **program: Any) -> PosWorld:
     """Provision a merchant with a 9-stamp program and connect it with ``connection_body``."""
-    api = Api(app.test_client(), "test-admin-token")
+    api = Api(app.test_client(), app.extensions["stampgate"].settings.admin_token)
     merchant = api.create_merchant("Poster Cafe", currency="UAH")
     key = merchant["api_key"]
     created = api.call("POST", "/v1/programs", key, json=nine_stamp_card(**program))

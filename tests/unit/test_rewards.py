@@ -83,7 +83,7 @@ def test_the_contract_rewards_parse() -> None:
         (None, type(None)),
         ({"mode": "shared", "value": "FREEPIZZA9"}, SharedCode),
         ({"mode": "unique", "pattern": "PZ-####-####"}, UniqueCode),
-        ({"mode": "pool"}, PoolCode),
+        ({"mode": "pool", "pool_id": "cpl_01jd3k0000000000000000000a"}, PoolCode),
     ],
 )
 def test_voucher_code_modes(code: dict[str, str] | None, expected: type) -> None:
@@ -232,7 +232,9 @@ def test_a_lottery_needs_variants() -> None:
             "value_error",
         ),
         (
-            voucher(code={"mode": "pool", "value": "X"}),
+            voucher(
+                code={"mode": "pool", "pool_id": "cpl_01jd3k0000000000000000000a", "value": "X"}
+            ),
             ("voucher", "code", "pool", "value"),
             "extra_forbidden",
         ),
