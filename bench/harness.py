@@ -173,11 +173,12 @@ def provision_merchant(port: int, admin_token: str) -> str:
 
 
 @contextmanager
-def gateway_with_merchant() -> Iterator[tuple[int, str]]:
+def gateway_with_merchant(extra_env: dict[str, str] | None = None) -> Iterator[tuple[int, str]]:
     """The gateway under gunicorn on a fresh migrated database: yields (port, merchant API key)."""
     admin_token = uuid.uuid4().hex
     with scratch_database("stampgate_bench") as (url, _name):
         migrate.upgrade(url)
         env = {"STAMPGATE_DATABASE_URL": url, "STAMPGATE_ADMIN_TOKEN": admin_token}
+        env.update(extra_env or {})
         with gunicorn("gateway:create_app()", env) as port:
             yield port, provision_merchant(port, admin_token)

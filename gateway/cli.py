@@ -14,8 +14,11 @@ import click
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from connectors.registry import build_connectors
 from gateway import migrate
+from gateway.code_commands import codes, vouchers_issue
 from gateway.config import VAR_DIR, Settings
+from gateway.connections.sync import sync_all
 from gateway.db import build_engine, build_session_factory
 from gateway.errors import ApiError
 from gateway.idempotency import purge_expired
@@ -132,9 +135,27 @@ def idempotency_purge() -> None:
 
 
 @main.command()
+def sync() -> None:
+    """Pull every connection's POS promotions; flag codes mapped to promotions that are gone."""
+    settings = Settings()
+    engine = build_engine(settings.database_url)
+    connectors = build_connectors(settings)
+    try:
+        results = sync_all(build_session_factory(engine), settings, connectors)
+    finally:
+        engine.dispose()
+    for result in results:
+        stale = ", ".join(sorted(result.stale)) or "none"
+        detail = f"error: {result.error}" if result.error else f"stale: {stale}"
+        click.echo(f"{result.connection_id} {result.status} {detail}")
+    failed = sum(result.status == "failed" for result in results)
+    click.echo(f"{len(results)} connections, {failed} failed")
+
+
+@main.command()
 @click.option("--processes", default=2, show_default=True, help="rq worker processes")
 def worker(processes: int) -> None:
-    """Deliver webhooks: rq worker processes plus the sweeper (needs STAMPGATE_REDIS_URL)."""
+    """Run rq workers (POS events, webhook deliveries, promotion sync) and the sweeper."""
     settings = Settings()
     if not settings.redis_url:
         raise click.ClickException(
@@ -153,6 +174,10 @@ def vouchers_expire() -> None:
     """Expire every active voucher whose validity has ended (emits voucher.expired)."""
     with _session(Settings()) as session:
         click.echo(f"expired {expire_due(session)} vouchers")
+
+
+vouchers.add_command(vouchers_issue)
+main.add_command(codes)
 
 
 @main.command()

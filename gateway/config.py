@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     poster_application_id: str | None = None
     poster_application_secret: str | None = None
     serve_api_url: str = "https://api-eu.syrve.live"
+    # How often workers pull POS promotions to flag codes mapped to deleted promotions.
+    pos_sync_seconds: int = Field(default=3600, ge=60)
     # Embedded mode: deliver from a thread in the gateway process (default: when no Redis).
     embedded_dispatcher: bool | None = None
     log_level: str = "INFO"

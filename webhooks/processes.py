@@ -16,7 +16,7 @@ from connectors.registry import build_connectors
 from gateway.config import Settings
 from gateway.db import build_engine, build_session_factory
 from gateway.inbox import jobs as inbox_jobs
-from gateway.inbox.jobs import INBOX_QUEUE, sweep_inbox, wake_inbox
+from gateway.inbox.jobs import INBOX_QUEUE, schedule_sync, sweep_inbox, wake_inbox
 from gateway.inbox.processing import Processor
 from gateway.inbox.store import process_after_commit
 from webhooks import jobs
@@ -88,6 +88,7 @@ def run_workers(settings: Settings, processes: int, sweep_seconds: float = 1.0) 
         try:
             sweep(deliverer, redis)
             sweep_inbox(processor, redis)
+            schedule_sync(redis, settings.pos_sync_seconds)
         except Exception:  # the database or Redis may be away for a moment
             log.exception("sweep failed")
         stopping.wait(sweep_seconds)

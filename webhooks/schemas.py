@@ -188,6 +188,14 @@ class SaleData(EventData):
     source: str = Field(description="api or the POS connector")
 
 
+class ConnectionMappingsStaleData(EventData):
+    """Mappings (POS promotion id -> redeem code) whose promotion the POS no longer lists."""
+
+    connection_id: str
+    pos: str
+    stale_mappings: dict[str, str]
+
+
 class EndpointFailingData(EventData):
     """A webhook endpoint failing since ``failing_since``."""
 
@@ -231,6 +239,7 @@ DATA_MODELS: dict[str, type[EventData]] = {
     "lottery.played": LotteryPlayedData,
     "sale.processed": SaleData,
     "sale.unattributed": SaleData,
+    "connection.mappings_stale": ConnectionMappingsStaleData,
     "endpoint.failing": EndpointFailingData,
     "endpoint.disabled": EndpointDisabledData,
     "webhook.test": WebhookTestData,

@@ -7,15 +7,14 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
-from connectors.base import ConnectionView, Connector, Promotion
+from connectors.base import Connector, Promotion
 from connectors.errors import PosAuthRejected, PosError, PosUnavailable
 from gateway.config import Settings
 from gateway.connections.models import PosConnection
 from gateway.connections.service import get_connection
-from gateway.connections.views import view_of
+from gateway.connections.views import load_view
 from gateway.db import utcnow
 from gateway.errors import ApiError
-from gateway.tenancy.service import get_merchant
 
 T = TypeVar("T")
 # Coupon numbers cannot be listed from a POS; such keys are taken as given.
@@ -42,10 +41,8 @@ def set_codes(
 ) -> PosConnection:
     """Replace the map of POS promotions to redeem codes; unknown promotion ids are refused."""
     connection = get_connection(session, merchant_id, connection_id)
-    listed = {promotion.id for promotion in _promotions(session, settings, connector, connection)}
-    unknown = sorted(
-        key for key in codes if key not in listed and not key.startswith(UNLISTED_KEY_PREFIX)
-    )
+    promotions = _promotions(session, settings, connector, connection)
+    unknown = sorted(stale_codes(codes, promotions))
     if unknown:
         raise ApiError(
             422,
@@ -53,7 +50,8 @@ def set_codes(
             f"The POS has no promotion {', '.join(unknown[:20])}.",
             unknown=unknown,
         )
-    connection.codes, connection.updated_at = dict(codes), utcnow()
+    connection.codes, connection.stale_codes = dict(codes), {}
+    connection.updated_at = utcnow()
     session.commit()
     return connection
 
@@ -64,25 +62,25 @@ def list_promotions(
     """The POS's promotions with their mapped codes, and mappings the POS no longer has."""
     connection = get_connection(session, merchant_id, connection_id)
     promotions = _promotions(session, settings, connector, connection)
+    stale = stale_codes(connection.codes, promotions)
+    return [(promotion, connection.codes.get(promotion.id)) for promotion in promotions], stale
+
+
+def stale_codes(codes: dict[str, str], promotions: list[Promotion]) -> dict[str, str]:
+    """The mappings whose POS promotion is no longer listed (coupon numbers are never listed)."""
     listed = {promotion.id for promotion in promotions}
-    stale = {
+    return {
         key: code
-        for key, code in connection.codes.items()
+        for key, code in codes.items()
         if key not in listed and not key.startswith(UNLISTED_KEY_PREFIX)
     }
-    return [(promotion, connection.codes.get(promotion.id)) for promotion in promotions], stale
 
 
 def _promotions(
     session: Session, settings: Settings, connector: Connector, connection: PosConnection
 ) -> list[Promotion]:
-    view = _view(session, settings, connection)
+    view = load_view(session, connection, settings)
     return call_pos(session, connection, lambda: connector.promotions(view))
-
-
-def _view(session: Session, settings: Settings, connection: PosConnection) -> ConnectionView:
-    currency = get_merchant(session, connection.merchant_id).currency
-    return view_of(connection, settings, currency)
 
 
 def call_pos(session: Session, connection: PosConnection, call: Callable[[], T]) -> T:

@@ -29,5 +29,8 @@ class PosConnection(Base):
     credentials: Mapped[str] = mapped_column(Text)
     locations: Mapped[dict[str, str]] = mapped_column(JsonDocument, default=dict)
     codes: Mapped[dict[str, str]] = mapped_column(JsonDocument, default=dict)
+    # Mapped promotions the POS no longer lists, as of the last sync.
+    stale_codes: Mapped[dict[str, str]] = mapped_column(JsonDocument, default=dict)
+    synced_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -26,6 +26,8 @@ def connection_out(connection: PosConnection, settings: Settings, **extra: Any) 
             "webhook_url": webhook_url(settings, connection),
             "locations": connection.locations or {},
             "codes": connection.codes or {},
+            "stale_codes": connection.stale_codes or {},
+            "synced_at": connection.synced_at,
             "created_at": connection.created_at,
             "updated_at": connection.updated_at,
             **extra,

@@ -127,6 +127,10 @@ class ConnectionOut(BaseModel):
     webhook_token: str | None = None
     locations: dict[str, str]
     codes: dict[str, str]
+    stale_codes: dict[str, str] = Field(
+        description="Mapped promotions the POS no longer lists, as of synced_at"
+    )
+    synced_at: datetime | None
     created_at: datetime
     updated_at: datetime
 

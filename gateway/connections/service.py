@@ -72,6 +72,7 @@ def create_connection(
         credentials=seal_credentials(credentials, settings),
         locations={},
         codes={},
+        stale_codes={},
     )
     session.add(connection)
     try:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from connectors.base import ConnectionView
 from gateway.config import Settings
 from gateway.connections.models import PosConnection
 from gateway.crypto import secret_box
+from gateway.tenancy.models import Merchant
 
 
 def seal_credentials(credentials: dict[str, str], settings: Settings) -> str:
@@ -37,3 +41,11 @@ def view_of(connection: PosConnection, settings: Settings, currency: str) -> Con
         locations=dict(connection.locations or {}),
         codes=dict(connection.codes or {}),
     )
+
+
+def load_view(session: Session, connection: PosConnection, settings: Settings) -> ConnectionView:
+    """``view_of`` with the merchant's currency looked up."""
+    currency = session.scalar(
+        select(Merchant.currency).where(Merchant.id == connection.merchant_id)
+    )
+    return view_of(connection, settings, currency or "")

@@ -1,4 +1,5 @@
-"""Inbound processing under rq: Redis only wakes a worker; the inbox table is the queue."""
+"""POS-side rq jobs: inbound processing (Redis only wakes a worker; the inbox table is the
+queue) and the periodic promotion sync."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from redis.exceptions import RedisError
 from rq import Queue
 from sqlalchemy import select
 
+from gateway.connections.sync import sync_all
 from gateway.db import utcnow
 from gateway.inbox.models import InboundEvent
 from gateway.inbox.processing import Processor, drain_inbox, is_due
@@ -17,6 +19,7 @@ from gateway.inbox.processing import Processor, drain_inbox, is_due
 log = logging.getLogger(__name__)
 INBOX_QUEUE = "stampgate-inbox"
 _WAKE_KEY = "stampgate:inbox:wake"
+_SYNC_KEY = "stampgate:pos:sync"
 WAKE_TTL_SECONDS = 30
 
 _processor: Processor | None = None
@@ -57,3 +60,22 @@ def sweep_inbox(processor: Processor, redis: Redis) -> None:
         session.rollback()
     if due is not None:
         wake_inbox(redis)
+
+
+def schedule_sync(redis: Redis, every_seconds: int) -> None:
+    """Enqueue the promotion sync at most once per ``every_seconds``, across all supervisors."""
+    try:
+        if redis.set(_SYNC_KEY, "1", nx=True, ex=every_seconds):
+            Queue(INBOX_QUEUE, connection=redis).enqueue(
+                "gateway.inbox.jobs.sync_promotions_job", result_ttl=0, failure_ttl=3600
+            )
+    except RedisError:
+        log.warning("could not schedule the promotion sync")
+
+
+def sync_promotions_job() -> int:
+    """Sync every connection's promotions; returns how many connections were synced."""
+    if _processor is None:
+        raise RuntimeError("worker process started without an inbox processor")
+    results = sync_all(_processor.session_factory, _processor.settings, _processor.connectors)
+    return sum(result.status == "synced" for result in results)

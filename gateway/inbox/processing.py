@@ -16,12 +16,11 @@ from connectors.base import Connector, Outcome, ProcessingContext
 from connectors.errors import EventRejected, PosAuthRejected, PosError, PosUnavailable
 from gateway.config import Settings
 from gateway.connections.models import PosConnection
-from gateway.connections.views import view_of
+from gateway.connections.views import load_view
 from gateway.crypto import SecretUnreadable
 from gateway.db import utcnow
 from gateway.inbox.models import InboundEvent
 from gateway.inbox.states import InboundAction, InboundStatus, sources_of, target_of
-from gateway.tenancy.models import Merchant
 
 log = logging.getLogger(__name__)
 BATCH = 20
@@ -97,9 +96,8 @@ def process_claimed(processor: Processor, event_id: str) -> None:
         if connection.status == "needs_reauth":
             _finish(session, event, InboundAction.PARK, error=connection.status_reason)
             return
-        currency = session.scalar(select(Merchant.currency).where(Merchant.id == event.merchant_id))
         try:
-            view = view_of(connection, processor.settings, currency or "")
+            view = load_view(session, connection, processor.settings)
         except SecretUnreadable:
             reason = "credentials sealed with another STAMPGATE_SECRET_KEY: send them again"
             _needs_reauth(processor, event_id, connection.id, reason)

@@ -43,6 +43,11 @@ def get_pool(session: Session, merchant_id: str, pool_id: str) -> CodePool:
     return owned_by(session, CodePool, pool_id, merchant_id, "code pool")
 
 
+def find_pool(session: Session, pool_id: str) -> CodePool | None:
+    """A pool by id, whoever owns it (for operators' commands, not for the API)."""
+    return session.get(CodePool, pool_id)
+
+
 def list_pools(session: Session, merchant_id: str, query: PageQuery) -> Page[CodePool]:
     """The merchant's pools, newest first."""
     statement = select(CodePool).where(CodePool.merchant_id == merchant_id)

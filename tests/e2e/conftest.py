@@ -91,7 +91,7 @@ def _wait_until_up(server: Server) -> None:
         try:
             if requests.get(f"{server.base_url}/healthz", timeout=1).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # workers still booting
             time.sleep(0.1)
     raise AssertionError("server did not start:\n" + "\n".join(server.log_lines()))
 

@@ -35,6 +35,8 @@ def upgrade() -> None:
         sa.Column("credentials", sa.Text(), nullable=False),
         sa.Column("locations", JSON, nullable=False),
         sa.Column("codes", JSON, nullable=False),
+        sa.Column("stale_codes", JSON, nullable=False),
+        sa.Column("synced_at", gateway.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", gateway.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", gateway.db.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
