@@ -17,6 +17,7 @@ from tests.support.fake_poster import (
     APP_SECRET,
     TOKEN,
     FakePoster,
+    connection_body,
     poster_hook,
     running_poster,
 )
@@ -42,13 +43,7 @@ def poster() -> Iterator[FakePoster]:
 
 
 def connect(app: Flask, poster: FakePoster, **program: Any) -> PosWorld:
-    body = {
-        "pos": "poster",
-        "account": ACCOUNT,
-        "application_secret": APP_SECRET,
-        "access_token": TOKEN,
-        "api_base_url": poster.base_url,
-    }
+    body = connection_body(poster)
     return make_world(app, body, **program)
 
 

@@ -13,7 +13,11 @@ from sqlalchemy import select
 from gateway.cli import main
 from gateway.connections.sync import sync_all
 from gateway.models import Event
-from tests.support.fake_poster import ACCOUNT, APP_SECRET, TOKEN, FakePoster, running_poster
+from tests.support.fake_poster import (
+    FakePoster,
+    connection_body,
+    running_poster,
+)
 from tests.support.pos import POS_TEST_SETTINGS, PosWorld, make_world
 from webhooks.schemas import DATA_MODELS
 
@@ -30,13 +34,7 @@ def poster() -> Iterator[FakePoster]:
 
 @pytest.fixture
 def world(make_app: Callable[..., Flask], poster: FakePoster) -> PosWorld:
-    body = {
-        "pos": "poster",
-        "account": ACCOUNT,
-        "application_secret": APP_SECRET,
-        "access_token": TOKEN,
-        "api_base_url": poster.base_url,
-    }
+    body = connection_body(poster)
     world = make_world(make_app(**POS_TEST_SETTINGS), body)
     path = f"/v1/connections/{world.connection['id']}/codes"
     mapped = world.api.call("PUT", path, world.key, json={"5": "FREEPIZZA9", "6": "HAPPY"})

@@ -9,12 +9,10 @@ import pytest
 import redis
 from flask import Flask
 
-from tests.e2e.conftest import ADMIN, Workers
+from tests.e2e.conftest import Workers
 from tests.support.fake_poster import (
-    ACCOUNT,
-    APP_SECRET,
-    TOKEN,
     FakePoster,
+    connection_body,
     poster_hook,
     running_poster,
 )
@@ -41,16 +39,7 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = 30.0) ->
 
 
 def connected(app: Flask, poster: FakePoster) -> PosWorld:
-    body = {
-        "pos": "poster",
-        "account": ACCOUNT,
-        "application_secret": APP_SECRET,
-        "access_token": TOKEN,
-        "api_base_url": poster.base_url,
-    }
-    world = make_world(app, body)
-    assert world.api.admin_token == ADMIN
-    return world
+    return make_world(app, connection_body(poster))
 
 
 def stamps(world: PosWorld) -> int:

@@ -46,6 +46,17 @@ def poster_hook(
     return body
 
 
+def connection_body(fake: FakePoster) -> dict[str, Any]:
+    """``POST /v1/connections`` for the fake's account (without the program)."""
+    return {
+        "pos": "poster",
+        "account": ACCOUNT,
+        "application_secret": APP_SECRET,
+        "access_token": TOKEN,
+        "api_base_url": fake.base_url,
+    }
+
+
 @dataclass
 class FakePoster:
     """State behind the fake API; tests edit it and read what was called."""
