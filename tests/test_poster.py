@@ -157,6 +157,23 @@ def test_an_open_transaction_stamps_nothing_until_it_closes(
     assert card["stamps"] == 1
 
 
+def test_a_copy_of_an_ignored_hook_looks_again(world: PosWorld, poster: FakePoster) -> None:
+    # Opened and closed within one second: Poster's two hooks carry the same fields.
+    poster.add_sale("105", [LATTE], client_id="7", status="1")
+    hook(world, poster_hook(105))
+    world.process()
+    assert world.inbound("ignored")
+    poster.add_sale("105", [LATTE], client_id="7", status="2")
+    assert hook(world, poster_hook(105)).status_code == 200
+    world.process()
+
+    (event,) = world.inbound()
+    assert event["status"] == "processed"
+    assert world.cards("pos=poster:7")[0]["stamps"] == 1
+    hook(world, poster_hook(105))  # a resend of a processed hook stays a no-op
+    assert world.process() == 0
+
+
 @pytest.mark.parametrize("how", ["removed_action", "status_3"])
 def test_a_removed_transaction_is_reversed(world: PosWorld, poster: FakePoster, how: str) -> None:
     poster.add_sale("104", [LATTE], client_id="7")

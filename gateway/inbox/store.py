@@ -43,15 +43,18 @@ def _insert(session: Session) -> Any:
 def store_inbound(
     session: Session, merchant_id: str, connection_id: str, pos: str, inbound: Inbound
 ) -> str | None:
-    """Add the event unless its dedupe key is already stored; returns the new id or None.
+    """Add the event unless its dedupe key is already stored; returns its id when it is due.
 
-    The caller commits; only then may the POS be told the webhook was accepted.
+    A copy of an event that ended ``ignored`` makes it due again: two distinct changes within
+    one second can look identical (an order touched, then closed), and looking again is
+    harmless because processing is idempotent. The caller commits; only then may the POS be
+    told the webhook was accepted.
     """
     now = utcnow()
     event_id = new_id("ibe")
+    insert = _insert(session)
     statement = (
-        _insert(session)
-        .values(
+        insert.values(
             id=event_id,
             merchant_id=merchant_id,
             connection_id=connection_id,
@@ -67,7 +70,11 @@ def store_inbound(
             received_at=now,
             processed_at=None if inbound.status is InboundStatus.PENDING else now,
         )
-        .on_conflict_do_nothing(index_elements=["connection_id", "dedupe_key"])
+        .on_conflict_do_update(
+            index_elements=["connection_id", "dedupe_key"],
+            set_={"status": InboundStatus.PENDING.value, "attempts": 0, "next_attempt_at": now},
+            where=InboundEvent.status == InboundStatus.IGNORED.value,
+        )
         .returning(InboundEvent.id)
     )
     stored = session.execute(statement).scalar()
