@@ -12,6 +12,7 @@ from connectors.registry import build_connectors
 from gateway.api import register_api
 from gateway.api.openapi_docs import SECURITY_SCHEMES, Problem, operation_id
 from gateway.config import DEV_SECRET_KEY, Settings
+from gateway.connections.directory import ConnectionDirectory
 from gateway.db import build_engine, build_session_factory, close_request_session
 from gateway.errors import register_error_handlers, validation_problem
 from gateway.extensions import Extensions, start_delivery
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
         session_factory=build_session_factory(engine),
         redis=Redis.from_url(settings.redis_url) if settings.redis_url else None,
         metrics=metrics,
+        directory=ConnectionDirectory(settings),
         connectors=build_connectors(settings),
     )
     start_delivery(extensions)

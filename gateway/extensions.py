@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.base import Connector
 from gateway.background import BackgroundLoop
 from gateway.config import Settings
+from gateway.connections.directory import ConnectionDirectory
 from gateway.inbox.jobs import wake_inbox
 from gateway.inbox.processing import Processor, drain_inbox
 from gateway.inbox.store import process_after_commit
@@ -31,6 +32,7 @@ class Extensions:
     session_factory: sessionmaker[Session]
     redis: Redis | None
     metrics: HttpMetrics
+    directory: ConnectionDirectory
     connectors: dict[str, Connector] = field(default_factory=dict)
     dispatcher: BackgroundLoop | None = None
     inbox: BackgroundLoop | None = None

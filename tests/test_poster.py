@@ -402,6 +402,16 @@ def test_bad_hooks_get_problems_and_store_nothing(world: PosWorld) -> None:
     assert world.stored_events() == []
 
 
+def test_a_new_application_secret_is_honoured_at_once(world: PosWorld) -> None:
+    assert hook(world, poster_hook(11, object_name="client")).status_code == 200
+    path = f"/v1/connections/{world.connection['id']}"
+    patched = world.api.call("PATCH", path, world.key, json={"application_secret": "rotated"})
+    assert patched.status_code == 200
+    renewed = poster_hook(12, object_name="client", secret="rotated")
+    assert hook(world, renewed).status_code == 200
+    assert_problem(hook(world, poster_hook(13, object_name="client")), 401, "bad_signature")
+
+
 def test_the_signature_covers_data_exactly_as_received(world: PosWorld) -> None:
     signed = poster_hook(9, object_name="client", data='{"a": 1}')
     assert hook(world, signed).status_code == 200

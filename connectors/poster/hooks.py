@@ -12,10 +12,9 @@ from sqlalchemy.orm import Session
 from connectors.poster.schemas import PosterHook
 from connectors.poster.signature import is_signed_by
 from gateway.config import Settings
+from gateway.connections.directory import ConnectionDirectory, HookTarget
 from gateway.connections.models import PosConnection
-from gateway.connections.service import connection_by_account, set_credentials
-from gateway.connections.views import open_credentials
-from gateway.crypto import SecretUnreadable
+from gateway.connections.service import set_credentials
 from gateway.errors import ApiError
 from gateway.inbox.states import InboundStatus
 from gateway.inbox.store import Inbound, store_inbound
@@ -40,14 +39,20 @@ def parse_hook(raw: bytes) -> tuple[dict[str, Any], PosterHook]:
         ) from None
 
 
-def receive_poster_hook(session: Session, settings: Settings, raw: bytes) -> None:
+def receive_poster_hook(
+    session: Session, settings: Settings, directory: ConnectionDirectory, raw: bytes
+) -> None:
     """Verify and store one webhook (once per dedupe key), committed before the reply."""
     body, hook = parse_hook(raw)
-    connection = connection_by_account(session, "poster", hook.account.lower())
-    if connection is None:
+    account = hook.account.lower()
+    target = directory.by_account(session, "poster", account)
+    if target is None:
         raise ApiError(404, "unknown_account", "No connection for this Poster account.")
-    if not is_signed_by(body, _application_secret(connection, settings)):
-        raise ApiError(401, "bad_signature", "The verify field does not match.")
+    if not _signed(body, target):
+        # The cached secret may be an old one: ask the database before refusing.
+        target = directory.by_account(session, "poster", account, fresh=True)
+        if target is None or not _signed(body, target):
+            raise ApiError(401, "bad_signature", "The verify field does not match.")
     inbound = Inbound(
         dedupe_key=hook.dedupe_key(),
         kind=f"{hook.object}.{hook.action}",
@@ -56,20 +61,15 @@ def receive_poster_hook(session: Session, settings: Settings, raw: bytes) -> Non
     )
     token = hook.data_object().get("access_token") if hook.object == "application" else None
     if isinstance(token, str) and token:
+        connection = session.get(PosConnection, target.connection_id)
+        assert connection is not None
         inbound = _token_update(session, settings, connection, inbound, token)
-    store_inbound(session, connection.merchant_id, connection.id, "poster", inbound)
+    store_inbound(session, target.merchant_id, target.connection_id, "poster", inbound)
     session.commit()
 
 
-def _application_secret(connection: PosConnection, settings: Settings) -> str:
-    try:
-        return open_credentials(connection, settings).get("application_secret", "")
-    except SecretUnreadable:
-        raise ApiError(
-            503,
-            "credentials_unreadable",
-            "The connection's credentials were sealed with another STAMPGATE_SECRET_KEY.",
-        ) from None
+def _signed(body: dict[str, Any], target: HookTarget) -> bool:
+    return is_signed_by(body, target.credentials.get("application_secret", ""))
 
 
 def _token_update(

@@ -43,7 +43,10 @@ class PosterCallbackQuery(BaseModel):
 @hooks.post("/hooks/poster", responses={200: Accepted, **problem_responses(400, 401, 404, 413)})
 def poster_webhook() -> dict[str, Any]:
     """A Poster application webhook, verified by its md5 ``verify`` field."""
-    receive_poster_hook(request_session(), extensions().settings, request.get_data(cache=False))
+    ext = extensions()
+    receive_poster_hook(
+        request_session(), ext.settings, ext.directory, request.get_data(cache=False)
+    )
     return {"status": "accept"}
 
 

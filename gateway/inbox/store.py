@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Insert
 from sqlalchemy import event as sa_event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
@@ -34,10 +33,21 @@ class Inbound:
     result: dict[str, Any] | None = None
 
 
-def _insert(session: Session) -> Any:
-    dialect = session.get_bind().dialect.name
-    builder: Callable[..., Insert] = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return builder(InboundEvent)
+@functools.cache
+def _insert_statement(dialect: str) -> Any:
+    # Built once per dialect: building it per webhook cost more than its database round trip.
+    # (SQLAlchemy does not cache the compiled form of dialect inserts, so that part remains.)
+    builder: Callable[..., Any] = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = builder(InboundEvent)
+    return insert.on_conflict_do_update(
+        index_elements=["connection_id", "dedupe_key"],
+        set_={
+            "status": InboundStatus.PENDING.value,
+            "attempts": 0,
+            "next_attempt_at": insert.excluded.next_attempt_at,
+        },
+        where=InboundEvent.status == InboundStatus.IGNORED.value,
+    ).returning(InboundEvent.id)
 
 
 def store_inbound(
@@ -51,33 +61,26 @@ def store_inbound(
     told the webhook was accepted.
     """
     now = utcnow()
-    event_id = new_id("ibe")
-    insert = _insert(session)
-    statement = (
-        insert.values(
-            id=event_id,
-            merchant_id=merchant_id,
-            connection_id=connection_id,
-            pos=pos,
-            dedupe_key=inbound.dedupe_key[:255],
-            kind=inbound.kind[:64],
-            object_id=None if inbound.object_id is None else inbound.object_id[:128],
-            payload=inbound.payload,
-            status=inbound.status.value,
-            attempts=0,
-            next_attempt_at=now,
-            result=inbound.result,
-            received_at=now,
-            processed_at=None if inbound.status is InboundStatus.PENDING else now,
-        )
-        .on_conflict_do_update(
-            index_elements=["connection_id", "dedupe_key"],
-            set_={"status": InboundStatus.PENDING.value, "attempts": 0, "next_attempt_at": now},
-            where=InboundEvent.status == InboundStatus.IGNORED.value,
-        )
-        .returning(InboundEvent.id)
-    )
-    stored = session.execute(statement).scalar()
+    row = {
+        "id": new_id("ibe"),
+        "merchant_id": merchant_id,
+        "connection_id": connection_id,
+        "pos": pos,
+        "dedupe_key": inbound.dedupe_key[:255],
+        "kind": inbound.kind[:64],
+        "object_id": None if inbound.object_id is None else inbound.object_id[:128],
+        "payload": inbound.payload,
+        "status": inbound.status.value,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "locked_until": None,
+        "last_error": None,
+        "result": inbound.result,
+        "received_at": now,
+        "processed_at": None if inbound.status is InboundStatus.PENDING else now,
+    }
+    statement = _insert_statement(session.get_bind().dialect.name)
+    stored: str | None = session.connection().execute(statement, row).scalar()
     if stored is not None and inbound.status is InboundStatus.PENDING:
         session.info.setdefault(_NEW, []).append(stored)
     return stored
