@@ -105,14 +105,16 @@ def gunicorn(app_spec: str, env: dict[str, str], cwd: str | None = None) -> Iter
 
 
 def _wait_until_up(port: int) -> None:
-    deadline = time.monotonic() + 30
+    # The master listens at once; the workers answer only once they have imported the app.
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"nothing listens on {port}")
+            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
+            return  # any answer, even a 404 of a bare app, means a worker is serving
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"nothing answers on {port}")
 
 
 def drive(name: str, port: int, make_request: RequestFactory, ok: frozenset[int]) -> Result:
