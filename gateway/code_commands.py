@@ -13,7 +13,7 @@ from typing import IO, Any, TextIO
 
 import click
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.config import Settings
 from gateway.db import build_engine, build_session_factory
@@ -29,13 +29,18 @@ SHOWN_PROBLEMS = 20
 
 
 @contextmanager
-def _session() -> Iterator[Session]:
+def _sessions() -> Iterator[sessionmaker[Session]]:
     engine = build_engine(Settings().database_url)
     try:
-        with build_session_factory(engine)() as session:
-            yield session
+        yield build_session_factory(engine)
     finally:
         engine.dispose()
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    with _sessions() as factory, factory() as session:
+        yield session
 
 
 def _stderr() -> TextIO:
@@ -90,11 +95,11 @@ def codes_import(file: Path, pool_id: str) -> None:
 @click.option("--output", "-o", type=click.File("w"), default="-", help="default: stdout")
 def codes_export(program_id: str, output: IO[str]) -> None:
     """Write a program's issued unique and pool codes, with their status, as CSV."""
-    with _session() as session:
+    with _sessions() as factory, factory() as session:
         try:
             program, _reward = program_voucher(session, program_id)
             total = count_codes(session, program.merchant_id, program.id)
-            lines = export_codes(session, program.merchant_id, program.id)
+            lines = export_codes(session, program.merchant_id, program.id, factory)
         except ApiError as exc:
             raise click.ClickException(exc.detail) from exc
         output.write(next(lines))  # the header

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request, stream_with_context
+from flask import Response, request
+from flask_openapi3.models import RawModel
 from flask_openapi3.models.tag import Tag
 
 from gateway.api.guards import (
@@ -15,6 +16,7 @@ from gateway.api.guards import (
 )
 from gateway.api.openapi_docs import problem_responses
 from gateway.db import request_session
+from gateway.extensions import extensions
 from gateway.loyalty import code_pools as service
 from gateway.loyalty.code_export import export_codes
 from gateway.loyalty.code_presenters import import_out, pools_out
@@ -24,7 +26,6 @@ from gateway.loyalty.code_schemas import (
     CodePoolPage,
     CodePoolPath,
     PoolCodesJson,
-    PoolCodesUpload,
     PoolImportOut,
     ProgramCodesPath,
 )
@@ -36,6 +37,14 @@ code_pools = merchant_blueprint(
     __name__,
     Tag(name="Code pools", description="Codes imported from the POS, one per voucher."),
 )
+
+
+class PoolCodesUpload(RawModel):
+    """Codes as CSV (one per line, or a ``code`` column) or as JSON ``{"codes": [...]}``."""
+
+    mimetypes = [CSV_CONTENT_TYPE, "application/json"]
+
+
 CSV_RESPONSE = {
     "description": "CSV: code,status,voucher_id,card_number,valid_until,issued_at,mode",
     "content": {CSV_CONTENT_TYPE: {"schema": {"type": "string"}}},
@@ -91,8 +100,9 @@ def add_pool_codes(path: CodePoolPath, raw: PoolCodesUpload) -> dict[str, Any]:
 )
 def export_program_codes(path: ProgramCodesPath) -> Response:
     """The program's issued unique and pool codes with their status, as CSV for a POS."""
-    lines = export_codes(request_session(), current_merchant_id(), path.program_id)
-    response = Response(stream_with_context(lines), content_type="text/csv; charset=utf-8")
+    factory = extensions().session_factory
+    lines = export_codes(request_session(), current_merchant_id(), path.program_id, factory)
+    response = Response(lines, content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{path.program_id}-codes.csv"'
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, select
@@ -46,17 +46,26 @@ def count_codes(session: Session, merchant_id: str, program_id: str) -> int:
     return session.scalar(statement) or 0
 
 
-def export_codes(session: Session, merchant_id: str, program_id: str) -> Iterator[str]:
+def export_codes(
+    session: Session, merchant_id: str, program_id: str, open_session: Callable[[], Session]
+) -> Iterator[str]:
     """CSV lines (header first) of the program's unique and pool codes, oldest first.
 
-    The program is looked up before the first line, so a missing one fails before streaming.
+    The program is looked up before the first line, so a missing one fails before streaming;
+    the lines are read on a session of their own (``open_session``), closed when they end, as
+    a streamed response outlives the request's session.
     """
     program = get_program(session, merchant_id, program_id)
-    return _lines(session, program.id)
+    return _lines(open_session, program.id)
 
 
-def _lines(session: Session, program_id: str) -> Iterator[str]:
+def _lines(open_session: Callable[[], Session], program_id: str) -> Iterator[str]:
     yield _line(COLUMNS)
+    with open_session() as session:
+        yield from _rows(session, program_id)
+
+
+def _rows(session: Session, program_id: str) -> Iterator[str]:
     now, after = utcnow(), ""
     while True:
         rows = session.execute(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from flask_openapi3.models import RawModel
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from gateway.loyalty.rewards import CodeValue
@@ -141,12 +140,6 @@ class PoolCodesJson(_Strict):
     """The JSON form of an upload: ``{"codes": [...]}`` (``line`` = 1-based position)."""
 
     codes: list[Annotated[str, StringConstraints(max_length=1000)]] = Field(max_length=100_000)
-
-
-class PoolCodesUpload(RawModel):
-    """Codes as CSV (one per line, or a ``code`` column) or as JSON ``{"codes": [...]}``."""
-
-    mimetypes = ["text/csv", "application/json"]
 
 
 class RowProblemOut(BaseModel):
