@@ -41,6 +41,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.http_overhead
 	$(BIN)/python -m bench.deliver
 	$(BIN)/python -m bench.redeem
+	$(BIN)/python -m bench.poster_ack
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis

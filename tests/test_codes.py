@@ -6,7 +6,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -236,12 +235,9 @@ def _events(app: Flask, event_type: str) -> list[Event]:
         return list(session.scalars(select(Event).where(Event.type == event_type)))
 
 
-@pytest.mark.postgres_only
 def test_of_concurrent_holds_and_redeems_exactly_one_wins(
-    app: Flask, api: Api, merchant: dict[str, Any], database_url: str
+    app: Flask, api: Api, merchant: dict[str, Any]
 ) -> None:
-    if database_url.startswith("sqlite"):
-        pytest.skip("row-level contention needs PostgreSQL")
     number = new_card(api, merchant)
     voucher = give(api, merchant, code_voucher(UNIQUE), number)
 
