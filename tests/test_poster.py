@@ -12,6 +12,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from gateway.models import Event
+from tests.support.api import Api
 from tests.support.fake_poster import (
     ACCOUNT,
     APP_SECRET,
@@ -323,6 +324,34 @@ def test_an_application_hook_with_a_new_token_reauthorises(
     assert world.cards("pos=poster:7")[0]["stamps"] == 1
     application = next(e for e in world.inbound() if e["kind"] == "application.added")
     assert application["payload"]["data"] == "[redacted]"
+
+
+def test_a_changed_secret_key_parks_events_until_credentials_are_sent_again(
+    make_app: Callable[..., Flask], poster: FakePoster
+) -> None:
+    world = connect(make_app(**POS_TEST_SETTINGS), poster)
+    poster.add_sale("801", [LATTE], client_id="7")
+    hook(world, poster_hook(801))
+    rekeyed_app = make_app(**POS_TEST_SETTINGS, secret_key="another-key")
+    rekeyed = PosWorld(
+        rekeyed_app,
+        Api(rekeyed_app.test_client(), world.api.admin_token),
+        world.key,
+        world.program,
+        world.connection,
+    )
+
+    rekeyed.process()
+    (waiting,) = rekeyed.inbound("waiting")
+    assert "STAMPGATE_SECRET_KEY" in waiting["last_error"]
+    assert_problem(hook(rekeyed, poster_hook(802)), 503, "credentials_unreadable")
+    path = f"/v1/connections/{world.connection['id']}"
+    resent = {"application_secret": APP_SECRET, "access_token": TOKEN}
+    assert rekeyed.api.call("PATCH", path, world.key, json=resent).status_code == 200
+
+    rekeyed.process()
+    assert rekeyed.cards("pos=poster:7")[0]["stamps"] == 1
+    assert hook(rekeyed, poster_hook(803, object_name="client")).status_code == 200
 
 
 def test_a_poster_outage_is_retried_and_succeeds_later(world: PosWorld, poster: FakePoster) -> None:

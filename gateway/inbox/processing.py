@@ -99,6 +99,7 @@ def process_claimed(processor: Processor, event_id: str) -> None:
         try:
             view = load_view(session, connection, processor.settings)
         except SecretUnreadable:
+            session.rollback()
             reason = "credentials sealed with another STAMPGATE_SECRET_KEY: send them again"
             _needs_reauth(processor, event_id, connection.id, reason)
             return
