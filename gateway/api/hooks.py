@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from connectors.poster.hooks import receive_poster_hook
 from connectors.poster.install import complete_install
+from connectors.poster.schemas import PosterHook
 from gateway.api.openapi_docs import operation_id, problem_responses
 from gateway.connections.presenters import connection_out
 from gateway.connections.schemas import ConnectionOut
@@ -40,7 +41,17 @@ class PosterCallbackQuery(BaseModel):
     state: str | None = Field(default=None, max_length=1024)
 
 
-@hooks.post("/hooks/poster", responses={200: Accepted, **problem_responses(400, 401, 404, 413)})
+def _documented_body(model: type[BaseModel], description: str) -> dict[str, Any]:
+    # Documented only: the body is read raw, because the signature covers its exact bytes.
+    schema = {"content": {"application/json": {"schema": model.model_json_schema()}}}
+    return {"requestBody": {**schema, "description": description, "required": True}}
+
+
+@hooks.post(
+    "/hooks/poster",
+    responses={200: Accepted, **problem_responses(400, 401, 404, 413, 503)},
+    openapi_extensions=_documented_body(PosterHook, "A Poster application webhook"),
+)
 def poster_webhook() -> dict[str, Any]:
     """A Poster application webhook, verified by its md5 ``verify`` field."""
     ext = extensions()
