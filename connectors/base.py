@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import requests
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,6 +33,7 @@ class ConnectionView:
     credentials: dict[str, str]
     locations: dict[str, str]
     codes: dict[str, str]
+    timezone: str = "UTC"  # the merchant's, for POS times that carry no zone of their own
 
 
 @dataclass(frozen=True)
@@ -67,4 +68,13 @@ class Connector(Protocol):
 
     def promotions(self, connection: ConnectionView) -> list[Promotion]:
         """The POS's current promotions (for mapping redeem codes)."""
+        ...
+
+
+@runtime_checkable
+class RegistersWebhooks(Protocol):
+    """A POS whose webhook settings the gateway can write itself (Syrve can; Poster cannot)."""
+
+    def register_webhook(self, connection: ConnectionView, url: str) -> dict[str, Any]:
+        """Write our webhook URL, token and filters; return what the POS holds afterwards."""
         ...

@@ -7,20 +7,15 @@ are Unix milliseconds.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
-
 from connectors.base import ConnectionView
+from connectors.fields import minor_units, valid_email, valid_phone, whole_units
 from connectors.sale import PosSale, PosSaleLine, SaleCustomer
-from gateway.loyalty.identifiers import Email, Phone
 
 SOURCE = "poster"
 CLOSED, REMOVED = "2", "3"
 _NONE = {"", "0", None}
-_phone = TypeAdapter(Phone)
-_email = TypeAdapter(Email)
 
 
 def status_of(transaction: dict[str, Any]) -> str:
@@ -63,26 +58,6 @@ def closed_at(transaction: dict[str, Any]) -> datetime:
     return datetime.fromtimestamp(millis / 1000, UTC)
 
 
-def minor_units(value: Any) -> int:
-    """A Poster money string (already in minor units) as an int; blank is zero."""
-    try:
-        amount = Decimal(str(value if value not in (None, "") else "0"))
-    except InvalidOperation as exc:
-        raise ValueError(f"not an amount: {value!r}") from exc
-    return max(int(amount.to_integral_value(ROUND_HALF_UP)), 0)
-
-
-def quantity(value: Any) -> int:
-    """Whole units; a weighed item (``0.350``) counts as one."""
-    try:
-        amount = Decimal(str(value or "0"))
-    except InvalidOperation:
-        return 0
-    if amount <= 0:
-        return 0
-    return max(int(amount), 1)
-
-
 def _line(line: dict[str, Any]) -> PosSaleLine | None:
     product = _id(line.get("product_id"))
     if product is None:
@@ -92,7 +67,7 @@ def _line(line: dict[str, Any]) -> PosSaleLine | None:
         product=product,
         category=_id(line.get("category_id") or line.get("menu_category_id")),
         name=name[:200] or None,
-        quantity=quantity(line.get("num")),
+        quantity=whole_units(line.get("num")),
         amount=minor_units(line.get("payed_sum") or line.get("product_sum")),
     )
 
@@ -103,22 +78,9 @@ def _customer(client_id: str | None, client: dict[str, Any] | None) -> SaleCusto
     client = client or {}
     return SaleCustomer(
         pos_customer_id=client_id,
-        phone=_valid(_phone, client.get("phone_number") or client.get("phone")),
-        email=_valid(_email, client.get("email")),
+        phone=valid_phone(client.get("phone_number") or client.get("phone")),
+        email=valid_email(client.get("email")),
     )
-
-
-def _valid(adapter: TypeAdapter[str], value: Any) -> str | None:
-    # A malformed phone or email on the POS must not lose the sale: it is left out.
-    if not value:
-        return None
-    text = str(value)
-    if adapter is _phone and text.isdigit():
-        text = f"+{text}"
-    try:
-        return adapter.validate_python(text)
-    except ValidationError:
-        return None
 
 
 def _id(value: Any) -> str | None:

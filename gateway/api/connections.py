@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from connectors.poster.install import install_url
 from gateway.api.guards import current_merchant_id, merchant_blueprint
 from gateway.api.openapi_docs import problem_responses
-from gateway.connections import mapping, service
+from gateway.connections import mapping, registration, service
 from gateway.connections.presenters import connection_out
 from gateway.connections.schemas import (
     CodesBody,
@@ -21,6 +21,7 @@ from gateway.connections.schemas import (
     ConnectionPath,
     LocationsBody,
     PromotionList,
+    WebhookRegistration,
 )
 from gateway.db import request_session
 from gateway.extensions import extensions
@@ -136,6 +137,20 @@ def list_promotions(path: ConnectionPath) -> dict[str, Any]:
         ],
         "stale_mappings": stale,
     }
+
+
+@connections.post(
+    "/connections/<connection_id>/register-webhook",
+    responses={200: WebhookRegistration, **problem_responses(404, 409, 502)},
+)
+def register_webhook(path: ConnectionPath) -> dict[str, Any]:
+    """Write the gateway's webhook URL, token and order filters into the POS (Serve)."""
+    ext = extensions()
+    session = request_session()
+    connection = service.get_connection(session, current_merchant_id(), path.connection_id)
+    return registration.register_webhook(
+        session, ext.settings, ext.connectors[connection.pos], current_merchant_id(), connection.id
+    )
 
 
 @connections.get("/connections/poster/install-url", responses={200: InstallLink, **_ONE})

@@ -8,11 +8,12 @@ from typing import Any
 from flask import request
 from flask_openapi3.blueprint import APIBlueprint
 from flask_openapi3.models.tag import Tag
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, RootModel
 
 from connectors.poster.hooks import receive_poster_hook
 from connectors.poster.install import complete_install
 from connectors.poster.schemas import PosterHook
+from connectors.serve.hooks import receive_serve_hook
 from gateway.api.openapi_docs import operation_id, problem_responses
 from gateway.connections.presenters import connection_out
 from gateway.connections.schemas import ConnectionOut
@@ -57,6 +58,43 @@ def poster_webhook() -> dict[str, Any]:
     ext = extensions()
     receive_poster_hook(
         request_session(), ext.settings, ext.directory, request.get_data(cache=False)
+    )
+    return {"status": "accept"}
+
+
+class ServeHookPath(BaseModel):
+    """The connection the Syrve webhook was registered for."""
+
+    connection_id: str = Field(max_length=64)
+
+
+class SyrveEvent(BaseModel):
+    """One event of a Syrve webhook delivery (the body is an array of these)."""
+
+    eventType: str  # noqa: N815 - Syrve's field name
+    eventTime: str  # noqa: N815
+    organizationId: str  # noqa: N815
+    correlationId: str | None = None  # noqa: N815
+    eventInfo: dict[str, object]  # noqa: N815
+
+
+class SyrveDelivery(RootModel[list[SyrveEvent]]):
+    """A Syrve webhook delivery."""
+
+
+@hooks.post(
+    "/hooks/serve/<connection_id>",
+    responses={200: Accepted, **problem_responses(400, 401, 404, 413, 503)},
+    openapi_extensions=_documented_body(SyrveDelivery, "A Syrve webhook: an array of events"),
+)
+def serve_webhook(path: ServeHookPath) -> dict[str, Any]:
+    """A Syrve webhook, checked against the connection's token (``Authorization``)."""
+    receive_serve_hook(
+        request_session(),
+        extensions().directory,
+        path.connection_id,
+        request.headers.get("Authorization"),
+        request.get_data(cache=False),
     )
     return {"status": "accept"}
 

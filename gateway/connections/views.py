@@ -27,7 +27,9 @@ def open_credentials(connection: PosConnection, settings: Settings) -> dict[str,
     return opened
 
 
-def view_of(connection: PosConnection, settings: Settings, currency: str) -> ConnectionView:
+def view_of(
+    connection: PosConnection, settings: Settings, currency: str, timezone: str = "UTC"
+) -> ConnectionView:
     """Plain values of a connection, safe to use after its session is gone."""
     return ConnectionView(
         id=connection.id,
@@ -40,12 +42,13 @@ def view_of(connection: PosConnection, settings: Settings, currency: str) -> Con
         credentials=open_credentials(connection, settings),
         locations=dict(connection.locations or {}),
         codes=dict(connection.codes or {}),
+        timezone=timezone,
     )
 
 
 def load_view(session: Session, connection: PosConnection, settings: Settings) -> ConnectionView:
-    """``view_of`` with the merchant's currency looked up."""
-    currency = session.scalar(
-        select(Merchant.currency).where(Merchant.id == connection.merchant_id)
-    )
-    return view_of(connection, settings, currency or "")
+    """``view_of`` with the merchant's currency and time zone looked up."""
+    merchant = session.execute(
+        select(Merchant.currency, Merchant.timezone).where(Merchant.id == connection.merchant_id)
+    ).one()
+    return view_of(connection, settings, merchant.currency, merchant.timezone)

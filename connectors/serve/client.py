@@ -1,0 +1,149 @@
+"""The Syrve (iiko Cloud) API: JSON POSTs with a bearer token that lives an hour.
+
+Tokens are cached per API login until shortly before they expire; a 401 on a call logs in
+again once. Errors come as ``{"correlationId","errorDescription","error"}`` with 4xx/5xx.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+from connectors.errors import PosAuthRejected, PosRejected
+from connectors.http import send
+
+TOKEN_LIFETIME_SECONDS = 3600
+TOKEN_MARGIN_SECONDS = 300  # renew early: a token must not expire between check and call
+
+
+@dataclass
+class TokenCache:
+    """Access tokens by API login (hashed), each with the time it must be renewed."""
+
+    tokens: dict[str, tuple[str, float]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def get(self, key: str) -> str | None:
+        """A token still comfortably valid, or None."""
+        with self.lock:
+            found = self.tokens.get(key)
+        if found is None or found[1] <= time.monotonic():
+            return None
+        return found[0]
+
+    def put(self, key: str, token: str) -> None:
+        """Remember a fresh token."""
+        renew_at = time.monotonic() + TOKEN_LIFETIME_SECONDS - TOKEN_MARGIN_SECONDS
+        with self.lock:
+            self.tokens[key] = (token, renew_at)
+
+    def drop(self, key: str) -> None:
+        """Forget a token the API refused."""
+        with self.lock:
+            self.tokens.pop(key, None)
+
+
+@dataclass(frozen=True)
+class SyrveApi:
+    """One API login's view of the Syrve API."""
+
+    http: requests.Session
+    base_url: str
+    api_login: str
+    tokens: TokenCache
+    timeout: float
+
+    @property
+    def _key(self) -> str:
+        return hashlib.sha256(f"{self.base_url}|{self.api_login}".encode()).hexdigest()
+
+    def call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """``POST {base}/api/1/{path}``; logs in first when needed, and again once on 401."""
+        response = self._post(path, body, self._token())
+        if response.status_code == 401:
+            self.tokens.drop(self._key)
+            response = self._post(path, body, self._token())
+        return _unwrap(response, path)
+
+    def _token(self) -> str:
+        token = self.tokens.get(self._key)
+        if token is not None:
+            return token
+        response = send(
+            self.http,
+            "POST",
+            f"{self.base_url}/api/1/access_token",
+            self.timeout,
+            json={"apiLogin": self.api_login},
+        )
+        if response.status_code in (400, 401, 403):
+            raise PosAuthRejected(f"access_token: login refused: {_description(response)}")
+        token = str(_unwrap(response, "access_token").get("token") or "")
+        if not token:
+            raise PosAuthRejected("access_token: no token in the answer")
+        self.tokens.put(self._key, token)
+        return token
+
+    def _post(self, path: str, body: dict[str, Any], token: str) -> requests.Response:
+        headers = {"Authorization": f"Bearer {token}"}
+        url = f"{self.base_url}/api/1/{path}"
+        return send(self.http, "POST", url, self.timeout, json=body, headers=headers)
+
+    def terminal_groups(self, organization_id: str) -> list[dict[str, Any]]:
+        """The organization's terminal groups: ``id``, ``name``, ``timeZone``."""
+        found = self.call("terminal_groups", {"organizationIds": [organization_id]})
+        return [
+            item
+            for group in found.get("terminalGroups") or []
+            for item in (group.get("items") or [])
+            if isinstance(item, dict)
+        ]
+
+    def discounts(self, organization_id: str) -> list[dict[str, Any]]:
+        """The organization's discount types."""
+        found = self.call("discounts", {"organizationIds": [organization_id]})
+        # Grouped by organization (``items``), or a flat list of types.
+        return [
+            item
+            for group in found.get("discounts") or []
+            if isinstance(group, dict)
+            for item in (group.get("items") if "items" in group else [group]) or []
+            if isinstance(item, dict)
+        ]
+
+    def update_webhook_settings(self, settings: dict[str, Any]) -> None:
+        """``webhooks/update_settings``."""
+        self.call("webhooks/update_settings", settings)
+
+    def webhook_settings(self, organization_id: str) -> dict[str, Any]:
+        """``webhooks/settings``: what Syrve holds now."""
+        return self.call("webhooks/settings", {"organizationId": organization_id})
+
+
+def _unwrap(response: requests.Response, path: str) -> dict[str, Any]:
+    if response.status_code == 401:
+        raise PosAuthRejected(f"{path}: unauthorized: {_description(response)}")
+    if response.status_code >= 400:
+        raise PosRejected(f"{path}: HTTP {response.status_code}: {_description(response)}")
+    try:
+        body = response.json()
+    except ValueError:
+        raise PosRejected(f"{path}: HTTP {response.status_code}, not JSON") from None
+    if not isinstance(body, dict):
+        raise PosRejected(f"{path}: unexpected answer")
+    return body
+
+
+def _description(response: requests.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return f"HTTP {response.status_code}"
+    if isinstance(body, dict):
+        return str(body.get("errorDescription") or body.get("error") or "")[:300]
+    return ""

@@ -1,0 +1,114 @@
+"""The Serve (Syrve / iiko Cloud) connector: order events become sales or reversals."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import requests
+from cachetools import TTLCache
+
+from connectors.apply import apply_sale, reverse_sale
+from connectors.base import ConnectionView, Outcome, ProcessingContext, Promotion
+from connectors.errors import EventRejected
+from connectors.fields import time_zone
+from connectors.http import pos_session
+from connectors.serve import translate
+from connectors.serve.client import SyrveApi, TokenCache
+from gateway.config import Settings
+
+TERMINAL_CACHE_SECONDS = 3600
+WEBHOOK_FILTER = {
+    "tableOrderFilter": {"orderStatuses": ["Closed", "Deleted"]},
+    "deliveryOrderFilter": {"orderStatuses": ["Closed", "Cancelled"]},
+}
+
+
+class ServeConnector:
+    """Syrve: orders arrive whole in the webhook; the API gives time zones and discounts."""
+
+    pos = "serve"
+
+    def __init__(self, settings: Settings, http: requests.Session | None = None) -> None:
+        self._settings = settings
+        self.http = http or pos_session(backoff=settings.pos_retry_backoff)
+        self._tokens = TokenCache()
+        self._zones: TTLCache[str, dict[str, str]] = TTLCache(
+            maxsize=1000, ttl=TERMINAL_CACHE_SECONDS
+        )
+        self._lock = threading.Lock()
+
+    def api(self, connection: ConnectionView) -> SyrveApi:
+        """The organization's API, logged in with the connection's API login."""
+        base = (connection.api_base_url or self._settings.serve_api_url).rstrip("/")
+        login = connection.credentials.get("api_login", "")
+        return SyrveApi(self.http, base, login, self._tokens, self._settings.pos_timeout)
+
+    def process(
+        self, context: ProcessingContext, connection: ConnectionView, payload: dict[str, Any]
+    ) -> Outcome:
+        """One webhook event: a closed order is a sale, a deleted one reverses it."""
+        event_type = str(payload.get("eventType") or "")
+        info = payload.get("eventInfo") or {}
+        if event_type.endswith("Error") or info.get("creationStatus", "Success") != "Success":
+            raise EventRejected(f"{event_type}: {_error_info(info)}")
+        if event_type not in translate.ORDER_EVENTS:
+            return Outcome("ignored", {"reason": "event_not_used", "event_type": event_type})
+        order_id, order = str(info.get("id") or ""), info.get("order") or {}
+        status = str(order.get("status") or "")
+        if status in translate.REVERSED:
+            return reverse_sale(context, connection, translate.SOURCE, order_id)
+        if status != translate.CLOSED:
+            return Outcome("ignored", {"reason": "order_not_closed", "status": status})
+        zone = self._zone(connection, str(order.get("terminalGroupId") or ""))
+        try:
+            sale = translate.to_sale(connection, order_id, order, zone)
+        except ValueError as exc:  # pydantic's ValidationError included
+            raise EventRejected(f"order {order_id} cannot be read: {exc}") from exc
+        return apply_sale(context, connection, sale)
+
+    def promotions(self, connection: ConnectionView) -> list[Promotion]:
+        """Syrve discount types, to map redeem codes to."""
+        return [
+            Promotion(
+                id=str(item["id"]),
+                name=str(item.get("name") or ""),
+                kind="discount",
+                active=not item.get("isDeleted", False),
+            )
+            for item in self.api(connection).discounts(connection.account)
+            if item.get("id")
+        ]
+
+    def register_webhook(self, connection: ConnectionView, url: str) -> dict[str, Any]:
+        """Write our webhook address, token and filters into Syrve, and read them back."""
+        api = self.api(connection)
+        api.update_webhook_settings(
+            {
+                "organizationId": connection.account,
+                "webHooksUri": url,
+                "authToken": connection.credentials.get("webhook_token", ""),
+                "webHooksFilter": WEBHOOK_FILTER,
+            }
+        )
+        return api.webhook_settings(connection.account)
+
+    def _zone(self, connection: ConnectionView, terminal_group: str) -> ZoneInfo:
+        """The terminal group's zone (cached an hour); the merchant's when Syrve names none."""
+        with self._lock:
+            zones = self._zones.get(connection.id)
+        if zones is None or terminal_group not in zones:
+            groups = self.api(connection).terminal_groups(connection.account)
+            zones = {str(group.get("id")): str(group.get("timeZone") or "") for group in groups}
+            with self._lock:
+                self._zones[connection.id] = zones
+        return time_zone(zones.get(terminal_group)) or ZoneInfo(connection.timezone)
+
+
+def _error_info(info: dict[str, Any]) -> str:
+    details = info.get("errorInfo") or {}
+    if isinstance(details, dict):
+        text = details.get("message") or details.get("description") or details.get("code")
+        return str(text or info.get("creationStatus") or "error reported")[:500]
+    return str(details)[:500]
