@@ -526,3 +526,8 @@ def test_embedded_mode_processes_hooks_in_the_background(
     while time.monotonic() < deadline and not world.inbound("processed"):
         time.sleep(0.05)
     assert world.cards("pos=poster:7")[0]["stamps"] == 1
+
+
+def test_poster_webhooks_are_not_registered_by_the_gateway(world: PosWorld) -> None:
+    path = f"/v1/connections/{world.connection['id']}/register-webhook"
+    assert_problem(world.api.call("POST", path, world.key), 409, "registration_not_supported")

@@ -289,6 +289,7 @@ OWNED_OBJECT_ROUTES: dict[str, tuple[str, Callable[[Api, dict[str, Any]], str], 
     "/v1/connections/<connection_id>/locations": ("PUT", _first_connection_of, {"1": "main"}),
     "/v1/connections/<connection_id>/codes": ("PUT", _first_connection_of, {"5": "CODE"}),
     "/v1/connections/<connection_id>/promotions": ("GET", _first_connection_of, None),
+    "/v1/connections/<connection_id>/register-webhook": ("POST", _first_connection_of, None),
     "/v1/inbound-events/<event_id>": ("GET", _first_inbound_event_of, None),
     "/v1/inbound-events/<event_id>/retry": ("POST", _first_inbound_event_of, None),
 }

@@ -69,10 +69,12 @@ class PosWorld:
         return items
 
 
-def make_world(app: Flask, connection_body: dict[str, Any], **program: Any) -> PosWorld:
+def make_world(
+    app: Flask, connection_body: dict[str, Any], currency: str = "UAH", **program: Any
+) -> PosWorld:
     """Provision a merchant with a 9-stamp program and connect it with ``connection_body``."""
     api = Api(app.test_client(), app.extensions["stampgate"].settings.admin_token)
-    merchant = api.create_merchant("Poster Cafe", currency="UAH")
+    merchant = api.create_merchant("POS Cafe", currency=currency)
     key = merchant["api_key"]
     created = api.call("POST", "/v1/programs", key, json=nine_stamp_card(**program))
     assert created.status_code == 201, created.get_json()

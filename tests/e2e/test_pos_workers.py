@@ -1,4 +1,4 @@
-"""Poster hooks processed by real ``stampgate worker`` processes (rq, Redis, PostgreSQL)."""
+"""POS webhooks processed by real ``stampgate worker`` processes (rq, Redis, PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from tests.support.fake_poster import (
     poster_hook,
     running_poster,
 )
+from tests.support.fake_syrve import connection_body as syrve_connection
+from tests.support.fake_syrve import order_event, running_syrve
 from tests.support.pos import PosWorld, make_world
 
 pytestmark = pytest.mark.e2e
@@ -79,3 +81,26 @@ def test_an_outage_under_rq_is_retried_until_poster_answers(
     wait_for(lambda: any(e["attempts"] >= 1 for e in world.inbound("pending")), "a failed try")
     poster.outages = 0
     wait_for(lambda: stamps(world) == 1, "the retried event to stamp")
+
+
+def test_an_rq_worker_processes_syrve_orders_and_reversals(app: Flask, workers: Workers) -> None:
+    with running_syrve() as syrve:
+        world = make_world(app, syrve_connection(syrve), currency="EUR")
+        workers.start(processes=1)
+        url = f"/hooks/serve/{world.connection['id']}"
+        headers = {"Authorization": f"Bearer {world.connection['webhook_token']}"}
+        for _ in range(3):
+            assert (
+                world.client.post(url, json=[order_event("o-1")], headers=headers).status_code
+                == 200
+            )
+
+        def card_stamps() -> int:
+            cards = world.cards("pos=serve:cust-1")
+            return int(cards[0]["stamps"]) if cards else -1
+
+        wait_for(lambda: card_stamps() == 1, "the order to be stamped by the worker")
+        deleted = order_event("o-1", status="Deleted", event_time="2026-11-22 11:00:00.000")
+        world.client.post(url, json=[deleted], headers=headers)
+        wait_for(lambda: card_stamps() == 0, "the deleted order to be reversed")
+        assert syrve.count("access_token") == 1

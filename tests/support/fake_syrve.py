@@ -1,0 +1,191 @@
+"""A fake Syrve (iiko Cloud API): a real HTTP server answering like the documented API, with
+tokens that can expire on demand, and webhook events shaped as Syrve sends them."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+ORGANIZATION = "7d2b5b7e-0000-4000-8000-000000000001"
+API_LOGIN = "syrve-api-login"
+KYIV_TERMINAL = "tg-kyiv"  # timeZone given as a Windows name
+LISBON_TERMINAL = "tg-lisbon"  # timeZone given as an IANA name
+
+
+def order_event(
+    order_id: str,
+    status: str = "Closed",
+    items: list[dict[str, Any]] | None = None,
+    total: float | str = 185.5,
+    event_type: str = "TableOrderUpdate",
+    when_closed: str = "2026-11-22 12:00:00.000",
+    event_time: str = "2026-11-22 10:00:01.000",
+    **order: Any,
+) -> dict[str, Any]:
+    """One ``TableOrderUpdate`` (or delivery) event as Syrve posts it."""
+    body = {
+        "status": status,
+        "sum": total,
+        "number": 17,
+        "whenClosed": when_closed if status == "Closed" else None,
+        "terminalGroupId": KYIV_TERMINAL,
+        "customer": {"type": "regular", "id": "cust-1", "name": "Olena"},
+        "phone": "+380501111111",
+        "items": items if items is not None else [latte()],
+        "discounts": [],
+        "loyaltyInfo": {"coupon": None},
+        **order,
+    }
+    return {
+        "eventType": event_type,
+        "eventTime": event_time,
+        "organizationId": ORGANIZATION,
+        "correlationId": secrets.token_hex(8),
+        "eventInfo": {
+            "id": order_id,
+            "posId": order_id,
+            "organizationId": ORGANIZATION,
+            "timestamp": 1795341601000,
+            "creationStatus": "Success",
+            "errorInfo": None,
+            "order": body,
+        },
+    }
+
+
+def latte(amount: float = 1, price: float = 185.5, deleted: bool = False) -> dict[str, Any]:
+    """An order item; ``deleted`` carries deletion details as Syrve does."""
+    return {
+        "type": "Product",
+        "product": {"id": "prod-latte", "name": "Latte"},
+        "amount": amount,
+        "price": price,
+        "cost": price * amount,
+        "resultSum": price * amount,
+        "positionId": secrets.token_hex(4),
+        "deleted": {"deletionMethod": {"id": "x"}} if deleted else None,
+    }
+
+
+@dataclass
+class FakeSyrve:
+    """State behind the fake API; tests edit it and read what was called."""
+
+    api_login: str = API_LOGIN
+    tokens: set[str] = field(default_factory=set)
+    terminal_groups: list[dict[str, Any]] = field(
+        default_factory=lambda: [
+            {"id": KYIV_TERMINAL, "name": "Podil", "timeZone": "FLE Standard Time"},
+            {"id": LISBON_TERMINAL, "name": "Baixa", "timeZone": "Europe/Lisbon"},
+        ]
+    )
+    discounts: list[dict[str, Any]] = field(default_factory=list)
+    webhook_settings: dict[str, Any] = field(default_factory=dict)
+    outages: int = 0
+    calls: list[str] = field(default_factory=list)
+    port: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def base_url(self) -> str:
+        """What a connection's ``api_base_url`` is set to."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def expire_tokens(self) -> None:
+        """Every issued token stops working (their hour is up)."""
+        with self.lock:
+            self.tokens.clear()
+
+    def count(self, path: str) -> int:
+        """How often a method was called."""
+        return sum(1 for called in self.calls if called == path)
+
+    def answer(self, path: str, token: str | None, body: dict[str, Any]) -> tuple[int, Any]:
+        """The status and JSON body Syrve would give."""
+        with self.lock:
+            self.calls.append(path)
+            if self.outages:
+                self.outages -= 1
+                return 503, {"error": "unavailable"}
+        if path == "access_token":
+            if body.get("apiLogin") != self.api_login:
+                return 401, _error("Login is not authorized")
+            token = secrets.token_hex(16)
+            with self.lock:
+                self.tokens.add(token)
+            return 200, {"correlationId": "c", "token": token}
+        with self.lock:
+            valid = token in self.tokens
+        if not valid:
+            return 401, _error("Token is expired or invalid")
+        return self._method(path, body)
+
+    def _method(self, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+        if path == "terminal_groups":
+            groups = [{"organizationId": ORGANIZATION, "items": self.terminal_groups}]
+            return 200, {"correlationId": "c", "terminalGroups": groups}
+        if path == "discounts":
+            items = [{"organizationId": ORGANIZATION, "items": self.discounts}]
+            return 200, {"correlationId": "c", "discounts": items}
+        if path == "webhooks/update_settings":
+            self.webhook_settings = dict(body)
+            return 200, {"correlationId": "c"}
+        if path == "webhooks/settings":
+            return 200, {"correlationId": "c", "apiLoginName": "gateway", **self.webhook_settings}
+        return 400, _error(f"unknown method {path}")
+
+
+def _error(description: str) -> dict[str, str]:
+    return {"correlationId": "c", "errorDescription": description, "error": description}
+
+
+@contextmanager
+def running_syrve() -> Iterator[FakeSyrve]:
+    """A fake Syrve on a free port of 127.0.0.1 for the duration of the block."""
+    fake = FakeSyrve()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            body = json.loads(self.rfile.read(length) or b"{}")
+            scheme, _, token = self.headers.get("Authorization", "").partition(" ")
+            path = self.path.removeprefix("/api/1/")
+            status, answer = fake.answer(path, token if scheme == "Bearer" else None, body)
+            payload = json.dumps(answer).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args: object) -> None:
+            del args
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    fake.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def connection_body(fake: FakeSyrve) -> dict[str, Any]:
+    """``POST /v1/connections`` for the fake's organization (without the program)."""
+    return {
+        "pos": "serve",
+        "organization_id": ORGANIZATION,
+        "api_login": API_LOGIN,
+        "api_base_url": fake.base_url,
+    }
