@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 
 from connectors.base import ConnectionView, Outcome, ProcessingContext
@@ -13,6 +15,20 @@ from gateway.loyalty.sale_models import Sale
 from gateway.loyalty.sales import record_sale
 
 REMOVAL_REFUND_ID = "pos-removed"
+
+
+def apply_translated(
+    context: ProcessingContext,
+    connection: ConnectionView,
+    what: str,
+    translate: Callable[[], PosSale],
+) -> Outcome:
+    """Translate a POS sale and apply it; data that cannot be read fails the event for good."""
+    try:
+        sale = translate()
+    except ValueError as exc:  # pydantic's ValidationError included
+        raise EventRejected(f"{what} cannot be read: {exc}") from exc
+    return apply_sale(context, connection, sale)
 
 
 def apply_sale(context: ProcessingContext, connection: ConnectionView, sale: PosSale) -> Outcome:

@@ -8,7 +8,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from connectors.errors import PosUnavailable
+from connectors.errors import PosRejected, PosUnavailable
 
 RETRIED_STATUSES = (500, 502, 503, 504)
 
@@ -50,6 +50,17 @@ def send(
             retry_after=_retry_after(response),
         )
     return response
+
+
+def json_object(response: requests.Response, what: str) -> dict[str, Any]:
+    """The answer's JSON object; anything else is ``PosRejected``."""
+    try:
+        body = response.json()
+    except ValueError:
+        raise PosRejected(f"{what}: HTTP {response.status_code}, not JSON") from None
+    if not isinstance(body, dict):
+        raise PosRejected(f"{what}: unexpected answer")
+    return body
 
 
 def _retry_after(response: requests.Response) -> float | None:

@@ -9,7 +9,7 @@ from typing import Any
 import requests
 
 from connectors.errors import PosAuthRejected, PosRejected, PosUnavailable
-from connectors.http import send
+from connectors.http import json_object, send
 
 TOKEN_ERRORS = frozenset({10, 11, 12})  # missing, invalid, expired access token
 RATE_LIMITED = 700
@@ -71,12 +71,7 @@ class PosterApi:
 
 def unwrap(response: requests.Response, method: str) -> Any:
     """The ``response`` of a Poster answer; its ``error`` body as a typed exception."""
-    try:
-        body = response.json()
-    except ValueError:
-        raise PosRejected(f"{method}: HTTP {response.status_code}, not JSON") from None
-    if not isinstance(body, dict):
-        raise PosRejected(f"{method}: unexpected answer")
+    body = json_object(response, method)
     if "error" in body:
         code, message = _error_of(body)
         if code in TOKEN_ERRORS:

@@ -8,9 +8,8 @@ from typing import Any
 import requests
 from cachetools import TTLCache
 
-from connectors.apply import apply_sale, reverse_sale
+from connectors.apply import apply_translated, reverse_sale
 from connectors.base import ConnectionView, Outcome, ProcessingContext, Promotion
-from connectors.errors import EventRejected
 from connectors.http import pos_session
 from connectors.poster import translate
 from connectors.poster.client import PosterApi
@@ -66,13 +65,15 @@ class PosterConnector:
             return Outcome(
                 "ignored", {"reason": "transaction_open", "transaction_id": transaction_id}
             )
+        closed = transaction  # bound for the closure below (no longer Optional)
         lines = api.transaction_products(transaction_id)
-        customer = self._customer(api, connection, str(transaction.get("client_id") or "0"))
-        try:
-            sale = translate.to_sale(connection, connection.currency, transaction, lines, customer)
-        except ValueError as exc:  # pydantic's ValidationError included
-            raise EventRejected(f"transaction {transaction_id} cannot be read: {exc}") from exc
-        return apply_sale(context, connection, sale)
+        customer = self._customer(api, connection, str(closed.get("client_id") or "0"))
+        return apply_translated(
+            context,
+            connection,
+            f"transaction {transaction_id}",
+            lambda: translate.to_sale(connection, closed, lines, customer),
+        )
 
     def promotions(self, connection: ConnectionView) -> list[Promotion]:
         """``clients.getPromotions`` as promotions to map codes to."""

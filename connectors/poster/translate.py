@@ -25,7 +25,6 @@ def status_of(transaction: dict[str, Any]) -> str:
 
 def to_sale(
     connection: ConnectionView,
-    currency: str,
     transaction: dict[str, Any],
     lines: list[dict[str, Any]],
     customer: dict[str, Any] | None,
@@ -40,7 +39,7 @@ def to_sale(
         program_id=connection.program_id,
         location=connection.locations.get(spot, spot) if spot else None,
         closed_at=closed_at(transaction),
-        currency=currency,
+        currency=connection.currency,
         total=minor_units(transaction.get("payed_sum") or transaction.get("sum")),
         customer=_customer(_id(transaction.get("client_id")), customer),
         lines=[line for line in sale_lines if line is not None],

@@ -15,7 +15,7 @@ from typing import Any
 import requests
 
 from connectors.errors import PosAuthRejected, PosRejected
-from connectors.http import send
+from connectors.http import json_object, send
 
 TOKEN_LIFETIME_SECONDS = 3600
 TOKEN_MARGIN_SECONDS = 300  # renew early: a token must not expire between check and call
@@ -130,13 +130,7 @@ def _unwrap(response: requests.Response, path: str) -> dict[str, Any]:
         raise PosAuthRejected(f"{path}: unauthorized: {_description(response)}")
     if response.status_code >= 400:
         raise PosRejected(f"{path}: HTTP {response.status_code}: {_description(response)}")
-    try:
-        body = response.json()
-    except ValueError:
-        raise PosRejected(f"{path}: HTTP {response.status_code}, not JSON") from None
-    if not isinstance(body, dict):
-        raise PosRejected(f"{path}: unexpected answer")
-    return body
+    return json_object(response, path)
 
 
 def _description(response: requests.Response) -> str:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import requests
 from cachetools import TTLCache
 
-from connectors.apply import apply_sale, reverse_sale
+from connectors.apply import apply_translated, reverse_sale
 from connectors.base import ConnectionView, Outcome, ProcessingContext, Promotion
 from connectors.errors import EventRejected
 from connectors.fields import time_zone
@@ -62,11 +62,12 @@ class ServeConnector:
         if status != translate.CLOSED:
             return Outcome("ignored", {"reason": "order_not_closed", "status": status})
         zone = self._zone(connection, str(order.get("terminalGroupId") or ""))
-        try:
-            sale = translate.to_sale(connection, order_id, order, zone)
-        except ValueError as exc:  # pydantic's ValidationError included
-            raise EventRejected(f"order {order_id} cannot be read: {exc}") from exc
-        return apply_sale(context, connection, sale)
+        return apply_translated(
+            context,
+            connection,
+            f"order {order_id}",
+            lambda: translate.to_sale(connection, order_id, order, zone),
+        )
 
     def promotions(self, connection: ConnectionView) -> list[Promotion]:
         """Syrve discount types, to map redeem codes to."""

@@ -4,14 +4,15 @@ bodies signed the way Poster signs them."""
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.support.http_server import reply_json, serving
 
 ACCOUNT = "mycafe"
 APP_SECRET = "poster-app-secret"
@@ -165,12 +166,7 @@ def running_poster() -> Iterator[FakePoster]:
             query = {name: values[0] for name, values in parse_qs(parts.query).items()}
             method = parts.path.removeprefix("/api/")
             status, body = fake.answer(method, query, form)
-            payload = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            reply_json(self, status, body)
 
         def do_GET(self) -> None:
             self._serve({})
@@ -183,13 +179,6 @@ def running_poster() -> Iterator[FakePoster]:
         def log_message(self, *args: object) -> None:
             del args
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    fake.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as port:
+        fake.port = port
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)

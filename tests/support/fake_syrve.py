@@ -9,8 +9,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.support.http_server import reply_json, serving
 
 ORGANIZATION = "7d2b5b7e-0000-4000-8000-000000000001"
 API_LOGIN = "syrve-api-login"
@@ -159,26 +161,14 @@ def running_syrve() -> Iterator[FakeSyrve]:
             scheme, _, token = self.headers.get("Authorization", "").partition(" ")
             path = self.path.removeprefix("/api/1/")
             status, answer = fake.answer(path, token if scheme == "Bearer" else None, body)
-            payload = json.dumps(answer).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            reply_json(self, status, answer)
 
         def log_message(self, *args: object) -> None:
             del args
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    fake.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as port:
+        fake.port = port
         yield fake
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def connection_body(fake: FakeSyrve) -> dict[str, Any]:
