@@ -2,7 +2,8 @@
 
 Starts gunicorn (the gateway's settings) against a scratch PostgreSQL database, issues
 BENCH_REDEEM_CODES (15000) vouchers with unique codes through the issuing service, then
-drives each route at BENCH_CONCURRENCY (16) for BENCH_SECONDS (20) and prints p50/p99.
+drives each route at BENCH_CONCURRENCY (16) for BENCH_SECONDS (20) and prints p50/p99,
+and an authenticated ``GET /v1/merchant`` on the same server as the baseline.
 Every redeem takes a code nobody redeemed yet, so each one is a full redemption (conditional
 UPDATE, redemption row, ``voucher.redeemed`` event) rather than a cheap refusal.
 """
@@ -114,6 +115,16 @@ def main() -> None:
                 frozenset({200}),
             )
             print(redeem.line(), flush=True)
+            # Baseline: an authenticated read on the same server (auth, one query, JSON out).
+            read = drive(
+                "GET /v1/merchant (baseline)",
+                port,
+                lambda w, s: ("GET", "/v1/merchant", None, headers),
+                frozenset({200}),
+            )
+            print(read.line(), flush=True)
+    print(f"ratio check : authenticated read  = {check.rate / read.rate:.3f}")
+    print(f"ratio redeem : authenticated read = {redeem.rate / read.rate:.3f}")
     if redeem.errors:
         sys.exit(f"{redeem.errors} redemptions failed (raise BENCH_REDEEM_CODES if codes ran out)")
 
