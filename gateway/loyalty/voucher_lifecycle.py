@@ -44,7 +44,14 @@ def card_number_of(session: Session, voucher: Voucher) -> str | None:
     """The number of the voucher's card, if it has one."""
     if voucher.card_id is None:
         return None
-    return session.scalar(select(Card.number).where(Card.id == voucher.card_id))
+    # A card's number never changes: one lookup per session serves the event and the answer.
+    known: dict[str, str] = session.info.setdefault("card_numbers", {})
+    if voucher.card_id not in known:
+        number = session.scalar(select(Card.number).where(Card.id == voucher.card_id))
+        if number is None:
+            return None
+        known[voucher.card_id] = number
+    return known[voucher.card_id]
 
 
 def summary(session: Session, voucher: Voucher, **extra: Any) -> dict[str, Any]:
