@@ -121,6 +121,33 @@ def test_an_iana_zone_terminal_and_decimal_amounts(world: PosWorld) -> None:
     assert sale.body["lines"][0]["quantity"] == 3
 
 
+def test_a_registered_customer_without_a_phone_on_the_order_is_looked_up(
+    world: PosWorld, syrve: FakeSyrve
+) -> None:
+    syrve.customers = {"cust-1": {"id": "cust-1", "phone": "+380502222222"}}
+    deliver(world, order_event("order-16", phone=None))
+    world.process()
+    (sale,) = sales(world)
+    assert sale.body["customer"]["phone"] == "+380502222222"
+    assert sale.body["customer"]["pos_customer_id"] == "cust-1"
+
+
+def test_methods_the_login_lacks_are_skipped_and_the_connection_stays_active(
+    world: PosWorld, syrve: FakeSyrve
+) -> None:
+    syrve.not_granted = {"loyalty/iiko/customer/info", "loyalty/iiko/coupons/info"}
+    syrve.discounts = [{"id": "disc-pizza", "name": "Free pizza"}]
+    assert map_codes(world, {"disc-pizza": "FREEPIZZA9"})[0][0] == "disc-pizza"
+    deliver(world, order_event("order-17", phone=None, loyaltyInfo={"coupon": "C-1"}))
+    world.process()
+    (sale,) = sales(world)
+    assert sale.body["customer"]["phone"] is None
+    assert sale.body["promo_codes"] == ["C-1"]
+    path = f"/v1/connections/{world.connection['id']}"
+    assert world.api.call("GET", path, world.key).get_json()["status"] == "active"
+    assert syrve.count("loyalty/iiko/coupons/info") == 2  # tried again after a fresh login
+
+
 def test_the_same_event_five_times_stamps_once(world: PosWorld) -> None:
     event = order_event("order-3")
     for _ in range(5):
@@ -178,39 +205,68 @@ def test_a_mapped_discount_redeems_and_a_second_coupon_use_is_rejected(
     world: PosWorld, syrve: FakeSyrve
 ) -> None:
     syrve.discounts = [{"id": "disc-pizza", "name": "Free pizza", "isDeleted": False}]
-    codes = {"disc-pizza": "FREEPIZZA9", "coupon:ABC123": "FREEPIZZA9"}
-    path = f"/v1/connections/{world.connection['id']}"
-    mapped = world.api.call("PUT", f"{path}/codes", world.key, json=codes)
-    assert mapped.status_code == 200, mapped.get_json()
-    listed = world.api.call("GET", f"{path}/promotions", world.key).get_json()
-    assert listed["items"] == [
-        {
-            "id": "disc-pizza",
-            "name": "Free pizza",
-            "kind": "discount",
-            "active": True,
-            "code": "FREEPIZZA9",
-        }
-    ]
-    refused = world.api.call("PUT", f"{path}/codes", world.key, json={"disc-gone": "X"})
+    listed = map_codes(world, {"disc-pizza": "FREEPIZZA9", "coupon:ABC123": "FREEPIZZA9"})
+    assert listed == [("disc-pizza", "Free pizza", "discount", True, "FREEPIZZA9")]
+    path = f"/v1/connections/{world.connection['id']}/codes"
+    refused = world.api.call("PUT", path, world.key, json={"disc-gone": "X"})
     assert_problem(refused, 422, "unknown_promotion")
 
-    deliver(world, order_event("order-8"))
-    world.process()
-    number = world.cards("pos=serve:cust-1")[0]["number"]
-    body = {"reward": FREE_PIZZA, "card_number": number, "reason": "goodwill"}
-    voucher = world.api.call("POST", "/v1/vouchers", world.key, json=body).get_json()
+    voucher = voucher_after_a_first_order(world, "order-8")
 
     discount = {"discountType": {"id": "disc-pizza", "name": "Free pizza"}, "sum": 10}
     deliver(world, order_event("order-9", discounts=[discount]))
     deliver(world, order_event("order-10", loyaltyInfo={"coupon": "ABC123"}))
     world.process()
 
-    redeemed = world.api.call("GET", f"/v1/vouchers/{voucher['id']}", world.key).get_json()
-    assert redeemed["status"] == "redeemed"
+    assert voucher_status(world, voucher) == "redeemed"
     (rejected,) = events_of(world, "voucher.redemption_rejected")
     assert rejected["code"] == "FREEPIZZA9"
     assert rejected["reason"] == "already_redeemed"
+
+
+def test_a_coupon_of_a_mapped_series_redeems(world: PosWorld, syrve: FakeSyrve) -> None:
+    syrve.coupon_series = [{"id": "series-lunch", "number": "LUNCH"}]
+    syrve.coupons = {
+        "L-0042": {
+            "id": "cp-42",
+            "number": "L-0042",
+            "seriesId": "series-lunch",
+            "isDeleted": False,
+        }
+    }
+    listed = map_codes(world, {"series-lunch": "FREEPIZZA9"})
+    assert listed == [("series-lunch", "LUNCH", "coupon_series", True, "FREEPIZZA9")]
+    voucher = voucher_after_a_first_order(world, "order-20")
+
+    deliver(world, order_event("order-21", loyaltyInfo={"coupon": "L-0042"}))
+    world.process()
+
+    assert voucher_status(world, voucher) == "redeemed"
+    assert syrve.count("loyalty/iiko/coupons/info") == 1  # the first order had no coupon
+
+
+def map_codes(world: PosWorld, codes: dict[str, str]) -> list[tuple[Any, ...]]:
+    """Map Syrve promotions to redeem codes; then list them as (id, name, kind, active, code)."""
+    path = f"/v1/connections/{world.connection['id']}"
+    mapped = world.api.call("PUT", f"{path}/codes", world.key, json=codes)
+    assert mapped.status_code == 200, mapped.get_json()
+    items = world.api.call("GET", f"{path}/promotions", world.key).get_json()["items"]
+    return [tuple(item[key] for key in ("id", "name", "kind", "active", "code")) for item in items]
+
+
+def voucher_status(world: PosWorld, voucher: dict[str, Any]) -> str:
+    """A voucher's status now."""
+    found = world.api.call("GET", f"/v1/vouchers/{voucher['id']}", world.key).get_json()
+    return str(found["status"])
+
+
+def voucher_after_a_first_order(world: PosWorld, order_id: str) -> dict[str, Any]:
+    """A goodwill voucher on the card a first closed order created."""
+    deliver(world, order_event(order_id))
+    world.process()
+    number = world.cards("pos=serve:cust-1")[0]["number"]
+    body = {"reward": FREE_PIZZA, "card_number": number, "reason": "goodwill"}
+    return dict(world.api.call("POST", "/v1/vouchers", world.key, json=body).get_json())
 
 
 def test_an_expired_token_is_renewed_transparently(world: PosWorld, syrve: FakeSyrve) -> None:

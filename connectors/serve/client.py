@@ -68,6 +68,9 @@ class SyrveApi:
         if response.status_code == 401:
             self.tokens.drop(self._key)
             response = self._post(path, body, self._token())
+            if response.status_code == 401:
+                # The login itself was just accepted: this method is not granted to it.
+                raise PosRejected(f"{path}: not allowed for this API login")
         return _unwrap(response, path)
 
     def _token(self) -> str:
@@ -116,6 +119,22 @@ class SyrveApi:
             if isinstance(item, dict)
         ]
 
+    def coupon_series(self, organization_id: str) -> list[dict[str, Any]]:
+        """Coupon series that still have coupons to hand out: ``id``, ``number``."""
+        found = self.call("loyalty/iiko/coupons/series", {"organizationId": organization_id})
+        return [item for item in found.get("seriesWithNotActivatedCoupons") or [] if _is_id(item)]
+
+    def coupon_info(self, organization_id: str, number: str) -> dict[str, Any] | None:
+        """One coupon by number: ``seriesId``, ``seriesName``, ``isDeleted``; None if unknown."""
+        body = {"organizationId": organization_id, "number": number}
+        found = self.call("loyalty/iiko/coupons/info", body)
+        return next((item for item in found.get("couponInfo") or [] if _is_id(item)), None)
+
+    def customer_phone(self, organization_id: str, customer_id: str) -> str | None:
+        """A loyalty customer's phone, by the customer's id."""
+        body = {"organizationId": organization_id, "type": "id", "id": customer_id}
+        return str(self.call("loyalty/iiko/customer/info", body).get("phone") or "") or None
+
     def update_webhook_settings(self, settings: dict[str, Any]) -> None:
         """``webhooks/update_settings``."""
         self.call("webhooks/update_settings", settings)
@@ -123,6 +142,10 @@ class SyrveApi:
     def webhook_settings(self, organization_id: str) -> dict[str, Any]:
         """``webhooks/settings``: what Syrve holds now."""
         return self.call("webhooks/settings", {"organizationId": organization_id})
+
+
+def _is_id(item: Any) -> bool:
+    return isinstance(item, dict) and bool(item.get("id"))
 
 
 def _unwrap(response: requests.Response, path: str) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,7 +12,7 @@ from cachetools import TTLCache
 
 from connectors.apply import apply_translated, reverse_sale
 from connectors.base import ConnectionView, Outcome, ProcessingContext, Promotion
-from connectors.errors import EventRejected
+from connectors.errors import EventRejected, PosRejected
 from connectors.fields import time_zone
 from connectors.http import pos_session
 from connectors.serve import translate
@@ -61,26 +62,27 @@ class ServeConnector:
             return reverse_sale(context, connection, translate.SOURCE, order_id)
         if status != translate.CLOSED:
             return Outcome("ignored", {"reason": "order_not_closed", "status": status})
-        zone = self._zone(connection, str(order.get("terminalGroupId") or ""))
-        return apply_translated(
-            context,
-            connection,
-            f"order {order_id}",
-            lambda: translate.to_sale(connection, order_id, order, zone),
+        found = translate.Lookups(
+            zone=self._zone(connection, str(order.get("terminalGroupId") or "")),
+            coupon_series=self._coupon_series(connection, order),
+            phone=self._phone(connection, order),
         )
+        sale = partial(translate.to_sale, connection, order_id, order, found)
+        return apply_translated(context, connection, f"order {order_id}", sale)
 
     def promotions(self, connection: ConnectionView) -> list[Promotion]:
-        """Syrve discount types, to map redeem codes to."""
-        return [
-            Promotion(
-                id=str(item["id"]),
-                name=str(item.get("name") or ""),
-                kind="discount",
-                active=not item.get("isDeleted", False),
-            )
-            for item in self.api(connection).discounts(connection.account)
+        """Syrve discount types, and coupon series where the API login may read them."""
+        api = self.api(connection)
+        found = [
+            _promotion(item, "discount", item.get("name"))
+            for item in api.discounts(connection.account)
             if item.get("id")
         ]
+        try:
+            series = api.coupon_series(connection.account)
+        except PosRejected:
+            series = []  # coupons are an API group of their own, which a login may lack
+        return found + [_promotion(item, "coupon_series", item.get("number")) for item in series]
 
     def register_webhook(self, connection: ConnectionView, url: str) -> dict[str, Any]:
         """Write our webhook address, token and filters into Syrve, and read them back."""
@@ -95,6 +97,29 @@ class ServeConnector:
         )
         return api.webhook_settings(connection.account)
 
+    def _coupon_series(self, connection: ConnectionView, order: dict[str, Any]) -> str | None:
+        """The series of the order's coupon, asked only when a series could be mapped."""
+        number = translate.coupon_of(order)
+        if not number or f"{translate.COUPON_PREFIX}{number}" in connection.codes:
+            return None
+        if all(key.startswith(translate.COUPON_PREFIX) for key in connection.codes):
+            return None
+        try:
+            info = self.api(connection).coupon_info(connection.account, number)
+        except PosRejected:
+            return None  # an unknown coupon (or no coupon API): the number is the code
+        return str((info or {}).get("seriesId") or "") or None
+
+    def _phone(self, connection: ConnectionView, order: dict[str, Any]) -> str | None:
+        """A registered customer's phone from Syrve, asked only when the order has none."""
+        customer_id = translate.regular_customer(order)
+        if customer_id is None or translate.phone_of(order):
+            return None
+        try:
+            return self.api(connection).customer_phone(connection.account, customer_id)
+        except PosRejected:
+            return None  # not a loyalty guest (or no loyalty API): the id still finds the card
+
     def _zone(self, connection: ConnectionView, terminal_group: str) -> ZoneInfo:
         """The terminal group's zone (cached an hour); the merchant's when Syrve names none."""
         with self._lock:
@@ -105,6 +130,10 @@ class ServeConnector:
             with self._lock:
                 self._zones[connection.id] = zones
         return time_zone(zones.get(terminal_group)) or ZoneInfo(connection.timezone)
+
+
+def _promotion(item: dict[str, Any], kind: str, name: Any) -> Promotion:
+    return Promotion(str(item["id"]), str(name or ""), kind, not item.get("isDeleted", False))
 
 
 def _error_info(info: dict[str, Any]) -> str:

@@ -6,6 +6,7 @@ local time without a zone, so the terminal group's zone is needed to place it in
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,10 +23,19 @@ REVERSED = frozenset({"Deleted", "Cancelled"})
 COUPON_PREFIX = "coupon:"
 
 
+@dataclass(frozen=True)
+class Lookups:
+    """What the API adds to an order: its terminal's zone, its coupon's series, a phone."""
+
+    zone: ZoneInfo
+    coupon_series: str | None = None
+    phone: str | None = None
+
+
 def to_sale(
-    connection: ConnectionView, order_id: str, order: dict[str, Any], zone: ZoneInfo
+    connection: ConnectionView, order_id: str, order: dict[str, Any], found: Lookups
 ) -> PosSale:
-    """The canonical sale of a closed order; ``zone`` is its terminal group's time zone."""
+    """The canonical sale of a closed order, with what the API told about it."""
     exponent = minor_unit_exponent(connection.currency)
     closed = order.get("whenClosed")
     if not closed:
@@ -37,22 +47,31 @@ def to_sale(
         transaction_id=order_id,
         program_id=connection.program_id,
         location=connection.locations.get(terminal, terminal) if terminal else None,
-        closed_at=local_time(str(closed), zone).astimezone(UTC),
+        closed_at=local_time(str(closed), found.zone).astimezone(UTC),
         currency=connection.currency,
         total=minor_units(order.get("sum"), exponent),
-        customer=_customer(order),
+        customer=_customer(order, found.phone),
         lines=[line for line in lines if line is not None],
-        promo_codes=promo_codes(connection, order),
+        promo_codes=promo_codes(connection, order, found.coupon_series),
     )
 
 
-def promo_codes(connection: ConnectionView, order: dict[str, Any]) -> list[str]:
+def coupon_of(order: dict[str, Any]) -> str:
+    """The coupon number applied to the order, or ``""``."""
+    loyalty = order.get("loyaltyInfo")
+    return str((loyalty if isinstance(loyalty, dict) else {}).get("coupon") or "").strip()
+
+
+def promo_codes(
+    connection: ConnectionView, order: dict[str, Any], coupon_series: str | None = None
+) -> list[str]:
     """Redeem codes the order carries: its coupon and its mapped discount types."""
     codes: list[str] = []
-    coupon = str((order.get("loyaltyInfo") or {}).get("coupon") or "").strip()
+    coupon = coupon_of(order)
     if coupon:
-        # A coupon mapped by number wins; otherwise the coupon itself may be the code.
-        codes.append(connection.codes.get(f"{COUPON_PREFIX}{coupon}", coupon))
+        # The coupon's own mapping wins, then its series'; otherwise the number is the code.
+        by_series = connection.codes.get(coupon_series, coupon) if coupon_series else coupon
+        codes.append(connection.codes.get(f"{COUPON_PREFIX}{coupon}", by_series))
     for discount in order.get("discounts") or []:
         type_id = str(((discount or {}).get("discountType") or {}).get("id") or "")
         if type_id in connection.codes:
@@ -83,11 +102,23 @@ def _line(item: dict[str, Any], exponent: int) -> PosSaleLine | None:
     )
 
 
-def _customer(order: dict[str, Any]) -> SaleCustomer:
-    customer = order.get("customer") or {}
-    regular = customer.get("type", "regular") == "regular"
-    customer_id = str(customer.get("id") or "") if regular else ""
+def regular_customer(order: dict[str, Any]) -> str | None:
+    """The id of the order's registered customer (a one-time guest has none)."""
+    customer = order.get("customer")
+    if not isinstance(customer, dict) or customer.get("type", "regular") != "regular":
+        return None
+    return str(customer.get("id") or "") or None
+
+
+def phone_of(order: dict[str, Any]) -> str | None:
+    """The phone the order carries, as given."""
+    customer = order.get("customer")
+    given = order.get("phone") or (customer.get("phone") if isinstance(customer, dict) else None)
+    return str(given) if given else None
+
+
+def _customer(order: dict[str, Any], looked_up: str | None) -> SaleCustomer:
     return SaleCustomer(
-        pos_customer_id=customer_id or None,
-        phone=valid_phone(order.get("phone") or customer.get("phone")),
+        pos_customer_id=regular_customer(order),
+        phone=valid_phone(phone_of(order) or looked_up),
     )

@@ -88,6 +88,10 @@ class FakeSyrve:
         ]
     )
     discounts: list[dict[str, Any]] = field(default_factory=list)
+    coupon_series: list[dict[str, Any]] = field(default_factory=list)
+    coupons: dict[str, dict[str, Any]] = field(default_factory=dict)  # by number
+    customers: dict[str, dict[str, Any]] = field(default_factory=dict)  # by id
+    not_granted: set[str] = field(default_factory=set)  # methods the API login may not call
     webhook_settings: dict[str, Any] = field(default_factory=dict)
     outages: int = 0
     calls: list[str] = field(default_factory=list)
@@ -124,7 +128,7 @@ class FakeSyrve:
             return 200, {"correlationId": "c", "token": token}
         with self.lock:
             valid = token in self.tokens
-        if not valid:
+        if not valid or path in self.not_granted:
             return 401, _error("Token is expired or invalid")
         return self._method(path, body)
 
@@ -135,6 +139,18 @@ class FakeSyrve:
         if path == "discounts":
             items = [{"organizationId": ORGANIZATION, "items": self.discounts}]
             return 200, {"correlationId": "c", "discounts": items}
+        if path == "loyalty/iiko/coupons/series":
+            return 200, {"correlationId": "c", "seriesWithNotActivatedCoupons": self.coupon_series}
+        if path == "loyalty/iiko/coupons/info":
+            found = self.coupons.get(str(body.get("number")))
+            return 200, {"correlationId": "c", "couponInfo": [found] if found else []}
+        if path == "loyalty/iiko/customer/info":
+            customer = self.customers.get(str(body.get("id")))
+            return (
+                (200, {"correlationId": "c", **customer})
+                if customer
+                else (400, _error("No customer"))
+            )
         if path == "webhooks/update_settings":
             self.webhook_settings = dict(body)
             return 200, {"correlationId": "c"}
