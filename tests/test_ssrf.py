@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import requests
 
-from webhooks.pinned import post_pinned
-from webhooks.ssrf import Target, UrlNotAllowed, check_url
+from gateway.egress.pinned import post_pinned
+from gateway.egress.ssrf import Target, UrlNotAllowed, check_url
 
 LOOPBACK = ["127.0.0.0/8"]
 

@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from gateway.config import Settings
 from gateway.crypto import SecretBox, SecretUnreadable, secret_box
 from gateway.db import utcnow
+from gateway.egress.pinned import post_pinned
+from gateway.egress.ssrf import UrlNotAllowed, check_url
 from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
 from webhooks.outbox import record_event
-from webhooks.pinned import post_pinned
 from webhooks.retry import classify, next_delay, parse_retry_after
 from webhooks.signing import envelope, headers
-from webhooks.ssrf import UrlNotAllowed, check_url
 
 log = logging.getLogger(__name__)
 BODY_KEPT = 2048

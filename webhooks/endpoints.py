@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from gateway.config import Settings
 from gateway.crypto import SecretUnreadable, secret_box
 from gateway.db import utcnow
+from gateway.egress.ssrf import UrlNotAllowed, check_url
 from gateway.errors import ApiError
 from gateway.ids import new_id
 from gateway.ownership import owned_by
@@ -19,7 +20,6 @@ from webhooks.endpoint_schemas import EndpointCreate, EndpointPatch
 from webhooks.models import Delivery, WebhookEndpoint
 from webhooks.outbox import record_event
 from webhooks.signing import new_secret
-from webhooks.ssrf import UrlNotAllowed, check_url
 
 
 def _allowed(settings: Settings, url: str) -> str:

@@ -15,6 +15,7 @@ from gateway.connections.schemas import ConnectionCreate, ConnectionPatch
 from gateway.connections.views import open_credentials, seal_credentials
 from gateway.crypto import SecretUnreadable
 from gateway.db import utcnow
+from gateway.egress.ssrf import UrlNotAllowed, check_url
 from gateway.errors import ApiError
 from gateway.ids import new_id
 from gateway.inbox.models import InboundEvent
@@ -23,7 +24,6 @@ from gateway.inbox.store import requeue_inbound
 from gateway.loyalty.programs import get_program
 from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
-from webhooks.ssrf import UrlNotAllowed, check_url
 
 CREDENTIAL_FIELDS = ("application_secret", "access_token", "api_login")
 

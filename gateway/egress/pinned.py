@@ -1,10 +1,13 @@
-"""Deliveries that connect to the address the SSRF guard checked, never to a fresh DNS answer."""
+"""Requests that connect to the address the SSRF guard checked, never to a fresh DNS answer,
+and never follow a redirect."""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -12,9 +15,9 @@ from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3.connectionpool import ConnectionPool
 
-from webhooks.ssrf import Target
+from gateway.egress.ssrf import Target
 
-# Never a prefix of a real URL, so the session only reaches this adapter through post_pinned.
+# Never a prefix of a real URL, so the session only reaches this adapter through send_pinned.
 _MOUNT_PREFIX = "stampgate-pinned://"
 _mount_lock = threading.Lock()
 
@@ -54,6 +57,10 @@ class Reply:
     body: bytes
     truncated: bool
 
+    def json(self) -> Any:
+        """The body as JSON (``ValueError`` when it is not)."""
+        return json.loads(self.body)
+
 
 def post_pinned(
     session: requests.Session,
@@ -63,18 +70,34 @@ def post_pinned(
     timeout: float,
     max_body: int = 64 * 1024,
 ) -> Reply:
-    """POST `body` to the target's checked address; redirects are returned, never followed.
+    """POST `body` to the target's checked address; redirects are returned, never followed."""
+    return send_pinned(session, "POST", target, headers, timeout, max_body, data=body)
 
-    Only the first ``max_body`` bytes of the answer are read: a receiver cannot make a worker
-    download (or hold in memory) an unbounded body.
+
+def send_pinned(
+    session: requests.Session,
+    method: str,
+    target: Target,
+    headers: Mapping[str, str],
+    timeout: float | tuple[float, float],
+    max_body: int = 64 * 1024,
+    **request: Any,
+) -> Reply:
+    """Send to the target's checked address; redirects are returned, never followed.
+
+    ``request`` is what ``requests.Request`` takes (``params``, ``data``, ``json``). Only the
+    first ``max_body`` bytes of the answer are read: a receiver cannot make a worker download
+    (or hold in memory) an unbounded body. The session's pinned adapter does the retries, if
+    it was mounted with any (``mount_pinned``), always to the same address.
     """
     merged: CaseInsensitiveDict[str | bytes] = CaseInsensitiveDict(session.headers)
     merged.update(headers)
     merged["Host"] = target.host_header
-    request = requests.Request("POST", target.pinned_url, data=body, headers=merged).prepare()
-    # Straight to the adapter: Session.send would add environment proxies and session cookies.
+    prepared = requests.Request(method, target.pinned_url, headers=merged, **request).prepare()
+    # Straight to the adapter: Session.send would add environment proxies and session cookies,
+    # and follow redirects.
     response = _adapter(session).send(
-        request,
+        prepared,
         stream=True,
         timeout=timeout,
         verify=session.verify if session.verify is not None else True,
@@ -92,6 +115,12 @@ def post_pinned(
     else:
         response.raw.release_conn()  # fully read: the connection goes back to the pool
     return Reply(response.status_code, response.headers, kept[:max_body], truncated)
+
+
+def mount_pinned(session: requests.Session, adapter: PinnedAdapter) -> None:
+    """Use ``adapter`` (with its retry policy and pool sizes) for the session's pinned sends."""
+    with _mount_lock:
+        session.mount(_MOUNT_PREFIX, adapter)
 
 
 def _adapter(session: requests.Session) -> PinnedAdapter:
