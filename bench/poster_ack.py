@@ -12,6 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
 
@@ -43,6 +47,32 @@ def signed_hook(worker: int, sequence: int) -> bytes:
     return json.dumps(body).encode()
 
 
+@contextmanager
+def poster_home() -> Iterator[str]:
+    """Poster's own host for the gateway: confirms the connection's token owns ACCOUNT."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = json.dumps({"response": {"COMPANY_ID": ACCOUNT}}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            del args
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/api"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def connect(port: int, key: str) -> None:
     """A program and the Poster connection the hooks belong to."""
     headers = {"Authorization": f"Bearer {key}"}
@@ -64,8 +94,16 @@ def connect(port: int, key: str) -> None:
 def main() -> None:
     """Measure hook acknowledgements and the health-check baseline; print both and the ratio."""
     print(f"concurrency={CONCURRENCY} seconds={SECONDS:g} cpus={os.cpu_count()}", flush=True)
-    quiet = {"STAMPGATE_EMBEDDED_DISPATCHER": "false"}
-    with gateway_with_merchant(quiet) as (port, key):
+    with (
+        poster_home() as home,
+        gateway_with_merchant(
+            {
+                "STAMPGATE_EMBEDDED_DISPATCHER": "false",
+                "STAMPGATE_POSTER_API_URL": home,
+                "STAMPGATE_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",
+            }
+        ) as (port, key),
+    ):
         connect(port, key)
         json_headers = {"Content-Type": "application/json"}
         hooks = drive(

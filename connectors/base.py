@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -68,6 +69,14 @@ class Connector(Protocol):
 
     def promotions(self, connection: ConnectionView) -> list[Promotion]:
         """The POS's current promotions (for mapping redeem codes)."""
+        ...
+
+    def owns_account(self, account: str, credentials: Mapping[str, str]) -> bool:
+        """Whether the POS, asked at its own configured address (never a merchant's
+        ``api_base_url``), confirms that the credentials belong to the account.
+
+        Raises ``PosUnavailable`` when the POS cannot be asked.
+        """
         ...
 
 

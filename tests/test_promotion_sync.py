@@ -16,9 +16,10 @@ from gateway.models import Event
 from tests.support.fake_poster import (
     FakePoster,
     connection_body,
+    poster_settings,
     running_poster,
 )
-from tests.support.pos import POS_TEST_SETTINGS, PosWorld, make_world
+from tests.support.pos import PosWorld, make_world
 from webhooks.schemas import DATA_MODELS
 
 
@@ -35,7 +36,7 @@ def poster() -> Iterator[FakePoster]:
 @pytest.fixture
 def world(make_app: Callable[..., Flask], poster: FakePoster) -> PosWorld:
     body = connection_body(poster)
-    world = make_world(make_app(**POS_TEST_SETTINGS), body)
+    world = make_world(make_app(**poster_settings(poster)), body)
     path = f"/v1/connections/{world.connection['id']}/codes"
     mapped = world.api.call("PUT", path, world.key, json={"5": "FREEPIZZA9", "6": "HAPPY"})
     assert mapped.status_code == 200, mapped.get_json()

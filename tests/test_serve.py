@@ -20,8 +20,9 @@ from tests.support.fake_syrve import (
     latte,
     order_event,
     running_syrve,
+    syrve_settings,
 )
-from tests.support.pos import POS_TEST_SETTINGS, PosWorld, make_world
+from tests.support.pos import PosWorld, make_world
 from tests.support.programs import FREE_PIZZA
 from tests.test_errors import assert_problem
 
@@ -35,12 +36,14 @@ def syrve() -> Iterator[FakeSyrve]:
 
 
 def connect(app: Flask, syrve: FakeSyrve, **program: Any) -> PosWorld:
-    return make_world(app, connection_body(syrve), currency="EUR", **program)
+    world = make_world(app, connection_body(syrve), currency="EUR", **program)
+    syrve.calls.clear()  # what tests look at starts once the connection is made
+    return world
 
 
 @pytest.fixture
 def world(make_app: Callable[..., Flask], syrve: FakeSyrve) -> PosWorld:
-    return connect(make_app(**POS_TEST_SETTINGS), syrve)
+    return connect(make_app(**syrve_settings(syrve)), syrve)
 
 
 def deliver(world: PosWorld, *events: dict[str, Any], token: str | None = None) -> Any:
@@ -168,7 +171,7 @@ def test_open_orders_earn_nothing(world: PosWorld, status: str) -> None:
 
 
 def test_deleted_items_do_not_count(make_app: Callable[..., Flask], syrve: FakeSyrve) -> None:
-    world = connect(make_app(**POS_TEST_SETTINGS), syrve, rules=PER_LATTE)
+    world = connect(make_app(**syrve_settings(syrve)), syrve, rules=PER_LATTE)
     items = [latte(amount=2, price=50), latte(amount=3, price=50, deleted=True)]
     deliver(world, order_event("order-5", items=items, total=100))
     world.process()
@@ -357,7 +360,7 @@ def test_bad_deliveries_get_problems_and_store_nothing(world: PosWorld) -> None:
 def test_embedded_mode_processes_orders_in_the_background(
     make_app: Callable[..., Flask], syrve: FakeSyrve
 ) -> None:
-    world = connect(make_app(**POS_TEST_SETTINGS, embedded_dispatcher=True), syrve)
+    world = connect(make_app(**syrve_settings(syrve), embedded_dispatcher=True), syrve)
     assert deliver(world, order_event("order-15")).status_code == 200
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and not world.inbound("processed"):

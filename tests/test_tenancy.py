@@ -4,20 +4,41 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from gateway.config import Settings
 from gateway.models import ApiKey
 from gateway.tenancy.keys import hash_key
 from tests.support.api import Api, bearer
-from tests.support.fake_poster import APP_SECRET, poster_hook
+from tests.support.fake_poster import (
+    APP_SECRET,
+    FakePoster,
+    poster_hook,
+    poster_settings,
+    running_poster,
+    token_for,
+)
 from tests.support.programs import lottery, nine_stamp_card
 from tests.support.sales import sale_body
 from tests.test_errors import assert_problem
+
+
+@pytest.fixture
+def poster() -> Iterator[FakePoster]:
+    """Poster's own host for this file's apps: it confirms which account a token belongs to."""
+    with running_poster() as fake:
+        yield fake
+
+
+@pytest.fixture
+def settings(settings: Settings, poster: FakePoster) -> Settings:
+    return settings.model_copy(update=poster_settings(poster))
 
 
 def test_create_merchant_returns_its_first_key(api: Api) -> None:
@@ -180,12 +201,13 @@ def _first_delivery_of(api: Api, owner: dict[str, Any]) -> str:
 
 
 def _first_connection_of(api: Api, owner: dict[str, Any]) -> str:
+    account = f"cafe-{uuid.uuid4().hex[:12]}"
     body = {
         "pos": "poster",
         "program_id": _first_program_of(api, owner),
-        "account": f"cafe-{uuid.uuid4().hex[:12]}",
+        "account": account,
         "application_secret": "secret",
-        "access_token": "token",
+        "access_token": token_for(account),
         "api_base_url": "https://1.1.1.1/api",  # never called: ownership is checked first
     }
     connection_id: str = api.call(
@@ -201,7 +223,7 @@ def _first_inbound_event_of(api: Api, owner: dict[str, Any]) -> str:
         "program_id": _first_program_of(api, owner),
         "account": account,
         "application_secret": APP_SECRET,
-        "access_token": "token",
+        "access_token": token_for(account),
     }
     api.call("POST", "/v1/connections", owner["api_key"], json=body)
     api.client.post("/hooks/poster", json=poster_hook(1, account=account))

@@ -6,10 +6,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import requests
-
 from connectors.errors import PosAuthRejected, PosRejected, PosUnavailable
-from connectors.http import json_object, send
+from connectors.http import PosHttp, json_object, send
+from gateway.egress.pinned import Reply
 
 TOKEN_ERRORS = frozenset({10, 11, 12})  # missing, invalid, expired access token
 RATE_LIMITED = 700
@@ -21,19 +20,16 @@ RATE_LIMIT_RETRY_AFTER = 60.0
 class PosterApi:
     """One account's API, reached with its access token."""
 
-    http: requests.Session
+    http: PosHttp
     base_url: str
     token: str
-    timeout: float
     backoff: float = 0.5
 
     def call(self, method: str, **params: str) -> Any:
         """``GET {base}/{method}``; the ``response`` value, or a typed error."""
         query = {"token": self.token, "format": "json", **params}
         for attempt in range(RATE_LIMIT_TRIES):
-            response = send(
-                self.http, "GET", f"{self.base_url}/{method}", self.timeout, params=query
-            )
+            response = send(self.http, "GET", f"{self.base_url}/{method}", params=query)
             try:
                 return unwrap(response, method)
             except PosUnavailable:
@@ -63,13 +59,18 @@ class PosterApi:
             found = found[0] if found else None
         return found if isinstance(found, dict) else None
 
+    def account_name(self) -> str:
+        """``settings.getAllSettings``: the account the token belongs to (``COMPANY_ID``)."""
+        found = self.call("settings.getAllSettings")
+        return str(found.get("COMPANY_ID") or "") if isinstance(found, dict) else ""
+
     def promotions(self) -> list[dict[str, Any]]:
         """``clients.getPromotions``: the account's promotions."""
         found = self.call("clients.getPromotions")
         return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
 
 
-def unwrap(response: requests.Response, method: str) -> Any:
+def unwrap(response: Reply, method: str) -> Any:
     """The ``response`` of a Poster answer; its ``error`` body as a typed exception."""
     body = json_object(response, method)
     if "error" in body:
@@ -96,14 +97,12 @@ def _error_of(body: dict[str, Any]) -> tuple[int | None, str]:
         return None, str(message or error)[:300]
 
 
-def exchange_code(
-    http: requests.Session,
-    base_url: str,
-    form: dict[str, str],
-    timeout: float,
-) -> dict[str, Any]:
-    """Trade an app-install ``code`` for an access token (``/v2/auth/access_token``)."""
-    response = send(http, "POST", f"{base_url}/v2/auth/access_token", timeout, data=form)
+def exchange_code(http: PosHttp, base_url: str, form: dict[str, str]) -> dict[str, Any]:
+    """Trade an app-install ``code`` for an access token (``/v2/auth/access_token``).
+
+    ``base_url`` must be Poster's own host: the form carries the application secret.
+    """
+    response = send(http, "POST", f"{base_url}/v2/auth/access_token", data=form)
     try:
         body = response.json()
     except ValueError:

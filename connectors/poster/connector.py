@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 import requests
@@ -10,7 +11,8 @@ from cachetools import TTLCache
 
 from connectors.apply import apply_translated, reverse_sale
 from connectors.base import ConnectionView, Outcome, ProcessingContext, Promotion
-from connectors.http import pos_session
+from connectors.errors import PosAuthRejected, PosRejected
+from connectors.http import PosHttp, pos_session
 from connectors.poster import translate
 from connectors.poster.client import PosterApi
 from connectors.poster.schemas import PosterHook
@@ -28,23 +30,32 @@ class PosterConnector:
     def __init__(self, settings: Settings, http: requests.Session | None = None) -> None:
         self._settings = settings
         self.http = http or pos_session(backoff=settings.pos_retry_backoff)
+        self.pos_http = PosHttp.of(self.http, settings)
         self._customers: TTLCache[tuple[str, str], dict[str, Any] | None] = TTLCache(
             maxsize=10_000, ttl=CUSTOMER_CACHE_SECONDS
         )
         self._lock = threading.Lock()
 
+    def home_url(self, account: str) -> str:
+        """Poster's own API for the account (``STAMPGATE_POSTER_API_URL``), never a merchant's."""
+        return self._settings.poster_api_url.format(account=account).rstrip("/")
+
     def api(self, connection: ConnectionView) -> PosterApi:
         """The account's API with its current token."""
-        base = connection.api_base_url or self._settings.poster_api_url.format(
-            account=connection.account
+        base = connection.api_base_url or self.home_url(connection.account)
+        token = connection.credentials.get("access_token", "")
+        return PosterApi(self.pos_http, base.rstrip("/"), token, self._settings.pos_retry_backoff)
+
+    def owns_account(self, account: str, credentials: Mapping[str, str]) -> bool:
+        """``settings.getAllSettings`` at Poster's own host names the account as the token's."""
+        token = credentials.get("access_token", "")
+        api = PosterApi(
+            self.pos_http, self.home_url(account), token, self._settings.pos_retry_backoff
         )
-        return PosterApi(
-            self.http,
-            base.rstrip("/"),
-            connection.credentials.get("access_token", ""),
-            self._settings.pos_timeout,
-            self._settings.pos_retry_backoff,
-        )
+        try:
+            return api.account_name().lower() == account.lower()
+        except (PosAuthRejected, PosRejected):
+            return False
 
     def process(
         self, context: ProcessingContext, connection: ConnectionView, payload: dict[str, Any]

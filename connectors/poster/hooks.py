@@ -46,12 +46,11 @@ def receive_poster_hook(
     body, hook = parse_hook(raw)
     account = hook.account.lower()
     target = directory.by_account(session, "poster", account)
-    if target is None:
-        raise ApiError(404, "unknown_account", "No connection for this Poster account.")
-    if not _signed(body, target):
+    if target is None or not _signed(body, target):
         # The cached secret may be an old one: ask the database before refusing.
         target = directory.by_account(session, "poster", account, fresh=True)
         if target is None or not _signed(body, target):
+            # An account without a connection answers alike: hooks tell nobody who is connected.
             raise ApiError(401, "bad_signature", "The verify field does not match.")
     inbound = Inbound(
         dedupe_key=hook.dedupe_key(),

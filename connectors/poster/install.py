@@ -1,25 +1,34 @@
 """The Poster app-install path: the merchant approves our app, Poster sends back a code, and
-the code becomes the connection's access token."""
+the code becomes the connection's access token.
+
+The code is exchanged with the application secret, so only ever at Poster's own host
+(``STAMPGATE_POSTER_API_URL``), never at a connection's ``api_base_url``. The signed ``state``
+of the install link is required: it names the merchant (and program) the install is for, and
+only that merchant's connection of the account may be created or updated.
+"""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlencode
 
-import requests
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
-from connectors.errors import PosError
+from connectors.errors import PosError, PosUnavailable
 from connectors.poster.client import exchange_code
+from connectors.poster.connector import PosterConnector
 from gateway.config import Settings
+from gateway.connections.claims import account_not_verified, pos_unreachable, prove_ownership
 from gateway.connections.models import PosConnection
-from gateway.connections.schemas import ConnectionCreate
+from gateway.connections.schemas import POSTER_ACCOUNT_PATTERN, ConnectionCreate
 from gateway.connections.service import connection_by_account, create_connection, set_credentials
 from gateway.errors import ApiError
 
 AUTHORIZE_URL = "https://joinposter.com/api/auth"
 STATE_MAX_AGE = 3600
+_ACCOUNT = re.compile(POSTER_ACCOUNT_PATTERN)
 
 
 def _serializer(settings: Settings) -> URLSafeTimedSerializer:
@@ -57,25 +66,16 @@ def install_url(settings: Settings, merchant_id: str, program_id: str) -> str:
 def complete_install(
     session: Session,
     settings: Settings,
-    http: requests.Session,
+    connector: PosterConnector,
     params: dict[str, str | None],
 ) -> PosConnection:
-    """Exchange the code; update the account's connection, or create it from ``state``."""
+    """Exchange the code at Poster; update the state's merchant's connection, or create it."""
     application_id, application_secret = _app(settings)
-    code, account, state = (
-        params.get("code"),
-        (params.get("account") or "").lower(),
-        params.get("state"),
-    )
-    if not code or not account:
-        raise ApiError(400, "malformed_callback", "The callback needs code and account.")
-    target = _state(settings, state) if state else None
-    existing = connection_by_account(session, "poster", account)
-    if existing is None and target is None:
-        raise ApiError(404, "unknown_account", "Start the install from the gateway's install URL.")
-    base = settings.poster_api_url.format(account=account).rstrip("/")
-    if existing is not None and existing.api_base_url:
-        base = existing.api_base_url
+    state = params.get("state") or ""
+    target = _state(settings, state)
+    code, account = params.get("code"), (params.get("account") or "").lower()
+    if not code or not _ACCOUNT.fullmatch(account):
+        raise ApiError(400, "malformed_callback", "The callback needs a code and an account.")
     form = {
         "application_id": application_id,
         "application_secret": application_secret,
@@ -85,35 +85,44 @@ def complete_install(
     }
     session.rollback()  # no transaction stays open while Poster answers
     try:
-        token = str(exchange_code(http, base, form, settings.pos_timeout)["access_token"])
+        answer = exchange_code(connector.pos_http, connector.home_url(account), form)
+    except PosUnavailable as exc:
+        raise pos_unreachable() from exc
     except PosError as exc:
         raise ApiError(502, "token_exchange_failed", str(exc)) from exc
-    if existing is not None:
-        set_credentials(
-            session,
-            settings,
-            existing,
-            {"access_token": token, "application_secret": application_secret},
+    token = str(answer["access_token"])
+    existing = connection_by_account(session, "poster", account)
+    if existing is None:
+        body = ConnectionCreate(
+            pos="poster",
+            program_id=target["program_id"],
+            account=account,
+            application_secret=application_secret,
+            access_token=token,
         )
-        session.commit()
-        return existing
-    assert target is not None
-    body = ConnectionCreate(
-        pos="poster",
-        program_id=target["program_id"],
-        account=account,
-        application_secret=application_secret,
-        access_token=token,
-    )
-    connection, _ = create_connection(session, settings, target["merchant_id"], body)
-    return connection
+        connection, _ = create_connection(session, settings, connector, target["merchant_id"], body)
+        return connection
+    if existing.merchant_id != target["merchant_id"]:
+        raise account_not_verified()  # as for any claim of an account not proven to be its own
+    session.rollback()
+    prove_ownership(connector, account, {"access_token": token})
+    fresh = {"access_token": token, "application_secret": application_secret}
+    set_credentials(session, settings, existing, fresh)
+    session.commit()
+    return existing
 
 
 def _state(settings: Settings, state: str) -> dict[str, Any]:
+    if not state:
+        raise ApiError(400, "bad_state", "Start the install from the gateway's install link.")
     try:
         value = _serializer(settings).loads(state, max_age=STATE_MAX_AGE)
     except BadSignature:
         raise ApiError(400, "bad_state", "The install link is invalid or expired.") from None
-    if not isinstance(value, dict):
+    if not (
+        isinstance(value, dict)
+        and isinstance(value.get("merchant_id"), str)
+        and isinstance(value.get("program_id"), str)
+    ):
         raise ApiError(400, "bad_state", "The install link is invalid.")
     return value

@@ -12,10 +12,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import requests
-
 from connectors.errors import PosAuthRejected, PosRejected
-from connectors.http import json_object, send
+from connectors.http import PosHttp, json_object, send
+from gateway.egress.pinned import Reply
 
 TOKEN_LIFETIME_SECONDS = 3600
 TOKEN_MARGIN_SECONDS = 300  # renew early: a token must not expire between check and call
@@ -52,11 +51,10 @@ class TokenCache:
 class SyrveApi:
     """One API login's view of the Syrve API."""
 
-    http: requests.Session
+    http: PosHttp
     base_url: str
     api_login: str
     tokens: TokenCache
-    timeout: float
 
     @property
     def _key(self) -> str:
@@ -81,7 +79,6 @@ class SyrveApi:
             self.http,
             "POST",
             f"{self.base_url}/api/1/access_token",
-            self.timeout,
             json={"apiLogin": self.api_login},
         )
         if response.status_code in (400, 401, 403):
@@ -92,10 +89,19 @@ class SyrveApi:
         self.tokens.put(self._key, token)
         return token
 
-    def _post(self, path: str, body: dict[str, Any], token: str) -> requests.Response:
+    def _post(self, path: str, body: dict[str, Any], token: str) -> Reply:
         headers = {"Authorization": f"Bearer {token}"}
         url = f"{self.base_url}/api/1/{path}"
-        return send(self.http, "POST", url, self.timeout, json=body, headers=headers)
+        return send(self.http, "POST", url, json=body, headers=headers)
+
+    def organization_ids(self) -> set[str]:
+        """``organizations``: the ids of the organizations this API login may use."""
+        found = self.call("organizations", {"organizationIds": None, "returnAdditionalInfo": False})
+        return {
+            str(item["id"])
+            for item in found.get("organizations") or []
+            if isinstance(item, dict) and item.get("id")
+        }
 
     def terminal_groups(self, organization_id: str) -> list[dict[str, Any]]:
         """The organization's terminal groups: ``id``, ``name``, ``timeZone``."""
@@ -148,7 +154,7 @@ def _is_id(item: Any) -> bool:
     return isinstance(item, dict) and bool(item.get("id"))
 
 
-def _unwrap(response: requests.Response, path: str) -> dict[str, Any]:
+def _unwrap(response: Reply, path: str) -> dict[str, Any]:
     if response.status_code == 401:
         raise PosAuthRejected(f"{path}: unauthorized: {_description(response)}")
     if response.status_code >= 400:
@@ -156,7 +162,7 @@ def _unwrap(response: requests.Response, path: str) -> dict[str, Any]:
     return json_object(response, path)
 
 
-def _description(response: requests.Response) -> str:
+def _description(response: Reply) -> str:
     try:
         body = response.json()
     except ValueError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,9 +13,9 @@ from cachetools import TTLCache
 
 from connectors.apply import apply_translated, reverse_sale
 from connectors.base import ConnectionView, Outcome, ProcessingContext, Promotion
-from connectors.errors import EventRejected, PosRejected
+from connectors.errors import EventRejected, PosAuthRejected, PosRejected
 from connectors.fields import time_zone
-from connectors.http import pos_session
+from connectors.http import PosHttp, pos_session
 from connectors.serve import translate
 from connectors.serve.client import SyrveApi, TokenCache
 from gateway.config import Settings
@@ -34,6 +35,7 @@ class ServeConnector:
     def __init__(self, settings: Settings, http: requests.Session | None = None) -> None:
         self._settings = settings
         self.http = http or pos_session(backoff=settings.pos_retry_backoff)
+        self.pos_http = PosHttp.of(self.http, settings)
         self._tokens = TokenCache()
         self._zones: TTLCache[str, dict[str, str]] = TTLCache(
             maxsize=1000, ttl=TERMINAL_CACHE_SECONDS
@@ -44,7 +46,17 @@ class ServeConnector:
         """The organization's API, logged in with the connection's API login."""
         base = (connection.api_base_url or self._settings.serve_api_url).rstrip("/")
         login = connection.credentials.get("api_login", "")
-        return SyrveApi(self.http, base, login, self._tokens, self._settings.pos_timeout)
+        return SyrveApi(self.pos_http, base, login, self._tokens)
+
+    def owns_account(self, account: str, credentials: Mapping[str, str]) -> bool:
+        """The API login, logged in at Syrve's own host, may use the organization."""
+        base = self._settings.serve_api_url.rstrip("/")
+        # A cache of its own: a login tried for a claim must never serve a connection's calls.
+        api = SyrveApi(self.pos_http, base, credentials.get("api_login", ""), TokenCache())
+        try:
+            return account.lower() in {found.lower() for found in api.organization_ids()}
+        except (PosAuthRejected, PosRejected):
+            return False
 
     def process(
         self, context: ProcessingContext, connection: ConnectionView, payload: dict[str, Any]

@@ -49,14 +49,18 @@ class InstallLink(BaseModel):
     url: str
 
 
-@connections.post("/connections", responses={201: ConnectionOut})
+@connections.post(
+    "/connections", responses={201: ConnectionOut, **problem_responses(404, 409, 422, 502)}
+)
 def create_connection(body: ConnectionCreate) -> tuple[dict[str, Any], int]:
-    """Connect a POS account to a program; Serve's ``webhook_token`` is shown only here."""
-    settings = extensions().settings
+    """Connect a POS account to a program, once the POS confirmed that the credentials belong
+    to the account (422 ``account_not_verified`` otherwise); Serve's ``webhook_token`` is shown
+    only here."""
+    ext = extensions()
     connection, shown = service.create_connection(
-        request_session(), settings, current_merchant_id(), body
+        request_session(), ext.settings, ext.connectors[body.pos], current_merchant_id(), body
     )
-    return connection_out(connection, settings, **shown), 201
+    return connection_out(connection, ext.settings, **shown), 201
 
 
 @connections.get("/connections", responses={200: ConnectionPage})

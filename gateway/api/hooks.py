@@ -10,6 +10,7 @@ from flask_openapi3.blueprint import APIBlueprint
 from flask_openapi3.models.tag import Tag
 from pydantic import BaseModel, Field, RootModel
 
+from connectors.poster.connector import PosterConnector
 from connectors.poster.hooks import receive_poster_hook
 from connectors.poster.install import complete_install
 from connectors.poster.schemas import PosterHook
@@ -39,7 +40,9 @@ class PosterCallbackQuery(BaseModel):
 
     code: str = Field(max_length=256)
     account: str = Field(max_length=128)
-    state: str | None = Field(default=None, max_length=1024)
+    state: str | None = Field(
+        default=None, max_length=1024, description="The install link's signed state (required)"
+    )
 
 
 def _documented_body(model: type[BaseModel], description: str) -> dict[str, Any]:
@@ -50,11 +53,12 @@ def _documented_body(model: type[BaseModel], description: str) -> dict[str, Any]
 
 @hooks.post(
     "/hooks/poster",
-    responses={200: Accepted, **problem_responses(400, 401, 404, 413, 503)},
+    responses={200: Accepted, **problem_responses(400, 401, 413, 503)},
     openapi_extensions=_documented_body(PosterHook, "A Poster application webhook"),
 )
 def poster_webhook() -> dict[str, Any]:
-    """A Poster application webhook, verified by its md5 ``verify`` field."""
+    """A Poster application webhook, verified by its md5 ``verify`` field (an account without
+    a connection answers as a bad signature does: 401 ``bad_signature``)."""
     ext = extensions()
     receive_poster_hook(
         request_session(), ext.settings, ext.directory, request.get_data(cache=False)
@@ -100,12 +104,14 @@ def serve_webhook(path: ServeHookPath) -> dict[str, Any]:
 
 
 @hooks.get(
-    "/connect/poster/callback", responses={200: ConnectionOut, **problem_responses(400, 404, 502)}
+    "/connect/poster/callback",
+    responses={200: ConnectionOut, **problem_responses(400, 404, 409, 422, 502)},
 )
 def poster_install_callback(query: PosterCallbackQuery) -> dict[str, Any]:
-    """Poster's redirect after the app was approved: the code becomes the access token."""
+    """Poster's redirect after the app was approved: the code, exchanged at Poster's own host,
+    becomes the access token of the connection of the merchant named in ``state``."""
     ext = extensions()
-    connection = complete_install(
-        request_session(), ext.settings, ext.connectors["poster"].http, query.model_dump()
-    )
+    connector = ext.connectors["poster"]
+    assert isinstance(connector, PosterConnector)
+    connection = complete_install(request_session(), ext.settings, connector, query.model_dump())
     return connection_out(connection, ext.settings)

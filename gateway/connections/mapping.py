@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from connectors.base import Connector, Promotion
 from connectors.errors import PosAuthRejected, PosError, PosUnavailable
 from gateway.config import Settings
+from gateway.connections.claims import pos_unreachable
 from gateway.connections.models import PosConnection
 from gateway.connections.service import get_connection
 from gateway.connections.views import load_view
@@ -94,6 +95,6 @@ def call_pos(session: Session, connection: PosConnection, call: Callable[[], T])
         session.commit()
         raise ApiError(409, "pos_auth_rejected", f"The POS refused the credentials: {exc}") from exc
     except PosUnavailable as exc:
-        raise ApiError(502, "pos_unavailable", f"The POS did not answer: {exc}") from exc
+        raise pos_unreachable() from exc
     except PosError as exc:
         raise ApiError(502, "pos_error", f"The POS answered with an error: {exc}") from exc

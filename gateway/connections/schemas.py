@@ -25,11 +25,11 @@ PosKey = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=128),
     AfterValidator(reject_control_characters),
 ]
+# A Poster account login becomes part of a host name (``https://{account}.joinposter.com``).
+POSTER_ACCOUNT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
 PosterAccount = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, to_lower=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
-    ),
+    StringConstraints(strip_whitespace=True, to_lower=True, pattern=POSTER_ACCOUNT_PATTERN),
 ]
 RedeemCode = Annotated[
     str,

@@ -9,7 +9,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from connectors.base import Connector
 from gateway.config import Settings
+from gateway.connections.claims import account_not_verified, prove_ownership
 from gateway.connections.models import PosConnection
 from gateway.connections.schemas import ConnectionCreate, ConnectionPatch
 from gateway.connections.views import open_credentials, seal_credentials
@@ -49,25 +51,35 @@ def _allowed_base_url(settings: Settings, url: str | None) -> str | None:
 
 
 def create_connection(
-    session: Session, settings: Settings, merchant_id: str, body: ConnectionCreate
+    session: Session,
+    settings: Settings,
+    connector: Connector,
+    merchant_id: str,
+    body: ConnectionCreate,
 ) -> tuple[PosConnection, dict[str, str]]:
-    """A new connection; returns it with the secrets to show once (Serve's webhook token)."""
+    """A new connection, once the POS confirmed the credentials own the account; returns it
+    with the secrets to show once (Serve's webhook token)."""
     get_program(session, merchant_id, body.program_id)
     credentials = {
         name: value for name in CREDENTIAL_FIELDS if (value := getattr(body, name)) is not None
     }
+    account = body.account if body.pos == "poster" else body.organization_id
+    assert account is not None
+    api_base_url = _allowed_base_url(settings, body.api_base_url)
+    if _holder(session, body.pos, account) == merchant_id:
+        raise _exists(body.pos)
+    session.rollback()  # no transaction stays open while the POS answers
+    prove_ownership(connector, account, credentials)
     shown: dict[str, str] = {}
     if body.pos == "serve":
         credentials["webhook_token"] = shown["webhook_token"] = secrets.token_urlsafe(32)
-    account = body.account if body.pos == "poster" else body.organization_id
-    assert account is not None
     connection = PosConnection(
         id=new_id("con"),
         merchant_id=merchant_id,
         program_id=body.program_id,
         pos=body.pos,
         account=account,
-        api_base_url=_allowed_base_url(settings, body.api_base_url),
+        api_base_url=api_base_url,
         status="active",
         credentials=seal_credentials(credentials, settings),
         locations={},
@@ -79,10 +91,25 @@ def create_connection(
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise ApiError(
-            409, "connection_exists", f"This {body.pos} account is already connected."
+        # Another merchant's account answers as an unproven claim would: nothing is revealed.
+        raise (
+            _exists(body.pos)
+            if _holder(session, body.pos, account) == merchant_id
+            else account_not_verified()
         ) from None
     return connection, shown
+
+
+def _holder(session: Session, pos: str, account: str) -> str | None:
+    return session.scalar(
+        select(PosConnection.merchant_id).where(
+            PosConnection.pos == pos, PosConnection.account == account
+        )
+    )
+
+
+def _exists(pos: str) -> ApiError:
+    return ApiError(409, "connection_exists", f"This {pos} account is already connected.")
 
 
 def get_connection(session: Session, merchant_id: str, connection_id: str) -> PosConnection:

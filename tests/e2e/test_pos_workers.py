@@ -9,6 +9,8 @@ import pytest
 import redis
 from flask import Flask
 
+from gateway import create_app
+from gateway.config import Settings
 from tests.e2e.conftest import Workers
 from tests.support.fake_poster import (
     FakePoster,
@@ -16,8 +18,8 @@ from tests.support.fake_poster import (
     poster_hook,
     running_poster,
 )
+from tests.support.fake_syrve import FakeSyrve, order_event, running_syrve
 from tests.support.fake_syrve import connection_body as syrve_connection
-from tests.support.fake_syrve import order_event, running_syrve
 from tests.support.pos import PosWorld, make_world
 
 pytestmark = pytest.mark.e2e
@@ -31,6 +33,21 @@ def poster() -> Iterator[FakePoster]:
         yield fake
 
 
+@pytest.fixture
+def syrve() -> Iterator[FakeSyrve]:
+    with running_syrve() as fake:
+        yield fake
+
+
+@pytest.fixture
+def app(settings: Settings, poster: FakePoster, syrve: FakeSyrve) -> Iterator[Flask]:
+    """The gateway the test talks to; the fakes are the POS's own hosts that confirm accounts."""
+    own_hosts = {"poster_api_url": poster.base_url, "serve_api_url": syrve.base_url}
+    application = create_app(settings.model_copy(update=own_hosts))
+    yield application
+    application.extensions["stampgate"].close()
+
+
 def wait_for(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -41,7 +58,9 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = 30.0) ->
 
 
 def connected(app: Flask, poster: FakePoster) -> PosWorld:
-    return make_world(app, connection_body(poster))
+    world = make_world(app, connection_body(poster))
+    poster.calls.clear()  # what tests look at starts once the connection is made
+    return world
 
 
 def stamps(world: PosWorld) -> int:
@@ -83,24 +102,23 @@ def test_an_outage_under_rq_is_retried_until_poster_answers(
     wait_for(lambda: stamps(world) == 1, "the retried event to stamp")
 
 
-def test_an_rq_worker_processes_syrve_orders_and_reversals(app: Flask, workers: Workers) -> None:
-    with running_syrve() as syrve:
-        world = make_world(app, syrve_connection(syrve), currency="EUR")
-        workers.start(processes=1)
-        url = f"/hooks/serve/{world.connection['id']}"
-        headers = {"Authorization": f"Bearer {world.connection['webhook_token']}"}
-        for _ in range(3):
-            assert (
-                world.client.post(url, json=[order_event("o-1")], headers=headers).status_code
-                == 200
-            )
+def test_an_rq_worker_processes_syrve_orders_and_reversals(
+    app: Flask, workers: Workers, syrve: FakeSyrve
+) -> None:
+    world = make_world(app, syrve_connection(syrve), currency="EUR")
+    syrve.calls.clear()
+    workers.start(processes=1)
+    url = f"/hooks/serve/{world.connection['id']}"
+    headers = {"Authorization": f"Bearer {world.connection['webhook_token']}"}
+    for _ in range(3):
+        assert world.client.post(url, json=[order_event("o-1")], headers=headers).status_code == 200
 
-        def card_stamps() -> int:
-            cards = world.cards("pos=serve:cust-1")
-            return int(cards[0]["stamps"]) if cards else -1
+    def card_stamps() -> int:
+        cards = world.cards("pos=serve:cust-1")
+        return int(cards[0]["stamps"]) if cards else -1
 
-        wait_for(lambda: card_stamps() == 1, "the order to be stamped by the worker")
-        deleted = order_event("o-1", status="Deleted", event_time="2026-11-22 11:00:00.000")
-        world.client.post(url, json=[deleted], headers=headers)
-        wait_for(lambda: card_stamps() == 0, "the deleted order to be reversed")
-        assert syrve.count("access_token") == 1
+    wait_for(lambda: card_stamps() == 1, "the order to be stamped by the worker")
+    deleted = order_event("o-1", status="Deleted", event_time="2026-11-22 11:00:00.000")
+    world.client.post(url, json=[deleted], headers=headers)
+    wait_for(lambda: card_stamps() == 0, "the deleted order to be reversed")
+    assert syrve.count("access_token") == 1

@@ -13,10 +13,12 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from tests.support.http_server import reply_json, serving
+from tests.support.pos import POS_TEST_SETTINGS
 
 ACCOUNT = "mycafe"
 APP_SECRET = "poster-app-secret"
 TOKEN = "poster-token-1"
+TOKEN_OF = "token-of:"  # the fake takes ``token-of:<account>`` as a valid token of that account
 CLOSED_AT_MS = 1795341600000  # 2026-11-22T10:00:00Z
 
 
@@ -47,6 +49,16 @@ def poster_hook(
     return body
 
 
+def token_for(account: str) -> str:
+    """An access token the fake accepts as belonging to ``account`` (for ownership checks)."""
+    return f"{TOKEN_OF}{account}"
+
+
+def poster_settings(fake: FakePoster, **more: Any) -> dict[str, Any]:
+    """App settings that reach the fake: loopback allowed, and the fake as Poster's own host."""
+    return {**POS_TEST_SETTINGS, "poster_api_url": fake.base_url, **more}
+
+
 def connection_body(fake: FakePoster) -> dict[str, Any]:
     """``POST /v1/connections`` for the fake's account (without the program)."""
     return {
@@ -72,12 +84,13 @@ class FakePoster:
     rate_limits: int = 0  # the next N calls answer error 700
     calls: list[str] = field(default_factory=list)
     port: int = 0
+    host: str = "127.0.0.1"
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def base_url(self) -> str:
         """What a connection's ``api_base_url`` is set to."""
-        return f"http://127.0.0.1:{self.port}/api"
+        return f"http://{self.host}:{self.port}/api"
 
     def add_sale(
         self,
@@ -130,13 +143,23 @@ class FakePoster:
             token = self.install_codes.get(form.get("code", ""))
             if token is None or form.get("grant_type") != "authorization_code":
                 return 200, {"error": {"code": 31, "message": "Invalid code"}}
-            self.token = token
+            if not token.startswith(TOKEN_OF):
+                self.token = token  # a new token of the fake's own account
             return 200, {"access_token": token, "account_number": "203941"}
         if "token" not in query:
             return 200, {"error": {"code": 10, "message": "Access token is missing"}}
+        if method == "settings.getAllSettings":
+            return 200, self._settings_of(query["token"])
         if query["token"] != self.token:
             return 200, {"error": {"code": 11, "message": "Bad access token"}}
         return 200, {"response": self._method(method, query)}
+
+    def _settings_of(self, token: str) -> dict[str, Any]:
+        # Like https://joinposter.com/api: the token alone says which account it belongs to.
+        account = ACCOUNT if token == self.token else token.removeprefix(TOKEN_OF)
+        if account == token:
+            return {"error": {"code": 11, "message": "Bad access token"}}
+        return {"response": {"COMPANY_ID": account, "company_name": "Cafe", "lang": "en"}}
 
     def _method(self, method: str, query: dict[str, str]) -> Any:
         key = query.get("transaction_id", "")
@@ -154,9 +177,9 @@ class FakePoster:
 
 
 @contextmanager
-def running_poster() -> Iterator[FakePoster]:
-    """A fake Poster on a free port of 127.0.0.1 for the duration of the block."""
-    fake = FakePoster()
+def running_poster(host: str = "127.0.0.1") -> Iterator[FakePoster]:
+    """A fake Poster on a free port of ``host`` for the duration of the block."""
+    fake = FakePoster(host=host)
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -179,6 +202,6 @@ def running_poster() -> Iterator[FakePoster]:
         def log_message(self, *args: object) -> None:
             del args
 
-    with serving(Handler) as port:
+    with serving(Handler, host) as port:
         fake.port = port
         yield fake

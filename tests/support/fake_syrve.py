@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from tests.support.http_server import reply_json, serving
+from tests.support.pos import POS_TEST_SETTINGS
 
 ORGANIZATION = "7d2b5b7e-0000-4000-8000-000000000001"
 API_LOGIN = "syrve-api-login"
@@ -93,6 +94,7 @@ class FakeSyrve:
     customers: dict[str, dict[str, Any]] = field(default_factory=dict)  # by id
     not_granted: set[str] = field(default_factory=set)  # methods the API login may not call
     webhook_settings: dict[str, Any] = field(default_factory=dict)
+    organizations: list[str] = field(default_factory=lambda: [ORGANIZATION])  # the login's
     outages: int = 0
     calls: list[str] = field(default_factory=list)
     port: int = 0
@@ -133,6 +135,9 @@ class FakeSyrve:
         return self._method(path, body)
 
     def _method(self, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+        if path == "organizations":
+            listed = [{"id": org, "name": f"Cafe {org[-4:]}"} for org in self.organizations]
+            return 200, {"correlationId": "c", "organizations": listed}
         if path == "terminal_groups":
             groups = [{"organizationId": ORGANIZATION, "items": self.terminal_groups}]
             return 200, {"correlationId": "c", "terminalGroups": groups}
@@ -185,6 +190,11 @@ def running_syrve() -> Iterator[FakeSyrve]:
     with serving(Handler) as port:
         fake.port = port
         yield fake
+
+
+def syrve_settings(fake: FakeSyrve, **more: Any) -> dict[str, Any]:
+    """App settings that reach the fake: loopback allowed, and the fake as Syrve's own host."""
+    return {**POS_TEST_SETTINGS, "serve_api_url": fake.base_url, **more}
 
 
 def connection_body(fake: FakeSyrve) -> dict[str, Any]:
