@@ -27,7 +27,8 @@ class TrustedProxies:
 
     With ``hops`` proxies in front, the client is the ``hops``-th address from the right of
     X-Forwarded-For (what the outermost proxy saw); entries further left are the client's own
-    and never trusted.
+    and never trusted. X-Forwarded-Proto is set, not appended, by the proxy next to the app:
+    its last value counts.
     """
 
     def __init__(self, app: WSGIApplication, hops: int, networks: Iterable[str]) -> None:
@@ -35,7 +36,7 @@ class TrustedProxies:
         self._networks: list[IPv4Network | IPv6Network] = [
             ip_network(network, strict=False) for network in networks
         ]
-        self._fixed = ProxyFix(app, x_for=hops, x_proto=hops)
+        self._fixed = ProxyFix(app, x_for=hops, x_proto=1)
 
     def _trusted(self, peer: str | None) -> bool:
         try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,8 +54,18 @@ def test_one_trusted_hop_gives_the_client_the_proxy_saw(make_app: Callable[..., 
 
 def test_two_hops_skip_one_more_proxy(make_app: Callable[..., Flask]) -> None:
     call = _client_seen(make_app(proxy_hops=2))
-    seen = call(**{"X-Forwarded-For": "198.51.100.1, 203.0.113.9, 10.0.0.5"})
-    assert seen["remote"] == "203.0.113.9"
+    forwarded = {"X-Forwarded-For": "198.51.100.1, 203.0.113.9, 10.0.0.5"}
+    seen = call(**forwarded, **{"X-Forwarded-Proto": "https"})
+    assert seen == {"remote": "203.0.113.9", "scheme": "https"}
+
+
+def test_nginx_body_limit_is_the_gateway_default() -> None:
+    conf = (Path(__file__).resolve().parents[1] / "deploy" / "nginx.conf").read_text()
+    limits = re.findall(r"^\s*client_max_body_size (\d+)([km]?);", conf, re.MULTILINE)
+    assert len(limits) == 1
+    number, unit = limits[0]
+    shipped = int(number) * {"": 1, "k": 1024, "m": 1024 * 1024}[unit]
+    assert shipped == Settings.model_fields["max_body_bytes"].default
 
 
 def test_forwarded_headers_count_only_from_a_trusted_proxy(make_app: Callable[..., Flask]) -> None:
