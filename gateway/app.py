@@ -19,6 +19,7 @@ from gateway.extensions import Extensions, start_delivery
 from gateway.jsonprovider import StrictJSONProvider
 from gateway.observability.logs import configure_logging, install_request_ids
 from gateway.observability.metrics import HttpMetrics
+from gateway.proxies import trust_proxies
 
 log = logging.getLogger(__name__)
 API_VERSION = "1.0.0"
@@ -60,9 +61,10 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
     )
     start_delivery(extensions)
     app.extensions["stampgate"] = extensions
-    metrics.install(app)
+    metrics.install(app, settings.metrics_token, settings.proxy_hops)
     install_request_ids(app)
     register_error_handlers(app)
     app.teardown_appcontext(close_request_session)
     register_api(app)
+    trust_proxies(app, settings.proxy_hops, settings.trusted_proxies)
     return app

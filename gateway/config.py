@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Annotated
 
@@ -56,6 +57,12 @@ class Settings(BaseSettings):
     embedded_dispatcher: bool | None = None
     log_level: str = "INFO"
     sql_echo: bool = False
+    # Proxies in front (nginx: 1). 0 = X-Forwarded-* headers are ignored, so nobody can forge
+    # a client address; they count only from a peer in trusted_proxies.
+    proxy_hops: int = Field(default=0, ge=0, le=5)
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ("127.0.0.0/8", "::1/128")
+    # Bearer token of /metrics; unset = /metrics answers only loopback clients.
+    metrics_token: str | None = None
 
     @field_validator("webhook_retry_schedule", "inbound_retry_schedule", mode="before")
     @classmethod
@@ -64,11 +71,18 @@ class Settings(BaseSettings):
             return tuple(int(part) for part in value.split(",") if part.strip())
         return value
 
-    @field_validator("webhook_allowed_networks", mode="before")
+    @field_validator("webhook_allowed_networks", "trusted_proxies", mode="before")
     @classmethod
     def _parse_networks(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for network in value:
+            ip_network(network, strict=False)  # a ValueError names the bad entry
         return value
 
     @property

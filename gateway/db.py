@@ -77,18 +77,29 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 
 def build_engine(database_url: str, *, echo: bool = False) -> Engine:
-    """Create the engine for a URL; SQLite gets its directory created and sane pragmas."""
+    """Create the engine for a URL; SQLite gets its directory created and sane pragmas.
+
+    Bound parameters (phone numbers, e-mail addresses, codes) never appear in error messages
+    or logs: ``hide_parameters``.
+    """
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo)
+        engine = create_engine(url, echo=echo, hide_parameters=True)
         event.listen(engine, "connect", _tune_sqlite)
         return engine
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     # Pre-ping costs a round trip per checkout, but a database restart then costs no request.
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(
+        url,
+        echo=echo,
+        hide_parameters=True,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+    )
 
 
 def build_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -7,6 +7,9 @@ from typing import Any
 
 from prometheus_client import multiprocess
 
+from gateway.config import Settings
+from gateway.proxies import exposure_warning
+
 
 def _default_workers() -> int:
     # The gateway waits on the database and the network more than it computes.
@@ -15,7 +18,7 @@ def _default_workers() -> int:
 
 bind = os.environ.get("STAMPGATE_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("STAMPGATE_WORKERS", _default_workers()))
-worker_class = "gthread"
+worker_class = "gateway.gunicorn_worker.ProblemThreadWorker"  # gthread, problem+json errors
 threads = int(os.environ.get("STAMPGATE_THREADS", "4"))
 timeout = 30
 graceful_timeout = 30
@@ -33,3 +36,10 @@ def child_exit(_server: Any, worker: Any) -> None:
     """Fold a dead worker's samples into the totals (prometheus multi-process mode)."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
+def when_ready(server: Any) -> None:
+    """Warn when the server faces the network with no proxy declared in front of it."""
+    warning = exposure_warning(server.cfg.address, Settings().proxy_hops)
+    if warning:
+        server.log.warning(warning)

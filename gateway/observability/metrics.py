@@ -6,6 +6,7 @@ its samples to shared files and ``/metrics`` sums them across workers.
 
 from __future__ import annotations
 
+import hmac
 import os
 import time
 
@@ -19,6 +20,9 @@ from prometheus_client import (
     multiprocess,
 )
 
+from gateway.errors import ApiError
+from gateway.proxies import is_loopback
+
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -27,6 +31,8 @@ class HttpMetrics:
     """The HTTP metrics of one app, in a registry of its own."""
 
     def __init__(self) -> None:
+        self._token: str | None = None
+        self._proxy_hops = 0
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "stampgate_http_requests",
@@ -50,8 +56,11 @@ class HttpMetrics:
             return generate_latest(registry)
         return generate_latest(self.registry)
 
-    def install(self, app: Flask) -> None:
-        """Time every request and serve ``GET /metrics``."""
+    def install(self, app: Flask, token: str | None = None, proxy_hops: int = 0) -> None:
+        """Time every request and serve ``GET /metrics``: with ``token`` to whoever sends it as
+        a bearer token, without one to loopback clients only."""
+        self._token = token
+        self._proxy_hops = proxy_hops
         app.before_request(self._start)
         app.after_request(self._observe)
         app.add_url_rule("/metrics", "metrics", self._serve, methods=["GET"])
@@ -70,4 +79,28 @@ class HttpMetrics:
         return response
 
     def _serve(self) -> Response:
+        self._authorize()
         return Response(self.exposition(), content_type=CONTENT_TYPE_LATEST)
+
+    def _authorize(self) -> None:
+        if self._token is not None:
+            scheme, _, sent = request.headers.get("Authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(
+                sent.strip().encode(), self._token.encode()
+            ):
+                raise ApiError(
+                    401,
+                    "unauthorized",
+                    "Send STAMPGATE_METRICS_TOKEN as a bearer token.",
+                    headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+                )
+            return
+        # Through a proxy nobody declared, every client would look like loopback.
+        undeclared_proxy = not self._proxy_hops and "X-Forwarded-For" in request.headers
+        if undeclared_proxy or not is_loopback(request.remote_addr):
+            raise ApiError(
+                403,
+                "forbidden",
+                "/metrics answers loopback clients only; set STAMPGATE_METRICS_TOKEN to scrape "
+                "it from elsewhere.",
+            )

@@ -56,9 +56,12 @@ def start_server(tmp_path: Path) -> Iterator[object]:
     """Start ``stampgate serve`` with the given environment; stopped after the test."""
     started: list[Server] = []
 
-    def start(env_overrides: dict[str, str], workers: int = 2) -> Server:
+    def start(
+        env_overrides: dict[str, str], workers: int = 2, bind_host: str = "127.0.0.1"
+    ) -> Server:
         port = free_port()
-        env = {**os.environ, **env_overrides, "PORT": str(port)}
+        bind = f"{bind_host}:{port}"
+        env = {**os.environ, **env_overrides, "PORT": str(port), "STAMPGATE_BIND": bind}
         log_path = tmp_path / f"server-{port}.log"
         with log_path.open("wb") as log:
             process = subprocess.Popen(
