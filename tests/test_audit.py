@@ -14,10 +14,11 @@ from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import func, select, update
 
+from gateway.audit.catalog import AUDITED, UNAUDITED
 from gateway.audit.models import AuditEvent
 from gateway.cli import main
 from gateway.db import utcnow
-from gateway.models import Program
+from gateway.models import Base, Program
 from tests.support.api import Api
 from tests.support.codes import UNIQUE, code_voucher, give, new_card, post
 from tests.support.fake_syrve import FakeSyrve, connection_body, running_syrve
@@ -273,6 +274,11 @@ def test_retention_purge_deletes_only_old_events(
     assert result.output.strip() == "purged 1 audit events"
     with ext.session_factory() as session:
         assert session.scalar(select(func.count()).select_from(AuditEvent)) == total - 1
+
+
+def test_every_table_is_followed_or_excluded_with_a_reason() -> None:
+    assert set(AUDITED).isdisjoint(UNAUDITED)
+    assert set(AUDITED) | set(UNAUDITED) == set(Base.metadata.tables)
 
 
 def test_the_audit_list_is_documented_with_an_example(client: Any) -> None:
