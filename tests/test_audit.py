@@ -120,9 +120,7 @@ def test_of_concurrent_redemptions_only_the_winner_is_recorded(
     assert len(audit_events(api, merchant, "&action=redemption.created")) == 1
 
 
-def test_secrets_never_reach_the_audit_log(
-    make_app: Any, syrve: FakeSyrve, merchant: dict[str, Any]
-) -> None:
+def test_secrets_never_reach_the_audit_log(make_app: Any, syrve: FakeSyrve) -> None:
     app: Flask = make_app(**POS_TEST_SETTINGS)
     api = Api(app.test_client(), app.extensions["stampgate"].settings.admin_token)
     owner = api.create_merchant("Secretive Cafe")
