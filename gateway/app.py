@@ -11,6 +11,7 @@ from redis import Redis
 from connectors.registry import build_connectors
 from gateway.api import register_api
 from gateway.api.openapi_docs import SECURITY_SCHEMES, Problem, operation_id
+from gateway.audit import recorder
 from gateway.config import DEV_SECRET_KEY, Settings
 from gateway.connections.directory import ConnectionDirectory
 from gateway.db import build_engine, build_session_factory, close_request_session
@@ -50,10 +51,12 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     engine = build_engine(settings.database_url, echo=settings.sql_echo)
     metrics = HttpMetrics()
+    session_factory = build_session_factory(engine)
+    recorder.install(session_factory)
     extensions = Extensions(
         settings=settings,
         engine=engine,
-        session_factory=build_session_factory(engine),
+        session_factory=session_factory,
         redis=Redis.from_url(settings.redis_url) if settings.redis_url else None,
         metrics=metrics,
         directory=ConnectionDirectory(settings),

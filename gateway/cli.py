@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from connectors.registry import build_connectors
 from gateway import migrate
+from gateway.audit.service import purge_audit_events
 from gateway.code_commands import codes, vouchers_issue
 from gateway.config import VAR_DIR, Settings
 from gateway.connections.sync import sync_all
@@ -132,6 +133,20 @@ def idempotency_purge() -> None:
     settings = Settings()
     with _session(settings) as session:
         click.echo(f"purged {purge_expired(session, settings.idempotency_ttl)} keys")
+
+
+@main.group()
+def audit() -> None:
+    """The audit log."""
+
+
+@audit.command("purge")
+def audit_purge() -> None:
+    """Delete audit events older than STAMPGATE_AUDIT_RETENTION_DAYS."""
+    settings = Settings()
+    with _session(settings) as session:
+        purged = purge_audit_events(session, settings.audit_retention_days)
+        click.echo(f"purged {purged} audit events")
 
 
 @main.command()

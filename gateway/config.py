@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     pos_sync_seconds: int = Field(default=3600, ge=60)
     # Embedded mode: deliver from a thread in the gateway process (default: when no Redis).
     embedded_dispatcher: bool | None = None
+    # Audit events older than this are deleted by `stampgate audit purge`.
+    audit_retention_days: int = Field(default=365, ge=1)
     log_level: str = "INFO"
     sql_echo: bool = False
     # Proxies in front (nginx: 1). 0 = X-Forwarded-* headers are ignored, so nobody can forge

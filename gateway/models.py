@@ -1,5 +1,6 @@
 """Every table, imported in one place so the metadata Alembic compares against is complete."""
 
+from gateway.audit.models import AuditEvent
 from gateway.connections.models import PosConnection
 from gateway.db import Base
 from gateway.idempotency import IdempotencyRecord
@@ -13,6 +14,7 @@ from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
 
 __all__ = [
     "ApiKey",
+    "AuditEvent",
     "Base",
     "Card",
     "CardPosId",

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from gateway.audit.recorder import note
 from gateway.config import Settings
 from gateway.crypto import SecretUnreadable, secret_box
 from gateway.db import utcnow
@@ -138,6 +140,8 @@ def send_test(session: Session, merchant_id: str, endpoint_id: str) -> tuple[str
     data = {"message": "stampgate test event", "endpoint_id": endpoint.id}
     event = record_event(session, merchant_id, "webhook.test", data, deliver=False)
     delivery = create_delivery(session, endpoint, event)
+    details = {"event_id": event.id, "delivery_id": delivery.id}
+    _note(session, endpoint, "webhook_endpoint.test_sent", details=details)
     session.commit()
     return event.id, delivery
 
@@ -155,6 +159,8 @@ def recover(session: Session, merchant_id: str, endpoint_id: str, since: datetim
         )
     )
     _make_due(session, ids)
+    details = {"since": since, "delivery_ids": ids}
+    _note(session, endpoint, "webhook_endpoint.recovered", details=details)
     session.commit()
     return ids
 
@@ -174,10 +180,32 @@ def retry_delivery(session: Session, merchant_id: str, delivery_id: str) -> Deli
     delivery = get_delivery(session, merchant_id, delivery_id)
     if delivery.status == "pending" and delivery.locked_until and delivery.locked_until > utcnow():
         raise ApiError(409, "delivery_in_progress", "This delivery is being attempted right now.")
+    status = delivery.status
     _make_due(session, [delivery.id])
+    changes = {"status": {"before": status, "after": "pending"}}
+    _note(session, delivery, "delivery.retried", changes=changes)
     session.commit()
     session.refresh(delivery)
     return delivery
+
+
+def _note(
+    session: Session,
+    target: WebhookEndpoint | Delivery,
+    action: str,
+    changes: dict[str, Any] | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    object_type = "delivery" if isinstance(target, Delivery) else "webhook_endpoint"
+    note(
+        session,
+        merchant_id=target.merchant_id,
+        object_type=object_type,
+        object_id=target.id,
+        action=action,
+        changes=changes,
+        details=details,
+    )
 
 
 def get_delivery(session: Session, merchant_id: str, delivery_id: str) -> Delivery:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_openapi3.openapi import OpenAPI
 
 from gateway.api.admin import admin
+from gateway.api.audit import audit
 from gateway.api.cards import cards
 from gateway.api.code_pools import code_pools
 from gateway.api.codes import codes
@@ -40,5 +41,6 @@ def register_api(app: OpenAPI) -> None:
     app.register_api(event_types)
     app.register_api(connections)
     app.register_api(inbound)
+    app.register_api(audit)
     app.register_api(hooks)
     install_docs(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -18,6 +19,7 @@ from gateway.api.openapi_docs import (
     operation_id,
     problem_responses,
 )
+from gateway.audit.recorder import AuditContext, bind
 from gateway.db import request_session
 from gateway.errors import ApiError
 from gateway.extensions import extensions
@@ -27,6 +29,8 @@ ADMIN_SCOPE = "admin"
 CSV_CONTENT_TYPE = "text/csv"
 ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
+_CHANGING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+_RULE_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
 def _bearer_token() -> str:
@@ -46,6 +50,7 @@ def require_merchant() -> None:
     if key is None:
         raise ApiError(401, "unauthorized", "The API key is unknown or revoked.")
     g.merchant_id = key.merchant_id
+    _record_changes_as("api_key", key.id)
 
 
 def require_admin() -> None:
@@ -56,6 +61,23 @@ def require_admin() -> None:
     if not hmac.compare_digest(_bearer_token().encode(), expected.encode()):
         raise ApiError(401, "unauthorized", "The admin token is wrong.")
     g.merchant_id = None
+    _record_changes_as("admin", None)
+
+
+def _record_changes_as(actor_kind: str, actor_id: str | None) -> None:
+    """Changes made by this request go to the audit log under this actor (reads record none)."""
+    if request.method not in _CHANGING_METHODS:
+        return
+    rule = request.url_rule.rule if request.url_rule is not None else request.path
+    template = _RULE_ARGUMENT.sub(r"{\g<1>}", rule)  # the path as OpenAPI writes it
+    context = AuditContext(
+        actor_kind=actor_kind,
+        actor_id=actor_id,
+        operation=f"{request.method} {template}",
+        remote_addr=request.remote_addr,
+        request_id=g.get("request_id"),
+    )
+    bind(request_session(), context)
 
 
 def accepts_csv(view: ViewT) -> ViewT:

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from connectors.base import Connector, RegistersWebhooks
+from gateway.audit.recorder import note
 from gateway.config import Settings
 from gateway.connections.mapping import call_pos
 from gateway.connections.service import get_connection, webhook_url
@@ -36,4 +37,14 @@ def register_webhook(
             "The POS answered, but reading its settings back shows another webhook.",
         )
     filters = held.get("webHooksFilter")
-    return {"webhook_url": url, "filters": filters if isinstance(filters, dict) else {}}
+    registered = {"webhook_url": url, "filters": filters if isinstance(filters, dict) else {}}
+    note(
+        session,
+        merchant_id=merchant_id,
+        object_type="connection",
+        object_id=connection.id,
+        action="connection.webhook_registered",
+        details=registered,
+    )
+    session.commit()
+    return registered

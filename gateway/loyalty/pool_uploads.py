@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from gateway.audit.recorder import note
 from gateway.db import commit_unit_of_work, utcnow
 from gateway.errors import ApiError
 from gateway.loyalty.code_models import CodePool, PoolCode
@@ -146,9 +147,30 @@ def add_codes(session: Session, merchant_id: str, pool_id: str, upload: Upload) 
             )
         assigned = refill_waiting(session, pool) if new_rows else 0
         skipped.sort(key=lambda problem: problem.line)
-        return ImportReport(pool, len(new_rows), assigned, skipped, list(upload.rejected))
+        report = ImportReport(pool, len(new_rows), assigned, skipped, list(upload.rejected))
+        _note_import(session, report)
+        return report
 
     return commit_unit_of_work(session, add)
+
+
+def _note_import(session: Session, report: ImportReport) -> None:
+    # The codes themselves are not copied into the audit log: only how many came and went.
+    details = {
+        "added": report.added,
+        "vouchers_assigned": report.assigned,
+        "skipped": len(report.skipped),
+        "rejected": len(report.rejected),
+    }
+    pool = report.pool
+    note(
+        session,
+        merchant_id=pool.merchant_id,
+        object_type="code_pool",
+        object_id=pool.id,
+        action="code_pool.codes_imported",
+        details=details,
+    )
 
 
 def _dedupe(rows: Sequence[UploadRow]) -> tuple[list[UploadRow], list[RowProblem]]:
