@@ -21,8 +21,7 @@ from gateway.db import utcnow
 from gateway.models import Base, Program
 from tests.support.api import Api
 from tests.support.codes import UNIQUE, code_voucher, give, new_card, post
-from tests.support.fake_syrve import FakeSyrve, connection_body, running_syrve
-from tests.support.pos import POS_TEST_SETTINGS
+from tests.support.fake_syrve import FakeSyrve, connection_body, running_syrve, syrve_settings
 from tests.support.programs import nine_stamp_card
 from tests.test_errors import assert_problem
 
@@ -121,7 +120,7 @@ def test_of_concurrent_redemptions_only_the_winner_is_recorded(
 
 
 def test_secrets_never_reach_the_audit_log(make_app: Any, syrve: FakeSyrve) -> None:
-    app: Flask = make_app(**POS_TEST_SETTINGS)
+    app: Flask = make_app(**syrve_settings(syrve))
     api = Api(app.test_client(), app.extensions["stampgate"].settings.admin_token)
     owner = api.create_merchant("Secretive Cafe")
     program = new_program(api, owner)

@@ -20,8 +20,13 @@ from werkzeug.test import TestResponse
 from gateway.audit.models import AuditEvent
 from tests.support.api import Api
 from tests.support.codes import UNIQUE, code_voucher
-from tests.support.fake_syrve import FakeSyrve, connection_body, order_event, running_syrve
-from tests.support.pos import POS_TEST_SETTINGS
+from tests.support.fake_syrve import (
+    FakeSyrve,
+    connection_body,
+    order_event,
+    running_syrve,
+    syrve_settings,
+)
 from tests.support.programs import DESSERT_VOUCHER, lottery, nine_stamp_card
 from tests.support.sales import sale_body
 
@@ -109,6 +114,12 @@ class Walk:
         body = {"code": self.code_voucher()["code"], "pos_transaction_id": self.unique("T")}
         hold_id: str = self.ok("POST", "/v1/codes/hold", json=body)["hold_id"]
         return hold_id
+
+    def organization(self) -> str:
+        """A new organization of the fake Syrve's API login."""
+        organization = str(uuid.uuid4())
+        self.syrve.organizations.append(organization)
+        return organization
 
     def connection(self) -> dict[str, Any]:
         """The merchant's Serve connection to the fake Syrve (made once)."""
@@ -226,7 +237,7 @@ CASES: dict[tuple[str, str], Callable[[Walk], Call]] = {
         _body(
             {
                 **connection_body(w.syrve),
-                "organization_id": str(uuid.uuid4()),
+                "organization_id": w.organization(),
                 "program_id": w.program_id,
             }
         ),
@@ -307,7 +318,7 @@ def test_every_changing_route_has_a_case_or_an_exemption(app: Flask) -> None:
 def test_every_successful_change_leaves_an_audit_event(
     make_app: Callable[..., Flask], syrve: FakeSyrve
 ) -> None:
-    app = make_app(**POS_TEST_SETTINGS)
+    app = make_app(**syrve_settings(syrve))
     walk = Walk(app, syrve)
     unaudited = []
     for number, ((method, rule), case) in enumerate(sorted(CASES.items()), start=1):
