@@ -1,4 +1,4 @@
-"""Bounds of one sale: rule values, stamps and rewards per sale."""
+"""Bounds of one sale: rule values, stamps and rewards per sale, and the widest money amounts."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from gateway.loyalty.progress import MAX_REWARDS_PER_SALE
-from gateway.models import Card, Voucher
+from gateway.models import Card, Sale, Voucher
 from mappings.rules import DEFAULT_MAX_STAMPS_PER_SALE, MAX_MINOR_UNITS, MAX_STAMPS_PER_SALE
 from tests.support.api import Api
 from tests.support.programs import FREE_COFFEE, FREE_PIZZA, nine_stamp_card
 from tests.support.sales import post_sale, sale_body
 from tests.test_errors import assert_problem
 
+INT32_MAX = 2**31 - 1
 # 10,000 stamps a cent: even the smallest sale earns far more than any cap.
 EVERY_CENT = {"kind": "per_amount", "stamps": MAX_STAMPS_PER_SALE, "every": 1}
 
@@ -108,3 +109,37 @@ def test_the_reward_cap_counts_milestones_and_keeps_the_stamps_up_to_the_last_re
     ).get_json()
     assert refund["stamps_reversed"] == result["stamps_added"]
     assert _card(app) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("changes", "status"),
+    [
+        ({"total": INT32_MAX + 1}, 201),
+        ({"total": MAX_MINOR_UNITS}, 201),
+        ({"total": MAX_MINOR_UNITS + 1}, 422),
+        ({"lines": [{"product": "12", "quantity": 100_000, "amount": MAX_MINOR_UNITS}]}, 201),
+        ({"lines": [{"product": "12", "quantity": 100_001, "amount": 1}]}, 422),
+        ({"lines": [{"product": "12", "quantity": 1, "amount": MAX_MINOR_UNITS + 1}]}, 422),
+    ],
+)
+def test_the_widest_amounts_are_stored_or_refused_never_a_server_error(
+    app: Flask, api: Api, merchant: dict[str, Any], changes: dict[str, Any], status: int
+) -> None:
+    rules = [
+        {"kind": "per_sale", "stamps": 1, "min_total": MAX_MINOR_UNITS},
+        {"kind": "per_item", "stamps": 1, "products": ["12"]},
+    ]
+    _program(api, merchant, rules=rules)
+    answer = post_sale(api, merchant, sale_body("T-1", **changes))
+    assert answer.status_code == status, answer.get_json()
+    if status == 422:
+        assert_problem(answer, 422, "validation_error")
+        assert _count(app, Sale) == 0
+        return
+    with app.extensions["stampgate"].session_factory() as session:
+        stored = session.scalars(select(Sale)).one()
+    assert stored.total == changes.get("total", 500)
+    refund = api.call(
+        "POST", f"/v1/sales/{stored.id}/refunds", merchant["api_key"], json={"refund_id": "R-1"}
+    )
+    assert refund.status_code == 201, refund.get_json()
