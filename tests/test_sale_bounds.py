@@ -128,6 +128,7 @@ def test_the_widest_amounts_are_stored_or_refused_never_a_server_error(
     rules = [
         {"kind": "per_sale", "stamps": 1, "min_total": MAX_MINOR_UNITS},
         {"kind": "per_item", "stamps": 1, "products": ["12"]},
+        {"kind": "per_amount", "stamps": 1, "every": MAX_MINOR_UNITS},
     ]
     _program(api, merchant, rules=rules)
     answer = post_sale(api, merchant, sale_body("T-1", **changes))

@@ -208,6 +208,34 @@ def _stepwise(stamps: int, cycle: int, added: int, goal: int, milestones: list[i
     return Progress(stamps=stamps, cycle=cycle, events=tuple(events))
 
 
+def _cycle_by_cycle(
+    stamps: int, cycle: int, added: int, goal: int, milestones: list[int]
+) -> Progress:
+    """The former implementation: one loop turn per completed cycle."""
+    marks = sorted({mark for mark in milestones if 0 < mark < goal})
+    events: list[ProgressEvent] = []
+    current, position = stamps, stamps + added
+    while position >= goal:
+        events.extend(MilestoneReached(mark, cycle) for mark in marks if current < mark)
+        events.append(GoalReached(cycle))
+        position -= goal
+        current = 0
+        cycle += 1
+    events.extend(MilestoneReached(mark, cycle) for mark in marks if current < mark <= position)
+    return Progress(stamps=position, cycle=cycle, events=tuple(events))
+
+
+@given(goals, st.integers(0, 30), st.integers(1, 5), st.lists(st.integers(1, 12), max_size=4))
+def test_arithmetic_cycles_equal_the_former_loop_also_after_a_lowered_goal(
+    goal: int, stamps: int, cycle: int, milestones: list[int]
+) -> None:
+    # Stamps at or past the goal happen when a program's goal is lowered after cards exist.
+    for added in (0, 1, goal, 3 * goal + 1):
+        assert apply_stamps(stamps, cycle, added, goal, milestones) == _cycle_by_cycle(
+            stamps, cycle, added, goal, milestones
+        )
+
+
 @given(cards(), st.integers(0, 200))
 def test_arithmetic_cycles_equal_stamping_one_at_a_time(
     card: tuple[int, int, int, list[int]], added: int
