@@ -18,6 +18,7 @@ from pydantic import (
 from gateway.loyalty.identifiers import Email, Phone
 from gateway.money import Currency
 from gateway.text import reject_control_characters
+from mappings.rules import MAX_MINOR_UNITS
 
 MAX_LINES = 500
 MAX_PROMO_CODES = 20
@@ -44,7 +45,9 @@ PromoCode = Annotated[
 ]
 Source = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
 UtcTime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
-MinorUnits = Annotated[int, Field(ge=0, le=10**12, description="Minor units (cents, kopecks)")]
+MinorUnits = Annotated[
+    int, Field(ge=0, le=MAX_MINOR_UNITS, description="Minor units (cents, kopecks)")
+]
 
 
 class _Strict(BaseModel):

@@ -9,20 +9,29 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapte
 
 PosId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
+MAX_MINOR_UNITS = 10**12
+"""The largest money amount (sale total, line amount, rule threshold) in minor units."""
+MAX_STAMPS_PER_SALE = 10_000
+"""The most stamps one sale may earn, and so the most a program's cap or one rule may give."""
+DEFAULT_MAX_STAMPS_PER_SALE = 1_000
+"""The cap of a program that sets no ``max_stamps_per_sale``."""
+
 
 class _RuleBase(BaseModel):
     """Fields every rule has; unknown fields are refused so typos fail loudly."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    stamps: int = Field(ge=1, description="Stamps this rule gives per unit it counts")
+    stamps: int = Field(
+        ge=1, le=MAX_STAMPS_PER_SALE, description="Stamps this rule gives per unit it counts"
+    )
 
 
 class PerSaleRule(_RuleBase):
     """``stamps`` once per sale, when its total reaches ``min_total`` (if given)."""
 
     kind: Literal["per_sale"]
-    min_total: int | None = Field(default=None, ge=0, description="Minor units")
+    min_total: int | None = Field(default=None, ge=0, le=MAX_MINOR_UNITS, description="Minor units")
 
 
 class PerItemRule(_RuleBase):
@@ -43,7 +52,7 @@ class PerAmountRule(_RuleBase):
     """``stamps`` per whole ``every`` minor units of the sale total."""
 
     kind: Literal["per_amount"]
-    every: int = Field(ge=1, description="Minor units")
+    every: int = Field(ge=1, le=MAX_MINOR_UNITS, description="Minor units")
 
 
 Rule = Annotated[PerSaleRule | PerItemRule | PerAmountRule, Field(discriminator="kind")]
@@ -90,9 +99,11 @@ def stamps_for_sale(
     rules: Sequence[Rule],
     max_stamps_per_sale: int | None,
 ) -> int:
-    """Stamps a sale earns: the sum of all rules, capped by ``max_stamps_per_sale``."""
+    """Stamps a sale earns: the sum of all rules, capped by ``max_stamps_per_sale``.
+
+    Without a cap of its own a program gets ``DEFAULT_MAX_STAMPS_PER_SALE``.
+    """
     materialized = tuple(lines)
     earned = sum(stamps_for_rule(rule, materialized, total) for rule in rules)
-    if max_stamps_per_sale is not None:
-        earned = min(earned, max_stamps_per_sale)
-    return max(earned, 0)
+    cap = DEFAULT_MAX_STAMPS_PER_SALE if max_stamps_per_sale is None else max_stamps_per_sale
+    return max(min(earned, cap), 0)

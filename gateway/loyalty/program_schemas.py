@@ -7,10 +7,15 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from gateway.loyalty.progress import MAX_REWARDS_PER_SALE
 from gateway.loyalty.rewards import Lottery, Reward, lottery_warnings
-from mappings.rules import Rule
+from mappings.rules import DEFAULT_MAX_STAMPS_PER_SALE, MAX_STAMPS_PER_SALE, Rule
 
 MAX_GOAL = 100
+CAP_DESCRIPTION = (
+    f"Most stamps one sale earns (null: {DEFAULT_MAX_STAMPS_PER_SALE}); a sale also reaches at "
+    f"most {MAX_REWARDS_PER_SALE} goals and milestones"
+)
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
@@ -33,7 +38,9 @@ class ProgramMechanics(_Strict):
     reward: Reward
     milestones: list[Milestone] = Field(default_factory=list, max_length=MAX_GOAL - 1)
     rules: list[Rule] = Field(default_factory=list, max_length=50)
-    max_stamps_per_sale: int | None = Field(default=None, ge=1, le=10_000)
+    max_stamps_per_sale: int | None = Field(
+        default=None, ge=1, le=MAX_STAMPS_PER_SALE, description=CAP_DESCRIPTION
+    )
     stampless_when_redeeming: bool = True
     auto_enroll: bool = True
 
@@ -68,7 +75,9 @@ class ProgramPatch(_Strict):
     reward: Reward | None = None
     milestones: list[Milestone] | None = Field(default=None, max_length=MAX_GOAL - 1)
     rules: list[Rule] | None = Field(default=None, max_length=50)
-    max_stamps_per_sale: int | None = Field(default=None, ge=1, le=10_000)
+    max_stamps_per_sale: int | None = Field(
+        default=None, ge=1, le=MAX_STAMPS_PER_SALE, description=CAP_DESCRIPTION
+    )
     stampless_when_redeeming: bool | None = None
     auto_enroll: bool | None = None
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+MAX_REWARDS_PER_SALE = 100
+"""The most goals and milestones one sale may reach; stamps past the last are not added."""
+
 
 @dataclass(frozen=True, slots=True)
 class MilestoneReached:
@@ -65,20 +68,54 @@ def apply_stamps(
     """Add ``added`` stamps to a card at ``stamps`` in ``cycle`` (cycles count from 1).
 
     Reaching the goal completes the cycle and starts the next one keeping the excess, as often
-    as the addition allows; each milestone fires once, in the cycle where it is crossed.
+    as the addition allows; each milestone fires once, in the cycle where it is crossed. The
+    work is one step per reward reached (bound it with ``stamps_within_rewards``), not per stamp.
     """
     _check(stamps, cycle, added, goal)
     marks = _milestones(milestones, goal)
-    events: list[ProgressEvent] = []
-    current, position = stamps, stamps + added
-    while position >= goal:
-        events.extend(MilestoneReached(mark, cycle) for mark in marks if current < mark)
-        events.append(GoalReached(cycle))
-        position -= goal
-        current = 0
-        cycle += 1
-    events.extend(MilestoneReached(mark, cycle) for mark in marks if current < mark <= position)
-    return Progress(stamps=position, cycle=cycle, events=tuple(events))
+    completed, position = divmod(stamps + added, goal)
+    if not completed:
+        reached = [MilestoneReached(mark, cycle) for mark in marks if stamps < mark <= position]
+        return Progress(stamps=position, cycle=cycle, events=tuple(reached))
+    events: list[ProgressEvent] = [MilestoneReached(mark, cycle) for mark in marks if stamps < mark]
+    events.append(GoalReached(cycle))
+    for whole in range(cycle + 1, cycle + completed):
+        events.extend(MilestoneReached(mark, whole) for mark in marks)
+        events.append(GoalReached(whole))
+    last = cycle + completed
+    events.extend(MilestoneReached(mark, last) for mark in marks if mark <= position)
+    return Progress(stamps=position, cycle=last, events=tuple(events))
+
+
+def rewards_reached(stamps: int, added: int, goal: int, milestones: Sequence[int]) -> int:
+    """How many goals and milestones adding ``added`` stamps reaches, counted without walking."""
+    _check(stamps, 1, added, goal)
+    marks = _milestones(milestones, goal)
+    completed, position = divmod(stamps + added, goal)
+    if not completed:
+        return sum(1 for mark in marks if stamps < mark <= position)
+    first_cycle = sum(1 for mark in marks if stamps < mark) + 1
+    last_cycle = sum(1 for mark in marks if mark <= position)
+    return first_cycle + (completed - 1) * (len(marks) + 1) + last_cycle
+
+
+def stamps_within_rewards(
+    stamps: int, added: int, goal: int, milestones: Sequence[int], max_rewards: int
+) -> int:
+    """The most of ``added`` stamps that reaches at most ``max_rewards`` goals and milestones."""
+    if rewards_reached(stamps, added, goal, milestones) <= max_rewards:
+        return added
+    marks = _milestones(milestones, goal)
+    # Stamp totals (from the start of the current cycle) at which each reward is reached.
+    this_cycle = [mark for mark in marks if mark > stamps] + [goal]
+    every_cycle = [*marks, goal]
+    beyond = max_rewards - len(this_cycle)  # rewards before the one too many, in later cycles
+    if beyond < 0:
+        too_many_at = this_cycle[max_rewards]
+    else:
+        whole, index = divmod(beyond, len(every_cycle))
+        too_many_at = (whole + 1) * goal + every_cycle[index]
+    return min(added, max(too_many_at - 1 - stamps, 0))
 
 
 def reverse_stamps(

@@ -114,7 +114,8 @@ def _take_back(session: Session, sale: Sale, due: int) -> tuple[int, list[str]]:
     goal, marks = mechanics.stamps_goal, [milestone.stamps for milestone in mechanics.milestones]
     reachable = card.stamps
     for cycle in range(card.cycle - 1, 0, -1):
-        if not _goal_reward_revocable(session, card, cycle):
+        # Only as many completed cycles as the refund needs are looked at, not the card's past.
+        if reachable >= due or not _goal_reward_revocable(session, card, cycle):
             break
         reachable += goal
     reversal = reverse_stamps(card.stamps, card.cycle, min(due, reachable), goal, marks)

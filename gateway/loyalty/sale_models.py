@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.db import Base, JsonDocument, utcnow
@@ -25,7 +25,7 @@ class Sale(Base):
     program_id: Mapped[str | None] = mapped_column(ForeignKey("programs.id"))
     card_id: Mapped[str | None] = mapped_column(ForeignKey("cards.id"), index=True)
     status: Mapped[str] = mapped_column(String(16))
-    total: Mapped[int]
+    total: Mapped[int] = mapped_column(BigInteger)  # minor units, up to 10^12
     currency: Mapped[str] = mapped_column(String(3))
     closed_at: Mapped[datetime]
     location: Mapped[str | None] = mapped_column(String(128))

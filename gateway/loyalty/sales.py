@@ -19,6 +19,7 @@ from gateway.loyalty.ledger import Stamping, add_stamps
 from gateway.loyalty.models import Card, Program
 from gateway.loyalty.presenters import granted_out
 from gateway.loyalty.programs import get_program, mechanics_of
+from gateway.loyalty.progress import MAX_REWARDS_PER_SALE, stamps_within_rewards
 from gateway.loyalty.promo_codes import redeem_codes
 from gateway.loyalty.sale_models import Sale
 from gateway.ownership import owned_by
@@ -111,6 +112,7 @@ def _apply_new_sale(
     stamps, rewards = 0, []
     if card is not None:
         stamps = _stamps_earned(program, sale, any(r.status == "redeemed" for r in redemptions))
+        stamps = _within_reward_cap(program, card, stamps)
         if stamps:
             origin = Stamping(kind="sale", sale_id=sale_id, location=sale.location)
             granted = add_stamps(session, card, program, stamps, origin, merchant.timezone)
@@ -167,6 +169,15 @@ def _stamps_earned(program: Program, sale: PosSale, redeemed_something: bool) ->
         for line in sale.lines
     ]
     return stamps_for_sale(lines, sale.total, mechanics.rules, mechanics.max_stamps_per_sale)
+
+
+def _within_reward_cap(program: Program, card: Card, stamps: int) -> int:
+    # Every reward is rows and events written in this transaction: one sale gets a bounded few.
+    mechanics = mechanics_of(program)
+    marks = [milestone.stamps for milestone in mechanics.milestones]
+    return stamps_within_rewards(
+        card.stamps, stamps, mechanics.stamps_goal, marks, MAX_REWARDS_PER_SALE
+    )
 
 
 def get_sale(session: Session, merchant_id: str, sale_id: str) -> Sale:

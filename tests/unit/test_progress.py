@@ -10,9 +10,12 @@ from gateway.loyalty.progress import (
     GoalReached,
     MilestoneReached,
     Progress,
+    ProgressEvent,
     Reversal,
     apply_stamps,
     reverse_stamps,
+    rewards_reached,
+    stamps_within_rewards,
 )
 
 GOAL = 9
@@ -189,3 +192,82 @@ def test_reversal_never_goes_negative(card: tuple[int, int, int, list[int]], rem
     assert reversal.shortfall == max(removed - before, 0)
     assert reversal.removed + reversal.shortfall == removed
     assert position(reversal.stamps, reversal.cycle, goal) == before - reversal.removed
+
+
+def _stepwise(stamps: int, cycle: int, added: int, goal: int, milestones: list[int]) -> Progress:
+    """The reference: one stamp at a time, recording what each stamp reaches."""
+    marks = {mark for mark in milestones if 0 < mark < goal}
+    events: list[ProgressEvent] = []
+    for _ in range(added):
+        stamps += 1
+        if stamps == goal:
+            events.append(GoalReached(cycle))
+            stamps, cycle = 0, cycle + 1
+        elif stamps in marks:
+            events.append(MilestoneReached(stamps, cycle))
+    return Progress(stamps=stamps, cycle=cycle, events=tuple(events))
+
+
+def _cycle_by_cycle(
+    stamps: int, cycle: int, added: int, goal: int, milestones: list[int]
+) -> Progress:
+    """The former implementation: one loop turn per completed cycle."""
+    marks = sorted({mark for mark in milestones if 0 < mark < goal})
+    events: list[ProgressEvent] = []
+    current, position = stamps, stamps + added
+    while position >= goal:
+        events.extend(MilestoneReached(mark, cycle) for mark in marks if current < mark)
+        events.append(GoalReached(cycle))
+        position -= goal
+        current = 0
+        cycle += 1
+    events.extend(MilestoneReached(mark, cycle) for mark in marks if current < mark <= position)
+    return Progress(stamps=position, cycle=cycle, events=tuple(events))
+
+
+@given(goals, st.integers(0, 30), st.integers(1, 5), st.lists(st.integers(1, 12), max_size=4))
+def test_arithmetic_cycles_equal_the_former_loop_also_after_a_lowered_goal(
+    goal: int, stamps: int, cycle: int, milestones: list[int]
+) -> None:
+    # Stamps at or past the goal happen when a program's goal is lowered after cards exist.
+    for added in (0, 1, goal, 3 * goal + 1):
+        assert apply_stamps(stamps, cycle, added, goal, milestones) == _cycle_by_cycle(
+            stamps, cycle, added, goal, milestones
+        )
+
+
+@given(cards(), st.integers(0, 200))
+def test_arithmetic_cycles_equal_stamping_one_at_a_time(
+    card: tuple[int, int, int, list[int]], added: int
+) -> None:
+    stamps, cycle, goal, milestones = card
+    progress = apply_stamps(stamps, cycle, added, goal, milestones)
+    assert progress == _stepwise(stamps, cycle, added, goal, milestones)
+    assert rewards_reached(stamps, added, goal, milestones) == len(progress.events)
+
+
+@given(cards(), st.integers(0, 200), st.integers(0, 30))
+def test_the_reward_cap_keeps_the_most_stamps_that_stay_within_it(
+    card: tuple[int, int, int, list[int]], added: int, cap: int
+) -> None:
+    stamps, _cycle, goal, milestones = card
+    kept = stamps_within_rewards(stamps, added, goal, milestones, cap)
+    assert 0 <= kept <= added
+    assert rewards_reached(stamps, kept, goal, milestones) <= cap
+    if kept < added:  # one stamp more would have given one reward too many
+        assert rewards_reached(stamps, kept + 1, goal, milestones) == cap + 1
+
+
+def test_a_huge_addition_is_counted_and_capped_without_walking_its_cycles() -> None:
+    # The 9-stamp card gives a reward at every position divisible by 3: counted, not walked.
+    def up_to(position: int) -> int:
+        return position // 3
+
+    assert rewards_reached(0, 3_000_000_000, GOAL, MILESTONES) == 1_000_000_000
+    assert rewards_reached(5, 10**15, GOAL, MILESTONES) == up_to(10**15 + 5) - up_to(5)
+    kept = stamps_within_rewards(5, 10**15, GOAL, MILESTONES, 100)
+    assert kept == 300  # the 101st reward would be at position 306
+    progress = apply_stamps(5, 1, kept, GOAL, MILESTONES)
+    assert len(progress.events) == 100
+    assert progress.events[-1] == MilestoneReached(6, 34)
+    assert (progress.stamps, progress.cycle) == (8, 34)

@@ -10,6 +10,9 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from mappings.rules import (
+    DEFAULT_MAX_STAMPS_PER_SALE,
+    MAX_MINOR_UNITS,
+    MAX_STAMPS_PER_SALE,
     RULES,
     PerAmountRule,
     PerItemRule,
@@ -57,6 +60,27 @@ def test_optional_fields_have_defaults() -> None:
         ({"kind": "per_item", "stamps": 1, "products": [], "categories": []}, ("per_item",), None),
         ({"kind": "per_item", "stamps": 1, "products": [" "]}, ("per_item", "products", 0), None),
         ({"kind": "per_visit", "stamps": 1}, (), "union_tag_invalid"),
+        ({"kind": "per_sale", "stamps": 3_000_000_000}, ("per_sale", "stamps"), "less_than_equal"),
+        (
+            {"kind": "per_sale", "stamps": 1, "min_total": MAX_MINOR_UNITS + 1},
+            ("per_sale", "min_total"),
+            "less_than_equal",
+        ),
+        (
+            {"kind": "per_amount", "stamps": MAX_STAMPS_PER_SALE + 1, "every": 1},
+            ("per_amount", "stamps"),
+            "less_than_equal",
+        ),
+        (
+            {"kind": "per_amount", "stamps": 1, "every": MAX_MINOR_UNITS + 1},
+            ("per_amount", "every"),
+            "less_than_equal",
+        ),
+        (
+            {"kind": "per_item", "stamps": MAX_STAMPS_PER_SALE + 1, "products": ["1"]},
+            ("per_item", "stamps"),
+            "less_than_equal",
+        ),
         ({"stamps": 1}, (), "union_tag_not_found"),
     ],
 )
@@ -117,6 +141,21 @@ def test_rules_add_up_and_the_cap_applies() -> None:
     assert stamps_for_sale([LATTE], 900, rules, 0) == 0
 
 
+def test_the_largest_rules_parse() -> None:
+    rules = parse(
+        {"kind": "per_sale", "stamps": MAX_STAMPS_PER_SALE, "min_total": MAX_MINOR_UNITS},
+        {"kind": "per_item", "stamps": MAX_STAMPS_PER_SALE, "products": ["12"]},
+        {"kind": "per_amount", "stamps": MAX_STAMPS_PER_SALE, "every": MAX_MINOR_UNITS},
+    )
+    assert len(rules) == 3
+
+
+def test_a_program_without_a_cap_gets_the_default_one() -> None:
+    rules = parse({"kind": "per_amount", "stamps": MAX_STAMPS_PER_SALE, "every": 1})
+    assert stamps_for_sale([], MAX_MINOR_UNITS, rules, None) == DEFAULT_MAX_STAMPS_PER_SALE
+    assert stamps_for_sale([], MAX_MINOR_UNITS, rules, MAX_STAMPS_PER_SALE) == MAX_STAMPS_PER_SALE
+
+
 def test_no_rules_earn_nothing() -> None:
     assert stamps_for_sale([LATTE], 900, [], None) == 0
 
@@ -163,12 +202,13 @@ def test_stamps_are_never_negative_and_respect_the_cap(
 ) -> None:
     earned = stamps_for_sale(lines, total, rules, cap)
     assert earned >= 0
+    assert earned <= (DEFAULT_MAX_STAMPS_PER_SALE if cap is None else cap)
     if cap is not None:
-        assert earned <= cap
         assert earned == min(stamps_for_sale(lines, total, rules, None), cap)
 
 
-@given(lines_strategy, st.integers(1, 5), ids, st.lists(ids, max_size=2))
+# Small enough to stay under the default cap: 8 lines of at most 50 units, 2 stamps each.
+@given(lines_strategy, st.integers(1, 2), ids, st.lists(ids, max_size=2))
 def test_per_item_counts_quantities(
     lines: list[SaleLine], stamps: int, product: str, categories: list[str]
 ) -> None:
@@ -179,7 +219,8 @@ def test_per_item_counts_quantities(
     assert stamps_for_sale(lines, 0, [rule], None) == stamps * units
 
 
-@given(st.integers(0, 10_000_000), st.integers(1, 5), st.integers(1, 100_000))
+# At most 200 units of 5 stamps: under the default cap.
+@given(st.integers(0, 10_000_000), st.integers(1, 5), st.integers(50_000, 100_000))
 def test_per_amount_floors_the_total(total: int, stamps: int, every: int) -> None:
     earned = stamps_for_sale(
         [], total, [PerAmountRule(kind="per_amount", stamps=stamps, every=every)], None
