@@ -1,7 +1,7 @@
 """The audit log
 
 Revision ID: 0007_audit_events
-Revises: 0005_pos_connections
+Revises: 0006_wide_integers
 Create Date: 2026-12-01 09:00:00
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 import gateway.db
 
 revision = "0007_audit_events"
-down_revision = "0005_pos_connections"
+down_revision = "0006_wide_integers"
 branch_labels = None
 depends_on = None
 
