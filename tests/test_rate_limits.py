@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Iterator
 from typing import Any, cast
 
@@ -184,3 +185,17 @@ def test_counters_in_redis_are_shared_by_every_process(
     client.close()
     assert stored
     assert all(ATTACKER.encode() in key or NEIGHBOUR.encode() in key for key in stored)
+
+
+def test_counting_carries_on_in_memory_when_redis_is_unreachable(
+    make_app: Callable[..., Flask],
+) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    app = make_app(redis_url=f"redis://127.0.0.1:{closed}/0", limit_auth_failures="2/minute")
+    attacker = from_address(app.test_client(), ATTACKER)
+    assert_problem(attacker("GET", "/v1/merchant"), 401, "unauthorized")
+    assert_problem(attacker("GET", "/v1/merchant"), 401, "unauthorized")
+    assert_too_many(attacker("GET", "/v1/merchant"), 60)
+    assert app.test_client().get("/healthz").status_code == 200

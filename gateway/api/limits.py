@@ -52,6 +52,8 @@ def build_limiter(settings: Settings) -> Limiter:
     )
     _limit_hooks(limiter, settings)
     _limit_code_lookups(limiter, settings)
+    # One line per refused request would flood the logs under attack; /metrics counts 429s.
+    logging.getLogger("flask-limiter").setLevel(logging.WARNING)
     return limiter
 
 
