@@ -14,6 +14,8 @@ from sqlalchemy import select
 from gateway.models import ApiKey
 from tests.support.api import Api
 from tests.support.codes import UNIQUE, code_voucher, give, new_card
+from tests.support.programs import nine_stamp_card
+from tests.support.sales import post_sale, sale_body
 from tests.support.services import REDIS_URL, redis_client
 from tests.test_errors import assert_problem
 from tests.test_rate_limits import assert_too_many
@@ -28,6 +30,7 @@ class Till:
         self.api = Api(app.test_client(), app.extensions["stampgate"].settings.admin_token or "")
         self.merchant = merchant or self.api.create_merchant("Pizza place")
         self.key = self.merchant["api_key"]
+        self.tried: list[str] = []
 
     def check(self, code: str, location: str | None = "main") -> Any:
         body = {"code": code, "location": location}
@@ -53,8 +56,9 @@ class Till:
 
     def guess(self, count: int, location: str | None = "main") -> None:
         """``count`` unknown codes, each answered (not refused)."""
-        for number in range(count):
-            checked = self.check(f"PZ-{number:04d}-GUES", location)
+        for _ in range(count):
+            self.tried.append(f"PZ-{uuid.uuid4().hex[:4]}-{uuid.uuid4().hex[:4]}".upper())
+            checked = self.check(self.tried[-1], location)
             assert checked.status_code == 200, checked.get_json()
             assert checked.get_json()["reason"] == "unknown_code"
 
@@ -107,7 +111,7 @@ def test_a_run_of_unknown_codes_locks_the_location_out_and_is_reported(app: Flas
     assert data["unknown_codes"] == 10
     assert data["window_seconds"] == 900
     assert data["last_code_shape"] == "PZ-****-****"
-    assert "GUES" not in json.dumps(event)
+    assert not [tried for tried in till.tried if tried in json.dumps(event)]
     assert code not in json.dumps(event)
 
 
@@ -121,6 +125,16 @@ def test_runs_of_one_key_across_locations_lock_the_key_out(make_app: Callable[..
     assert event["data"]["unknown_codes"] == 12
 
 
+def test_the_same_unknown_code_again_is_no_new_guess(app: Flask) -> None:
+    till = Till(app)
+    for _ in range(25):  # a cashier retrying a typo, a POS promotion that is no voucher
+        assert till.check("SUMMER10").get_json()["reason"] == "unknown_code"
+        assert_problem(till.redeem(" summer10 "), 404, "unknown_code")
+    till.guess(8)  # SUMMER10 counted once: 9 in this run
+    assert till.check(till.voucher_code()).get_json()["valid"] is True
+    assert till.fraud_events() == []
+
+
 def test_a_redemption_ends_the_run_and_a_valid_check_does_not(app: Flask) -> None:
     till = Till(app)
     till.guess(9)
@@ -130,6 +144,24 @@ def test_a_redemption_ends_the_run_and_a_valid_check_does_not(app: Flask) -> Non
     assert_problem(till.redeem("PZ-9999-NOPE"), 404, "unknown_code")  # the 10th in this run
     assert_too_many(till.check("PZ-9999-NOPE"), 900)
     assert len(till.fraud_events()) == 1
+
+
+def test_promo_codes_on_api_sales_count_and_are_refused_while_locked_out(app: Flask) -> None:
+    till = Till(app)
+    till.api.call("POST", "/v1/programs", till.key, json=nine_stamp_card())
+    guesses = [f"PZ-{number:04d}-GUES" for number in range(10)]
+    first = post_sale(till.api, till.merchant, sale_body("T-1", promo_codes=guesses))
+    assert first.status_code == 201, first.get_json()
+    assert {r["reason"] for r in first.get_json()["redemptions"]} == {"unknown_code"}
+    (event,) = till.fraud_events()
+    assert event["data"]["operation"] == "sale"
+    assert event["data"]["location"] == "main"
+    # While locked out, a sale carrying codes waits (the POS retries it: sales are idempotent);
+    # a sale without codes still earns its stamps.
+    with_code = sale_body("T-2", promo_codes=["PZ-AAAA-AAAA"])
+    assert_too_many(post_sale(till.api, till.merchant, with_code), 900)
+    assert post_sale(till.api, till.merchant, sale_body("T-3")).status_code == 201
+    assert_problem(till.check("PZ-AAAA-AAAA"), 429, "too_many_attempts")
 
 
 def test_the_lockout_ends_when_its_window_passes(make_app: Callable[..., Flask]) -> None:

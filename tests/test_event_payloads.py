@@ -121,9 +121,9 @@ def _drive_every_flow(api: Api, merchant: dict[str, Any]) -> None:
 
 
 def _guess_codes(api: Api, key: str) -> None:
-    # A run of unknown codes at the longest location locks it out: fraud.suspected.
+    # A run of unknown codes at a location of the longest name locks it out: fraud.suspected.
     for number in range(10):
-        guess = {"code": _text("G", 60) + f"{number:04d}", "location": _text("l", 128)}
+        guess = {"code": _text("G", 60) + f"{number:04d}", "location": _text("g", 128)}
         assert _ok(api.call("POST", "/v1/codes/check", key, json=guess))["valid"] is False
 
 

@@ -205,7 +205,9 @@ class FraudSuspectedData(EventData):
     )
     api_key_id: str
     location: str | None
-    operation: Literal["check", "hold", "redeem"] = Field(description="The last code route used")
+    operation: Literal["check", "hold", "redeem", "sale"] = Field(
+        description="Where the last code was tried: a code route, or the promo codes of a sale"
+    )
     unknown_codes: int = Field(description="Unknown codes in a row that set off the lockout")
     window_seconds: int = Field(description="The window of the run, and of the lockout")
     locked_until: datetime

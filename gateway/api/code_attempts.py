@@ -1,6 +1,7 @@
 """The lockout of the code routes: a run of unknown codes (per API key and location, and per
 API key) locks code lookups out for STAMPGATE_CODE_LOCKOUT_SECONDS and is reported as a
-``fraud.suspected`` event.
+``fraud.suspected`` event. Promo codes on API sales count too (up to 20 a sale, they would be
+the cheaper way to guess).
 
 Only a successful redemption ends a run: checking a valid code consumes nothing, so one known
 code checked between guesses would otherwise reset the run forever. The counters live in the
@@ -9,12 +10,14 @@ limiter's storage (Redis when configured), so every process sees the same runs.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import g
 from limits.errors import StorageError
@@ -23,6 +26,7 @@ from limits.storage import Storage
 from gateway.errors import ApiError, too_many_attempts
 from gateway.extensions import extensions
 from gateway.loyalty.code_lookup import UNKNOWN_CODE
+from gateway.loyalty.codes import code_key
 from gateway.loyalty.fraud import report_code_guessing
 
 log = logging.getLogger(__name__)
@@ -78,12 +82,18 @@ class CodeAttempt:
             raise too_many_attempts("Too many unknown codes in a row.", max(ends) - time.time())
 
     def unknown(self, code: str) -> None:
-        """Count an unknown code; a run reaching its threshold locks out and is reported."""
+        """Count an unknown code; a run reaching its threshold locks out and is reported.
+
+        A code already counted in the window is not counted again: a cashier retrying a typo,
+        or a POS promotion that is no voucher on every sale, is not a guess."""
         storage = _storage()
         if storage is None:
             return
         window = extensions().settings.code_lockout_seconds
+        digest = hashlib.sha256(code_key(code).encode()).hexdigest()[:32]
         try:
+            if storage.incr(f"code-seen/{self.api_key_id}/{digest}", window) > 1:
+                return
             for run in self.runs():
                 if storage.incr(run.counter, window) < run.threshold:
                     continue
@@ -92,6 +102,14 @@ class CodeAttempt:
                     self._report(run, code, window, storage.get_expiry(run.lock))
         except StorageError:
             log.warning("rate limit storage unreachable: unknown code not counted", exc_info=True)
+
+    def saw(self, redemptions: list[dict[str, Any]]) -> None:
+        """Count the promo codes of a sale, in their order: unknown ones, and redemptions."""
+        for redemption in redemptions:
+            if redemption.get("reason") == UNKNOWN_CODE:
+                self.unknown(str(redemption.get("code", "")))
+            elif redemption.get("status") == "redeemed":
+                self.redeemed()
 
     def redeemed(self) -> None:
         """A code redeemed a voucher: the runs of this key and location start again."""
@@ -139,6 +157,13 @@ def code_attempt(operation: str, code: str, location: str | None) -> Iterator[Co
         if exc.code == UNKNOWN_CODE:
             attempt.unknown(code)
         raise
+
+
+def sale_attempt(location: str | None) -> CodeAttempt:
+    """Guard the promo codes of an API sale: refused while locked out, like a code lookup."""
+    attempt = CodeAttempt(g.merchant_id, g.api_key_id, location, "sale")
+    attempt.refuse_when_locked()
+    return attempt
 
 
 def _storage() -> Storage | None:
