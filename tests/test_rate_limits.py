@@ -56,6 +56,9 @@ def test_bad_api_keys_are_limited_per_address(make_app: Callable[..., Flask]) ->
     assert_too_many(attacker("GET", "/v1/merchant", headers=bearer(WRONG_KEY)), 60)
     # Refused before the key is read: even a good key from that address waits.
     assert_too_many(attacker("GET", "/v1/programs", headers=bearer(key)), 60)
+    # Health probes are answered whoever asks.
+    assert attacker("GET", "/healthz").status_code == 200
+    assert attacker("GET", "/readyz").status_code == 200
     # The count is the address's: another address is still answered.
     assert_problem(neighbour("GET", "/v1/merchant", headers=bearer(WRONG_KEY)), 401, "unauthorized")
     assert neighbour("GET", "/v1/merchant", headers=bearer(key)).status_code == 200

@@ -19,6 +19,7 @@ from flask_limiter.util import get_remote_address
 
 from gateway.api.codes import codes
 from gateway.api.hooks import hooks
+from gateway.api.ops import ops
 from gateway.config import Settings
 from gateway.errors import api_error_response, too_many_attempts
 from gateway.extensions import extensions
@@ -50,6 +51,8 @@ def build_limiter(settings: Settings) -> Limiter:
         swallow_errors=True,  # a limiter fault must not fail the request it only counts
         enabled=settings.rate_limit_enabled,
     )
+    # Liveness and readiness answer whoever asks (a load balancer shares an address with many).
+    limiter.exempt(ops, flags=ExemptionScope.APPLICATION)
     _limit_hooks(limiter, settings)
     _limit_code_lookups(limiter, settings)
     # One line per refused request would flood the logs under attack; /metrics counts 429s.
