@@ -10,6 +10,7 @@ from redis import Redis
 
 from connectors.registry import build_connectors
 from gateway.api import register_api
+from gateway.api.limits import build_limiter, install_limiter
 from gateway.api.openapi_docs import SECURITY_SCHEMES, Problem, operation_id
 from gateway.audit import recorder
 from gateway.config import DEV_SECRET_KEY, Settings
@@ -60,12 +61,14 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
         redis=Redis.from_url(settings.redis_url) if settings.redis_url else None,
         metrics=metrics,
         directory=ConnectionDirectory(settings),
+        limiter=build_limiter(settings),
         connectors=build_connectors(settings),
     )
     start_delivery(extensions)
     app.extensions["stampgate"] = extensions
     metrics.install(app, settings.metrics_token, settings.proxy_hops)
     install_request_ids(app)
+    install_limiter(app, extensions.limiter)
     register_error_handlers(app)
     app.teardown_appcontext(close_request_session)
     register_api(app)

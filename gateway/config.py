@@ -7,6 +7,7 @@ from ipaddress import ip_network
 from pathlib import Path
 from typing import Annotated
 
+from limits import parse_many
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -65,12 +66,46 @@ class Settings(BaseSettings):
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ("127.0.0.0/8", "::1/128")
     # Bearer token of /metrics; unset = /metrics answers only loopback clients.
     metrics_token: str | None = None
+    # Rate limits (``count/period``, e.g. ``30/minute``); counters live in Redis when
+    # STAMPGATE_REDIS_URL is set (shared by every process), in process memory otherwise.
+    rate_limit_enabled: bool = True
+    rate_limit_key_prefix: str = Field(default="stampgate", min_length=1, max_length=64)
+    # Failed authentications (401) on /v1 and /admin per client address.
+    limit_auth_failures: str = "30/minute"
+    # Refused POS webhooks (bad signature or token, unknown account or connection) per address;
+    # generous because one POS vendor's servers send every merchant's hooks.
+    limit_hook_failures: str = "120/minute"
+    # Poster app-install callbacks per address (a person's browser; each one costs an exchange).
+    limit_install_callbacks: str = "10/minute"
+    # Code checks, holds and redeems per API key, and per API key and location.
+    limit_code_attempts_per_key: str = "300/minute"
+    limit_code_attempts_per_location: str = "120/minute"
+    # Unknown codes in a row (per API key and location, and per API key) that lock the code
+    # routes out for code_lockout_seconds; a successful redemption ends the run.
+    code_lockout_after: int = Field(default=10, ge=1)
+    code_lockout_after_per_key: int = Field(default=30, ge=1)
+    code_lockout_seconds: int = Field(default=900, ge=1)
 
     @field_validator("webhook_retry_schedule", "inbound_retry_schedule", mode="before")
     @classmethod
     def _parse_schedule(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(int(part) for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator(
+        "limit_auth_failures",
+        "limit_hook_failures",
+        "limit_install_callbacks",
+        "limit_code_attempts_per_key",
+        "limit_code_attempts_per_location",
+    )
+    @classmethod
+    def _parse_limit(cls, value: str) -> str:
+        try:
+            parse_many(value)
+        except ValueError as exc:
+            raise ValueError(f"not a rate limit such as '30/minute': {exc}") from None
         return value
 
     @field_validator("webhook_allowed_networks", "trusted_proxies", mode="before")

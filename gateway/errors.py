@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from http import HTTPStatus
 from typing import Any
 
@@ -27,7 +28,7 @@ _HTTP_CODES = {
     414: "uri_too_long",
     415: "unsupported_media_type",
     422: "validation_error",
-    429: "rate_limited",
+    429: "too_many_attempts",
     431: "headers_too_large",
     501: "not_implemented",
     503: "unavailable",
@@ -46,17 +47,37 @@ PROMOTED_ERROR_TYPES = frozenset({"probabilities_not_100", "pattern_too_small"})
 class ApiError(Exception):
     """An expected failure that becomes a problem response (raised by services and views)."""
 
-    def __init__(self, status: int, code: str, detail: str, **extra: Any) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        detail: str,
+        *,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.code = code
         self.detail = detail
+        self.headers = headers or {}
         self.extra = extra
 
 
 def not_found(what: str) -> ApiError:
     """The 404 every lookup answers, also for objects of another merchant."""
     return ApiError(404, "not_found", f"{what} not found")
+
+
+def too_many_attempts(detail: str, retry_after: float) -> ApiError:
+    """429 ``too_many_attempts``; ``Retry-After`` says in how many seconds to try again."""
+    seconds = max(1, math.ceil(retry_after))
+    return ApiError(
+        429,
+        "too_many_attempts",
+        f"{detail} Retry after {seconds} s.",
+        headers={"Retry-After": str(seconds)},
+    )
 
 
 def problem_response(
@@ -94,8 +115,9 @@ def validation_problem(exc: ValidationError) -> Response:
     return problem_response(422, code, detail, errors=errors)
 
 
-def _handle_api_error(exc: ApiError) -> Response:
-    return problem_response(exc.status, exc.code, exc.detail, **exc.extra)
+def api_error_response(exc: ApiError) -> Response:
+    """The problem response of an expected failure."""
+    return problem_response(exc.status, exc.code, exc.detail, exc.headers, **exc.extra)
 
 
 def _handle_http_exception(exc: HTTPException) -> Response:
@@ -116,7 +138,7 @@ def _handle_unexpected(exc: Exception) -> Response:
 
 def register_error_handlers(app: Flask) -> None:
     """Route every error a request can end in to a problem response."""
-    app.register_error_handler(ApiError, _handle_api_error)
+    app.register_error_handler(ApiError, api_error_response)
     app.register_error_handler(ValidationError, validation_problem)
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(Exception, _handle_unexpected)

@@ -6,6 +6,7 @@ import functools
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_limiter import Limiter
 from redis import Redis
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,6 +34,7 @@ class Extensions:
     redis: Redis | None
     metrics: HttpMetrics
     directory: ConnectionDirectory
+    limiter: Limiter
     connectors: dict[str, Connector] = field(default_factory=dict)
     dispatcher: BackgroundLoop | None = None
     inbox: BackgroundLoop | None = None

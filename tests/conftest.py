@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from gateway import create_app, migrate
 from gateway.config import Settings
 from gateway.models import Base
 from tests.support.api import Api
-from tests.support.services import empty_tables, fresh_postgres_database
+from tests.support.services import empty_tables, fresh_postgres_database, redis_client
 
 ADMIN_TOKEN = "test-admin-token"
 
@@ -93,3 +94,15 @@ def merchant(api: Api) -> dict[str, Any]:
 def other_merchant(api: Api) -> dict[str, Any]:
     """A second tenant, to prove isolation."""
     return api.create_merchant("Cafe Two")
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A key prefix of its own in the test Redis; its keys are removed afterwards."""
+    client = redis_client()
+    prefix = f"stampgate-test-{uuid.uuid4().hex}"
+    yield prefix
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+    client.close()

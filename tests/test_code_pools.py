@@ -211,6 +211,6 @@ def test_a_pattern_too_small_for_its_volume_is_refused(api: Api, merchant: dict[
     small = code_voucher({"mode": "unique", "pattern": "PZ-####", "expected_volume": 50_000})
     response = post(api, merchant, "/v1/programs", nine_stamp_card(reward=small))
     assert_problem(response, 422, "pattern_too_small")
-    assert "at least 5" in response.get_json()["errors"][0]["msg"]
-    enough = code_voucher({"mode": "unique", "pattern": "PZ-#####", "expected_volume": 50_000})
+    assert "at least 8" in response.get_json()["errors"][0]["msg"]
+    enough = code_voucher({"mode": "unique", "pattern": "PZ-########", "expected_volume": 50_000})
     assert post(api, merchant, "/v1/programs", nine_stamp_card(reward=enough)).status_code == 201

@@ -117,6 +117,14 @@ def _drive_every_flow(api: Api, merchant: dict[str, Any]) -> None:
     _ok(post_sale(api, merchant, sale_body("T-anon", customer=None)), 201)
     _goodwill_vouchers(api, key, number)
     _pool_vouchers(api, key)
+    _guess_codes(api, key)
+
+
+def _guess_codes(api: Api, key: str) -> None:
+    # A run of unknown codes at a location of the longest name locks it out: fraud.suspected.
+    for number in range(10):
+        guess = {"code": _text("G", 60) + f"{number:04d}", "location": _text("g", 128)}
+        assert _ok(api.call("POST", "/v1/codes/check", key, json=guess))["valid"] is False
 
 
 def _pool_vouchers(api: Api, key: str) -> None:

@@ -23,6 +23,7 @@ EVENT_TYPES: dict[str, str] = {
     "sale.processed": "A sale was applied to a card.",
     "sale.unattributed": "A sale arrived without a customer and was stored without stamps.",
     "connection.mappings_stale": "Redeem codes are mapped to POS promotions the POS no longer has.",
+    "fraud.suspected": "Requests look like an attack (a run of unknown redeem codes).",
     "endpoint.failing": "A webhook endpoint has been failing for a day.",
     "endpoint.disabled": "A webhook endpoint was disabled after failing too long.",
     "webhook.test": "A test event sent on request to one endpoint.",

@@ -196,6 +196,26 @@ class ConnectionMappingsStaleData(EventData):
     stale_mappings: dict[str, str]
 
 
+class FraudSuspectedData(EventData):
+    """A run of unknown codes that locked an API key (or one of its locations) out."""
+
+    kind: Literal["code_guessing"]
+    scope: Literal["location", "key"] = Field(
+        description="location: the run of one location of the key; key: of the whole key"
+    )
+    api_key_id: str
+    location: str | None
+    operation: Literal["check", "hold", "redeem", "sale"] = Field(
+        description="Where the last code was tried: a code route, or the promo codes of a sale"
+    )
+    unknown_codes: int = Field(description="Unknown codes in a row that set off the lockout")
+    window_seconds: int = Field(description="The window of the run, and of the lockout")
+    locked_until: datetime
+    last_code_shape: str = Field(
+        description="The last code tried, all but its first two characters masked"
+    )
+
+
 class EndpointFailingData(EventData):
     """A webhook endpoint failing since ``failing_since``."""
 
@@ -240,6 +260,7 @@ DATA_MODELS: dict[str, type[EventData]] = {
     "sale.processed": SaleData,
     "sale.unattributed": SaleData,
     "connection.mappings_stale": ConnectionMappingsStaleData,
+    "fraud.suspected": FraudSuspectedData,
     "endpoint.failing": EndpointFailingData,
     "endpoint.disabled": EndpointDisabledData,
     "webhook.test": WebhookTestData,

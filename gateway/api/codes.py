@@ -6,12 +6,14 @@ from typing import Any
 
 from flask_openapi3.models.tag import Tag
 
+from gateway.api.code_attempts import code_attempt
 from gateway.api.guards import current_merchant_id, merchant_blueprint
 from gateway.api.openapi_docs import problem_responses
 from gateway.db import request_session
 from gateway.extensions import extensions
 from gateway.loyalty import code_desk
 from gateway.loyalty import redeeming as redemptions
+from gateway.loyalty.code_lookup import UNKNOWN_CODE
 from gateway.loyalty.code_presenters import check_out, hold_out, redemption_out
 from gateway.loyalty.code_schemas import (
     CodeCheck,
@@ -38,7 +40,10 @@ _REFUSALS = problem_responses(404, 409)
 @codes.post("/codes/check", responses={200: CodeCheckOut, **problem_responses(404)})
 def check_code(body: CodeCheck) -> dict[str, Any]:
     """Whether a code would redeem a voucher now (``reason`` says why not); changes nothing."""
-    match = code_desk.check_code(request_session(), current_merchant_id(), body)
+    with code_attempt("check", body.code, body.location) as attempt:
+        match = code_desk.check_code(request_session(), current_merchant_id(), body)
+    if match.reason == UNKNOWN_CODE:
+        attempt.unknown(body.code)
     return check_out(request_session(), match)
 
 
@@ -46,7 +51,8 @@ def check_code(body: CodeCheck) -> dict[str, Any]:
 def hold_code(body: CodeHold) -> tuple[dict[str, Any], int]:
     """Hold the code's voucher for an open order; nobody else can redeem it until the hold
     is released, redeemed or expired."""
-    hold = code_desk.hold_code(request_session(), current_merchant_id(), body)
+    with code_attempt("hold", body.code, body.location):
+        hold = code_desk.hold_code(request_session(), current_merchant_id(), body)
     return hold_out(request_session(), hold), 201
 
 
@@ -54,7 +60,9 @@ def hold_code(body: CodeHold) -> tuple[dict[str, Any], int]:
 def redeem_code(body: CodeRedeem) -> dict[str, Any]:
     """Redeem the code's voucher; 404 ``unknown_code``, 409 ``already_redeemed``, ``expired``,
     ``voided``, ``not_active``, ``held``, ``other_customer`` or ``customer_required``."""
-    voucher = code_desk.redeem_code(request_session(), current_merchant_id(), body)
+    with code_attempt("redeem", body.code, body.location) as attempt:
+        voucher = code_desk.redeem_code(request_session(), current_merchant_id(), body)
+    attempt.redeemed()
     return voucher_view(request_session(), voucher)
 
 

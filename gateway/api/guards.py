@@ -51,6 +51,7 @@ def require_merchant() -> None:
         raise ApiError(401, "unauthorized", "The API key is unknown or revoked.")
     g.merchant_id = key.merchant_id
     _record_changes_as("api_key", key.id)
+    g.api_key_id = key.id
 
 
 def require_admin() -> None:
@@ -143,7 +144,8 @@ def _guarded(
         abp_tags=[tag],
         abp_security=security,
         operation_id_callback=operation_id,
-        abp_responses=problem_responses(400, 401, 409, 413, 415, 422, *more_statuses),
+        # 429: too many failed authentications from the address (or code lookups).
+        abp_responses=problem_responses(400, 401, 409, 413, 415, 422, 429, *more_statuses),
     )
     blueprint.before_request(authenticate_caller)
     blueprint.before_request(require_json_body)

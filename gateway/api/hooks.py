@@ -53,7 +53,7 @@ def _documented_body(model: type[BaseModel], description: str) -> dict[str, Any]
 
 @hooks.post(
     "/hooks/poster",
-    responses={200: Accepted, **problem_responses(400, 401, 413, 503)},
+    responses={200: Accepted, **problem_responses(400, 401, 413, 429, 503)},
     openapi_extensions=_documented_body(PosterHook, "A Poster application webhook"),
 )
 def poster_webhook() -> dict[str, Any]:
@@ -88,7 +88,7 @@ class SyrveDelivery(RootModel[list[SyrveEvent]]):
 
 @hooks.post(
     "/hooks/serve/<connection_id>",
-    responses={200: Accepted, **problem_responses(400, 401, 404, 413, 503)},
+    responses={200: Accepted, **problem_responses(400, 401, 404, 413, 429, 503)},
     openapi_extensions=_documented_body(SyrveDelivery, "A Syrve webhook: an array of events"),
 )
 def serve_webhook(path: ServeHookPath) -> dict[str, Any]:
@@ -105,7 +105,7 @@ def serve_webhook(path: ServeHookPath) -> dict[str, Any]:
 
 @hooks.get(
     "/connect/poster/callback",
-    responses={200: ConnectionOut, **problem_responses(400, 404, 409, 422, 502)},
+    responses={200: ConnectionOut, **problem_responses(400, 404, 409, 422, 429, 502)},
 )
 def poster_install_callback(query: PosterCallbackQuery) -> dict[str, Any]:
     """Poster's redirect after the app was approved: the code, exchanged at Poster's own host,

@@ -7,6 +7,7 @@ from typing import Any
 from flask_openapi3.models.tag import Tag
 
 from connectors.sale import PosRefund, PosSale
+from gateway.api.code_attempts import sale_attempt
 from gateway.api.guards import current_merchant_id, merchant_blueprint
 from gateway.api.openapi_docs import problem_responses
 from gateway.db import request_session
@@ -22,8 +23,14 @@ sales_api = merchant_blueprint(
 
 @sales_api.post("/sales", responses={201: SaleOut, 200: SaleOut, **problem_responses(404)})
 def record_sale(body: PosSale) -> tuple[dict[str, Any], int]:
-    """Apply a closed sale (201); the same sale again answers its first result (200)."""
+    """Apply a closed sale (201); the same sale again answers its first result (200).
+
+    A sale with promo codes answers 429 ``too_many_attempts`` while its location is locked out
+    after a run of unknown codes (retry it later: it is applied once)."""
+    attempt = sale_attempt(body.location) if body.promo_codes else None
     outcome = sales.record_sale(request_session(), current_merchant_id(), body)
+    if attempt is not None and outcome.created:
+        attempt.saw(outcome.body.get("redemptions", []))
     return outcome.body, 201 if outcome.created else 200
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from gateway.errors import ApiError, not_found
 from gateway.loyalty.cards import get_card
 from gateway.loyalty.models import Program
-from gateway.loyalty.rewards import REWARD
+from gateway.loyalty.rewards import REWARD, STORED
 from gateway.loyalty.rewards import Voucher as VoucherReward
 from gateway.loyalty.voucher_schemas import GoodwillVoucher
 from gateway.loyalty.vouchers import issue_goodwill
@@ -32,7 +32,7 @@ def program_voucher(session: Session, program_id: str) -> tuple[Program, Voucher
     program = session.get(Program, program_id)
     if program is None:
         raise not_found("program")
-    reward = REWARD.validate_python(program.reward)
+    reward = REWARD.validate_python(program.reward, context=STORED)
     return program, reward if isinstance(reward, VoucherReward) else None
 
 

@@ -28,6 +28,9 @@ class CodeCheck(_Strict):
     card_number: CardNumber | None = None
     hold_id: str | None = Field(default=None, max_length=64)
     pos_transaction_id: PosTransactionId | None = None
+    location: Note | None = Field(
+        default=None, description="Where the code is checked (rate limits count per location)"
+    )
 
 
 class CodeCheckOut(BaseModel):
@@ -48,6 +51,9 @@ class CodeHold(_Strict):
     card_number: CardNumber | None = None
     ttl_seconds: int = Field(default=DEFAULT_HOLD_SECONDS, ge=1, le=MAX_HOLD_SECONDS)
     pos_transaction_id: PosTransactionId | None = None
+    location: Note | None = Field(
+        default=None, description="Where the code is held (rate limits count per location)"
+    )
 
 
 class HoldOut(BaseModel):

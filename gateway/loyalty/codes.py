@@ -8,8 +8,9 @@ CODE_PLACEHOLDER = "#"
 # No 0/O, 1/I/L: codes are read aloud and typed at tills.
 UNAMBIGUOUS = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 # A pattern must offer this many codes per code expected to be issued: a guessed code then
-# hits an issued one at most 1 time in 100, and random draws rarely collide.
-SPARSENESS = 100
+# hits an issued one at most once in a million (with the rate limits and the lockout of the
+# code routes, years of guessing per hit), and random draws rarely collide.
+SPARSENESS = 1_000_000
 
 
 def generate_code(pattern: str) -> str:

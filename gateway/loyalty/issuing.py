@@ -17,6 +17,7 @@ from gateway.loyalty.models import Card
 from gateway.loyalty.reward_models import Spin, Voucher
 from gateway.loyalty.rewards import (
     REWARD,
+    STORED,
     Award,
     Lottery,
     PoolCode,
@@ -62,7 +63,7 @@ def grant(
     session: Session, card: Card, stored_reward: dict[str, Any], source: Source, timezone: str
 ) -> Granted:
     """Give a program's reward to a card, writing its rows and events."""
-    reward = REWARD.validate_python(stored_reward)
+    reward = REWARD.validate_python(stored_reward, context=STORED)
     milestone = source.kind == "milestone"
     if isinstance(reward, Award):
         award = reward.model_dump(mode="json")

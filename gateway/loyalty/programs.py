@@ -14,7 +14,7 @@ from gateway.ids import new_id
 from gateway.loyalty.code_pools import require_own_pools
 from gateway.loyalty.models import Card, Program
 from gateway.loyalty.program_schemas import ProgramCreate, ProgramMechanics, ProgramPatch
-from gateway.loyalty.rewards import Voucher, voucher_rewards
+from gateway.loyalty.rewards import STORED, Voucher, voucher_rewards
 from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
 
@@ -41,7 +41,7 @@ def mechanics_of(program: Program) -> ProgramMechanics:
     key = (program.id, program.updated_at)
     cached = _PARSED.get(key)
     if cached is None:
-        cached = ProgramMechanics.model_validate(_stored_fields(program))
+        cached = ProgramMechanics.model_validate(_stored_fields(program), context=STORED)
         if program.updated_at is not None:  # a row not yet flushed has no version yet
             if len(_PARSED) >= _PARSED_LIMIT:
                 _PARSED.clear()

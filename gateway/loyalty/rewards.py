@@ -30,6 +30,9 @@ HUNDRED = Decimal("100.00")
 _CENT = Decimal("0.01")
 MIN_PATTERN_PLACEHOLDERS = 4
 DEFAULT_EXPECTED_VOLUME = 1_000
+# Validation context of rewards read back from the database: they were checked when saved, and
+# a rule tightened since must not break issuing from programs saved before it.
+STORED: dict[str, bool] = {"stored": True}
 
 
 def _http_url(value: str) -> str:
@@ -106,14 +109,21 @@ class UniqueCode(Strict):
     )
 
     @model_validator(mode="after")
-    def _space_fits_volume(self) -> UniqueCode:
-        if pattern_space(self.pattern) < self.expected_volume * SPARSENESS:
+    def _space_fits_volume(self, info: ValidationInfo) -> UniqueCode:
+        if info.context == STORED:
+            return self
+        space = pattern_space(self.pattern)
+        if space < self.expected_volume * SPARSENESS:
             raise PydanticCustomError(
                 "pattern_too_small",
-                "{pattern} has too few '#' for {volume} codes: use at least {needed}",
+                "{pattern} offers {space} codes; {volume} expected vouchers need "
+                "{sparseness} codes each, so that a guessed code is not one of them: "
+                "use at least {needed} '#' (or lower expected_volume)",
                 {
                     "pattern": self.pattern,
-                    "volume": self.expected_volume,
+                    "space": f"{space:,}",
+                    "volume": f"{self.expected_volume:,}",
+                    "sparseness": f"{SPARSENESS:,}",
                     "needed": placeholders_needed(self.expected_volume),
                 },
             )

@@ -15,7 +15,7 @@ from gateway.loyalty.issuing import Source, create_spin, grant
 from gateway.loyalty.lottery import draw
 from gateway.loyalty.models import Card
 from gateway.loyalty.reward_models import Spin, Voucher
-from gateway.loyalty.rewards import Lottery, LotteryVariant
+from gateway.loyalty.rewards import STORED, Lottery, LotteryVariant
 from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
 from gateway.tenancy.service import get_merchant
@@ -61,7 +61,7 @@ def play_spin(session: Session, merchant_id: str, spin_id: str) -> PlayResult:
     spin = _spin_of(session, merchant_id, spin_id)
     if spin.status != PENDING:
         raise _already_played()
-    lottery = Lottery.model_validate(spin.lottery)
+    lottery = Lottery.model_validate(spin.lottery, context=STORED)
     # Drawn once, outside the unit of work: a rerun after a lost race (a unique voucher code
     # taken meanwhile) must not draw again, or such prizes would come out less often.
     variant = lottery.variants[draw(lottery.variants)]
