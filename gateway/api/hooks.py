@@ -100,7 +100,8 @@ def serve_webhook(path: ServeHookPath) -> dict[str, Any]:
 
 
 @hooks.get(
-    "/connect/poster/callback", responses={200: ConnectionOut, **problem_responses(400, 404, 502)}
+    "/connect/poster/callback",
+    responses={200: ConnectionOut, **problem_responses(400, 404, 409, 502)},
 )
 def poster_install_callback(query: PosterCallbackQuery) -> dict[str, Any]:
     """Poster's redirect after the app was approved: the code becomes the access token."""
