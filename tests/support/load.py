@@ -53,6 +53,7 @@ class Traffic:
     api_key: str
     poster_account: str | None = None
     threads: int = 4
+    timeout: tuple[float, float] = CLIENT_TIMEOUT
     outcomes: list[Outcome] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -70,7 +71,7 @@ class Traffic:
         """Stop sending; returns every outcome."""
         self._stopping.set()
         for thread in self._running:
-            thread.join(CLIENT_TIMEOUT[0] + CLIENT_TIMEOUT[1] + 5)
+            thread.join(sum(self.timeout) + 5)
         return list(self.outcomes)
 
     def count(self, predicate: Callable[[Outcome], bool]) -> int:
@@ -122,7 +123,7 @@ class Traffic:
         return self._send(
             "sale",
             ident,
-            lambda: session.post(url, json=body, headers=headers, timeout=CLIENT_TIMEOUT),
+            lambda: session.post(url, json=body, headers=headers, timeout=self.timeout),
         )
 
     def _hook(self, session: requests.Session, number: int) -> Outcome:
@@ -130,5 +131,5 @@ class Traffic:
         body = poster_hook(number, account=self.poster_account)
         url = f"{self.base_url}/hooks/poster"
         return self._send(
-            "hook", str(number), lambda: session.post(url, json=body, timeout=CLIENT_TIMEOUT)
+            "hook", str(number), lambda: session.post(url, json=body, timeout=self.timeout)
         )

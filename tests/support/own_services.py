@@ -128,9 +128,20 @@ class OwnRedis:
             client.close()
         raise AssertionError(f"redis-server did not start: {self.log_path.read_text()}")
 
+    def pause(self) -> None:
+        """SIGSTOP: connections are still accepted by the kernel, but nothing answers."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """SIGCONT after ``pause``."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         """SIGTERM and wait: every connection is closed, every key is gone."""
         if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)  # a paused server cannot handle SIGTERM
             self.process.send_signal(signal.SIGTERM)
             self.process.wait(timeout=STARTUP_SECONDS)
 
