@@ -176,6 +176,7 @@ def test_a_redis_restart_under_load_keeps_the_api_serving_and_deliveries_resume(
         f"redis stop/start and pause/resume: sent {len(outcomes)}, {dict(traffic.summary())}; "
         f"delivered {len(sold & delivered)}/{len(sold)} sale.processed"
     )
+    assert server.process.poll() is None, "the gateway itself was not restarted"
     assert {o.status for o in outcomes} == {201}, traffic.summary()
     assert sold <= delivered, f"{len(sold - delivered)} sales were never delivered"
 
