@@ -6,7 +6,6 @@ import logging
 
 from flask_openapi3.models.info import Info
 from flask_openapi3.openapi import OpenAPI
-from redis import Redis
 
 from connectors.registry import build_connectors
 from gateway.api import register_api
@@ -22,6 +21,7 @@ from gateway.jsonprovider import StrictJSONProvider
 from gateway.observability.logs import configure_logging, install_request_ids
 from gateway.observability.metrics import HttpMetrics
 from gateway.proxies import trust_proxies
+from gateway.redis_client import connect_redis
 
 log = logging.getLogger(__name__)
 API_VERSION = "1.0.0"
@@ -58,7 +58,9 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
         settings=settings,
         engine=engine,
         session_factory=session_factory,
-        redis=Redis.from_url(settings.redis_url) if settings.redis_url else None,
+        redis=connect_redis(settings.redis_url, settings.redis_timeout)
+        if settings.redis_url
+        else None,
         metrics=metrics,
         directory=ConnectionDirectory(settings),
         limiter=build_limiter(settings),

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
 
     database_url: str = Field(default_factory=default_database_url)
     redis_url: str | None = None
+    # Seconds a Redis connect or command may take before the gateway goes on without it.
+    redis_timeout: float = Field(default=1.0, gt=0)
     secret_key: str = DEV_SECRET_KEY
     admin_token: str | None = None
     public_url: str = "http://127.0.0.1:8000"

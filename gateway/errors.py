@@ -9,6 +9,8 @@ from typing import Any
 
 from flask import Flask, Response, json
 from pydantic import ValidationError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -39,6 +41,9 @@ _DETAILS = {
     405: "This route does not accept the method; the Allow header lists those it does.",
     413: "The request body is larger than the limit (STAMPGATE_MAX_BODY_BYTES).",
 }
+
+# How long a client is asked to wait when the database cannot be reached (a restart, a failover).
+DATABASE_RETRY_AFTER_SECONDS = 2
 
 # Validation failures with a contract code of their own answer with it instead of the generic one.
 PROMOTED_ERROR_TYPES = frozenset({"probabilities_not_100", "pattern_too_small"})
@@ -131,6 +136,19 @@ def _handle_http_exception(exc: HTTPException) -> Response:
     return problem_response(status, code, detail, headers)
 
 
+def _handle_database_unavailable(exc: Exception) -> Response:
+    # A lost or refused connection (or the pool empty for too long): the pool reconnects on
+    # its next checkout (pre-ping), so a retry shortly after succeeds.
+    log.warning("database unavailable", extra={"error": type(exc).__name__})
+    return problem_response(
+        503,
+        "database_unavailable",
+        "The database cannot be reached right now; retry shortly (a retried sale, or a request "
+        "retried with its Idempotency-Key, is applied once).",
+        {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+    )
+
+
 def _handle_unexpected(exc: Exception) -> Response:
     log.exception("unhandled error", exc_info=exc)
     return problem_response(500, "internal_error", "An unexpected error occurred.")
@@ -141,4 +159,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(ApiError, api_error_response)
     app.register_error_handler(ValidationError, validation_problem)
     app.register_error_handler(HTTPException, _handle_http_exception)
+    for unavailable in (OperationalError, InterfaceError, PoolTimeoutError):
+        app.register_error_handler(unavailable, _handle_database_unavailable)
     app.register_error_handler(Exception, _handle_unexpected)

@@ -10,7 +10,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from gateway import create_app
+from gateway.config import Settings
+from gateway.tenancy.keys import generate_key
 from tests.support.api import Api, bearer
+from tests.support.own_services import free_port
 
 
 def assert_problem(response: TestResponse, status: int, code: str) -> dict[str, Any]:
@@ -160,3 +164,22 @@ def test_invalid_idempotency_key_is_400(api: Api, merchant: dict[str, Any]) -> N
         "POST", "/v1/api-keys", merchant["api_key"], json={}, headers={"Idempotency-Key": "x" * 300}
     )
     assert_problem(response, 400, "invalid_idempotency_key")
+
+
+def test_an_unreachable_database_is_503_with_retry_after() -> None:
+    port = free_port()  # nothing listens there: every connection is refused
+    app = create_app(
+        Settings(
+            database_url=f"postgresql+psycopg://postgres@127.0.0.1:{port}/gone",
+            redis_url=None,
+            embedded_dispatcher=False,
+        )
+    )
+    try:
+        key = generate_key().plaintext
+        response = app.test_client().get("/v1/merchant", headers=bearer(key))
+        body = assert_problem(response, 503, "database_unavailable")
+        assert int(response.headers["Retry-After"]) > 0
+        assert "127.0.0.1" not in body["detail"]
+    finally:
+        app.extensions["stampgate"].close()

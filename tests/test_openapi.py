@@ -10,6 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
+from tests.support.api import Api
+
 UNDOCUMENTED = {"/openapi.json", "/docs", "/metrics"}
 
 
@@ -81,3 +83,24 @@ def test_docs_page_is_served_without_a_cdn(client: FlaskClient) -> None:
         assert not asset.startswith(("http:", "https:", "//")), asset
         with client.get(urljoin(redirect.headers["Location"], asset)) as served:
             assert served.status_code == 200
+
+
+def test_every_validation_error_is_documented_as_one_problem(client: FlaskClient) -> None:
+    for path, item in _document(client)["paths"].items():
+        for method, operation in item.items():
+            documented = operation["responses"].get("422")
+            if documented is not None:
+                assert documented["content"] == {
+                    "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+                }, f"{method.upper()} {path}"
+
+
+def test_refusals_found_by_fuzzing_are_documented(
+    client: FlaskClient, api: Api, merchant: dict[str, Any]
+) -> None:
+    paths = _document(client)["paths"]
+    unknown_card = api.call("GET", "/v1/vouchers?card=4000000000006", merchant["api_key"])
+    assert unknown_card.status_code == 404
+    assert "404" in paths["/v1/vouchers"]["get"]["responses"]
+    # Without the Poster app configured the callback answers 409 poster_app_not_configured.
+    assert "409" in paths["/connect/poster/callback"]["get"]["responses"]

@@ -19,6 +19,7 @@ from gateway.inbox import jobs as inbox_jobs
 from gateway.inbox.jobs import INBOX_QUEUE, schedule_sync, sweep_inbox, wake_inbox
 from gateway.inbox.processing import Processor
 from gateway.inbox.store import process_after_commit
+from gateway.redis_client import connect_redis
 from webhooks import jobs
 from webhooks.deliver import Deliverer
 from webhooks.dispatch import hand_over_after_commit
@@ -39,16 +40,15 @@ def build_deliverer(settings: Settings) -> Deliverer:
     """A deliverer whose own events (endpoint.failing...) wake a drain after their commit."""
     assert settings.redis_url is not None
     factory = build_session_factory(build_engine(settings.database_url))
-    hand_over_after_commit(
-        factory, functools.partial(wake_for_new, Redis.from_url(settings.redis_url))
-    )
+    redis = connect_redis(settings.redis_url, settings.redis_timeout)
+    hand_over_after_commit(factory, functools.partial(wake_for_new, redis))
     return Deliverer(settings, factory)
 
 
 def build_processor(settings: Settings) -> Processor:
     """An inbox processor whose sales wake delivery and whose requeues wake the inbox."""
     assert settings.redis_url is not None
-    redis = Redis.from_url(settings.redis_url)
+    redis = connect_redis(settings.redis_url, settings.redis_timeout)
     factory = build_session_factory(build_engine(settings.database_url))
     hand_over_after_commit(factory, functools.partial(wake_for_new, redis))
     process_after_commit(factory, functools.partial(wake_inbox, redis))
@@ -75,7 +75,7 @@ def run_workers(settings: Settings, processes: int, sweep_seconds: float = 1.0) 
     signal.signal(signal.SIGINT, lambda *_: stopping.set())
     deliverer = build_deliverer(settings)
     processor = build_processor(settings)
-    redis = Redis.from_url(settings.redis_url)
+    redis = connect_redis(settings.redis_url, settings.redis_timeout)
     while not stopping.is_set():
         for index in range(processes):
             child = children.get(index)

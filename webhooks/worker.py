@@ -30,7 +30,7 @@ WAKE_TTL_SECONDS = 30
 
 
 def drain(
-    deliverer: Deliverer, kind: Kind = "any", on_full_batch: Callable[[], None] | None = None
+    deliverer: Deliverer, kind: Kind = "any", on_full_batch: Callable[[], object] | None = None
 ) -> int:
     """Deliver batches until nothing of ``kind`` is due; returns how many were claimed."""
     total = 0
@@ -53,8 +53,11 @@ def embedded_dispatcher(deliverer: Deliverer, poll_seconds: float = 1.0) -> Back
     )
 
 
-def wake(redis: Redis, kind: Kind) -> None:
-    """Make sure a drain job of ``kind`` is waiting; Redis trouble is left to the sweeper."""
+def wake(redis: Redis, kind: Kind) -> bool:
+    """Make sure a drain job of ``kind`` is waiting; Redis trouble is left to the sweeper.
+
+    Returns False when Redis could not be reached.
+    """
     try:
         if redis.set(f"stampgate:webhooks:wake:{kind}", "1", nx=True, ex=WAKE_TTL_SECONDS):
             Queue(QUEUES[kind], connection=redis).enqueue(
@@ -62,6 +65,8 @@ def wake(redis: Redis, kind: Kind) -> None:
             )
     except RedisError:
         log.warning("could not wake a webhook worker; the sweeper will", extra={"kind": kind})
+        return False
+    return True
 
 
 def woken(redis: Redis, kind: Kind) -> None:
@@ -71,8 +76,8 @@ def woken(redis: Redis, kind: Kind) -> None:
 
 def wake_for_new(redis: Redis, delivery_ids: Sequence[str]) -> None:
     """After a commit that created (or re-queued) deliveries."""
-    if delivery_ids:
-        wake(redis, "first")
+    # A Redis that did not answer the first wake-up would only make the request wait again.
+    if delivery_ids and wake(redis, "first"):
         wake(redis, "retry")
 
 

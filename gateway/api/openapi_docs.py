@@ -59,6 +59,7 @@ def operation_id(*, bp_name: str = "", name: str = "", path: str = "", method: s
 
 def _polish(document: dict[str, Any]) -> dict[str, Any]:
     """Problem bodies are ``application/problem+json``; routes without input cannot answer 422."""
+    problem = {"schema": {"$ref": f"#/components/schemas/{Problem.__name__}"}}
     document = copy.deepcopy(document)
     for path_item in document["paths"].values():
         for method, operation in path_item.items():
@@ -70,6 +71,8 @@ def _polish(document: dict[str, Any]) -> dict[str, Any]:
             )
             if not takes_input:
                 responses.pop("422", None)
+            elif "422" in responses:  # the library's default documents a list of problems
+                responses["422"]["content"] = {PROBLEM_CONTENT_TYPE: copy.deepcopy(problem)}
             for response in responses.values():
                 content = response.get("content", {})
                 schema = content.get("application/json", {}).get("schema", {})

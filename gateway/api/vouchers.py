@@ -54,7 +54,7 @@ def get_voucher(path: VoucherPath) -> dict[str, Any]:
     return _out(service.get_voucher(request_session(), current_merchant_id(), path.voucher_id))
 
 
-@vouchers.get("/vouchers", responses={200: VoucherPage})
+@vouchers.get("/vouchers", responses={200: VoucherPage, **problem_responses(404)})
 def list_vouchers(query: VoucherQuery) -> dict[str, Any]:
     """Vouchers, newest first, filtered by ``card`` number and ``status``."""
     page = service.list_vouchers(request_session(), current_merchant_id(), query)

@@ -152,7 +152,7 @@ class Workers:
         env = {
             **os.environ,
             "STAMPGATE_DATABASE_URL": self.settings.database_url,
-            "STAMPGATE_REDIS_URL": REDIS_URL,
+            "STAMPGATE_REDIS_URL": self.settings.redis_url or REDIS_URL,
             "STAMPGATE_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",
             "STAMPGATE_WEBHOOK_TIMEOUT": "1",
             "STAMPGATE_WEBHOOK_RETRY_SCHEDULE": "1,1,1",
