@@ -6,6 +6,8 @@ import copy
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, redirect
+from flask_openapi3.blueprint import APIBlueprint
+from flask_openapi3.models.schema import Schema
 from flask_openapi3.types import ResponseDict
 from flask_openapi3_swagger.plugins import RegisterPlugin
 from pydantic import BaseModel, Field
@@ -23,6 +25,7 @@ IDEMPOTENCY_PARAMETER = {
     "description": "Replays the first response of a retry; 409 on reuse with another body.",
     "schema": {"type": "string", "minLength": 1, "maxLength": 255},
 }
+COMPONENT_REF = "#/components/schemas/{model}"
 MERCHANT_SECURITY: list[dict[str, list[str]]] = [{"apiKey": []}]
 ADMIN_SECURITY: list[dict[str, list[str]]] = [{"adminToken": []}]
 
@@ -46,9 +49,22 @@ class Problem(BaseModel):
     errors: list[FieldError] | None = None
 
 
+_PROBLEM_REF = {"$ref": COMPONENT_REF.format(model=Problem.__name__)}
+
+
 def problem_responses(*statuses: int) -> ResponseDict:
     """Document that these statuses answer with a problem body."""
     return dict.fromkeys(statuses, Problem)
+
+
+def raw_body(blueprint: APIBlueprint, model: type[BaseModel], description: str) -> dict[str, Any]:
+    """Document a body the view reads raw (``openapi_extensions``), its schemas as components."""
+    schema = model.model_json_schema(ref_template=COMPONENT_REF)
+    for name, definition in {**schema.pop("$defs", {}), model.__name__: schema}.items():
+        blueprint.components_schemas[name] = Schema(**definition)
+    reference = {"$ref": COMPONENT_REF.format(model=model.__name__)}
+    content = {"application/json": {"schema": reference}}
+    return {"requestBody": {"content": content, "description": description, "required": True}}
 
 
 def operation_id(*, bp_name: str = "", name: str = "", path: str = "", method: str = "") -> str:
@@ -65,6 +81,8 @@ def _polish(document: dict[str, Any]) -> dict[str, Any]:
             if method == "post":
                 operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
             responses = operation["responses"]
+            # Any URL may carry what the input rules refuse before a route runs.
+            responses.setdefault("400", _bad_request())
             takes_input = operation.get("requestBody") or any(
                 parameter["in"] != "header" for parameter in operation.get("parameters", [])
             )
@@ -76,6 +94,11 @@ def _polish(document: dict[str, Any]) -> dict[str, Any]:
                 if schema.get("$ref", "").endswith(f"/{Problem.__name__}"):
                     content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
     return document
+
+
+def _bad_request() -> dict[str, Any]:
+    content = {"application/json": {"schema": dict(_PROBLEM_REF)}}
+    return {"description": "Bad Request", "content": content}
 
 
 def _openapi_document() -> Response:
