@@ -16,6 +16,7 @@ from gateway.connections.directory import ConnectionDirectory
 from gateway.db import build_engine, build_session_factory, close_request_session
 from gateway.errors import register_error_handlers, validation_problem
 from gateway.extensions import Extensions, start_delivery
+from gateway.inputs import install_input_rules
 from gateway.jsonprovider import StrictJSONProvider
 from gateway.observability.logs import configure_logging, install_request_ids
 from gateway.observability.metrics import HttpMetrics
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
     app.extensions["stampgate"] = extensions
     metrics.install(app)
     install_request_ids(app)
+    install_input_rules(app)
     register_error_handlers(app)
     app.teardown_appcontext(close_request_session)
     register_api(app)
