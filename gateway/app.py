@@ -20,6 +20,7 @@ from gateway.inputs import install_input_rules
 from gateway.jsonprovider import StrictJSONProvider
 from gateway.observability.logs import configure_logging, install_request_ids
 from gateway.observability.metrics import HttpMetrics
+from gateway.security_headers import install_security_headers
 
 log = logging.getLogger(__name__)
 API_VERSION = "1.0.0"
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
     metrics.install(app)
     install_request_ids(app)
     install_input_rules(app)
+    install_security_headers(app)
     register_error_handlers(app)
     app.teardown_appcontext(close_request_session)
     register_api(app)
