@@ -27,6 +27,7 @@ from werkzeug.utils import cached_property
 from werkzeug.wsgi import get_input_stream
 
 from gateway.errors import ApiError
+from gateway.text import spelled_out
 
 MAX_JSON_DEPTH = 32
 CONTROL_CODE = "control_characters"
@@ -157,17 +158,16 @@ def _refuse(places: list[list[str | int]], status: int) -> None:
     if not places:
         return
     errors = [
-        {"loc": [_visible(str(part)) for part in loc], "msg": CONTROL_MESSAGE, "type": CONTROL_CODE}
+        {
+            "loc": [spelled_out(str(part)) for part in loc],
+            "msg": CONTROL_MESSAGE,
+            "type": CONTROL_CODE,
+        }
         for loc in places
     ]
     fields = "1 field" if len(places) == 1 else f"{len(places)} fields"
     detail = f"{fields} {CONTROL_MESSAGE} (JSON text may hold tab, line feed and carriage return)."
     raise ApiError(status, CONTROL_CODE, detail, errors=errors)
-
-
-def _visible(name: str) -> str:
-    # A refused key is named in the answer with its control characters spelled out.
-    return _IN_LINE.sub(lambda match: f"\\x{ord(match.group()):02x}", name)
 
 
 def refuse_control_characters_in_url() -> None:

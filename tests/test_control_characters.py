@@ -175,3 +175,22 @@ def test_unauthenticated_poster_hook_refuses_a_nul_account(world: PosWorld) -> N
     hook = {"account": NUL, "object": "transaction", "object_id": 1, "action": "changed"}
     response = world.client.post("/hooks/poster", json={**hook, "time": "1", "verify": "0" * 32})
     assert_problem(response, 400, "control_characters")
+
+
+def test_a_csv_upload_never_stores_control_characters(world: PosWorld) -> None:
+    pool = world.api.call("POST", "/v1/code-pools", world.key, json={"name": "export"})
+    pool_id = pool.get_json()["id"]
+    response = world.api.call(
+        "POST",
+        f"/v1/code-pools/{pool_id}/codes",
+        world.key,
+        data=b"code\nGOOD-1\nBAD\x00NUL\nBAD\x1bESC\n",
+        headers={"Content-Type": "text/csv"},
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    report = response.get_json()
+    assert report["added"] == 1
+    assert [(row["code"], row["reason"]) for row in report["rejected"]] == [
+        ("BAD\\x00NUL", "invalid_characters"),  # named, never echoed raw
+        ("BAD\\x1bESC", "invalid_characters"),
+    ]
