@@ -17,11 +17,13 @@ from gateway.connections.directory import ConnectionDirectory
 from gateway.db import build_engine, build_session_factory, close_request_session
 from gateway.errors import register_error_handlers, validation_problem
 from gateway.extensions import Extensions, start_delivery
+from gateway.inputs import install_input_rules
 from gateway.jsonprovider import StrictJSONProvider
 from gateway.observability.logs import configure_logging, install_request_ids
 from gateway.observability.metrics import HttpMetrics
 from gateway.proxies import trust_proxies
 from gateway.redis_client import connect_redis
+from gateway.security_headers import install_security_headers
 
 log = logging.getLogger(__name__)
 API_VERSION = "1.0.0"
@@ -71,6 +73,8 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
     metrics.install(app, settings.metrics_token, settings.proxy_hops)
     install_request_ids(app)
     install_limiter(app, extensions.limiter)
+    install_input_rules(app)
+    install_security_headers(app)
     register_error_handlers(app)
     app.teardown_appcontext(close_request_session)
     register_api(app)

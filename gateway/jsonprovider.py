@@ -1,22 +1,20 @@
-"""Request JSON parsing that refuses what JSON does not allow (NaN, Infinity)."""
+"""Request JSON parsing by the input rules (bounded nesting, no NaN/Infinity, no control text)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask.json.provider import DefaultJSONProvider
 
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
+from gateway.inputs import parse_json
 
 
 class StrictJSONProvider(DefaultJSONProvider):
-    """Flask's provider, minus the non-standard constants Python's parser accepts."""
+    """Flask's provider, parsing by ``gateway.inputs.parse_json``."""
 
     sort_keys = False  # keep the field order of the response models
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
-        kwargs.setdefault("parse_constant", _reject_constant)
-        return json.loads(s, **kwargs)
+        """Parse JSON under the input rules (control characters in API bodies answer 422)."""
+        del kwargs  # no caller of ours tunes the parser
+        return parse_json(s)

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
+from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
+from pydantic import BaseModel
 
 from tests.support.api import Api
+from tests.support.codes import new_card
+from tests.support.openapi import assert_documented, operations, resolve
+from tests.support.programs import nine_stamp_card
+from tests.test_errors import assert_problem
 
 UNDOCUMENTED = {"/openapi.json", "/docs", "/metrics"}
+PACKAGES = ("gateway", "connectors", "webhooks", "mappings")
 
 
 def _document(client: FlaskClient) -> dict[str, Any]:
@@ -104,3 +115,87 @@ def test_refusals_found_by_fuzzing_are_documented(
     assert "404" in paths["/v1/vouchers"]["get"]["responses"]
     # Without the Poster app configured the callback answers 409 poster_app_not_configured.
     assert "409" in paths["/connect/poster/callback"]["get"]["responses"]
+
+
+def _our_models() -> dict[str, set[type[BaseModel]]]:
+    """Every pydantic model of the project's packages, by class name."""
+    for package_name in PACKAGES:
+        package = importlib.import_module(package_name)
+        for module in pkgutil.walk_packages(package.__path__, f"{package_name}."):
+            if not module.name.endswith("__main__") and ".migrations." not in module.name:
+                importlib.import_module(module.name)
+    by_name: dict[str, set[type[BaseModel]]] = defaultdict(set)
+    pending: list[type[BaseModel]] = [BaseModel]
+    while pending:
+        model = pending.pop()
+        for subclass in model.__subclasses__():
+            pending.append(subclass)
+            if subclass.__module__.partition(".")[0] in PACKAGES:
+                by_name[subclass.__name__].add(subclass)
+    return by_name
+
+
+def test_each_component_name_belongs_to_one_model(client: FlaskClient) -> None:
+    components = _document(client)["components"]["schemas"]
+    models = _our_models()
+    for name, component in components.items():
+        owners = models.get(name, set())
+        assert len(owners) <= 1, f"{name} names {len(owners)} models: {sorted(map(str, owners))}"
+        if owners and "properties" in component:  # the component is that model's schema
+            (model,) = owners
+            assert set(component["properties"]) == set(model.model_json_schema()["properties"])
+
+
+def _references(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            else:
+                yield from _references(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _references(item)
+
+
+def test_every_reference_resolves(client: FlaskClient) -> None:
+    document = _document(client)
+    references = set(_references(document))
+    assert references  # the walk found the component references
+    for reference in references:
+        try:
+            resolve(document, reference)
+        except KeyError:
+            pytest.fail(f"dangling reference {reference}")
+
+
+def test_every_operation_documents_a_refused_request(client: FlaskClient) -> None:
+    # Any URL can carry a control character (400) before a route looks at it.
+    for operation in operations(_document(client)):
+        assert "400" in operation.spec["responses"], f"{operation.method} {operation.path}"
+
+
+def test_the_install_link_without_the_poster_app_is_documented(
+    api: Api, merchant: dict[str, Any]
+) -> None:
+    program = api.call("POST", "/v1/programs", merchant["api_key"], json=nine_stamp_card())
+    url = f"/v1/connections/poster/install-url?program_id={program.get_json()['id']}"
+    response = api.call("GET", url, merchant["api_key"])
+    assert_problem(response, 409, "poster_app_not_configured")
+    path = "/v1/connections/poster/install-url"
+    assert_documented(_document(api.client), "GET", path, response)
+
+
+def test_the_install_callback_without_the_poster_app_is_documented(client: FlaskClient) -> None:
+    response = client.get("/connect/poster/callback?code=abc&account=cafe")
+    assert_problem(response, 409, "poster_app_not_configured")
+    assert_documented(_document(client), "GET", "/connect/poster/callback", response)
+
+
+def test_vouchers_of_an_unknown_card_are_documented(
+    api: Api, merchant: dict[str, Any], other_merchant: dict[str, Any]
+) -> None:
+    foreign = new_card(api, other_merchant)
+    response = api.call("GET", f"/v1/vouchers?card={foreign}", merchant["api_key"])
+    assert_problem(response, 404, "not_found")
+    assert_documented(_document(api.client), "GET", "/v1/vouchers", response)

@@ -290,7 +290,7 @@ def test_a_shared_code_redeems_the_oldest_expiring_voucher_first(
         ({"currency": "XXX"}, "currency"),
         ({"closed_at": "2026-11-22T10:00:00"}, "closed_at"),
         ({"lines": [{"product": "1", "quantity": 1, "amount": 1}] * 501}, "lines"),
-        ({"promo_codes": ["FREE\u0007COFFEE"]}, "promo_codes"),
+        ({"promo_codes": ["FREE\u200bCOFFEE"]}, "promo_codes"),  # not printable
         ({"transaction_id": ""}, "transaction_id"),
         ({"customer": {"phone": "123"}}, "customer"),
         ({"unknown": 1}, "unknown"),

@@ -3,7 +3,6 @@ the acknowledgement: Poster queues new hooks behind unanswered ones."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pydantic import ValidationError
@@ -18,6 +17,7 @@ from gateway.connections.service import set_credentials
 from gateway.errors import ApiError
 from gateway.inbox.states import InboundStatus
 from gateway.inbox.store import Inbound, store_inbound
+from gateway.inputs import parse_json
 
 REDACTED = "[redacted]"
 
@@ -25,7 +25,7 @@ REDACTED = "[redacted]"
 def parse_hook(raw: bytes) -> tuple[dict[str, Any], PosterHook]:
     """The body as received and as a model; 400 when it is not a Poster webhook."""
     try:
-        body = json.loads(raw)
+        body = parse_json(raw, text_status=400)
     except ValueError:
         raise ApiError(400, "malformed_json", "The webhook body is not valid JSON.") from None
     if not isinstance(body, dict):

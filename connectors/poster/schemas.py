@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from gateway.errors import ApiError
+from gateway.inputs import parse_json
 
 Account = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 Word = Annotated[str, StringConstraints(min_length=1, max_length=64)]
@@ -42,7 +44,7 @@ class PosterHook(BaseModel):
         if not self.data:
             return {}
         try:
-            decoded = json.loads(self.data)
-        except ValueError:
+            decoded = parse_json(self.data, text_status=400)
+        except (ValueError, ApiError):
             return {}
         return decoded if isinstance(decoded, dict) else {}

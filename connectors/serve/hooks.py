@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import json
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -11,6 +10,7 @@ from sqlalchemy.orm import Session
 from gateway.connections.directory import ConnectionDirectory, HookTarget
 from gateway.errors import ApiError
 from gateway.inbox.store import Inbound, store_inbound
+from gateway.inputs import parse_json
 
 MAX_EVENTS = 500
 
@@ -52,7 +52,7 @@ def _authorized(target: HookTarget, authorization: str | None) -> bool:
 
 def _events(raw: bytes) -> list[dict[str, Any]]:
     try:
-        body = json.loads(raw)
+        body = parse_json(raw, text_status=400)
     except ValueError:
         raise ApiError(400, "malformed_json", "The webhook body is not valid JSON.") from None
     if not isinstance(body, list) or not all(isinstance(event, dict) for event in body):

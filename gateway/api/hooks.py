@@ -15,7 +15,7 @@ from connectors.poster.hooks import receive_poster_hook
 from connectors.poster.install import complete_install
 from connectors.poster.schemas import PosterHook
 from connectors.serve.hooks import receive_serve_hook
-from gateway.api.openapi_docs import operation_id, problem_responses
+from gateway.api.openapi_docs import operation_id, problem_responses, raw_body
 from gateway.connections.presenters import connection_out
 from gateway.connections.schemas import ConnectionOut
 from gateway.db import request_session
@@ -29,7 +29,7 @@ hooks = APIBlueprint(
 )
 
 
-class Accepted(BaseModel):
+class HookAccepted(BaseModel):
     """The webhook is stored; it is processed after this answer."""
 
     status: str = "accept"
@@ -45,16 +45,11 @@ class PosterCallbackQuery(BaseModel):
     )
 
 
-def _documented_body(model: type[BaseModel], description: str) -> dict[str, Any]:
-    # Documented only: the body is read raw, because the signature covers its exact bytes.
-    schema = {"content": {"application/json": {"schema": model.model_json_schema()}}}
-    return {"requestBody": {**schema, "description": description, "required": True}}
-
-
 @hooks.post(
     "/hooks/poster",
-    responses={200: Accepted, **problem_responses(400, 401, 413, 429, 503)},
-    openapi_extensions=_documented_body(PosterHook, "A Poster application webhook"),
+    responses={200: HookAccepted, **problem_responses(400, 401, 413, 429, 503)},
+    # The body is read raw (the signature covers its exact bytes), so it is documented apart.
+    openapi_extensions=raw_body(hooks, PosterHook, "A Poster application webhook"),
 )
 def poster_webhook() -> dict[str, Any]:
     """A Poster application webhook, verified by its md5 ``verify`` field (an account without
@@ -88,8 +83,8 @@ class SyrveDelivery(RootModel[list[SyrveEvent]]):
 
 @hooks.post(
     "/hooks/serve/<connection_id>",
-    responses={200: Accepted, **problem_responses(400, 401, 404, 413, 429, 503)},
-    openapi_extensions=_documented_body(SyrveDelivery, "A Syrve webhook: an array of events"),
+    responses={200: HookAccepted, **problem_responses(400, 401, 404, 413, 429, 503)},
+    openapi_extensions=raw_body(hooks, SyrveDelivery, "A Syrve webhook: an array of events"),
 )
 def serve_webhook(path: ServeHookPath) -> dict[str, Any]:
     """A Syrve webhook, checked against the connection's token (``Authorization``)."""

@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify, redirect
+import flask_openapi3_swagger
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    send_from_directory,
+)
+from flask_openapi3.blueprint import APIBlueprint
+from flask_openapi3.models.schema import Schema
 from flask_openapi3.types import ResponseDict
-from flask_openapi3_swagger.plugins import RegisterPlugin
 from pydantic import BaseModel, Field
 
 from gateway.errors import PROBLEM_CONTENT_TYPE
+from gateway.security_headers import html_policy
 
 SECURITY_SCHEMES: dict[str, Any] = {
     "apiKey": {"type": "http", "scheme": "bearer", "description": "A merchant API key (sgk_...)."},
@@ -23,6 +36,12 @@ IDEMPOTENCY_PARAMETER = {
     "description": "Replays the first response of a retry; 409 on reuse with another body.",
     "schema": {"type": "string", "minLength": 1, "maxLength": 255},
 }
+COMPONENT_REF = "#/components/schemas/{model}"
+SWAGGER_ASSETS = Path(flask_openapi3_swagger.__file__).parent / "templates" / "swagger"
+PAGE_FILES = Path(__file__).parent / "swagger"
+OPENAPI_URL = "/openapi.json"
+# The one inline style element the Swagger UI bundle adds (the colours of its logo).
+SWAGGER_LOGO_STYLE = "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='"
 MERCHANT_SECURITY: list[dict[str, list[str]]] = [{"apiKey": []}]
 ADMIN_SECURITY: list[dict[str, list[str]]] = [{"adminToken": []}]
 
@@ -46,9 +65,22 @@ class Problem(BaseModel):
     errors: list[FieldError] | None = None
 
 
+_PROBLEM_REF = {"$ref": COMPONENT_REF.format(model=Problem.__name__)}
+
+
 def problem_responses(*statuses: int) -> ResponseDict:
     """Document that these statuses answer with a problem body."""
     return dict.fromkeys(statuses, Problem)
+
+
+def raw_body(blueprint: APIBlueprint, model: type[BaseModel], description: str) -> dict[str, Any]:
+    """Document a body the view reads raw (``openapi_extensions``), its schemas as components."""
+    schema = model.model_json_schema(ref_template=COMPONENT_REF)
+    for name, definition in {**schema.pop("$defs", {}), model.__name__: schema}.items():
+        blueprint.components_schemas[name] = Schema(**definition)
+    reference = {"$ref": COMPONENT_REF.format(model=model.__name__)}
+    content = {"application/json": {"schema": reference}}
+    return {"requestBody": {"content": content, "description": description, "required": True}}
 
 
 def operation_id(*, bp_name: str = "", name: str = "", path: str = "", method: str = "") -> str:
@@ -66,6 +98,8 @@ def _polish(document: dict[str, Any]) -> dict[str, Any]:
             if method == "post":
                 operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
             responses = operation["responses"]
+            # Any URL may carry what the input rules refuse before a route runs.
+            responses.setdefault("400", _bad_request())
             takes_input = operation.get("requestBody") or any(
                 parameter["in"] != "header" for parameter in operation.get("parameters", [])
             )
@@ -81,6 +115,11 @@ def _polish(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+def _bad_request() -> dict[str, Any]:
+    content = {"application/json": {"schema": dict(_PROBLEM_REF)}}
+    return {"description": "Bad Request", "content": content}
+
+
 def _openapi_document() -> Response:
     document = current_app.extensions.get("openapi_document")
     if document is None:
@@ -93,8 +132,33 @@ def _docs_page() -> Response:
     return redirect("/docs/swagger", code=302)  # type: ignore[return-value]
 
 
+def _swagger_page() -> Response:
+    response = Response(render_template("swagger.html", openapi_url=OPENAPI_URL))
+    response.headers["Content-Security-Policy"] = html_policy(SWAGGER_LOGO_STYLE)
+    return response
+
+
+def _page_file(filename: str) -> Response:
+    return send_from_directory(PAGE_FILES, filename)
+
+
+def _docs_blueprint() -> Blueprint:
+    # The Swagger UI's own assets, and a page that starts it from a script file: the page's
+    # Content-Security-Policy allows no inline script.
+    docs = Blueprint(
+        "docs",
+        __name__,
+        static_folder=SWAGGER_ASSETS,
+        static_url_path="/swagger",
+        template_folder=PAGE_FILES,
+    )
+    docs.add_url_rule("/swagger", "page", _swagger_page, methods=["GET"])
+    docs.add_url_rule("/swagger-page/<path:filename>", "page_asset", _page_file, methods=["GET"])
+    return docs
+
+
 def install_docs(app: Flask) -> None:
     """Serve ``/openapi.json`` and a Swagger UI at ``/docs`` (assets bundled, no CDN)."""
-    app.add_url_rule("/openapi.json", "openapi_document", _openapi_document, methods=["GET"])
+    app.add_url_rule(OPENAPI_URL, "openapi_document", _openapi_document, methods=["GET"])
     app.add_url_rule("/docs", "docs", _docs_page, methods=["GET"])
-    app.register_blueprint(RegisterPlugin.register(doc_url="/openapi.json"), url_prefix="/docs")
+    app.register_blueprint(_docs_blueprint(), url_prefix="/docs")

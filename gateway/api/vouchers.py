@@ -56,7 +56,7 @@ def get_voucher(path: VoucherPath) -> dict[str, Any]:
 
 @vouchers.get("/vouchers", responses={200: VoucherPage, **problem_responses(404)})
 def list_vouchers(query: VoucherQuery) -> dict[str, Any]:
-    """Vouchers, newest first, filtered by ``card`` number and ``status``."""
+    """Vouchers, newest first, filtered by ``card`` number (404 when unknown) and ``status``."""
     page = service.list_vouchers(request_session(), current_merchant_id(), query)
     return {"items": [_out(voucher) for voucher in page.items], "next_cursor": page.next_cursor}
 

@@ -24,6 +24,7 @@ from gateway.loyalty.codes import code_key
 from gateway.loyalty.reward_models import Voucher
 from gateway.loyalty.voucher_lifecycle import summary
 from gateway.loyalty.voucher_states import VoucherStatus
+from gateway.text import spelled_out
 from webhooks.outbox import record_event
 
 MAX_CODE_LENGTH = 64
@@ -86,7 +87,7 @@ def parse_codes(items: Iterable[tuple[int, str]]) -> Upload:
         if reason is None:
             rows.append(UploadRow(line, code))
         else:
-            rejected.append(RowProblem(line, code[:MAX_CODE_LENGTH], reason))
+            rejected.append(RowProblem(line, spelled_out(code[:MAX_CODE_LENGTH]), reason))
     return Upload(rows, rejected)
 
 

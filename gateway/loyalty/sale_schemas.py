@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 
-class RedemptionOut(BaseModel):
+class SaleRedemptionOut(BaseModel):
     """What one promo code on the sale did."""
 
     code: str
@@ -29,7 +29,7 @@ class SaleOut(BaseModel):
     card_number: str | None
     stamps_added: int
     rewards: list[dict[str, Any]]
-    redemptions: list[RedemptionOut]
+    redemptions: list[SaleRedemptionOut]
 
 
 class RefundOut(BaseModel):
