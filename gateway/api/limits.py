@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 # The code routes that look a code up (holds and redemptions are found by unguessable ids).
 CODE_LOOKUPS = frozenset({"codes.check_code", "codes.hold_code", "codes.redeem_code"})
 INSTALL_CALLBACK = "hooks.poster_install_callback"
+_STORAGE_TIMEOUT_SECONDS = 1
 _MAX_LOCATION_KEY = 128
 
 
@@ -66,14 +67,14 @@ def install_limiter(app: Flask, limiter: Limiter) -> None:
     app.register_error_handler(RateLimitExceeded, _rate_limited)
 
 
-def _storage_options(settings: Settings) -> dict[str, str | float]:
+def _storage_options(settings: Settings) -> dict[str, str | int]:
     if not settings.redis_url:
         return {}
     return {
         "key_prefix": settings.rate_limit_key_prefix,
         "wrap_exceptions": 1,
-        "socket_connect_timeout": settings.redis_timeout,
-        "socket_timeout": settings.redis_timeout,
+        "socket_connect_timeout": _STORAGE_TIMEOUT_SECONDS,
+        "socket_timeout": _STORAGE_TIMEOUT_SECONDS,
     }
 
 
