@@ -14,8 +14,8 @@ from werkzeug.test import TestResponse
 
 from gateway.inputs import MAX_JSON_DEPTH
 from tests.support.api import Api, bearer
-from tests.support.fake_syrve import connection_body, running_syrve
-from tests.support.pos import POS_TEST_SETTINGS, PosWorld, make_world
+from tests.support.fake_syrve import connection_body, running_syrve, syrve_settings
+from tests.support.pos import PosWorld, make_world
 from tests.test_errors import assert_problem
 
 LIMIT = 64 * 1024
@@ -71,7 +71,7 @@ def test_the_unauthenticated_poster_hook_refuses_deep_nesting_without_a_tracebac
 def serve(make_app: Callable[..., Flask]) -> Iterator[PosWorld]:
     """A Serve connection (its hook reads the body once the token is checked), small bodies."""
     with running_syrve() as syrve:
-        app = make_app(**POS_TEST_SETTINGS, max_body_bytes=LIMIT)
+        app = make_app(**syrve_settings(syrve), max_body_bytes=LIMIT)
         yield make_world(app, connection_body(syrve), currency="EUR")
 
 

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 
 from tests.support.api import bearer
-from tests.support.fake_syrve import FakeSyrve, connection_body, running_syrve
+from tests.support.fake_syrve import FakeSyrve, connection_body, running_syrve, syrve_settings
 from tests.support.openapi import (
     Operation,
     assert_documented,
@@ -20,7 +20,7 @@ from tests.support.openapi import (
     sample,
     string_leaves,
 )
-from tests.support.pos import POS_TEST_SETTINGS, PosWorld, make_world
+from tests.support.pos import PosWorld, make_world
 from tests.test_errors import assert_problem
 
 NUL = "a\x00b"
@@ -43,7 +43,7 @@ class Probe:
 @pytest.fixture
 def world(make_app: Callable[..., Flask]) -> Iterator[PosWorld]:
     with running_syrve() as syrve:
-        yield _connected(make_app(**POS_TEST_SETTINGS), syrve)
+        yield _connected(make_app(**syrve_settings(syrve)), syrve)
 
 
 def _connected(app: Flask, syrve: FakeSyrve) -> PosWorld:

@@ -84,6 +84,10 @@ def world() -> Iterator[FuzzWorld]:
                 webhook_allowed_networks=("127.0.0.0/8",),
                 pos_retry_backoff=0.0,
                 pos_timeout=2.0,
+                poster_api_url=poster.base_url,
+                # Invalid inputs include bad keys: the address would soon be refused as a
+                # guesser (tests/test_rate_limits.py tests that), and the API not explored.
+                limit_auth_failures="100000/minute",
             )
         )
         try:

@@ -201,3 +201,14 @@ def test_counting_carries_on_in_memory_when_redis_is_unreachable(
     assert_problem(attacker("GET", "/v1/merchant"), 401, "unauthorized")
     assert_too_many(attacker("GET", "/v1/merchant"), 60)
     assert app.test_client().get("/healthz").status_code == 200
+
+
+def test_a_refused_body_on_a_code_route_is_answered_without_a_limiter_fault(
+    api: Api, merchant: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    # The per-location key reads the body; a body the input rules refuse must not break it.
+    body = {"code": "PZ\x00-1", "location": "bar\x00"}
+    response = api.call("POST", "/v1/codes/check", merchant["api_key"], json=body)
+    assert_problem(response, 422, "control_characters")
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+    assert not [record for record in caplog.records if "falling back" in record.getMessage()]

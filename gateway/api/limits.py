@@ -21,7 +21,7 @@ from gateway.api.codes import codes
 from gateway.api.hooks import hooks
 from gateway.api.ops import ops
 from gateway.config import Settings
-from gateway.errors import api_error_response, too_many_attempts
+from gateway.errors import ApiError, api_error_response, too_many_attempts
 from gateway.extensions import extensions
 
 log = logging.getLogger(__name__)
@@ -136,7 +136,10 @@ def _presented_key() -> str:
 
 
 def _presented_key_and_location() -> str:
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except ApiError:  # refused input (control characters, nesting): the view answers it
+        body = None
     location = body.get("location") if isinstance(body, dict) else None
     where = location.strip()[:_MAX_LOCATION_KEY] if isinstance(location, str) else ""
     return f"{_presented_key()}@{where or '-'}"

@@ -7,7 +7,7 @@ from typing import Any
 
 from tests.support.api import Api
 from tests.support.codes import UNIQUE, code_voucher, give, new_card, new_pool
-from tests.support.fake_poster import APP_SECRET, TOKEN, poster_hook
+from tests.support.fake_poster import APP_SECRET, poster_hook, token_for
 from tests.support.programs import lottery, nine_stamp_card
 from tests.support.sales import sale_body
 
@@ -64,7 +64,7 @@ def seed_tenant(api: Api, name: str, account: str, poster_url: str) -> Tenant:
             "program_id": program["id"],
             "account": account,
             "application_secret": APP_SECRET,
-            "access_token": TOKEN,
+            "access_token": token_for(account),
             "api_base_url": poster_url,
         },
     )
