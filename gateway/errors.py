@@ -9,9 +9,11 @@ from typing import Any
 
 from flask import Flask, Response, json
 from pydantic import ValidationError
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
+
+from gateway.observability.logs import exception_text
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -150,7 +152,11 @@ def _handle_database_unavailable(exc: Exception) -> Response:
 
 
 def _handle_unexpected(exc: Exception) -> Response:
-    log.exception("unhandled error", exc_info=exc)
+    if isinstance(exc, DBAPIError):
+        # Told as text, not as exc_info, so that no handler prints the driver's message.
+        log.error("unhandled database error: %s", exception_text(exc))
+    else:
+        log.exception("unhandled error", exc_info=exc)
     return problem_response(500, "internal_error", "An unexpected error occurred.")
 
 

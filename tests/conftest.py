@@ -15,6 +15,8 @@ from gateway import create_app, migrate
 from gateway.config import Settings
 from gateway.models import Base
 from tests.support.api import Api
+from tests.support.fake_poster import FakePoster, running_poster
+from tests.support.fake_syrve import FakeSyrve, running_syrve
 from tests.support.services import empty_tables, fresh_postgres_database, redis_client
 
 ADMIN_TOKEN = "test-admin-token"
@@ -106,3 +108,17 @@ def redis_prefix() -> Iterator[str]:
     if keys:
         client.delete(*keys)
     client.close()
+
+
+@pytest.fixture
+def poster() -> Iterator[FakePoster]:
+    """A fake Poster over real HTTP (a file may override it with the data its tests need)."""
+    with running_poster() as fake:
+        yield fake
+
+
+@pytest.fixture
+def syrve() -> Iterator[FakeSyrve]:
+    """A fake Syrve over real HTTP."""
+    with running_syrve() as fake:
+        yield fake

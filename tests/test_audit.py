@@ -4,7 +4,6 @@ and rows that commit only with their change."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
@@ -21,7 +20,7 @@ from gateway.db import utcnow
 from gateway.models import Base, Program
 from tests.support.api import Api
 from tests.support.codes import UNIQUE, code_voucher, give, new_card, post
-from tests.support.fake_syrve import FakeSyrve, connection_body, running_syrve, syrve_settings
+from tests.support.fake_syrve import FakeSyrve, connection_body, syrve_settings
 from tests.support.programs import nine_stamp_card
 from tests.test_errors import assert_problem
 
@@ -48,12 +47,6 @@ def new_program(api: Api, owner: dict[str, Any], **changes: Any) -> dict[str, An
     assert created.status_code == 201, created.get_json()
     body: dict[str, Any] = created.get_json()
     return body
-
-
-@pytest.fixture
-def syrve() -> Iterator[FakeSyrve]:
-    with running_syrve() as fake:
-        yield fake
 
 
 def test_an_update_records_who_what_before_after_when_and_from_where(

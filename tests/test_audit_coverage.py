@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 from flask import Flask
 from sqlalchemy import select
 from werkzeug.test import TestResponse
@@ -24,7 +23,6 @@ from tests.support.fake_syrve import (
     FakeSyrve,
     connection_body,
     order_event,
-    running_syrve,
     syrve_settings,
 )
 from tests.support.programs import DESSERT_VOUCHER, lottery, nine_stamp_card
@@ -301,12 +299,6 @@ def changing_routes(app: Flask) -> set[tuple[str, str]]:
         if rule.rule.startswith(AUDITED_PREFIXES)
         for method in (rule.methods or set()) & CHANGING_METHODS
     }
-
-
-@pytest.fixture
-def syrve() -> Iterator[FakeSyrve]:
-    with running_syrve() as fake:
-        yield fake
 
 
 def test_every_changing_route_has_a_case_or_an_exemption(app: Flask) -> None:

@@ -3,7 +3,7 @@ neither connections nor hooks tell one tenant which accounts another has connect
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -19,23 +19,11 @@ from tests.support.fake_poster import (
     running_poster,
     token_for,
 )
-from tests.support.fake_syrve import ORGANIZATION, FakeSyrve, running_syrve, syrve_settings
+from tests.support.fake_syrve import ORGANIZATION, FakeSyrve, syrve_settings
 from tests.support.fake_syrve import connection_body as syrve_body
 from tests.support.pos import PosWorld, make_world
 from tests.support.programs import nine_stamp_card
 from tests.test_errors import assert_problem
-
-
-@pytest.fixture
-def poster() -> Iterator[FakePoster]:
-    with running_poster() as fake:
-        yield fake
-
-
-@pytest.fixture
-def syrve() -> Iterator[FakeSyrve]:
-    with running_syrve() as fake:
-        yield fake
 
 
 @pytest.fixture

@@ -33,12 +33,6 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def poster() -> Iterator[FakePoster]:
-    with running_poster() as fake:
-        yield fake
-
-
-@pytest.fixture
 def elsewhere() -> Iterator[FakePoster]:
     """An internal service the POS address must never lead to."""
     with running_poster(host="127.0.0.2") as fake:

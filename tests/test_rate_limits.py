@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, cast
 
 import pytest
@@ -14,7 +14,7 @@ from werkzeug.test import TestResponse
 
 from gateway.config import Settings
 from tests.support.api import Api, bearer
-from tests.support.fake_syrve import FakeSyrve, order_event, running_syrve, syrve_settings
+from tests.support.fake_syrve import FakeSyrve, order_event, syrve_settings
 from tests.support.services import REDIS_URL, redis_client
 from tests.test_errors import assert_problem
 from tests.test_serve import connect, deliver
@@ -111,12 +111,6 @@ def test_refused_poster_hooks_are_limited_per_address(make_app: Callable[..., Fl
     assert neighbour("POST", "/hooks/poster", json=hook).status_code != 429
     # A failed API authentication has its own count: the hook refusals did not use it up.
     assert_problem(attacker("GET", "/v1/merchant"), 401, "unauthorized")
-
-
-@pytest.fixture
-def syrve() -> Iterator[FakeSyrve]:
-    with running_syrve() as fake:
-        yield fake
 
 
 def test_good_serve_hooks_are_not_throttled_by_their_volume(

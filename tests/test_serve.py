@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -19,7 +19,6 @@ from tests.support.fake_syrve import (
     connection_body,
     latte,
     order_event,
-    running_syrve,
     syrve_settings,
 )
 from tests.support.pos import PosWorld, make_world
@@ -27,12 +26,6 @@ from tests.support.programs import FREE_PIZZA
 from tests.test_errors import assert_problem
 
 PER_LATTE = [{"kind": "per_item", "stamps": 1, "products": ["prod-latte"]}]
-
-
-@pytest.fixture
-def syrve() -> Iterator[FakeSyrve]:
-    with running_syrve() as fake:
-        yield fake
 
 
 def connect(app: Flask, syrve: FakeSyrve, **program: Any) -> PosWorld:

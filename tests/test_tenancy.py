@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -21,19 +21,11 @@ from tests.support.fake_poster import (
     FakePoster,
     poster_hook,
     poster_settings,
-    running_poster,
     token_for,
 )
 from tests.support.programs import lottery, nine_stamp_card
 from tests.support.sales import sale_body
 from tests.test_errors import assert_problem
-
-
-@pytest.fixture
-def poster() -> Iterator[FakePoster]:
-    """Poster's own host for this file's apps: it confirms which account a token belongs to."""
-    with running_poster() as fake:
-        yield fake
 
 
 @pytest.fixture

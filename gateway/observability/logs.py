@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 import logging
 import re
+import traceback
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from types import TracebackType
 
 from flask import Flask, Response, g, has_request_context, request
+from sqlalchemy.exc import DBAPIError
 
 REQUEST_ID_HEADER = "X-Request-Id"
 _ACCEPTABLE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
@@ -33,6 +37,54 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
+
+    def formatException(  # noqa: N802 - logging's name
+        self,
+        ei: tuple[type[BaseException], BaseException, TracebackType | None]
+        | tuple[None, None, None],
+    ) -> str:
+        """The traceback, with database errors told without their driver's message."""
+        return exception_text(ei[1]) if ei[1] is not None else ""
+
+
+def exception_text(exc: BaseException) -> str:
+    """A traceback for the logs. A database error shows its statement (parameters are never
+    bound into it) and its SQLSTATE, table, column and constraint, but not the driver's
+    message, which can quote a row's values (PostgreSQL: "Failing row contains (...)")."""
+    chain = list(_chain(exc))
+    hidden = {id(item.orig) for item in chain if isinstance(item, DBAPIError)}
+    parts = ["Traceback (most recent call last):\n"]
+    for item in reversed(chain):
+        parts += traceback.format_tb(item.__traceback__)
+        parts.append(f"{type(item).__module__}.{type(item).__qualname__}: {_told(item, hidden)}\n")
+    return "".join(parts)
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _told(exc: BaseException, hidden: set[int]) -> str:
+    if isinstance(exc, DBAPIError):
+        return f"{_diagnostics(exc.orig)} [SQL: {exc.statement}]"
+    if id(exc) in hidden:
+        return "(the database driver's message is not logged: it can hold row values)"
+    return str(exc)
+
+
+def _diagnostics(orig: BaseException | None) -> str:
+    diag = getattr(orig, "diag", None)  # psycopg
+    if diag is not None:
+        fields = ("sqlstate", "table_name", "column_name", "constraint_name")
+        found = {name: getattr(diag, name, None) for name in fields}
+        return " ".join(f"{name}={value}" for name, value in found.items() if value)
+    # SQLite's messages name the table and column, never a value.
+    return f"{getattr(orig, 'sqlite_errorname', '')} {orig}".strip()
 
 
 def configure_logging(level: str) -> None:

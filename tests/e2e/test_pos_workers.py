@@ -18,7 +18,7 @@ from tests.support.fake_poster import (
     poster_hook,
     running_poster,
 )
-from tests.support.fake_syrve import FakeSyrve, order_event, running_syrve
+from tests.support.fake_syrve import FakeSyrve, order_event
 from tests.support.fake_syrve import connection_body as syrve_connection
 from tests.support.pos import PosWorld, make_world
 
@@ -30,12 +30,6 @@ LATTE = {"product_id": "12", "num": "1", "payed_sum": "8000"}
 def poster() -> Iterator[FakePoster]:
     with running_poster() as fake:
         fake.clients["7"] = {"client_id": "7", "phone_number": "380501111111"}
-        yield fake
-
-
-@pytest.fixture
-def syrve() -> Iterator[FakeSyrve]:
-    with running_syrve() as fake:
         yield fake
 
 

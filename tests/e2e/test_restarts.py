@@ -19,7 +19,7 @@ from gateway.config import Settings
 from gateway.inbox.models import InboundEvent
 from gateway.loyalty.sale_models import Sale
 from tests.e2e.conftest import Server, Workers
-from tests.support.fake_poster import APP_SECRET, TOKEN, running_poster
+from tests.support.fake_poster import APP_SECRET, running_poster, token_for
 from tests.support.load import Outcome, Traffic
 from tests.support.own_services import own_postgres, own_redis
 from tests.support.programs import nine_stamp_card
@@ -60,7 +60,7 @@ def provision(base_url: str, poster_url: str | None = None) -> str:
             "program_id": program["id"],
             "account": ACCOUNT,
             "application_secret": APP_SECRET,
-            "access_token": TOKEN,
+            "access_token": token_for(ACCOUNT),
             "api_base_url": poster_url,
         }
         _post(base_url, "/v1/connections", key, connection)
@@ -92,6 +92,7 @@ def test_a_postgresql_restart_under_load_loses_nothing_acknowledged_and_answers_
                 "STAMPGATE_SECRET_KEY": "chaos-secret",
                 "STAMPGATE_EMBEDDED_DISPATCHER": "false",  # only what is acknowledged matters
                 "STAMPGATE_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",
+                "STAMPGATE_POSTER_API_URL": poster.base_url,
             }
         )
         traffic = Traffic(server.base_url, provision(server.base_url, poster.base_url), ACCOUNT)
