@@ -20,7 +20,7 @@ from gateway.db import utcnow
 from gateway.models import Base, Program
 from tests.support.api import Api
 from tests.support.codes import UNIQUE, code_voucher, give, new_card, post
-from tests.support.fake_syrve import FakeSyrve, connection_body, syrve_settings
+from tests.support.fake_syrve import API_LOGIN, FakeSyrve, connection_body, syrve_settings
 from tests.support.programs import nine_stamp_card
 from tests.test_errors import assert_problem
 
@@ -120,6 +120,7 @@ def test_secrets_never_reach_the_audit_log(make_app: Any, syrve: FakeSyrve) -> N
     connection = post(
         api, owner, "/v1/connections", {**connection_body(syrve), "program_id": program["id"]}
     ).get_json()
+    syrve.api_login = "a-new-api-login-value"  # rotated in Syrve, then given to the gateway
     patched = api.call(
         "PATCH",
         f"/v1/connections/{connection['id']}",
@@ -134,7 +135,7 @@ def test_secrets_never_reach_the_audit_log(make_app: Any, syrve: FakeSyrve) -> N
         owner["api_key"],
         key["api_key"],
         connection["webhook_token"],
-        syrve.api_login,
+        API_LOGIN,
         "a-new-api-login-value",
         endpoint.get_json()["secret"],
         rotated.get_json()["secret"],

@@ -122,3 +122,36 @@ def test_a_serve_organization_must_be_one_of_the_logins_organizations(
 
     syrve.organizations = [ORGANIZATION]
     assert api.call("POST", "/v1/connections", key, json=body).status_code == 201
+
+
+def test_new_credentials_are_proven_before_they_replace_the_old(
+    world: PosWorld, poster: FakePoster
+) -> None:
+    path = f"/v1/connections/{world.connection['id']}"
+    foreign = {"access_token": token_for("bcafe")}
+    refused = world.api.call("PATCH", path, world.key, json=foreign)
+    assert_problem(refused, 422, "account_not_verified")
+    assert poster.count("settings.getAllSettings") == 1
+
+    # The connection keeps its proven token (the fake answers only that one): sales still land.
+    poster.add_sale("1001", [{"product_id": "12", "num": "1", "payed_sum": "8000"}])
+    hook = world.api.client.post("/hooks/poster", json=poster_hook(1001))
+    assert hook.status_code == 200, hook.get_json()
+    world.process()
+    assert [event["status"] for event in world.inbound()] == ["processed"]
+
+    own = world.api.call("PATCH", path, world.key, json={"access_token": token_for(ACCOUNT)})
+    assert own.status_code == 200, own.get_json()
+
+
+def test_a_new_api_login_must_reach_the_connections_organization(
+    make_app: Callable[..., Flask], syrve: FakeSyrve
+) -> None:
+    world = make_world(make_app(**syrve_settings(syrve)), syrve_body(syrve))
+    path = f"/v1/connections/{world.connection['id']}"
+    syrve.organizations = ["another-organization"]  # what the new login may use
+    refused = world.api.call("PATCH", path, world.key, json={"api_login": syrve.api_login})
+    assert_problem(refused, 422, "account_not_verified")
+    syrve.organizations = [ORGANIZATION]
+    accepted = world.api.call("PATCH", path, world.key, json={"api_login": syrve.api_login})
+    assert accepted.status_code == 200, accepted.get_json()

@@ -83,14 +83,19 @@ def get_connection(path: ConnectionPath) -> dict[str, Any]:
     return connection_out(connection, extensions().settings)
 
 
-@connections.patch("/connections/<connection_id>", responses={200: ConnectionOut, **_ONE})
+@connections.patch("/connections/<connection_id>", responses={200: ConnectionOut, **_POS})
 def update_connection(path: ConnectionPath, body: ConnectionPatch) -> dict[str, Any]:
     """Change program, API address or credentials; new credentials resume waiting events."""
-    settings = extensions().settings
+    ext = extensions()
     connection = service.update_connection(
-        request_session(), settings, current_merchant_id(), path.connection_id, body
+        request_session(),
+        ext.settings,
+        ext.connectors,
+        current_merchant_id(),
+        path.connection_id,
+        body,
     )
-    return connection_out(connection, settings)
+    return connection_out(connection, ext.settings)
 
 
 @connections.put("/connections/<connection_id>/locations", responses={200: ConnectionOut, **_ONE})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -28,6 +28,8 @@ from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
 
 CREDENTIAL_FIELDS = ("application_secret", "access_token", "api_login")
+# The credentials that say whose POS account it is (the application secret only signs hooks).
+CLAIM_FIELDS = ("access_token", "api_login")
 
 
 def webhook_url(settings: Settings, connection: PosConnection) -> str:
@@ -126,13 +128,23 @@ def list_connections(session: Session, merchant_id: str, query: PageQuery) -> Pa
 def update_connection(
     session: Session,
     settings: Settings,
+    connectors: Mapping[str, Connector],
     merchant_id: str,
     connection_id: str,
     body: ConnectionPatch,
 ) -> PosConnection:
-    """Change program, API address or credentials; new credentials resume waiting events."""
-    connection = get_connection(session, merchant_id, connection_id)
+    """Change program, API address or credentials; new credentials resume waiting events.
+
+    A new access token or API login is proven to own the connection's account first, as at
+    creation: a connection never holds credentials of an account it did not claim."""
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
+    claimed = {name: changes[name] for name in CLAIM_FIELDS if name in changes}
+    connection = get_connection(session, merchant_id, connection_id)
+    if claimed:
+        pos, account = connection.pos, connection.account
+        session.rollback()  # no transaction stays open while the POS answers
+        prove_ownership(connectors[pos], account, claimed)
+        connection = get_connection(session, merchant_id, connection_id)
     if "program_id" in changes:
         get_program(session, merchant_id, changes["program_id"])
         connection.program_id = changes["program_id"]
