@@ -14,7 +14,7 @@ from gateway import create_app
 from gateway.config import Settings
 from gateway.tenancy.keys import generate_key
 from tests.support.api import Api, bearer
-from tests.support.own_services import free_port
+from tests.support.services import free_port
 
 
 def assert_problem(response: TestResponse, status: int, code: str) -> dict[str, Any]:

@@ -20,16 +20,10 @@ from tests.support.fake_poster import (
 )
 from tests.support.http_server import serving
 from tests.support.pos import PosWorld, make_world
+from tests.support.services import free_port
 from tests.test_errors import assert_problem
 
 REBINDING_HOST = "pos.rebinding.test"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 @pytest.fixture

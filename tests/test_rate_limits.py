@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -15,7 +14,7 @@ from werkzeug.test import TestResponse
 from gateway.config import Settings
 from tests.support.api import Api, bearer
 from tests.support.fake_syrve import FakeSyrve, order_event, syrve_settings
-from tests.support.services import REDIS_URL, redis_client
+from tests.support.services import REDIS_URL, free_port, redis_client
 from tests.test_errors import assert_problem
 from tests.test_serve import connect, deliver
 
@@ -186,10 +185,7 @@ def test_counters_in_redis_are_shared_by_every_process(
 def test_counting_carries_on_in_memory_when_redis_is_unreachable(
     make_app: Callable[..., Flask],
 ) -> None:
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        closed = probe.getsockname()[1]
-    app = make_app(redis_url=f"redis://127.0.0.1:{closed}/0", limit_auth_failures="2/minute")
+    app = make_app(redis_url=f"redis://127.0.0.1:{free_port()}/0", limit_auth_failures="2/minute")
     attacker = from_address(app.test_client(), ATTACKER)
     assert_problem(attacker("GET", "/v1/merchant"), 401, "unauthorized")
     assert_problem(attacker("GET", "/v1/merchant"), 401, "unauthorized")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,17 +18,14 @@ from flask import Flask
 
 from gateway import create_app, migrate
 from gateway.config import Settings
-from tests.support.services import REDIS_URL, fresh_postgres_database, redis_client
+from tests.support.services import (
+    REDIS_URL,
+    free_port,
+    fresh_postgres_database,
+    redis_client,
+)
 
 STARTUP_SECONDS = 30
-
-
-def free_port() -> int:
-    """A port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 @dataclass

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.e2e.conftest import Server, free_port
+from tests.e2e.conftest import Server
 from tests.e2e.test_gunicorn_edges import access_entry, raw_exchange
 from tests.support.nginx import Nginx, nginx_binary, start_nginx
+from tests.support.services import free_port
 
 pytestmark = pytest.mark.e2e
 StartServer = Callable[..., Server]

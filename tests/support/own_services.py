@@ -8,7 +8,6 @@ import os
 import pwd
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -18,17 +17,9 @@ from pathlib import Path
 
 import redis
 
-from tests.support.services import unavailable
+from tests.support.services import free_port, unavailable
 
 STARTUP_SECONDS = 30
-
-
-def free_port() -> int:
-    """A port nobody listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 def _postgres_bin() -> Path | None:
