@@ -107,27 +107,34 @@ def build_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
-def commit_unit_of_work(session: Session, work: Callable[[], T], attempts: int = 8) -> T:
+def commit_unit_of_work(
+    session: Session, work: Callable[[], T], patience_seconds: float = 3.0
+) -> T:
     """Run ``work`` and commit; a lost race rolls back and runs it again.
 
     Races show as IntegrityError (a unique key taken) or StaleDataError (a versioned row
-    changed underneath).
+    changed underneath). Retries are bounded by time, not by count: with N writers on one
+    row the last of them may lose N - 1 rounds, and a count would fail it under load.
 
     ``work`` must read what it decides on, so a rerun sees the winner of the race.
     """
-    for attempt in range(1, attempts + 1):
+    give_up_at = time.monotonic() + patience_seconds
+    attempt = 0
+    while True:
+        attempt += 1
         try:
             result = work()
             session.commit()
         except (IntegrityError, StaleDataError):
             session.rollback()
-            if attempt == attempts:
+            if time.monotonic() >= give_up_at:
                 raise
-            # Exponential, jittered: the losers of one race do not collide again in lockstep.
-            time.sleep(random.uniform(0, 0.002 * 2**attempt))  # noqa: S311 - not a secret
+            # Exponential, capped and jittered: the losers of one race do not collide again
+            # in lockstep, and none sleeps long after the row is free.
+            ceiling = min(0.05, 0.002 * 2 ** min(attempt, 5))
+            time.sleep(random.uniform(0, ceiling))  # noqa: S311 - not a secret
             continue
         return result
-    raise AssertionError("unreachable")
 
 
 def request_session() -> Session:
