@@ -1,1 +1,1 @@
-"""The canonical POS sale model shared by every connector, and the connectors themselves."""
+"""The POS side: connections, the inbox, shared connector plumbing, and one folder per POS."""

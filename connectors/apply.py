@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from connectors.base import ConnectionView, Outcome, ProcessingContext
 from connectors.errors import EventRejected
-from connectors.sale import PosRefund, PosSale
 from gateway.errors import ApiError
-from gateway.loyalty.refunds import refund_sale
-from gateway.loyalty.sale_models import Sale
-from gateway.loyalty.sales import record_sale
+from gateway.loyalty.sales.canonical import PosRefund, PosSale
+from gateway.loyalty.sales.models import Sale
+from gateway.loyalty.sales.refunds import refund_sale
+from gateway.loyalty.sales.service import record_sale
 
 REMOVAL_REFUND_ID = "pos-removed"
 

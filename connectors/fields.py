@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import TypeAdapter, ValidationError
 from tzlocal.windows_tz import win_tz
 
-from gateway.loyalty.identifiers import Email, Phone
+from gateway.loyalty.cards.identifiers import Email, Phone
 
 _phone = TypeAdapter(Phone)
 _email = TypeAdapter(Email)

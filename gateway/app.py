@@ -7,13 +7,13 @@ import logging
 from flask_openapi3.models.info import Info
 from flask_openapi3.openapi import OpenAPI
 
+from connectors.connections.directory import ConnectionDirectory
 from connectors.registry import build_connectors
 from gateway.api import register_api
 from gateway.api.limits import build_limiter, install_limiter
 from gateway.api.openapi_docs import SECURITY_SCHEMES, Problem, operation_id
 from gateway.audit import recorder
 from gateway.config import DEV_SECRET_KEY, Settings
-from gateway.connections.directory import ConnectionDirectory
 from gateway.db import build_engine, build_session_factory, close_request_session
 from gateway.errors import register_error_handlers, validation_problem
 from gateway.extensions import Extensions, start_delivery

@@ -14,16 +14,16 @@ import click
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from connectors.connections.sync import sync_all
 from connectors.registry import build_connectors
 from gateway import migrate
 from gateway.audit.service import purge_audit_events
-from gateway.code_commands import codes, vouchers_issue
 from gateway.config import VAR_DIR, Settings
-from gateway.connections.sync import sync_all
 from gateway.db import build_engine, build_session_factory
 from gateway.errors import ApiError
 from gateway.idempotency import purge_expired
-from gateway.loyalty.vouchers import expire_due
+from gateway.loyalty.codes.commands import codes, vouchers_issue
+from gateway.loyalty.vouchers.service import expire_due
 from gateway.tenancy import service
 from gateway.tenancy.schemas import MerchantCreate
 from webhooks.processes import run_workers

@@ -12,12 +12,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.base import Connector
+from connectors.connections.directory import ConnectionDirectory
+from connectors.inbox.jobs import wake_inbox
+from connectors.inbox.processing import Processor, drain_inbox
+from connectors.inbox.store import process_after_commit
 from gateway.background import BackgroundLoop
 from gateway.config import Settings
-from gateway.connections.directory import ConnectionDirectory
-from gateway.inbox.jobs import wake_inbox
-from gateway.inbox.processing import Processor, drain_inbox
-from gateway.inbox.store import process_after_commit
 from gateway.observability.metrics import HttpMetrics
 from webhooks.deliver import Deliverer
 from webhooks.dispatch import hand_over_after_commit

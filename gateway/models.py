@@ -1,14 +1,14 @@
 """Every table, imported in one place so the metadata Alembic compares against is complete."""
 
+from connectors.connections.models import PosConnection
+from connectors.inbox.models import InboundEvent
 from gateway.audit.models import AuditEvent
-from gateway.connections.models import PosConnection
 from gateway.db import Base
 from gateway.idempotency import IdempotencyRecord
-from gateway.inbox.models import InboundEvent
-from gateway.loyalty.code_models import CodePool, PoolCode, VoucherRedemption
-from gateway.loyalty.models import Card, CardPosId, Program, StampEntry
-from gateway.loyalty.reward_models import Spin, Voucher
-from gateway.loyalty.sale_models import Refund, Sale
+from gateway.loyalty.cards.models import Card, CardPosId, Program, StampEntry
+from gateway.loyalty.codes.models import CodePool, PoolCode, VoucherRedemption
+from gateway.loyalty.sales.models import Refund, Sale
+from gateway.loyalty.vouchers.models import Spin, Voucher
 from gateway.tenancy.models import ApiKey, Merchant
 from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
 

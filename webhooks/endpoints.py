@@ -18,9 +18,9 @@ from gateway.ids import new_id
 from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
 from webhooks.dispatch import create_delivery, requeue
-from webhooks.endpoint_schemas import EndpointCreate, EndpointPatch
 from webhooks.models import Delivery, WebhookEndpoint
 from webhooks.outbox import record_event
+from webhooks.schemas import EndpointCreate, EndpointPatch
 from webhooks.signing import new_secret
 
 

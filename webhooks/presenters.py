@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webhooks.endpoint_schemas import AttemptOut, DeliveryDetail, DeliveryOut, EndpointOut
 from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
+from webhooks.schemas import AttemptOut, DeliveryDetail, DeliveryOut, EndpointOut
 
 
 def endpoint_out(endpoint: WebhookEndpoint, **extra: Any) -> dict[str, Any]:

@@ -12,13 +12,13 @@ from typing import Any
 from redis import Redis
 from rq import SimpleWorker
 
+from connectors.inbox import jobs as inbox_jobs
+from connectors.inbox.jobs import INBOX_QUEUE, schedule_sync, sweep_inbox, wake_inbox
+from connectors.inbox.processing import Processor
+from connectors.inbox.store import process_after_commit
 from connectors.registry import build_connectors
 from gateway.config import Settings
 from gateway.db import build_engine, build_session_factory
-from gateway.inbox import jobs as inbox_jobs
-from gateway.inbox.jobs import INBOX_QUEUE, schedule_sync, sweep_inbox, wake_inbox
-from gateway.inbox.processing import Processor
-from gateway.inbox.store import process_after_commit
 from gateway.redis_client import connect_redis
 from webhooks import jobs
 from webhooks.deliver import Deliverer

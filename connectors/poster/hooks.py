@@ -8,15 +8,15 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from connectors.connections.directory import ConnectionDirectory, HookTarget
+from connectors.connections.models import PosConnection
+from connectors.connections.service import set_credentials
+from connectors.inbox.states import InboundStatus
+from connectors.inbox.store import Inbound, store_inbound
 from connectors.poster.schemas import PosterHook
 from connectors.poster.signature import is_signed_by
 from gateway.config import Settings
-from gateway.connections.directory import ConnectionDirectory, HookTarget
-from gateway.connections.models import PosConnection
-from gateway.connections.service import set_credentials
 from gateway.errors import ApiError
-from gateway.inbox.states import InboundStatus
-from gateway.inbox.store import Inbound, store_inbound
 from gateway.inputs import parse_json
 
 REDACTED = "[redacted]"

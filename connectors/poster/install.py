@@ -16,14 +16,14 @@ from urllib.parse import urlencode
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
+from connectors.connections.claims import account_not_verified, pos_unreachable, prove_ownership
+from connectors.connections.models import PosConnection
+from connectors.connections.schemas import POSTER_ACCOUNT_PATTERN, ConnectionCreate
+from connectors.connections.service import connection_by_account, create_connection, set_credentials
 from connectors.errors import PosError, PosUnavailable
 from connectors.poster.client import exchange_code
 from connectors.poster.connector import PosterConnector
 from gateway.config import Settings
-from gateway.connections.claims import account_not_verified, pos_unreachable, prove_ownership
-from gateway.connections.models import PosConnection
-from gateway.connections.schemas import POSTER_ACCOUNT_PATTERN, ConnectionCreate
-from gateway.connections.service import connection_by_account, create_connection, set_credentials
 from gateway.errors import ApiError
 
 AUTHORIZE_URL = "https://joinposter.com/api/auth"

@@ -11,7 +11,7 @@ from typing import Any
 
 from connectors.base import ConnectionView
 from connectors.fields import minor_units, valid_email, valid_phone, whole_units
-from connectors.sale import PosSale, PosSaleLine, SaleCustomer
+from gateway.loyalty.sales.canonical import PosSale, PosSaleLine, SaleCustomer
 
 SOURCE = "poster"
 CLOSED, REMOVED = "2", "3"

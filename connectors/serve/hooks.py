@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from gateway.connections.directory import ConnectionDirectory, HookTarget
+from connectors.connections.directory import ConnectionDirectory, HookTarget
+from connectors.inbox.store import Inbound, store_inbound
 from gateway.errors import ApiError
-from gateway.inbox.store import Inbound, store_inbound
 from gateway.inputs import parse_json
 
 MAX_EVENTS = 500

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from connectors.base import ConnectionView
 from connectors.fields import local_time, minor_units, valid_phone, whole_units
-from connectors.sale import PosSale, PosSaleLine, SaleCustomer
+from gateway.loyalty.sales.canonical import PosSale, PosSaleLine, SaleCustomer
 from gateway.money import minor_unit_exponent
 
 SOURCE = "serve"

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from flask_openapi3.openapi import OpenAPI
 
-from gateway.api.admin import admin
-from gateway.api.audit import audit
-from gateway.api.cards import cards
-from gateway.api.code_pools import code_pools
-from gateway.api.codes import codes
-from gateway.api.connections import connections
-from gateway.api.event_types import event_types
-from gateway.api.events import events
-from gateway.api.hooks import hooks
-from gateway.api.inbound import inbound
-from gateway.api.merchant import v1
+from connectors.connections.routes import connections
+from connectors.inbox.routes import inbound
+from connectors.routes import hooks
 from gateway.api.openapi_docs import install_docs
 from gateway.api.ops import install_ops
-from gateway.api.programs import programs
-from gateway.api.sales import sales_api
-from gateway.api.spins import spins
-from gateway.api.vouchers import vouchers
-from gateway.api.webhooks import webhooks
+from gateway.audit.routes import audit
+from gateway.loyalty.cards.routes import cards
+from gateway.loyalty.codes.pool_routes import code_pools
+from gateway.loyalty.codes.routes import codes
+from gateway.loyalty.lottery.routes import spins
+from gateway.loyalty.programs.routes import programs
+from gateway.loyalty.sales.routes import sales_api
+from gateway.loyalty.vouchers.routes import vouchers
+from gateway.tenancy.admin_routes import admin
+from gateway.tenancy.routes import v1
+from webhooks.event_routes import events
+from webhooks.routes import webhooks
+from webhooks.type_routes import event_types
 
 
 def register_api(app: OpenAPI) -> None:

@@ -17,12 +17,12 @@ from flask import Flask, Response, request
 from flask_limiter import ApplicationLimit, ExemptionScope, Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
-from gateway.api.codes import codes
-from gateway.api.hooks import hooks
+from connectors.routes import hooks
 from gateway.api.ops import ops
 from gateway.config import Settings
 from gateway.errors import ApiError, api_error_response, too_many_attempts
 from gateway.extensions import extensions
+from gateway.loyalty.codes.routes import codes
 
 log = logging.getLogger(__name__)
 # The code routes that look a code up (holds and redemptions are found by unguessable ids).

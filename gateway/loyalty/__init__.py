@@ -1,1 +1,1 @@
-"""The loyalty domain: rewards, stamp cycles, vouchers, card numbers, lottery draws."""
+"""The loyalty domain, one folder per feature: programs, cards, sales, vouchers, codes, lottery."""

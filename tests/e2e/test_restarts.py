@@ -14,10 +14,10 @@ import pytest
 import requests
 from sqlalchemy import create_engine, select
 
+from connectors.inbox.models import InboundEvent
 from gateway import migrate
 from gateway.config import Settings
-from gateway.inbox.models import InboundEvent
-from gateway.loyalty.sale_models import Sale
+from gateway.loyalty.sales.models import Sale
 from tests.e2e.conftest import Server, Workers
 from tests.support.fake_poster import APP_SECRET, running_poster, token_for
 from tests.support.load import Outcome, Traffic

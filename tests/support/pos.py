@@ -9,8 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from gateway.inbox.models import InboundEvent
-from gateway.inbox.processing import Processor, drain_inbox
+from connectors.inbox.models import InboundEvent
+from connectors.inbox.processing import Processor, drain_inbox
 from tests.support.api import Api
 from tests.support.programs import nine_stamp_card
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gateway.loyalty.card_numbers import (
+from gateway.loyalty.cards.numbers import (
     is_valid_card_number,
     luhn_check_digit,
     new_card_number,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.loyalty.identifiers import normalize_email, normalize_phone
+from gateway.loyalty.cards.identifiers import normalize_email, normalize_phone
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ from decimal import Decimal
 
 import pytest
 
-from gateway.loyalty.lottery import draw
-from gateway.loyalty.rewards import Lottery
+from gateway.loyalty.lottery.draw import draw
+from gateway.loyalty.programs.rewards import Lottery
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gateway.loyalty.progress import (
+from gateway.loyalty.cards.progress import (
     GoalReached,
     MilestoneReached,
     Progress,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from gateway.loyalty.rewards import (
+from gateway.loyalty.programs.rewards import (
     REWARD,
     Award,
     DaysValidity,

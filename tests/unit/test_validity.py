@@ -6,13 +6,13 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from gateway.loyalty.rewards import (
+from gateway.loyalty.programs.rewards import (
     DaysValidity,
     FixedDateValidity,
     MonthsValidity,
     UnlimitedValidity,
 )
-from gateway.loyalty.validity import valid_until
+from gateway.loyalty.vouchers.validity import valid_until
 
 KYIV = "Europe/Kyiv"
 

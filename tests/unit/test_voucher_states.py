@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from gateway.loyalty.rewards import Redemption
-from gateway.loyalty.voucher_states import (
+from gateway.loyalty.programs.rewards import Redemption
+from gateway.loyalty.vouchers.states import (
     TRANSITIONS,
     InvalidTransition,
     RedeemChannel,

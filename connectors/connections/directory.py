@@ -1,0 +1,86 @@
+"""Finding the connection a POS webhook belongs to, fast: a short-lived in-process cache.
+
+Each gateway process keeps what it looked up for ``ttl`` seconds. A cached entry can only be
+stale in one harmful way (credentials changed), so a webhook that fails verification with a
+cached entry is checked again against the database before it is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+
+from cachetools import TTLCache
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from connectors.connections.models import PosConnection
+from gateway.config import Settings
+from gateway.crypto import SecretUnreadable, secret_box
+from gateway.errors import ApiError
+
+
+@dataclass(frozen=True)
+class HookTarget:
+    """What receiving a webhook needs of its connection."""
+
+    connection_id: str
+    merchant_id: str
+    pos: str
+    credentials: dict[str, str]
+
+
+class ConnectionDirectory:
+    """Connections by POS account or id, cached for a few seconds per process."""
+
+    def __init__(self, settings: Settings, ttl: float = 30.0) -> None:
+        self._settings = settings
+        self._cache: TTLCache[tuple[str, str], HookTarget] = TTLCache(maxsize=10_000, ttl=ttl)
+        self._lock = threading.Lock()
+
+    def by_account(
+        self, session: Session, pos: str, account: str, fresh: bool = False
+    ) -> HookTarget | None:
+        """The connection of a POS account (``fresh`` skips the cache)."""
+        condition = (PosConnection.pos == pos) & (PosConnection.account == account)
+        return self._find(session, ("account", f"{pos}:{account}"), condition, fresh)
+
+    def by_id(self, session: Session, connection_id: str, fresh: bool = False) -> HookTarget | None:
+        """The connection with this id (``fresh`` skips the cache)."""
+        condition = PosConnection.id == connection_id
+        return self._find(session, ("id", connection_id), condition, fresh)
+
+    def _find(
+        self, session: Session, key: tuple[str, str], condition: ColumnElement[bool], fresh: bool
+    ) -> HookTarget | None:
+        if not fresh:
+            with self._lock:
+                cached = self._cache.get(key)
+            if cached is not None:
+                return cached
+        row = session.execute(
+            select(
+                PosConnection.id,
+                PosConnection.merchant_id,
+                PosConnection.pos,
+                PosConnection.credentials,
+            ).where(condition)
+        ).first()
+        if row is None:
+            return None  # unknown accounts are not cached: a new connection works at once
+        target = HookTarget(row.id, row.merchant_id, row.pos, self._open(row.credentials))
+        with self._lock:
+            self._cache[key] = target
+        return target
+
+    def _open(self, sealed: str) -> dict[str, str]:
+        try:
+            opened: dict[str, str] = json.loads(secret_box(self._settings.secret_key).open(sealed))
+        except SecretUnreadable:
+            raise ApiError(
+                503,
+                "credentials_unreadable",
+                "The connection's credentials were sealed with another STAMPGATE_SECRET_KEY.",
+            ) from None
+        return opened

@@ -1,0 +1,100 @@
+"""A connection's maps: POS spots to locations, POS promotions to redeem codes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+
+from connectors.base import Connector, Promotion
+from connectors.connections.claims import pos_unreachable
+from connectors.connections.models import PosConnection
+from connectors.connections.service import get_connection
+from connectors.connections.views import load_view
+from connectors.errors import PosAuthRejected, PosError, PosUnavailable
+from gateway.config import Settings
+from gateway.db import utcnow
+from gateway.errors import ApiError
+
+T = TypeVar("T")
+# Coupon numbers cannot be listed from a POS; such keys are taken as given.
+UNLISTED_KEY_PREFIX = "coupon:"
+
+
+def set_locations(
+    session: Session, merchant_id: str, connection_id: str, locations: dict[str, str]
+) -> PosConnection:
+    """Replace the map of POS spots / terminal groups to locations."""
+    connection = get_connection(session, merchant_id, connection_id)
+    connection.locations, connection.updated_at = dict(locations), utcnow()
+    session.commit()
+    return connection
+
+
+def set_codes(
+    session: Session,
+    settings: Settings,
+    connector: Connector,
+    merchant_id: str,
+    connection_id: str,
+    codes: dict[str, str],
+) -> PosConnection:
+    """Replace the map of POS promotions to redeem codes; unknown promotion ids are refused."""
+    connection = get_connection(session, merchant_id, connection_id)
+    promotions = _promotions(session, settings, connector, connection)
+    unknown = sorted(stale_codes(codes, promotions))
+    if unknown:
+        raise ApiError(
+            422,
+            "unknown_promotion",
+            f"The POS has no promotion {', '.join(unknown[:20])}.",
+            unknown=unknown,
+        )
+    connection.codes, connection.stale_codes = dict(codes), {}
+    connection.updated_at = utcnow()
+    session.commit()
+    return connection
+
+
+def list_promotions(
+    session: Session, settings: Settings, connector: Connector, merchant_id: str, connection_id: str
+) -> tuple[list[tuple[Promotion, str | None]], dict[str, str]]:
+    """The POS's promotions with their mapped codes, and mappings the POS no longer has."""
+    connection = get_connection(session, merchant_id, connection_id)
+    promotions = _promotions(session, settings, connector, connection)
+    stale = stale_codes(connection.codes, promotions)
+    return [(promotion, connection.codes.get(promotion.id)) for promotion in promotions], stale
+
+
+def stale_codes(codes: dict[str, str], promotions: list[Promotion]) -> dict[str, str]:
+    """The mappings whose POS promotion is no longer listed (coupon numbers are never listed)."""
+    listed = {promotion.id for promotion in promotions}
+    return {
+        key: code
+        for key, code in codes.items()
+        if key not in listed and not key.startswith(UNLISTED_KEY_PREFIX)
+    }
+
+
+def _promotions(
+    session: Session, settings: Settings, connector: Connector, connection: PosConnection
+) -> list[Promotion]:
+    view = load_view(session, connection, settings)
+    return call_pos(session, connection, lambda: connector.promotions(view))
+
+
+def call_pos(session: Session, connection: PosConnection, call: Callable[[], T]) -> T:
+    """Call the POS for an API request; its failures become problem responses."""
+    session.rollback()  # no transaction stays open while the POS answers
+    try:
+        return call()
+    except PosAuthRejected as exc:
+        connection.status, connection.status_reason = "needs_reauth", str(exc)[:500]
+        connection.updated_at = utcnow()
+        session.commit()
+        raise ApiError(409, "pos_auth_rejected", f"The POS refused the credentials: {exc}") from exc
+    except PosUnavailable as exc:
+        raise pos_unreachable() from exc
+    except PosError as exc:
+        raise ApiError(502, "pos_error", f"The POS answered with an error: {exc}") from exc

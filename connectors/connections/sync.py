@@ -1,0 +1,89 @@
+"""Promotion sync: pull each connection's POS promotions and flag the redeem-code mappings
+whose promotion the merchant deleted in the POS (a code the till will never report again)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from connectors.base import Connector
+from connectors.connections.mapping import stale_codes
+from connectors.connections.models import PosConnection
+from connectors.connections.views import load_view
+from connectors.errors import PosAuthRejected, PosError
+from gateway.config import Settings
+from gateway.crypto import SecretUnreadable
+from gateway.db import utcnow
+from webhooks.outbox import record_event
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    """What one connection's sync found."""
+
+    connection_id: str
+    status: str  # synced | skipped | failed
+    stale: dict[str, str]
+    newly_stale: dict[str, str]
+    error: str | None = None
+
+
+def sync_all(
+    factory: sessionmaker[Session], settings: Settings, connectors: Mapping[str, Connector]
+) -> list[SyncResult]:
+    """Sync every active connection that has code mappings; one failing POS stops no other."""
+    with factory() as session:
+        ids = list(
+            session.scalars(
+                select(PosConnection.id)
+                .where(PosConnection.status == "active")
+                .order_by(PosConnection.id)
+            )
+        )
+    results = []
+    for connection_id in ids:
+        with factory() as session:
+            results.append(sync_connection(session, settings, connectors, connection_id))
+    return results
+
+
+def sync_connection(
+    session: Session, settings: Settings, connectors: Mapping[str, Connector], connection_id: str
+) -> SyncResult:
+    """Compare one connection's mappings with its POS's promotions; announce new stale ones."""
+    connection = session.get(PosConnection, connection_id)
+    if connection is None or not connection.codes:
+        return SyncResult(connection_id, "skipped", {}, {})
+    try:
+        view = load_view(session, connection, settings)
+    except SecretUnreadable:
+        return SyncResult(connection_id, "failed", {}, {}, "credentials unreadable")
+    session.rollback()  # no transaction stays open while the POS answers
+    try:
+        promotions = connectors[view.pos].promotions(view)
+    except PosAuthRejected as exc:
+        connection.status, connection.status_reason = "needs_reauth", str(exc)[:500]
+        session.commit()
+        return SyncResult(connection_id, "failed", {}, {}, str(exc))
+    except PosError as exc:
+        log.warning("promotion sync failed", extra={"connection_id": connection_id})
+        return SyncResult(connection_id, "failed", {}, {}, str(exc))
+    stale = stale_codes(connection.codes, promotions)
+    known = connection.stale_codes or {}
+    newly = {key: code for key, code in stale.items() if known.get(key) != code}
+    connection.stale_codes, connection.synced_at = stale, utcnow()
+    if newly:
+        data = {
+            "connection_id": connection.id,
+            "pos": connection.pos,
+            "stale_mappings": newly,
+        }
+        record_event(session, connection.merchant_id, "connection.mappings_stale", data)
+    session.commit()
+    return SyncResult(connection_id, "synced", stale, newly)

@@ -1,0 +1,108 @@
+"""Inbound events for the API: list them by status, read one, retry one by hand."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from connectors.inbox.models import InboundEvent
+from connectors.inbox.states import InboundAction, sources_of, target_of
+from connectors.inbox.store import requeue_inbound
+from gateway.db import utcnow
+from gateway.errors import ApiError
+from gateway.ownership import owned_by
+from gateway.pagination import Page, PageQuery, fetch_page
+
+Status = Literal["pending", "processed", "ignored", "failed", "waiting"]
+
+
+class InboundQuery(PageQuery):
+    """Filters of the inbound event list."""
+
+    status: Status | None = None
+    connection_id: str | None = Field(default=None, max_length=64)
+
+
+def get_inbound(session: Session, merchant_id: str, event_id: str) -> InboundEvent:
+    """One of the merchant's inbound events, or 404."""
+    return owned_by(session, InboundEvent, event_id, merchant_id, "inbound event")
+
+
+def list_inbound(session: Session, merchant_id: str, query: InboundQuery) -> Page[InboundEvent]:
+    """The merchant's inbound events, newest first."""
+    statement = select(InboundEvent).where(InboundEvent.merchant_id == merchant_id)
+    if query.status is not None:
+        statement = statement.where(InboundEvent.status == query.status)
+    if query.connection_id is not None:
+        statement = statement.where(InboundEvent.connection_id == query.connection_id)
+    return fetch_page(session, statement, InboundEvent.id, query)
+
+
+def retry_inbound(session: Session, merchant_id: str, event_id: str) -> InboundEvent:
+    """Process a failed, waiting or ignored event again now, with a fresh set of retries."""
+    event = get_inbound(session, merchant_id, event_id)
+    allowed = [status.value for status in sources_of(InboundAction.RETRY)]
+    moved = session.execute(
+        update(InboundEvent)
+        .where(InboundEvent.id == event.id, InboundEvent.status.in_(allowed))
+        .values(
+            status=target_of(InboundAction.RETRY).value,
+            attempts=0,
+            next_attempt_at=utcnow(),
+            locked_until=None,
+        )
+    )
+    if getattr(moved, "rowcount", 0) != 1:  # processed meanwhile, or retried twice
+        session.rollback()
+        raise ApiError(
+            409,
+            "not_retryable",
+            f"The event is {event.status}: only failed, waiting or ignored events are retried.",
+        )
+    requeue_inbound(session, [event.id])
+    session.commit()
+    session.refresh(event)
+    return event
+
+
+class InboundOut(BaseModel):
+    """An inbound event as the API shows it."""
+
+    id: str
+    connection_id: str
+    pos: str
+    kind: str
+    object_id: str | None
+    status: Status
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+    result: dict[str, object] | None
+    payload: dict[str, object]
+    received_at: datetime
+    processed_at: datetime | None
+
+
+class InboundPage(BaseModel):
+    """A page of inbound events."""
+
+    items: list[InboundOut]
+    next_cursor: str | None
+
+
+class InboundPath(BaseModel):
+    """The inbound event in the URL."""
+
+    event_id: str = Field(max_length=64)
+
+
+def inbound_out(event: InboundEvent) -> dict[str, Any]:
+    """An inbound event in the shape the API answers with."""
+    stored = {name: getattr(event, name) for name in InboundOut.model_fields}
+    if event.status != "pending":
+        stored["next_attempt_at"] = None
+    return InboundOut.model_validate(stored).model_dump(mode="json")

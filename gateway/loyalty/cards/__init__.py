@@ -1,0 +1,1 @@
+"""Cards: numbers, customer identifiers, the stamp ledger and progress towards the goal."""

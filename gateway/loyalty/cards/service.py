@@ -1,0 +1,168 @@
+"""Cards: enrolment, lookup by number or customer identifier, manual stamps, the journal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session
+
+from gateway.db import commit_unit_of_work
+from gateway.errors import ApiError, not_found
+from gateway.ids import new_id
+from gateway.loyalty.cards.ledger import Stamping, add_stamps
+from gateway.loyalty.cards.models import Card, CardPosId, Program
+from gateway.loyalty.cards.numbers import (
+    is_valid_card_number,
+    new_card_number,
+    normalize_card_number,
+)
+from gateway.loyalty.cards.schemas import CardCreate, CardQuery, CustomerIn, StampsAdd
+from gateway.loyalty.programs.service import get_program
+from gateway.loyalty.vouchers.issuing import Granted
+from gateway.pagination import Page, PageQuery, fetch_page
+from gateway.tenancy.service import get_merchant
+from webhooks.models import Event
+from webhooks.outbox import record_event
+
+
+@dataclass(frozen=True)
+class StampResult:
+    """The card after stamps were added, and what they gave."""
+
+    card: Card
+    granted: list[Granted]
+
+
+def pos_ids_of(session: Session, card: Card) -> dict[str, str]:
+    """The card's POS customer ids by POS name."""
+    rows = session.scalars(select(CardPosId).where(CardPosId.card_id == card.id))
+    return {row.pos: row.pos_customer_id for row in rows}
+
+
+def _holder(session: Session, program_id: str, customer: CustomerIn) -> Card | None:
+    conditions = []
+    if customer.phone:
+        conditions.append(Card.phone == customer.phone)
+    if customer.email:
+        conditions.append(Card.email == customer.email)
+    if customer.pos:
+        owners = select(CardPosId.card_id).where(
+            CardPosId.program_id == program_id,
+            or_(
+                *(
+                    (CardPosId.pos == pos) & (CardPosId.pos_customer_id == pos_id)
+                    for pos, pos_id in customer.pos.items()
+                )
+            ),
+        )
+        conditions.append(Card.id.in_(owners))
+    if not conditions:
+        return None
+    return session.scalars(
+        select(Card).where(Card.program_id == program_id, or_(*conditions))
+    ).first()
+
+
+def _card_exists(card: Card) -> ApiError:
+    return ApiError(
+        409,
+        "card_exists",
+        "This customer already has a card in this program.",
+        card_number=card.number,
+    )
+
+
+def create_card(
+    session: Session,
+    program: Program,
+    customer: CustomerIn,
+    enrolled_by: str = "api",
+) -> Card:
+    """Add a new card with the customer's identifiers and announce it (the caller commits)."""
+    card = Card(
+        id=new_id("crd"),
+        merchant_id=program.merchant_id,
+        program_id=program.id,
+        number=new_card_number(),
+        phone=customer.phone,
+        email=customer.email,
+        stamps=0,
+        cycle=1,
+    )
+    session.add(card)
+    session.add_all(
+        CardPosId(card_id=card.id, program_id=program.id, pos=pos, pos_customer_id=pos_id)
+        for pos, pos_id in customer.pos.items()
+    )
+    data = {"card_number": card.number, "program_id": program.id, "enrolled_by": enrolled_by}
+    record_event(session, program.merchant_id, "card.created", data, card_id=card.id)
+    return card
+
+
+def enrol_card(session: Session, merchant_id: str, body: CardCreate) -> Card:
+    """Create a card; one card per customer per program (409 ``card_exists`` otherwise)."""
+
+    def enrol() -> Card:
+        program = get_program(session, merchant_id, body.program_id)
+        existing = _holder(session, program.id, body.customer)
+        if existing is not None:
+            raise _card_exists(existing)
+        return create_card(session, program, body.customer)
+
+    # A lost race (the same customer enrolled concurrently, or a number drawn twice) reruns.
+    return commit_unit_of_work(session, enrol)
+
+
+def get_card(session: Session, merchant_id: str, number: str, *, lock: bool = False) -> Card:
+    """A card of the merchant by its number, or 404 (also for a mistyped check digit)."""
+    digits = normalize_card_number(number)
+    if not is_valid_card_number(digits):
+        raise not_found("card")
+    statement = select(Card).where(Card.merchant_id == merchant_id, Card.number == digits)
+    card = session.scalars(statement.with_for_update() if lock else statement).first()
+    if card is None:
+        raise not_found("card")
+    return card
+
+
+def find_cards(session: Session, merchant_id: str, query: CardQuery) -> Page[Card]:
+    """Cards matching one identifier, newest first."""
+    statement: Select[tuple[Card]] = select(Card).where(Card.merchant_id == merchant_id)
+    if query.program_id:
+        statement = statement.where(Card.program_id == query.program_id)
+    if query.phone:
+        statement = statement.where(Card.phone == query.phone)
+    if query.email:
+        statement = statement.where(Card.email == query.email)
+    if query.pos:
+        pos, _, pos_id = query.pos.partition(":")
+        owners = select(CardPosId.card_id).where(
+            CardPosId.pos == pos, CardPosId.pos_customer_id == pos_id
+        )
+        statement = statement.where(Card.id.in_(owners))
+    if not (query.phone or query.email or query.pos):
+        raise ApiError(422, "identifier_required", "Give phone, email or pos to look cards up.")
+    page = PageQuery(cursor=query.cursor, limit=query.limit)
+    return fetch_page(session, statement, Card.id, page)
+
+
+def stamp_card(session: Session, merchant_id: str, number: str, body: StampsAdd) -> StampResult:
+    """Add manual stamps (staff, kiosk, autopilot, api) to a card, in one transaction."""
+    origin = Stamping(kind="manual", channel=body.channel, location=body.location, staff=body.staff)
+
+    def stamp() -> StampResult:
+        card = get_card(session, merchant_id, number, lock=True)
+        program = get_program(session, merchant_id, card.program_id)
+        timezone = get_merchant(session, merchant_id).timezone
+        granted = add_stamps(session, card, program, body.count, origin, timezone)
+        return StampResult(card=card, granted=granted)
+
+    return commit_unit_of_work(session, stamp)
+
+
+def card_journal(session: Session, merchant_id: str, number: str, query: PageQuery) -> Page[Event]:
+    """The card's events, newest first."""
+    card = get_card(session, merchant_id, number)
+    statement = select(Event).where(Event.merchant_id == merchant_id, Event.card_id == card.id)
+    return fetch_page(session, statement, Event.id, query)

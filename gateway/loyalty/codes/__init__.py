@@ -1,0 +1,1 @@
+"""Redeem codes: lookup, the cashier desk, code pools, uploads and exports."""

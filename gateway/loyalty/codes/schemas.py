@@ -1,0 +1,172 @@
+"""Request and response bodies of the redeem code, hold, redemption and code pool routes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from gateway.loyalty.programs.rewards import CodeValue
+from gateway.loyalty.vouchers.schemas import CardNumber, Note, VoucherOut
+
+PosTransactionId = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)
+]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+MAX_HOLD_SECONDS = 24 * 3600
+DEFAULT_HOLD_SECONDS = 900
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CodeCheck(_Strict):
+    """``POST /v1/codes/check``: would this code redeem a voucher now? Changes nothing."""
+
+    code: CodeValue
+    card_number: CardNumber | None = None
+    hold_id: str | None = Field(default=None, max_length=64)
+    pos_transaction_id: PosTransactionId | None = None
+    location: Note | None = Field(
+        default=None, description="Where the code is checked (rate limits count per location)"
+    )
+
+
+class CodeCheckOut(BaseModel):
+    """The verdict: ``reason`` is null when the code can be redeemed."""
+
+    valid: bool
+    reason: str | None = Field(
+        description="already_redeemed, expired, voided, not_active, held, other_customer, "
+        "unknown_code or customer_required"
+    )
+    voucher: VoucherOut | None
+
+
+class CodeHold(_Strict):
+    """``POST /v1/codes/hold``: keep the voucher for this POS transaction until it closes."""
+
+    code: CodeValue
+    card_number: CardNumber | None = None
+    ttl_seconds: int = Field(default=DEFAULT_HOLD_SECONDS, ge=1, le=MAX_HOLD_SECONDS)
+    pos_transaction_id: PosTransactionId | None = None
+    location: Note | None = Field(
+        default=None, description="Where the code is held (rate limits count per location)"
+    )
+
+
+class HoldOut(BaseModel):
+    """A live hold: redeem with its ``hold_id`` (or the same ``pos_transaction_id``)."""
+
+    hold_id: str
+    expires_at: str
+    pos_transaction_id: str | None
+    voucher: VoucherOut
+
+
+class CodeRedeem(_Strict):
+    """``POST /v1/codes/redeem``: redeem the voucher the code names (channel ``pos``)."""
+
+    code: CodeValue
+    card_number: CardNumber | None = None
+    location: Note | None = None
+    staff: Note | None = None
+    pos_transaction_id: PosTransactionId | None = None
+    hold_id: str | None = Field(default=None, max_length=64)
+
+
+class HoldPath(BaseModel):
+    """Path of one hold."""
+
+    hold_id: str = Field(max_length=64)
+
+
+class RedemptionPath(BaseModel):
+    """Path of one redemption."""
+
+    redemption_id: str = Field(max_length=64)
+
+
+class RollbackRedemption(_Strict):
+    """``POST /v1/redemptions/{id}/rollback``."""
+
+    reason: Reason | None = None
+
+
+class RedemptionOut(BaseModel):
+    """A redemption and the voucher as it is now."""
+
+    id: str
+    voucher_id: str
+    card_number: str | None
+    code: str | None
+    channel: Literal["self", "staff", "pos", "api"]
+    location: str | None
+    staff: str | None
+    pos_transaction_id: str | None
+    sale_id: str | None
+    hold_id: str | None
+    redeemed_at: str
+    rolled_back_at: str | None
+    rollback_reason: str | None
+    voucher: VoucherOut
+
+
+class CodePoolCreate(_Strict):
+    """``POST /v1/code-pools``."""
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class CodePoolOut(BaseModel):
+    """A pool and how many of its codes are free and taken."""
+
+    id: str
+    name: str
+    available: int
+    taken: int
+    created_at: str
+
+
+class CodePoolPage(BaseModel):
+    """A page of pools."""
+
+    items: list[CodePoolOut]
+    next_cursor: str | None
+
+
+class CodePoolPath(BaseModel):
+    """Path of one pool."""
+
+    pool_id: str = Field(max_length=64)
+
+
+class PoolCodesJson(_Strict):
+    """The JSON form of an upload: ``{"codes": [...]}`` (``line`` = 1-based position)."""
+
+    codes: list[Annotated[str, StringConstraints(max_length=1000)]] = Field(max_length=100_000)
+
+
+class RowProblemOut(BaseModel):
+    """A row that was not added: ``duplicate``, ``in_use``, ``empty``, ``too_long``..."""
+
+    line: int
+    code: str
+    reason: str
+
+
+class PoolImportOut(BaseModel):
+    """What an upload did: codes added, waiting vouchers served, rows skipped or refused."""
+
+    pool: CodePoolOut
+    added: int
+    assigned: int = Field(description="Vouchers issued while the pool was empty that got a code")
+    skipped: list[RowProblemOut]
+    rejected: list[RowProblemOut]
+
+
+class ProgramCodesPath(BaseModel):
+    """Path of a program's code export."""
+
+    program_id: str = Field(max_length=64)

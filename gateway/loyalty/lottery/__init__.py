@@ -1,0 +1,1 @@
+"""The lottery: spins a card holds and playing them, drawn server-side."""

@@ -1,0 +1,1 @@
+"""Programs: the stamp card a merchant runs, its rules and the rewards it gives."""

@@ -1,0 +1,106 @@
+"""Request and response bodies of the program routes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from gateway.loyalty.cards.progress import MAX_REWARDS_PER_SALE
+from gateway.loyalty.programs.rewards import Lottery, Reward, lottery_warnings
+from mappings.rules import DEFAULT_MAX_STAMPS_PER_SALE, MAX_STAMPS_PER_SALE, Rule
+
+MAX_GOAL = 100
+CAP_DESCRIPTION = (
+    f"Most stamps one sale earns (null: {DEFAULT_MAX_STAMPS_PER_SALE}); a sale also reaches at "
+    f"most {MAX_REWARDS_PER_SALE} goals and milestones"
+)
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Milestone(_Strict):
+    """A reward on the way to the goal, given once per cycle at ``stamps`` stamps."""
+
+    stamps: int = Field(ge=1, lt=MAX_GOAL)
+    reward: Reward
+
+
+class ProgramMechanics(_Strict):
+    """Everything that decides what a sale earns; validated together."""
+
+    name: Name
+    stamps_goal: int = Field(ge=1, le=MAX_GOAL)
+    reward: Reward
+    milestones: list[Milestone] = Field(default_factory=list, max_length=MAX_GOAL - 1)
+    rules: list[Rule] = Field(default_factory=list, max_length=50)
+    max_stamps_per_sale: int | None = Field(
+        default=None, ge=1, le=MAX_STAMPS_PER_SALE, description=CAP_DESCRIPTION
+    )
+    stampless_when_redeeming: bool = True
+    auto_enroll: bool = True
+
+    @model_validator(mode="after")
+    def _milestones_fit_the_goal(self) -> ProgramMechanics:
+        marks = [milestone.stamps for milestone in self.milestones]
+        if any(mark >= self.stamps_goal for mark in marks):
+            raise ValueError("milestones: every milestone must be below stamps_goal")
+        if len(set(marks)) != len(marks):
+            raise ValueError("milestones: two milestones at the same number of stamps")
+        return self
+
+    def setup_warnings(self) -> list[str]:
+        """Allowed but probably unintended set-ups."""
+        found: list[str] = []
+        rewards = [self.reward, *(milestone.reward for milestone in self.milestones)]
+        for reward in rewards:
+            if isinstance(reward, Lottery):
+                found.extend(f"{reward.name}: {warning}" for warning in lottery_warnings(reward))
+        return found
+
+
+class ProgramCreate(ProgramMechanics):
+    """``POST /v1/programs``."""
+
+
+class ProgramPatch(_Strict):
+    """``PATCH /v1/programs/{id}``: only the fields given change."""
+
+    name: Name | None = None
+    stamps_goal: int | None = Field(default=None, ge=1, le=MAX_GOAL)
+    reward: Reward | None = None
+    milestones: list[Milestone] | None = Field(default=None, max_length=MAX_GOAL - 1)
+    rules: list[Rule] | None = Field(default=None, max_length=50)
+    max_stamps_per_sale: int | None = Field(
+        default=None, ge=1, le=MAX_STAMPS_PER_SALE, description=CAP_DESCRIPTION
+    )
+    stampless_when_redeeming: bool | None = None
+    auto_enroll: bool | None = None
+
+
+class ProgramOut(ProgramMechanics):
+    """A program, and warnings about its set-up or about the change just made."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    created_at: datetime
+    updated_at: datetime
+    warnings: list[str] = Field(default_factory=list)
+
+
+class ProgramPage(BaseModel):
+    """A page of programs."""
+
+    items: list[ProgramOut]
+    next_cursor: str | None
+
+
+class ProgramPath(BaseModel):
+    """Path of one program."""
+
+    program_id: str = Field(max_length=64)

@@ -1,0 +1,50 @@
+"""Sale routes: the REST sales connector and refunds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_openapi3.models.tag import Tag
+
+from gateway.api.guards import current_merchant_id, merchant_blueprint
+from gateway.api.openapi_docs import problem_responses
+from gateway.db import request_session
+from gateway.loyalty.codes.attempts import sale_attempt
+from gateway.loyalty.sales import refunds
+from gateway.loyalty.sales import service as sales
+from gateway.loyalty.sales.canonical import PosRefund, PosSale
+from gateway.loyalty.sales.schemas import RefundOut, SaleOut, SalePath
+
+sales_api = merchant_blueprint(
+    "sales",
+    __name__,
+    Tag(name="Sales", description="Closed sales become stamps; refunds reverse them."),
+)
+
+
+@sales_api.post("/sales", responses={201: SaleOut, 200: SaleOut, **problem_responses(404)})
+def record_sale(body: PosSale) -> tuple[dict[str, Any], int]:
+    """Apply a closed sale (201); the same sale again answers its first result (200).
+
+    A sale with promo codes answers 429 ``too_many_attempts`` while its location is locked out
+    after a run of unknown codes (retry it later: it is applied once)."""
+    attempt = sale_attempt(body.location) if body.promo_codes else None
+    outcome = sales.record_sale(request_session(), current_merchant_id(), body)
+    if attempt is not None and outcome.created:
+        attempt.saw(outcome.body.get("redemptions", []))
+    return outcome.body, 201 if outcome.created else 200
+
+
+@sales_api.get("/sales/<sale_id>", responses={200: SaleOut, **problem_responses(404)})
+def get_sale(path: SalePath) -> dict[str, Any]:
+    """A sale's result."""
+    return sales.get_sale(request_session(), current_merchant_id(), path.sale_id).result
+
+
+@sales_api.post(
+    "/sales/<sale_id>/refunds", responses={201: RefundOut, 200: RefundOut, **problem_responses(404)}
+)
+def refund_sale(path: SalePath, body: PosRefund) -> tuple[dict[str, Any], int]:
+    """Reverse the stamps of a sale, all or in proportion to the refunded lines."""
+    outcome = refunds.refund_sale(request_session(), current_merchant_id(), path.sale_id, body)
+    return outcome.body, 201 if outcome.created else 200

@@ -1,0 +1,185 @@
+"""Sales: a closed sale becomes stamps, rewards and redemptions, exactly once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gateway.db import commit_unit_of_work
+from gateway.errors import ApiError
+from gateway.ids import new_id
+from gateway.loyalty.cards.customers import resolve_card
+from gateway.loyalty.cards.ledger import Stamping, add_stamps
+from gateway.loyalty.cards.models import Card, Program
+from gateway.loyalty.cards.presenters import granted_out
+from gateway.loyalty.cards.progress import MAX_REWARDS_PER_SALE, stamps_within_rewards
+from gateway.loyalty.programs.service import get_program, mechanics_of
+from gateway.loyalty.sales.canonical import PosSale
+from gateway.loyalty.sales.models import Sale
+from gateway.loyalty.sales.promo_codes import redeem_codes
+from gateway.ownership import owned_by
+from gateway.tenancy.models import Merchant
+from gateway.tenancy.service import get_merchant
+from mappings.rules import SaleLine, stamps_for_sale
+from webhooks.outbox import record_event
+
+
+@dataclass(frozen=True)
+class SaleOutcome:
+    """The answer to a sale: 201 the first time, 200 when the same sale comes again."""
+
+    body: dict[str, Any]
+    created: bool
+
+
+def fingerprint(value: dict[str, Any]) -> str:
+    """A stable hash of a validated body (key order and whitespace do not matter)."""
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()
+
+
+def record_sale(session: Session, merchant_id: str, sale: PosSale) -> SaleOutcome:
+    """Apply a sale once; a replay answers the first result, another body 409 ``sale_conflict``."""
+    body = sale.model_dump(mode="json")
+    digest = fingerprint(body)
+
+    def apply() -> SaleOutcome:
+        existing = session.scalars(
+            select(Sale).where(
+                Sale.merchant_id == merchant_id,
+                Sale.source == sale.source,
+                Sale.transaction_id == sale.transaction_id,
+            )
+        ).first()
+        if existing is not None:
+            if existing.fingerprint != digest:
+                raise ApiError(
+                    409, "sale_conflict", "This transaction_id was sent with another body."
+                )
+            return SaleOutcome(body=existing.result, created=False)
+        return SaleOutcome(
+            body=_apply_new_sale(session, merchant_id, sale, body, digest), created=True
+        )
+
+    # Two concurrent deliveries of one sale: the unique key lets one in; the other reruns
+    # and answers the winner's result.
+    return commit_unit_of_work(session, apply)
+
+
+def _program_for(session: Session, merchant: Merchant, sale: PosSale) -> Program:
+    if sale.program_id:
+        return get_program(session, merchant.id, sale.program_id)
+    if sale.customer.card_number:
+        card = session.scalars(
+            select(Card).where(
+                Card.merchant_id == merchant.id, Card.number == sale.customer.card_number
+            )
+        ).first()
+        if card is not None:
+            return get_program(session, merchant.id, card.program_id)
+    programs = session.scalars(
+        select(Program).where(Program.merchant_id == merchant.id).limit(2)
+    ).all()
+    if len(programs) != 1:
+        raise ApiError(
+            422,
+            "program_required",
+            "Give program_id: the merchant has no program or more than one.",
+        )
+    return programs[0]
+
+
+def _apply_new_sale(
+    session: Session, merchant_id: str, sale: PosSale, body: dict[str, Any], digest: str
+) -> dict[str, Any]:
+    merchant = get_merchant(session, merchant_id)
+    if sale.currency != merchant.currency:
+        raise ApiError(
+            422,
+            "currency_mismatch",
+            f"The merchant's currency is {merchant.currency}, not {sale.currency}.",
+        )
+    program = _program_for(session, merchant, sale)
+    sale_id = new_id("sale")
+    card = resolve_card(session, program, sale.source, sale.customer)
+    redemptions = redeem_codes(
+        session, merchant_id, list(sale.promo_codes), card, sale_id, sale.transaction_id
+    )
+    stamps, rewards = 0, []
+    if card is not None:
+        stamps = _stamps_earned(program, sale, any(r.status == "redeemed" for r in redemptions))
+        stamps = _within_reward_cap(program, card, stamps)
+        if stamps:
+            origin = Stamping(kind="sale", sale_id=sale_id, location=sale.location)
+            granted = add_stamps(session, card, program, stamps, origin, merchant.timezone)
+            rewards = [granted_out(item, card.number) for item in granted]
+    status = "processed" if card is not None else "unattributed"
+    result = {
+        "id": sale_id,
+        "transaction_id": sale.transaction_id,
+        "status": status,
+        "program_id": program.id,
+        "card_number": card.number if card else None,
+        "stamps_added": stamps,
+        "rewards": rewards,
+        "redemptions": [redemption.as_json() for redemption in redemptions],
+    }
+    session.add(
+        Sale(
+            id=sale_id,
+            merchant_id=merchant_id,
+            source=sale.source,
+            transaction_id=sale.transaction_id,
+            fingerprint=digest,
+            program_id=program.id,
+            card_id=card.id if card else None,
+            status=status,
+            total=sale.total,
+            currency=sale.currency,
+            closed_at=sale.closed_at,
+            location=sale.location,
+            body=body,
+            stamps_added=stamps,
+            result=result,
+        )
+    )
+    event_data = {
+        key: result[key]
+        for key in ("id", "transaction_id", "program_id", "card_number", "stamps_added")
+    }
+    event_data["source"] = sale.source
+    record_event(
+        session, merchant_id, f"sale.{status}", event_data, card_id=card.id if card else None
+    )
+    return result
+
+
+def _stamps_earned(program: Program, sale: PosSale, redeemed_something: bool) -> int:
+    mechanics = mechanics_of(program)
+    if redeemed_something and mechanics.stampless_when_redeeming:
+        return 0
+    lines = [
+        SaleLine(
+            product=line.product, category=line.category, quantity=line.quantity, amount=line.amount
+        )
+        for line in sale.lines
+    ]
+    return stamps_for_sale(lines, sale.total, mechanics.rules, mechanics.max_stamps_per_sale)
+
+
+def _within_reward_cap(program: Program, card: Card, stamps: int) -> int:
+    # Every reward is rows and events written in this transaction: one sale gets a bounded few.
+    mechanics = mechanics_of(program)
+    marks = [milestone.stamps for milestone in mechanics.milestones]
+    return stamps_within_rewards(
+        card.stamps, stamps, mechanics.stamps_goal, marks, MAX_REWARDS_PER_SALE
+    )
+
+
+def get_sale(session: Session, merchant_id: str, sale_id: str) -> Sale:
+    """One of the merchant's sales, or 404."""
+    return owned_by(session, Sale, sale_id, merchant_id, "sale")

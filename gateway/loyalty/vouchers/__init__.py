@@ -1,0 +1,1 @@
+"""Vouchers: their lifecycle, issuing, redeeming, holds, validity and pictures of their codes."""

@@ -1,0 +1,94 @@
+"""Request and response bodies of the voucher routes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from gateway.loyalty.programs.rewards import Voucher as VoucherReward
+from gateway.loyalty.vouchers.states import RedeemChannel
+
+Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+CardNumber = Annotated[str, StringConstraints(strip_whitespace=True, min_length=6, max_length=40)]
+Status = Literal["issued", "active", "redeemed", "expired", "voided"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class VoucherSource(BaseModel):
+    """Why the voucher exists."""
+
+    kind: Literal["goal", "milestone", "lottery", "manual"]
+    sale_id: str | None
+
+
+class VoucherOut(BaseModel):
+    """A voucher, as the contract shows it."""
+
+    id: str
+    status: Status
+    program_id: str | None
+    card_number: str | None
+    description: str
+    image_url: str | None
+    redemption: Literal["self", "staff", "code"]
+    code: str | None
+    code_mode: Literal["shared", "unique", "pool"] | None = Field(
+        description="pool with a null code: issued while its pool was empty; the code follows"
+    )
+    valid_until: str | None
+    issued_at: str
+    activated_at: str | None
+    redeemed_at: str | None
+    expired_at: str | None
+    voided_at: str | None
+    held_until: str | None = Field(description="Set while a till holds the voucher")
+    redemption_id: str | None = Field(description="The redemption a rollback would undo")
+    source: VoucherSource
+
+
+class VoucherPage(BaseModel):
+    """A page of vouchers."""
+
+    items: list[VoucherOut]
+    next_cursor: str | None
+
+
+class VoucherPath(BaseModel):
+    """Path of one voucher."""
+
+    voucher_id: str = Field(max_length=64)
+
+
+class VoucherQuery(BaseModel):
+    """Filter vouchers by card and status."""
+
+    card: CardNumber | None = None
+    status: Status | None = None
+    cursor: str | None = Field(default=None, max_length=64)
+    limit: int = Field(default=50, ge=1, le=500)
+
+
+class GoodwillVoucher(_Strict):
+    """``POST /v1/vouchers``: a one-time voucher, with or without a card."""
+
+    reward: VoucherReward
+    card_number: CardNumber | None = None
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = "goodwill"
+
+
+class AssignVoucher(_Strict):
+    """``POST /v1/vouchers/{id}/assign``."""
+
+    card_number: CardNumber
+
+
+class RedeemVoucher(_Strict):
+    """``POST /v1/vouchers/{id}/redeem``."""
+
+    channel: RedeemChannel = "api"
+    location: Note | None = None
+    staff: Note | None = None

@@ -1,0 +1,118 @@
+"""Programs: the 9-stamp card, validation of rewards, milestones and rules, and changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.app.test_errors import assert_problem
+from tests.support.api import Api
+from tests.support.programs import FREE_COFFEE, lottery, nine_stamp_card
+
+
+def create(api: Api, merchant: dict[str, Any], body: dict[str, Any]) -> Any:
+    return api.call("POST", "/v1/programs", merchant["api_key"], json=body)
+
+
+def test_the_nine_stamp_card_round_trips(api: Api, merchant: dict[str, Any]) -> None:
+    response = create(api, merchant, nine_stamp_card())
+    assert response.status_code == 201
+    program = response.get_json()
+    assert program["id"].startswith("prg_")
+    assert program["stamps_goal"] == 9
+    assert [m["stamps"] for m in program["milestones"]] == [3, 6]
+    assert program["reward"]["code"] == {"mode": "shared", "value": "FREEPIZZA9"}
+    assert program["warnings"] == []
+    read = api.call("GET", f"/v1/programs/{program['id']}", merchant["api_key"]).get_json()
+    assert read == program
+    listed = api.call("GET", "/v1/programs", merchant["api_key"]).get_json()
+    assert [item["id"] for item in listed["items"]] == [program["id"]]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"stamps_goal": 0}, "stamps_goal"),
+        ({"stamps_goal": 101}, "stamps_goal"),
+        ({"milestones": [{"stamps": 9, "reward": FREE_COFFEE}]}, None),
+        ({"milestones": [{"stamps": 3, "reward": FREE_COFFEE}] * 2}, None),
+        ({"rules": [{"kind": "per_visit", "stamps": 1}]}, "rules"),
+        ({"rules": [{"kind": "per_amount", "stamps": 1, "every": 0}]}, "rules"),
+        ({"rules": [{"kind": "per_item", "stamps": 1}]}, "rules"),
+        ({"reward": {"type": "voucher", "description": "x", "redemption": "code"}}, "reward"),
+        ({"reward": {"type": "award", "description": ""}}, "reward"),
+        ({"max_stamps_per_sale": 0}, "max_stamps_per_sale"),
+        ({"name": "   "}, "name"),
+    ],
+)
+def test_invalid_programs_are_refused_with_field_errors(
+    api: Api, merchant: dict[str, Any], changes: dict[str, Any], field: str | None
+) -> None:
+    body = assert_problem(
+        create(api, merchant, nine_stamp_card(**changes)), 422, "validation_error"
+    )
+    if field is not None:
+        assert any(error["loc"][0] == field for error in body["errors"]), body["errors"]
+    assert api.call("GET", "/v1/programs", merchant["api_key"]).get_json()["items"] == []
+
+
+def test_lottery_probabilities_must_add_up_to_100(api: Api, merchant: dict[str, Any]) -> None:
+    body = nine_stamp_card(
+        reward=lottery(("award", "33.33"), ("no_prize", "33.33"), ("try_again", "33.33"))
+    )
+    problem = assert_problem(create(api, merchant, body), 422, "probabilities_not_100")
+    assert "99.99" in problem["errors"][0]["msg"]
+
+
+def test_unusual_lotteries_are_allowed_with_warnings(api: Api, merchant: dict[str, Any]) -> None:
+    certain = create(api, merchant, nine_stamp_card(reward=lottery(("award", "100"))))
+    assert certain.status_code == 201
+    assert any("100%" in warning for warning in certain.get_json()["warnings"])
+    stingy = create(
+        api, merchant, nine_stamp_card(reward=lottery(("no_prize", "60"), ("voucher", "40")))
+    )
+    assert stingy.status_code == 201
+    assert any("no_prize" in warning for warning in stingy.get_json()["warnings"])
+
+
+def test_patch_changes_only_what_is_given(api: Api, merchant: dict[str, Any]) -> None:
+    program = create(api, merchant, nine_stamp_card()).get_json()
+    path = f"/v1/programs/{program['id']}"
+    patched = api.call(
+        "PATCH", path, merchant["api_key"], json={"name": "Pizza card", "max_stamps_per_sale": 3}
+    )
+    assert patched.status_code == 200
+    body = patched.get_json()
+    assert body["name"] == "Pizza card"
+    assert body["max_stamps_per_sale"] == 3
+    assert body["milestones"] == program["milestones"]
+    assert body["warnings"] == []
+    cleared = api.call(
+        "PATCH", path, merchant["api_key"], json={"max_stamps_per_sale": None}
+    ).get_json()
+    assert cleared["max_stamps_per_sale"] is None
+
+
+def test_patch_that_breaks_the_program_changes_nothing(api: Api, merchant: dict[str, Any]) -> None:
+    program = create(api, merchant, nine_stamp_card()).get_json()
+    path = f"/v1/programs/{program['id']}"
+    response = api.call(
+        "PATCH", path, merchant["api_key"], json={"stamps_goal": 5, "name": "Changed"}
+    )
+    assert_problem(response, 422, "validation_error")
+    after = api.call("GET", path, merchant["api_key"]).get_json()
+    assert after["stamps_goal"] == 9
+    assert after["name"] == "Coffee card"
+
+
+def test_programs_of_another_merchant_are_invisible(
+    api: Api, merchant: dict[str, Any], other_merchant: dict[str, Any]
+) -> None:
+    theirs = create(api, other_merchant, nine_stamp_card()).get_json()
+    path = f"/v1/programs/{theirs['id']}"
+    assert_problem(api.call("GET", path, merchant["api_key"]), 404, "not_found")
+    assert_problem(
+        api.call("PATCH", path, merchant["api_key"], json={"name": "Mine"}), 404, "not_found"
+    )
+    assert api.call("GET", "/v1/programs", merchant["api_key"]).get_json()["items"] == []

@@ -1,0 +1,231 @@
+"""Event payloads: every event the flows write fits its published schema and stays small."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from gateway.models import Event
+from tests.support.api import Api
+from tests.support.programs import nine_stamp_card
+from tests.support.sales import post_sale, sale_body
+from webhooks.catalog import EVENT_TYPES
+from webhooks.events import event_out
+from webhooks.outbox import record_event
+from webhooks.payloads import DATA_MODELS
+from webhooks.signing import MAX_PAYLOAD_BYTES, envelope
+
+# Written by the webhook machinery, not by the loyalty flows this file drives.
+NOT_FROM_LOYALTY = {
+    "endpoint.failing",
+    "endpoint.disabled",
+    "webhook.test",
+    "connection.mappings_stale",  # from the promotion sync: tests/test_promotion_sync.py
+}
+PHONE, OTHER_PHONE = "+380501111111", "+380502222222"
+
+
+def _text(letter: str, length: int) -> str:
+    return letter * length
+
+
+IMAGE_URL = "https://img.example.com/" + _text("i", 2048 - 24)
+LONG_AWARD = {"type": "award", "description": _text("A", 500), "image_url": IMAGE_URL}
+
+
+def _voucher(redemption: str, code: dict[str, str] | None = None) -> dict[str, Any]:
+    return {
+        "type": "voucher",
+        "description": _text("V", 500),
+        "image_url": IMAGE_URL,
+        "redemption": redemption,
+        **({"code": code} if code else {}),
+        "validity": {"kind": "days", "count": 30},
+    }
+
+
+def _sure_lottery(kind: str, prize: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A lottery whose one variant always wins, so every outcome kind is played."""
+    variant: dict[str, Any] = {"kind": kind, "probability": "100", "name": _text("N", 200)}
+    variant |= {"greeting": _text("G", 500), **({"reward": prize} if prize else {})}
+    return {"type": "lottery", "name": _text("L", 200), "variants": [variant]}
+
+
+def _program() -> dict[str, Any]:
+    """Every kind of reward, at its longest, on a 7-stamp card."""
+    rewards = [
+        LONG_AWARD,
+        _voucher("code", {"mode": "unique", "pattern": "PZ-" + _text("#", 61)}),
+        _sure_lottery("award", LONG_AWARD),
+        _sure_lottery("voucher", _voucher("staff")),
+        _sure_lottery("try_again"),
+        _sure_lottery("no_prize"),
+    ]
+    return nine_stamp_card(
+        name=_text("P", 200),
+        stamps_goal=7,
+        reward=_voucher("code", {"mode": "shared", "value": _text("S", 64)}),
+        milestones=[{"stamps": n, "reward": r} for n, r in enumerate(rewards, start=1)],
+        rules=[{"kind": "per_item", "stamps": 1, "categories": ["coffee"]}],
+        max_stamps_per_sale=14,  # two whole cycles from the big sale
+    )
+
+
+def _big_sale(program_id: str) -> dict[str, Any]:
+    """The largest sale the API accepts: 500 long lines and 20 long unknown promo codes."""
+    lines = [
+        {
+            "product": f"{n:03d}" + _text("p", 125),
+            "category": "coffee",
+            "name": _text("n", 200),
+            "quantity": 1,
+            "amount": 100,
+        }
+        for n in range(500)
+    ]
+    return sale_body(
+        _text("T", 128),
+        program_id=program_id,
+        location=_text("l", 128),
+        total=50_000,
+        lines=lines,
+        promo_codes=[f"{n:02d}" + _text("c", 62) for n in range(20)],
+    )
+
+
+def _ok(response: Any, status: int = 200) -> Any:
+    assert response.status_code == status, response.get_json()
+    return response.get_json()
+
+
+def _drive_every_flow(api: Api, merchant: dict[str, Any]) -> None:
+    key = merchant["api_key"]
+    program = _ok(api.call("POST", "/v1/programs", key, json=_program()), 201)
+    card = {"program_id": program["id"], "customer": {"phone": PHONE, "pos": {"poster": "1"}}}
+    number = _ok(api.call("POST", "/v1/cards", key, json=card), 201)["number"]
+    big = _ok(post_sale(api, merchant, _big_sale(program["id"])), 201)
+    _play_pending_spins(api, key, number)
+    _use_vouchers(api, merchant, number, program["id"])
+    _ok(api.call("POST", f"/v1/sales/{big['id']}/refunds", key, json={"refund_id": "R-1"}), 201)
+    manual = {"count": 3, "channel": "staff", "location": _text("l", 128), "staff": _text("s", 128)}
+    _ok(api.call("POST", f"/v1/cards/{number}/stamps", key, json=manual))
+    enrolled = sale_body("T-new", customer={"phone": OTHER_PHONE})
+    _ok(post_sale(api, merchant, enrolled), 201)
+    _ok(post_sale(api, merchant, sale_body("T-anon", customer=None)), 201)
+    _goodwill_vouchers(api, key, number)
+    _pool_vouchers(api, key)
+    _guess_codes(api, key)
+
+
+def _guess_codes(api: Api, key: str) -> None:
+    # A run of unknown codes at a location of the longest name locks it out: fraud.suspected.
+    for number in range(10):
+        guess = {"code": _text("G", 60) + f"{number:04d}", "location": _text("g", 128)}
+        assert _ok(api.call("POST", "/v1/codes/check", key, json=guess))["valid"] is False
+
+
+def _pool_vouchers(api: Api, key: str) -> None:
+    """A goal reached on an empty pool, the pool refilled, and a redemption rolled back."""
+    pool = _ok(api.call("POST", "/v1/code-pools", key, json={"name": _text("n", 200)}), 201)
+    reward = _voucher("code", {"mode": "pool", "pool_id": pool["id"]})
+    body = nine_stamp_card(stamps_goal=1, reward=reward, milestones=[])
+    program = _ok(api.call("POST", "/v1/programs", key, json=body), 201)
+    number = _ok(api.call("POST", "/v1/cards", key, json={"program_id": program["id"]}), 201)[
+        "number"
+    ]
+    _ok(api.call("POST", f"/v1/cards/{number}/stamps", key, json={"count": 1, "channel": "api"}))
+    codes = {"codes": [_text("C", 64)]}
+    _ok(api.call("POST", f"/v1/code-pools/{pool['id']}/codes", key, json=codes))
+    redeem = {"code": _text("C", 64), "pos_transaction_id": _text("t", 128)}
+    redeemed = _ok(api.call("POST", "/v1/codes/redeem", key, json=redeem))
+    rollback = {"reason": _text("r", 200)}
+    path = f"/v1/redemptions/{redeemed['redemption_id']}/rollback"
+    _ok(api.call("POST", path, key, json=rollback))
+
+
+def _play_pending_spins(api: Api, key: str, number: str) -> None:
+    query = {"status": "pending"}
+    pending = _ok(api.call("GET", f"/v1/cards/{number}/spins", key, query_string=query))
+    assert pending["items"]
+    for spin in pending["items"]:
+        _ok(api.call("POST", f"/v1/spins/{spin['id']}/play", key))
+
+
+def _use_vouchers(api: Api, merchant: dict[str, Any], number: str, program_id: str) -> None:
+    key = merchant["api_key"]
+    query = {"card": number, "status": "active", "limit": 500}
+    active = _ok(api.call("GET", "/v1/vouchers", key, query_string=query))["items"]
+    staff = [v for v in active if v["redemption"] == "staff"]
+    unique = [v for v in active if v["redemption"] == "code" and v["code"].startswith("PZ-")]
+    assert len(staff) >= 2
+    assert unique
+    redeem = {"channel": "staff", "location": _text("l", 128), "staff": _text("s", 128)}
+    _ok(api.call("POST", f"/v1/vouchers/{staff[0]['id']}/redeem", key, json=redeem))
+    _ok(api.call("POST", f"/v1/vouchers/{staff[1]['id']}/void", key))
+    code = unique[0]["code"]
+    for transaction in ("T-code", "T-code-again"):  # the second is refused: already redeemed
+        sale = sale_body(transaction, program_id=program_id, promo_codes=[code])
+        _ok(post_sale(api, merchant, sale), 201)
+
+
+def _goodwill_vouchers(api: Api, key: str, number: str) -> None:
+    unassigned = {"reward": _voucher("self"), "reason": _text("r", 200)}
+    issued = _ok(api.call("POST", "/v1/vouchers", key, json=unassigned), 201)
+    assign = {"card_number": number}
+    _ok(api.call("POST", f"/v1/vouchers/{issued['id']}/assign", key, json=assign))
+    stale = {**_voucher("self"), "validity": {"kind": "fixed_date", "date": "2020-01-01"}}
+    lapsed = _ok(
+        api.call("POST", "/v1/vouchers", key, json={"reward": stale, "card_number": number}), 201
+    )
+    assert _ok(api.call("GET", f"/v1/vouchers/{lapsed['id']}", key))["status"] == "expired"
+
+
+def _stored_events(app: Flask, merchant_id: str) -> list[Event]:
+    with app.extensions["stampgate"].session_factory() as session:
+        return list(session.scalars(select(Event).where(Event.merchant_id == merchant_id)))
+
+
+def _delivered_body(event: Event) -> bytes:
+    out = event_out(event)
+    return envelope(out["id"], out["type"], out["timestamp"], out["merchant_id"], out["data"])
+
+
+def test_every_event_fits_its_schema_and_stays_small(
+    app: Flask, api: Api, merchant: dict[str, Any]
+) -> None:
+    _drive_every_flow(api, merchant)
+    events = _stored_events(app, merchant["id"])
+    seen = {event.type for event in events}
+    assert seen >= set(EVENT_TYPES) - NOT_FROM_LOYALTY, set(EVENT_TYPES) - seen
+    for event in events:
+        assert event.type in EVENT_TYPES
+        DATA_MODELS[event.type].model_validate(event.data)
+    size, largest = max((len(_delivered_body(e)), e.type) for e in events)
+    assert size < MAX_PAYLOAD_BYTES // 8, f"largest envelope: {largest}, {size} bytes"
+
+
+def test_an_oversized_event_is_refused(app: Flask, merchant: dict[str, Any]) -> None:
+    data = {"card_number": "1", "program_id": "p", "enrolled_by": _text("x", MAX_PAYLOAD_BYTES)}
+    with app.extensions["stampgate"].session_factory() as session:
+        with pytest.raises(ValueError, match="exceeds"):
+            record_event(session, merchant["id"], "card.created", data)
+        assert not session.new
+
+
+def test_every_catalog_type_has_a_data_model() -> None:
+    assert set(DATA_MODELS) == set(EVENT_TYPES)
+
+
+def test_event_types_are_listed_with_their_schemas(api: Api, merchant: dict[str, Any]) -> None:
+    listed = _ok(api.call("GET", "/v1/event-types", merchant["api_key"]))["items"]
+    assert [item["type"] for item in listed] == list(EVENT_TYPES)
+    for item in listed:
+        assert item["description"] == EVENT_TYPES[item["type"]]
+        assert item["schema"] == DATA_MODELS[item["type"]].model_json_schema()
+        assert item["schema"]["type"] == "object"
+        assert item["schema"]["additionalProperties"] is True
+    test_event = next(item for item in listed if item["type"] == "webhook.test")
+    assert set(test_event["schema"]["required"]) == {"message", "endpoint_id"}
