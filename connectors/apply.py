@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from connectors.base import ConnectionView, Outcome, ProcessingContext
 from connectors.errors import EventRejected
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 from gateway.loyalty.sales.canonical import PosRefund, PosSale
 from gateway.loyalty.sales.models import Sale
 from gateway.loyalty.sales.refunds import refund_sale
@@ -36,7 +36,7 @@ def apply_sale(context: ProcessingContext, connection: ConnectionView, sale: Pos
     with context.session_factory() as session:
         try:
             outcome = record_sale(session, connection.merchant_id, sale)
-        except ApiError as exc:
+        except DomainError as exc:
             if exc.code == "sale_conflict":
                 # A closed sale edited later at the till: stamps follow the first close.
                 return Outcome("ignored", {"reason": "sale_already_recorded", **_sale_ref(sale)})

@@ -18,6 +18,7 @@ from connectors.poster.install import complete_install
 from connectors.poster.schemas import PosterHook
 from connectors.serve.hooks import receive_serve_hook
 from gateway.api.openapi_docs import operation_id, problem_responses, raw_body
+from gateway.api.problems import reading_raw_input
 from gateway.db import request_session
 from gateway.extensions import extensions
 
@@ -55,9 +56,10 @@ def poster_webhook() -> dict[str, Any]:
     """A Poster application webhook, verified by its md5 ``verify`` field (an account without
     a connection answers as a bad signature does: 401 ``bad_signature``)."""
     ext = extensions()
-    receive_poster_hook(
-        request_session(), ext.settings, ext.directory, request.get_data(cache=False)
-    )
+    with reading_raw_input():
+        receive_poster_hook(
+            request_session(), ext.settings, ext.directory, request.get_data(cache=False)
+        )
     return {"status": "accept"}
 
 
@@ -88,13 +90,14 @@ class SyrveDelivery(RootModel[list[SyrveEvent]]):
 )
 def serve_webhook(path: ServeHookPath) -> dict[str, Any]:
     """A Syrve webhook, checked against the connection's token (``Authorization``)."""
-    receive_serve_hook(
-        request_session(),
-        extensions().directory,
-        path.connection_id,
-        request.headers.get("Authorization"),
-        request.get_data(cache=False),
-    )
+    with reading_raw_input():
+        receive_serve_hook(
+            request_session(),
+            extensions().directory,
+            path.connection_id,
+            request.headers.get("Authorization"),
+            request.get_data(cache=False),
+        )
     return {"status": "accept"}
 
 

@@ -12,10 +12,10 @@ from connectors.registry import build_connectors
 from gateway.api import register_api
 from gateway.api.limits import build_limiter, install_limiter
 from gateway.api.openapi_docs import SECURITY_SCHEMES, Problem, operation_id
+from gateway.api.problems import register_error_handlers, validation_problem
 from gateway.audit import recorder
 from gateway.config import DEV_SECRET_KEY, Settings
 from gateway.db import build_engine, build_session_factory, close_request_session
-from gateway.errors import register_error_handlers, validation_problem
 from gateway.extensions import Extensions, start_delivery
 from gateway.inputs import install_input_rules
 from gateway.jsonprovider import StrictJSONProvider

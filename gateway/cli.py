@@ -20,7 +20,7 @@ from gateway import migrate
 from gateway.audit.service import purge_audit_events
 from gateway.config import VAR_DIR, Settings
 from gateway.db import build_engine, build_session_factory
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 from gateway.idempotency import purge_expired
 from gateway.loyalty.codes.commands import codes, vouchers_issue
 from gateway.loyalty.vouchers.service import expire_due
@@ -104,7 +104,7 @@ def apikey_create(merchant_id: str, label: str | None) -> None:
     with _session(Settings()) as session:
         try:
             issued = service.create_api_key(session, merchant_id, label)
-        except ApiError as exc:
+        except DomainError as exc:
             raise click.ClickException(exc.detail) from exc
         _echo_json({"id": issued.key.id, "api_key": issued.plaintext})
 
@@ -117,7 +117,7 @@ def apikey_revoke(key_id: str, merchant_id: str) -> None:
     with _session(Settings()) as session:
         try:
             key = service.revoke_api_key(session, merchant_id, key_id)
-        except ApiError as exc:
+        except DomainError as exc:
             raise click.ClickException(exc.detail) from exc
         _echo_json({"id": key.id, "revoked_at": key.revoked_at})
 

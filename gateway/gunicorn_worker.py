@@ -16,7 +16,7 @@ from gunicorn.http import errors
 from gunicorn.http.wsgi import Response, default_environ
 from gunicorn.workers.gthread import ThreadWorker
 
-from gateway.errors import PROBLEM_CONTENT_TYPE
+from gateway.api.problems import PROBLEM_CONTENT_TYPE
 
 LINGER_SECONDS = 1.0
 LINGER_BYTES = 256 * 1024

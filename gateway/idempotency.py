@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from gateway.db import Base, utcnow
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 
 HEADER = "Idempotency-Key"
 REPLAY_HEADER = "Idempotent-Replayed"
@@ -62,9 +62,8 @@ def _replay(record: IdempotencyRecord) -> Response:
     return response
 
 
-def _in_progress() -> ApiError:
-    return ApiError(
-        409,
+def _in_progress() -> DomainError:
+    return DomainError(
         "idempotency_in_progress",
         "A request with this Idempotency-Key is still being processed; retry shortly.",
     )
@@ -75,8 +74,8 @@ def _resolve_existing(
 ) -> Response | None:
     """Replay, refuse, or (for an abandoned claim) take over; None means 'run the handler'."""
     if record.fingerprint != fingerprint:
-        raise ApiError(
-            409, "idempotency_conflict", "This Idempotency-Key was used with another request."
+        raise DomainError(
+            "idempotency_conflict", "This Idempotency-Key was used with another request."
         )
     if record.status_code is not None:
         return _replay(record)
@@ -93,8 +92,7 @@ def begin(scope: str) -> Response | None:
     if key is None or request.method != "POST":
         return None
     if not _VALID_KEY.match(key):
-        raise ApiError(
-            400,
+        raise DomainError(
             "invalid_idempotency_key",
             "Idempotency-Key must be 1-255 printable ASCII characters.",
         )

@@ -26,7 +26,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import cached_property
 from werkzeug.wsgi import get_input_stream
 
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 from gateway.text import spelled_out
 
 MAX_JSON_DEPTH = 32
@@ -78,11 +78,11 @@ def _read_at_most(stream: IO[bytes], limit: int) -> bytes:
     return bytes(body)
 
 
-def parse_json(data: str | bytes, *, text_status: int = 422) -> Any:
+def parse_json(data: str | bytes) -> Any:
     """Parse request JSON: bounded nesting, no NaN/Infinity, no control characters in strings.
 
     Invalid JSON raises ``ValueError`` (callers answer ``malformed_json``); too deep a document
-    and control characters raise the problem directly, the latter with ``text_status``.
+    and control characters raise the domain error directly.
     """
     text = (
         data.decode(json.detect_encoding(data), "surrogatepass")
@@ -90,12 +90,12 @@ def parse_json(data: str | bytes, *, text_status: int = 422) -> Any:
         else data
     )
     if _too_deep(text):
-        raise ApiError(
-            400, "malformed_json", f"The JSON is nested deeper than {MAX_JSON_DEPTH} levels."
+        raise DomainError(
+            "malformed_json", f"The JSON is nested deeper than {MAX_JSON_DEPTH} levels."
         )
     value = json.loads(text, parse_constant=_reject_constant)
     if _may_hold_control_characters(text):  # only then is the value walked, to name fields
-        refuse_control_characters(value, text_status)
+        refuse_control_characters(value)
     return value
 
 
@@ -135,9 +135,9 @@ def _deeper_than_allowed(structure: str) -> bool:
     return False
 
 
-def refuse_control_characters(value: Any, status: int) -> None:
+def refuse_control_characters(value: Any) -> None:
     """Refuse a parsed JSON value whose keys or strings hold control characters."""
-    _refuse([list(loc) for loc in _control_characters(value, ())], status)
+    _refuse([list(loc) for loc in _control_characters(value, ())])
 
 
 def _control_characters(value: Any, loc: Loc) -> Iterator[Loc]:
@@ -154,7 +154,7 @@ def _control_characters(value: Any, loc: Loc) -> Iterator[Loc]:
             yield from _control_characters(item, (*loc, index))
 
 
-def _refuse(places: list[list[str | int]], status: int) -> None:
+def _refuse(places: list[list[str | int]]) -> None:
     if not places:
         return
     errors = [
@@ -167,7 +167,7 @@ def _refuse(places: list[list[str | int]], status: int) -> None:
     ]
     fields = "1 field" if len(places) == 1 else f"{len(places)} fields"
     detail = f"{fields} {CONTROL_MESSAGE} (JSON text may hold tab, line feed and carriage return)."
-    raise ApiError(status, CONTROL_CODE, detail, errors=errors)
+    raise DomainError(CONTROL_CODE, detail, errors=errors)
 
 
 def refuse_control_characters_in_url() -> None:
@@ -183,10 +183,13 @@ def refuse_control_characters_in_url() -> None:
         for key, value in request.form.items(multi=True):
             if _IN_LINE.search(key) or _IN_TEXT.search(value):
                 places.append(["form", key])
-    _refuse(places, 400)
+    _refuse(places)
 
 
 def install_input_rules(app: Flask) -> None:
     """Bound every body; check every URL before the blueprints' hooks (authentication) run."""
+    # Imported here: gateway.api registers the blueprints, whose hooks parse with this module.
+    from gateway.api.problems import reading_raw_input
+
     app.request_class = BoundedRequest
-    app.before_request(refuse_control_characters_in_url)
+    app.before_request(reading_raw_input()(refuse_control_characters_in_url))

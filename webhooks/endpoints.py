@@ -13,7 +13,7 @@ from gateway.config import Settings
 from gateway.crypto import SecretUnreadable, secret_box
 from gateway.db import utcnow
 from gateway.egress.ssrf import UrlNotAllowed, check_url
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 from gateway.ids import new_id
 from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
@@ -28,8 +28,8 @@ def _allowed(settings: Settings, url: str) -> str:
     try:
         check_url(url, settings.webhook_allowed_networks, settings.webhook_require_https)
     except UrlNotAllowed as exc:
-        raise ApiError(
-            422, "url_not_allowed", f"This URL cannot receive webhooks: {exc.reason}"
+        raise DomainError(
+            "url_not_allowed", f"This URL cannot receive webhooks: {exc.reason}"
         ) from exc
     return url
 
@@ -127,8 +127,7 @@ def read_secret(session: Session, settings: Settings, merchant_id: str, endpoint
     try:
         return secret_box(settings.secret_key).open(endpoint.secret)
     except SecretUnreadable as exc:
-        raise ApiError(
-            409,
+        raise DomainError(
             "secret_unreadable",
             "Rotate the secret: it was sealed with another STAMPGATE_SECRET_KEY.",
         ) from exc
@@ -179,7 +178,7 @@ def retry_delivery(session: Session, merchant_id: str, delivery_id: str) -> Deli
     """Attempt a delivery again now, whatever its status (a replay when it had succeeded)."""
     delivery = get_delivery(session, merchant_id, delivery_id)
     if delivery.status == "pending" and delivery.locked_until and delivery.locked_until > utcnow():
-        raise ApiError(409, "delivery_in_progress", "This delivery is being attempted right now.")
+        raise DomainError("delivery_in_progress", "This delivery is being attempted right now.")
     status = delivery.status
     _make_due(session, [delivery.id])
     changes = {"status": {"before": status, "after": "pending"}}

@@ -12,21 +12,20 @@ from collections.abc import Mapping
 
 from connectors.base import Connector
 from connectors.errors import PosUnavailable
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 
 
-def account_not_verified() -> ApiError:
+def account_not_verified() -> DomainError:
     """422 ``account_not_verified``: the same answer for every claim that is not proven."""
-    return ApiError(
-        422,
+    return DomainError(
         "account_not_verified",
         "The POS did not confirm that these credentials belong to this account.",
     )
 
 
-def pos_unreachable() -> ApiError:
+def pos_unreachable() -> DomainError:
     """502 ``pos_unreachable``: one answer however the call failed (no address, no reason)."""
-    return ApiError(502, "pos_unreachable", "The POS could not be reached; try again later.")
+    return DomainError("pos_unreachable", "The POS could not be reached; try again later.")
 
 
 def prove_ownership(connector: Connector, account: str, credentials: Mapping[str, str]) -> None:

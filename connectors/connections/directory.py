@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from connectors.connections.models import PosConnection
 from gateway.config import Settings
 from gateway.crypto import SecretUnreadable, secret_box
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,7 @@ class ConnectionDirectory:
         try:
             opened: dict[str, str] = json.loads(secret_box(self._settings.secret_key).open(sealed))
         except SecretUnreadable:
-            raise ApiError(
-                503,
+            raise DomainError(
                 "credentials_unreadable",
                 "The connection's credentials were sealed with another STAMPGATE_SECRET_KEY.",
             ) from None

@@ -15,7 +15,7 @@ from connectors.connections.views import load_view
 from connectors.errors import PosAuthRejected, PosError, PosUnavailable
 from gateway.config import Settings
 from gateway.db import utcnow
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 
 T = TypeVar("T")
 # Coupon numbers cannot be listed from a POS; such keys are taken as given.
@@ -45,8 +45,7 @@ def set_codes(
     promotions = _promotions(session, settings, connector, connection)
     unknown = sorted(stale_codes(codes, promotions))
     if unknown:
-        raise ApiError(
-            422,
+        raise DomainError(
             "unknown_promotion",
             f"The POS has no promotion {', '.join(unknown[:20])}.",
             unknown=unknown,
@@ -93,8 +92,8 @@ def call_pos(session: Session, connection: PosConnection, call: Callable[[], T])
         connection.status, connection.status_reason = "needs_reauth", str(exc)[:500]
         connection.updated_at = utcnow()
         session.commit()
-        raise ApiError(409, "pos_auth_rejected", f"The POS refused the credentials: {exc}") from exc
+        raise DomainError("pos_auth_rejected", f"The POS refused the credentials: {exc}") from exc
     except PosUnavailable as exc:
         raise pos_unreachable() from exc
     except PosError as exc:
-        raise ApiError(502, "pos_error", f"The POS answered with an error: {exc}") from exc
+        raise DomainError("pos_error", f"The POS answered with an error: {exc}") from exc

@@ -12,7 +12,7 @@ from connectors.connections.service import get_connection, webhook_url
 from connectors.connections.views import load_view
 from gateway.audit.recorder import note
 from gateway.config import Settings
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 
 
 def register_webhook(
@@ -21,8 +21,7 @@ def register_webhook(
     """Write our URL, token and filters into the POS, then read them back to confirm."""
     connection = get_connection(session, merchant_id, connection_id)
     if not isinstance(connector, RegistersWebhooks):
-        raise ApiError(
-            409,
+        raise DomainError(
             "registration_not_supported",
             f"{connection.pos} webhooks are configured in the POS's own developer settings.",
         )
@@ -31,8 +30,7 @@ def register_webhook(
     held = call_pos(session, connection, lambda: connector.register_webhook(view, url))
     token = held.get("authToken")
     if held.get("webHooksUri") != url or (token and token != view.credentials["webhook_token"]):
-        raise ApiError(
-            502,
+        raise DomainError(
             "registration_not_confirmed",
             "The POS answered, but reading its settings back shows another webhook.",
         )

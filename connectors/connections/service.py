@@ -21,7 +21,7 @@ from gateway.config import Settings
 from gateway.crypto import SecretUnreadable
 from gateway.db import utcnow
 from gateway.egress.ssrf import UrlNotAllowed, check_url
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 from gateway.ids import new_id
 from gateway.loyalty.programs.service import get_program
 from gateway.ownership import owned_by
@@ -46,9 +46,7 @@ def _allowed_base_url(settings: Settings, url: str | None) -> str | None:
     try:
         check_url(url, settings.webhook_allowed_networks, settings.webhook_require_https)
     except UrlNotAllowed as exc:
-        raise ApiError(
-            422, "url_not_allowed", f"api_base_url cannot be used: {exc.reason}"
-        ) from exc
+        raise DomainError("url_not_allowed", f"api_base_url cannot be used: {exc.reason}") from exc
     return url.rstrip("/")
 
 
@@ -110,8 +108,8 @@ def _holder(session: Session, pos: str, account: str) -> str | None:
     )
 
 
-def _exists(pos: str) -> ApiError:
-    return ApiError(409, "connection_exists", f"This {pos} account is already connected.")
+def _exists(pos: str) -> DomainError:
+    return DomainError("connection_exists", f"This {pos} account is already connected.")
 
 
 def get_connection(session: Session, merchant_id: str, connection_id: str) -> PosConnection:

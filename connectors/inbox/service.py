@@ -13,7 +13,7 @@ from connectors.inbox.models import InboundEvent
 from connectors.inbox.states import InboundAction, sources_of, target_of
 from connectors.inbox.store import requeue_inbound
 from gateway.db import utcnow
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
 
@@ -58,8 +58,7 @@ def retry_inbound(session: Session, merchant_id: str, event_id: str) -> InboundE
     )
     if getattr(moved, "rowcount", 0) != 1:  # processed meanwhile, or retried twice
         session.rollback()
-        raise ApiError(
-            409,
+        raise DomainError(
             "not_retryable",
             f"The event is {event.status}: only failed, waiting or ignored events are retried.",
         )

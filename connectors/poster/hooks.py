@@ -16,7 +16,7 @@ from connectors.inbox.store import Inbound, store_inbound
 from connectors.poster.schemas import PosterHook
 from connectors.poster.signature import is_signed_by
 from gateway.config import Settings
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 from gateway.inputs import parse_json
 
 REDACTED = "[redacted]"
@@ -25,17 +25,17 @@ REDACTED = "[redacted]"
 def parse_hook(raw: bytes) -> tuple[dict[str, Any], PosterHook]:
     """The body as received and as a model; 400 when it is not a Poster webhook."""
     try:
-        body = parse_json(raw, text_status=400)
+        body = parse_json(raw)
     except ValueError:
-        raise ApiError(400, "malformed_json", "The webhook body is not valid JSON.") from None
+        raise DomainError("malformed_json", "The webhook body is not valid JSON.") from None
     if not isinstance(body, dict):
-        raise ApiError(400, "malformed_webhook", "The webhook body must be a JSON object.")
+        raise DomainError("malformed_webhook", "The webhook body must be a JSON object.")
     try:
         return body, PosterHook.model_validate(body)
     except ValidationError as exc:
         fields = sorted({str(error["loc"][0]) for error in exc.errors() if error["loc"]})
-        raise ApiError(
-            400, "malformed_webhook", f"Not a Poster webhook: check {', '.join(fields)}."
+        raise DomainError(
+            "malformed_webhook", f"Not a Poster webhook: check {', '.join(fields)}."
         ) from None
 
 
@@ -51,7 +51,7 @@ def receive_poster_hook(
         target = directory.by_account(session, "poster", account, fresh=True)
         if target is None or not _signed(body, target):
             # An account without a connection answers alike: hooks tell nobody who is connected.
-            raise ApiError(401, "bad_signature", "The verify field does not match.")
+            raise DomainError("bad_signature", "The verify field does not match.")
     inbound = Inbound(
         dedupe_key=hook.dedupe_key(),
         kind=f"{hook.object}.{hook.action}",

@@ -24,7 +24,7 @@ from connectors.errors import PosError, PosUnavailable
 from connectors.poster.client import exchange_code
 from connectors.poster.connector import PosterConnector
 from gateway.config import Settings
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 
 AUTHORIZE_URL = "https://joinposter.com/api/auth"
 STATE_MAX_AGE = 3600
@@ -37,8 +37,7 @@ def _serializer(settings: Settings) -> URLSafeTimedSerializer:
 
 def _app(settings: Settings) -> tuple[str, str]:
     if not (settings.poster_application_id and settings.poster_application_secret):
-        raise ApiError(
-            409,
+        raise DomainError(
             "poster_app_not_configured",
             "Set STAMPGATE_POSTER_APPLICATION_ID and STAMPGATE_POSTER_APPLICATION_SECRET.",
         )
@@ -75,7 +74,7 @@ def complete_install(
     target = _state(settings, state)
     code, account = params.get("code"), (params.get("account") or "").lower()
     if not code or not _ACCOUNT.fullmatch(account):
-        raise ApiError(400, "malformed_callback", "The callback needs a code and an account.")
+        raise DomainError("malformed_callback", "The callback needs a code and an account.")
     form = {
         "application_id": application_id,
         "application_secret": application_secret,
@@ -89,7 +88,7 @@ def complete_install(
     except PosUnavailable as exc:
         raise pos_unreachable() from exc
     except PosError as exc:
-        raise ApiError(502, "token_exchange_failed", str(exc)) from exc
+        raise DomainError("token_exchange_failed", str(exc)) from exc
     token = str(answer["access_token"])
     existing = connection_by_account(session, "poster", account)
     if existing is None:
@@ -114,15 +113,15 @@ def complete_install(
 
 def _state(settings: Settings, state: str) -> dict[str, Any]:
     if not state:
-        raise ApiError(400, "bad_state", "Start the install from the gateway's install link.")
+        raise DomainError("bad_state", "Start the install from the gateway's install link.")
     try:
         value = _serializer(settings).loads(state, max_age=STATE_MAX_AGE)
     except BadSignature:
-        raise ApiError(400, "bad_state", "The install link is invalid or expired.") from None
+        raise DomainError("bad_state", "The install link is invalid or expired.") from None
     if not (
         isinstance(value, dict)
         and isinstance(value.get("merchant_id"), str)
         and isinstance(value.get("program_id"), str)
     ):
-        raise ApiError(400, "bad_state", "The install link is invalid.")
+        raise DomainError("bad_state", "The install link is invalid.")
     return value

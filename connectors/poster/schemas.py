@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 from gateway.inputs import parse_json
 
 Account = Annotated[str, StringConstraints(min_length=1, max_length=128)]
@@ -44,7 +44,7 @@ class PosterHook(BaseModel):
         if not self.data:
             return {}
         try:
-            decoded = parse_json(self.data, text_status=400)
-        except (ValueError, ApiError):
+            decoded = parse_json(self.data)
+        except (ValueError, DomainError):
             return {}
         return decoded if isinstance(decoded, dict) else {}

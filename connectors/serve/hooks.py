@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from connectors.connections.directory import ConnectionDirectory, HookTarget
 from connectors.inbox.store import Inbound, store_inbound
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 from gateway.inputs import parse_json
 
 MAX_EVENTS = 500
@@ -25,12 +25,12 @@ def receive_serve_hook(
     """Store every event of one delivery (once per dedupe key); returns how many were new."""
     target = directory.by_id(session, connection_id)
     if target is None or target.pos != "serve":
-        raise ApiError(404, "not_found", "connection not found")
+        raise DomainError("not_found", "connection not found")
     if not _authorized(target, authorization):
         # The cached token may be an old one: ask the database before refusing.
         target = directory.by_id(session, connection_id, fresh=True)
         if target is None or not _authorized(target, authorization):
-            raise ApiError(401, "bad_token", "Send the connection's webhook token.")
+            raise DomainError("bad_token", "Send the connection's webhook token.")
     stored = 0
     for event in _events(raw):
         inbound = _inbound(event)
@@ -52,13 +52,13 @@ def _authorized(target: HookTarget, authorization: str | None) -> bool:
 
 def _events(raw: bytes) -> list[dict[str, Any]]:
     try:
-        body = parse_json(raw, text_status=400)
+        body = parse_json(raw)
     except ValueError:
-        raise ApiError(400, "malformed_json", "The webhook body is not valid JSON.") from None
+        raise DomainError("malformed_json", "The webhook body is not valid JSON.") from None
     if not isinstance(body, list) or not all(isinstance(event, dict) for event in body):
-        raise ApiError(400, "malformed_webhook", "A Syrve webhook body is a JSON array of events.")
+        raise DomainError("malformed_webhook", "A Syrve webhook body is a JSON array of events.")
     if len(body) > MAX_EVENTS:
-        raise ApiError(400, "malformed_webhook", f"At most {MAX_EVENTS} events per delivery.")
+        raise DomainError("malformed_webhook", f"At most {MAX_EVENTS} events per delivery.")
     return body
 
 

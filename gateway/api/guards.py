@@ -21,7 +21,7 @@ from gateway.api.openapi_docs import (
 )
 from gateway.audit.recorder import AuditContext, bind
 from gateway.db import request_session
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 from gateway.extensions import extensions
 from gateway.tenancy.service import authenticate
 
@@ -36,8 +36,7 @@ _RULE_ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 def _bearer_token() -> str:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError(
-            401,
+        raise DomainError(
             "unauthorized",
             "Send 'Authorization: Bearer <api key>'.",
         )
@@ -48,7 +47,7 @@ def require_merchant() -> None:
     """Authenticate an API key; the merchant it belongs to scopes everything that follows."""
     key = authenticate(request_session(), _bearer_token())
     if key is None:
-        raise ApiError(401, "unauthorized", "The API key is unknown or revoked.")
+        raise DomainError("unauthorized", "The API key is unknown or revoked.")
     g.merchant_id = key.merchant_id
     _record_changes_as("api_key", key.id)
     g.api_key_id = key.id
@@ -58,9 +57,9 @@ def require_admin() -> None:
     """Check the admin token in constant time; the admin API is off until one is configured."""
     expected = extensions().settings.admin_token
     if not expected:
-        raise ApiError(403, "admin_disabled", "Set STAMPGATE_ADMIN_TOKEN to use the admin API.")
+        raise DomainError("admin_disabled", "Set STAMPGATE_ADMIN_TOKEN to use the admin API.")
     if not hmac.compare_digest(_bearer_token().encode(), expected.encode()):
-        raise ApiError(401, "unauthorized", "The admin token is wrong.")
+        raise DomainError("unauthorized", "The admin token is wrong.")
     g.merchant_id = None
     _record_changes_as("admin", None)
 
@@ -95,11 +94,11 @@ def require_json_body() -> None:
     if request.mimetype == CSV_CONTENT_TYPE and getattr(view, "accepts_csv", False):
         return
     if not request.is_json:
-        raise ApiError(415, "unsupported_media_type", "Send the body as application/json.")
+        raise DomainError("unsupported_media_type", "Send the body as application/json.")
     try:
         request.get_json()
     except BadRequest as exc:
-        raise ApiError(400, "malformed_json", "The request body is not valid JSON.") from exc
+        raise DomainError("malformed_json", "The request body is not valid JSON.") from exc
 
 
 def _has_body() -> bool:

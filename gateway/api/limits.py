@@ -19,8 +19,9 @@ from flask_limiter.util import get_remote_address
 
 from connectors.routes import hooks
 from gateway.api.ops import ops
+from gateway.api.problems import domain_problem
 from gateway.config import Settings
-from gateway.errors import ApiError, api_error_response, too_many_attempts
+from gateway.errors import DomainError, too_many_attempts
 from gateway.extensions import extensions
 from gateway.loyalty.codes.routes import codes
 
@@ -138,7 +139,7 @@ def _presented_key() -> str:
 def _presented_key_and_location() -> str:
     try:
         body = request.get_json(silent=True)
-    except ApiError:  # refused input (control characters, nesting): the view answers it
+    except DomainError:  # refused input (control characters, nesting): the view answers it
         body = None
     location = body.get("location") if isinstance(body, dict) else None
     where = location.strip()[:_MAX_LOCATION_KEY] if isinstance(location, str) else ""
@@ -146,7 +147,7 @@ def _presented_key_and_location() -> str:
 
 
 def _rate_limited(exc: RateLimitExceeded) -> Response:
-    return api_error_response(too_many_attempts(exc.description or "", _seconds_to_reset()))
+    return domain_problem(too_many_attempts(exc.description or "", _seconds_to_reset()))
 
 
 def _seconds_to_reset() -> float:

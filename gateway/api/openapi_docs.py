@@ -22,7 +22,7 @@ from flask_openapi3.models.schema import Schema
 from flask_openapi3.types import ResponseDict
 from pydantic import BaseModel, Field
 
-from gateway.errors import PROBLEM_CONTENT_TYPE
+from gateway.api.problems import PROBLEM_CONTENT_TYPE
 from gateway.security_headers import html_policy
 
 SECURITY_SCHEMES: dict[str, Any] = {

@@ -10,7 +10,7 @@ from flask_openapi3.models.tag import Tag
 from pydantic import BaseModel
 
 from gateway.api.openapi_docs import operation_id, problem_responses
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 from gateway.extensions import extensions
 from gateway.readiness import check_readiness
 
@@ -44,7 +44,7 @@ def readyz() -> dict[str, Any]:
     ext = extensions()
     checks = check_readiness(ext.engine, ext.redis)
     if any(result != "ok" for result in checks.values()):
-        raise ApiError(503, "not_ready", "A dependency is not reachable.", checks=checks)
+        raise DomainError("not_ready", "A dependency is not reachable.", checks=checks)
     return {"status": "ready", "checks": checks}
 
 

@@ -20,7 +20,7 @@ from prometheus_client import (
     multiprocess,
 )
 
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 from gateway.proxies import is_loopback
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -88,8 +88,7 @@ class HttpMetrics:
             if scheme.lower() != "bearer" or not hmac.compare_digest(
                 sent.strip().encode(), self._token.encode()
             ):
-                raise ApiError(
-                    401,
+                raise DomainError(
                     "unauthorized",
                     "Send STAMPGATE_METRICS_TOKEN as a bearer token.",
                     headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
@@ -98,8 +97,7 @@ class HttpMetrics:
         # Through a proxy nobody declared, every client would look like loopback.
         undeclared_proxy = not self._proxy_hops and "X-Forwarded-For" in request.headers
         if undeclared_proxy or not is_loopback(request.remote_addr):
-            raise ApiError(
-                403,
+            raise DomainError(
                 "forbidden",
                 "/metrics answers loopback clients only; set STAMPGATE_METRICS_TOKEN to scrape "
                 "it from elsewhere.",

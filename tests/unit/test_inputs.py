@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gateway.errors import ApiError
+from gateway.errors import DomainError as ApiError
 from gateway.inputs import MAX_JSON_DEPTH, parse_json
 
 REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -8,7 +8,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from gateway.db import commit_unit_of_work
-from gateway.errors import ApiError, not_found
+from gateway.errors import DomainError, not_found
 from gateway.ids import new_id
 from gateway.loyalty.cards.ledger import Stamping, add_stamps
 from gateway.loyalty.cards.models import Card, CardPosId, Program
@@ -64,9 +64,8 @@ def _holder(session: Session, program_id: str, customer: CustomerIn) -> Card | N
     ).first()
 
 
-def _card_exists(card: Card) -> ApiError:
-    return ApiError(
-        409,
+def _card_exists(card: Card) -> DomainError:
+    return DomainError(
         "card_exists",
         "This customer already has a card in this program.",
         card_number=card.number,
@@ -101,7 +100,7 @@ def create_card(
 
 
 def enrol_card(session: Session, merchant_id: str, body: CardCreate) -> Card:
-    """Create a card; one card per customer per program (409 ``card_exists`` otherwise)."""
+    """Create a card; one card per customer per program (``card_exists`` otherwise)."""
 
     def enrol() -> Card:
         program = get_program(session, merchant_id, body.program_id)
@@ -142,7 +141,7 @@ def find_cards(session: Session, merchant_id: str, query: CardQuery) -> Page[Car
         )
         statement = statement.where(Card.id.in_(owners))
     if not (query.phone or query.email or query.pos):
-        raise ApiError(422, "identifier_required", "Give phone, email or pos to look cards up.")
+        raise DomainError("identifier_required", "Give phone, email or pos to look cards up.")
     page = PageQuery(cursor=query.cursor, limit=query.limit)
     return fetch_page(session, statement, Card.id, page)
 

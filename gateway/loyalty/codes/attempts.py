@@ -23,7 +23,7 @@ from flask import g
 from limits.errors import StorageError
 from limits.storage import Storage
 
-from gateway.errors import ApiError, too_many_attempts
+from gateway.errors import DomainError, too_many_attempts
 from gateway.extensions import extensions
 from gateway.loyalty.codes.fraud import report_code_guessing
 from gateway.loyalty.codes.lookup import UNKNOWN_CODE
@@ -153,7 +153,7 @@ def code_attempt(operation: str, code: str, location: str | None) -> Iterator[Co
     attempt.refuse_when_locked()
     try:
         yield attempt
-    except ApiError as exc:
+    except DomainError as exc:
         if exc.code == UNKNOWN_CODE:
             attempt.unknown(code)
         raise

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.config import Settings
 from gateway.db import build_engine, build_session_factory
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 from gateway.loyalty.codes.export import count_codes, export_codes
 from gateway.loyalty.codes.pools import find_pool
 from gateway.loyalty.codes.uploads import RowProblem, Upload, add_codes, parse_csv
@@ -66,7 +66,7 @@ def codes_import(file: Path, pool_id: str) -> None:
     """Add the codes of a CSV FILE (one per line, or a 'code' column) to a pool."""
     try:
         upload = parse_csv(file.read_bytes())
-    except ApiError as exc:
+    except DomainError as exc:
         raise click.ClickException(exc.detail) from exc
     added = assigned = 0
     skipped: list[RowProblem] = []
@@ -100,7 +100,7 @@ def codes_export(program_id: str, output: IO[str]) -> None:
             program, _reward = program_voucher(session, program_id)
             total = count_codes(session, program.merchant_id, program.id)
             lines = export_codes(session, program.merchant_id, program.id, factory)
-        except ApiError as exc:
+        except DomainError as exc:
             raise click.ClickException(exc.detail) from exc
         output.write(next(lines))  # the header
         with click.progressbar(length=total, label="exporting", file=_stderr()) as bar:
@@ -161,7 +161,7 @@ def vouchers_issue(
     with _session() as session:
         try:
             program, default = program_voucher(session, program_id)
-        except ApiError as exc:
+        except DomainError as exc:
             raise click.ClickException(exc.detail) from exc
         reward = _reward_from(reward_file, default)
         results = issue_to_cards(session, program, reward, numbers, reason)

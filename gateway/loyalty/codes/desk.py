@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.db import commit_unit_of_work, utcnow
-from gateway.errors import ApiError, not_found
+from gateway.errors import DomainError, not_found
 from gateway.loyalty.cards.service import get_card
 from gateway.loyalty.codes.lookup import (
     CUSTOMER_REQUIRED,
@@ -131,6 +131,5 @@ def _refuse(session: Session, match: CodeMatch) -> NoReturn:
     reason = match.reason or "conflict"
     if match.voucher is not None and expire_if_due(session, match.voucher):
         session.commit()  # the lazy expiry stands on its own, whatever this request does
-    status = 404 if reason == UNKNOWN_CODE else 409
     detail = _DETAILS.get(reason) or f"The voucher cannot be redeemed ({reason})."
-    raise ApiError(status, reason, detail)
+    raise DomainError(reason, detail)

@@ -9,7 +9,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from gateway.db import utcnow
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 from gateway.ids import new_id
 from gateway.loyalty.codes.models import CodePool, PoolCode
 from gateway.loyalty.programs.rewards import PoolCode as PoolCodeSpec
@@ -81,8 +81,8 @@ def require_own_pools(session: Session, merchant_id: str, rewards: Iterable[Vouc
     )
     missing = sorted(wanted - found)
     if missing:
-        raise ApiError(
-            422, "unknown_code_pool", f"No code pool {', '.join(missing)}; create it first."
+        raise DomainError(
+            "unknown_code_pool", f"No code pool {', '.join(missing)}; create it first."
         )
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from gateway.audit.recorder import note
 from gateway.db import commit_unit_of_work, utcnow
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 from gateway.loyalty.codes.models import CodePool, PoolCode
 from gateway.loyalty.codes.pools import get_pool, take_code
 from gateway.loyalty.codes.text import code_key
@@ -111,11 +111,11 @@ def parse_csv(data: bytes) -> Upload:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ApiError(422, "malformed_csv", "The CSV is not UTF-8 text.") from exc
+        raise DomainError("malformed_csv", "The CSV is not UTF-8 text.") from exc
     try:
         return parse_codes(_csv_cells(text))
     except csv.Error as exc:
-        raise ApiError(422, "malformed_csv", f"The CSV cannot be read: {exc}.") from exc
+        raise DomainError("malformed_csv", f"The CSV cannot be read: {exc}.") from exc
 
 
 def add_codes(session: Session, merchant_id: str, pool_id: str, upload: Upload) -> ImportReport:

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from gateway.db import commit_unit_of_work, utcnow
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 from gateway.loyalty.cards.models import Card
 from gateway.loyalty.cards.service import get_card
 from gateway.loyalty.lottery.draw import draw
@@ -37,8 +37,8 @@ class PlayResult:
     next_spin: Spin | None = None
 
 
-def _already_played() -> ApiError:
-    return ApiError(409, "spin_already_played", "This spin has already been played.")
+def _already_played() -> DomainError:
+    return DomainError("spin_already_played", "This spin has already been played.")
 
 
 def _spin_of(session: Session, merchant_id: str, spin_id: str) -> Spin:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.db import utcnow
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 from gateway.loyalty.cards.models import Card
 from gateway.loyalty.codes.text import code_key
 from gateway.loyalty.vouchers.holds import Claimant, is_held_against
@@ -100,7 +100,7 @@ def _redeem_code(
     )
     try:
         redeem(session, voucher, request)
-    except ApiError as refused:  # redeemed concurrently through another channel
+    except DomainError as refused:  # redeemed concurrently through another channel
         return _reject(session, merchant_id, code, card, sale_id, refused.code, voucher)
     return Redemption(code=code, status="redeemed", voucher_id=voucher.id)
 

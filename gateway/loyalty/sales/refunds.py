@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from gateway.db import commit_unit_of_work, utcnow
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 from gateway.ids import new_id
 from gateway.loyalty.cards.models import Card, Program, StampEntry
 from gateway.loyalty.cards.progress import reverse_stamps
@@ -51,7 +51,7 @@ def refund_sale(
         ).first()
         if existing is not None:
             if existing.fingerprint != digest:
-                raise ApiError(409, "refund_conflict", "This refund_id was sent with another body.")
+                raise DomainError("refund_conflict", "This refund_id was sent with another body.")
             return RefundOutcome(body=existing.result, created=False)
         return RefundOutcome(body=_apply_refund(session, sale, refund, digest), created=True)
 

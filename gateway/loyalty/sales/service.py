@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.db import commit_unit_of_work
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 from gateway.ids import new_id
 from gateway.loyalty.cards.customers import resolve_card
 from gateway.loyalty.cards.ledger import Stamping, add_stamps
@@ -43,7 +43,7 @@ def fingerprint(value: dict[str, Any]) -> str:
 
 
 def record_sale(session: Session, merchant_id: str, sale: PosSale) -> SaleOutcome:
-    """Apply a sale once; a replay answers the first result, another body 409 ``sale_conflict``."""
+    """Apply a sale once; a replay answers the first result, another body ``sale_conflict``."""
     body = sale.model_dump(mode="json")
     digest = fingerprint(body)
 
@@ -57,8 +57,8 @@ def record_sale(session: Session, merchant_id: str, sale: PosSale) -> SaleOutcom
         ).first()
         if existing is not None:
             if existing.fingerprint != digest:
-                raise ApiError(
-                    409, "sale_conflict", "This transaction_id was sent with another body."
+                raise DomainError(
+                    "sale_conflict", "This transaction_id was sent with another body."
                 )
             return SaleOutcome(body=existing.result, created=False)
         return SaleOutcome(
@@ -85,8 +85,7 @@ def _program_for(session: Session, merchant: Merchant, sale: PosSale) -> Program
         select(Program).where(Program.merchant_id == merchant.id).limit(2)
     ).all()
     if len(programs) != 1:
-        raise ApiError(
-            422,
+        raise DomainError(
             "program_required",
             "Give program_id: the merchant has no program or more than one.",
         )
@@ -98,8 +97,7 @@ def _apply_new_sale(
 ) -> dict[str, Any]:
     merchant = get_merchant(session, merchant_id)
     if sale.currency != merchant.currency:
-        raise ApiError(
-            422,
+        raise DomainError(
             "currency_mismatch",
             f"The merchant's currency is {merchant.currency}, not {sale.currency}.",
         )

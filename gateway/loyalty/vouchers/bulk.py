@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from gateway.errors import ApiError, not_found
+from gateway.errors import DomainError, not_found
 from gateway.loyalty.cards.models import Program
 from gateway.loyalty.cards.service import get_card
 from gateway.loyalty.programs.rewards import REWARD, STORED
@@ -52,10 +52,10 @@ def issue_to_cards(
         try:
             card = get_card(session, program.merchant_id, number)
             if card.program_id != program.id:
-                raise ApiError(422, "other_program", "The card belongs to another program.")
+                raise DomainError("other_program", "The card belongs to another program.")
             body = GoodwillVoucher(reward=reward, card_number=number, reason=reason)
             voucher = issue_goodwill(session, program.merchant_id, body)
-        except ApiError as exc:
+        except DomainError as exc:
             session.rollback()
             yield Issued(
                 line, number, error="unknown_card" if exc.code == "not_found" else exc.code

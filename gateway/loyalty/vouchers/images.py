@@ -17,7 +17,7 @@ from barcode.writer import SVGWriter
 from qrcode.image.pure import PyPNGImage
 from qrcode.image.svg import SvgPathImage
 
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 
 QR_BOX_PIXELS = 8
 BAR_MODULE_PIXELS = 3
@@ -46,8 +46,7 @@ def _code128(text: str) -> Code128:
         symbol = Code128(text, writer=SVGWriter())
         symbol.build()
     except BarcodeError as exc:
-        raise ApiError(
-            409,
+        raise DomainError(
             "barcode_unsupported",
             "The code has characters Code 128 cannot carry; use the QR code.",
         ) from exc

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.db import utcnow
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 from gateway.ids import new_id
 from gateway.loyalty.cards.models import Card
 from gateway.loyalty.codes.pools import take_code
@@ -159,8 +159,8 @@ def _attach_code(session: Session, voucher: Voucher, reward: VoucherReward, sour
         text = take_code(session, code.pool_id, voucher.id)
         if text is None:
             if source.kind == "manual":  # asked for by hand: say so rather than issue codeless
-                raise ApiError(
-                    409, "code_pool_empty", "The voucher's code pool has no codes left to issue."
+                raise DomainError(
+                    "code_pool_empty", "The voucher's code pool has no codes left to issue."
                 )
             # Earned by a sale or a spin: the reward must not be lost; it gets a code when the
             # pool is refilled (until then staff can still redeem it by id).
@@ -187,8 +187,7 @@ def _draw_unique_code(session: Session, voucher: Voucher, code: UniqueCode) -> s
         # of work then runs again (commit_unit_of_work) and draws anew.
         if session.scalar(taken.limit(1)) is None:
             return text
-    raise ApiError(
-        409,
+    raise DomainError(
         "code_space_exhausted",
         f"No free code could be drawn from {code.pattern!r}; use a longer pattern.",
     )

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from gateway.db import utcnow
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 from gateway.loyalty.cards.models import Card
 from gateway.loyalty.vouchers.holds import NOBODY, RELEASED, Claimant, free_for, is_held_against
 from gateway.loyalty.vouchers.models import Voucher
@@ -35,9 +35,9 @@ _EVENTS = {
 }
 
 
-def refused(exc: InvalidTransition) -> ApiError:
-    """The 409 that answers a move the voucher's status does not allow."""
-    return ApiError(409, exc.reason_code, f"The voucher is {exc.status.value}.")
+def refused(exc: InvalidTransition) -> DomainError:
+    """The refusal of a move the voucher's status does not allow."""
+    return DomainError(exc.reason_code, f"The voucher is {exc.status.value}.")
 
 
 def card_number_of(session: Session, voucher: Voucher) -> str | None:
@@ -80,7 +80,7 @@ def move(
     """Apply ``action`` if the voucher's status allows it and nobody moved it meanwhile.
 
     A redemption also needs the voucher unheld (or held by ``claimant``) and still valid.
-    Raises ApiError 409 with the contract code (``already_redeemed``, ``expired``, ``held``...)
+    Raises DomainError with the contract code (``already_redeemed``, ``expired``, ``held``...)
     otherwise.
     """
     try:
@@ -106,7 +106,7 @@ def move(
             raise refused(exc) from exc
         if action is VoucherAction.REDEEM:
             _refuse_unredeemable(voucher, claimant, now)
-        raise ApiError(409, "conflict", "The voucher changed meanwhile; retry.")
+        raise DomainError("conflict", "The voucher changed meanwhile; retry.")
     event = _EVENTS.get(action)
     if event is not None:
         data = summary(session, voucher, **(event_data or {}))
@@ -115,9 +115,9 @@ def move(
 
 def _refuse_unredeemable(voucher: Voucher, claimant: Claimant, now: datetime) -> None:
     if is_held_against(voucher, claimant, now):
-        raise ApiError(409, "held", "Another till holds the voucher until its hold ends.")
+        raise DomainError("held", "Another till holds the voucher until its hold ends.")
     if is_due_to_expire(voucher, now):
-        raise ApiError(409, "expired", "The voucher's validity has ended.")
+        raise DomainError("expired", "The voucher's validity has ended.")
 
 
 def is_due_to_expire(voucher: Voucher, now: datetime) -> bool:
@@ -136,6 +136,6 @@ def expire_if_due(session: Session, voucher: Voucher) -> bool:
         return False
     try:
         move(session, voucher, VoucherAction.EXPIRE, {"expired_at": now})
-    except ApiError:  # a concurrent request moved it first; it is no longer active
+    except DomainError:  # a concurrent request moved it first; it is no longer active
         return False
     return True

@@ -13,7 +13,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from gateway.db import commit_unit_of_work, utcnow
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 from gateway.ids import new_id
 from gateway.loyalty.codes.models import VoucherRedemption
 from gateway.loyalty.vouchers.holds import Claimant
@@ -102,8 +102,7 @@ def rollback_redemption(
             raise _already_rolled_back()
         now = utcnow()
         if now - redemption.redeemed_at > window:
-            raise ApiError(
-                409,
+            raise DomainError(
                 "rollback_window_passed",
                 f"Redemptions can be rolled back for {int(window.total_seconds())} seconds.",
             )
@@ -127,5 +126,5 @@ def rollback_redemption(
     return commit_unit_of_work(session, undo)
 
 
-def _already_rolled_back() -> ApiError:
-    return ApiError(409, "already_rolled_back", "The redemption was already rolled back.")
+def _already_rolled_back() -> DomainError:
+    return DomainError("already_rolled_back", "The redemption was already rolled back.")

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.db import commit_unit_of_work, utcnow
-from gateway.errors import ApiError
+from gateway.errors import DomainError
 from gateway.loyalty.cards.service import get_card
 from gateway.loyalty.codes.pools import require_own_pools
 from gateway.loyalty.vouchers.issuing import Source, issue_voucher
@@ -91,12 +91,12 @@ def assign_voucher(
 def redeem_voucher(
     session: Session, merchant_id: str, voucher_id: str, body: RedeemVoucher
 ) -> Voucher:
-    """Redeem once: of concurrent redemptions exactly one wins, the others get 409."""
+    """Redeem once: of concurrent redemptions exactly one wins, the others are refused."""
     voucher = get_voucher(session, merchant_id, voucher_id)
     refusal = check_channel(voucher.redemption, body.channel)  # type: ignore[arg-type]
     if refusal is not None:
-        raise ApiError(
-            409, refusal, f"A {voucher.redemption} voucher cannot be redeemed by {body.channel}."
+        raise DomainError(
+            refusal, f"A {voucher.redemption} voucher cannot be redeemed by {body.channel}."
         )
     request = RedeemRequest(channel=body.channel, location=body.location, staff=body.staff)
     redeem(session, voucher, request)
