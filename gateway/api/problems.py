@@ -117,7 +117,7 @@ RAW_INPUT_STATUSES: Final[Mapping[str, int]] = MappingProxyType({"control_charac
 
 # Werkzeug's own errors (routing, body limits) by status; any other status it raises answers
 # ``HTTP_ERROR`` with that status.
-_HTTP_CODES: Final = {
+HTTP_CODES: Final = {
     STATUSES[code]: code
     for code in (
         "bad_request",
@@ -229,7 +229,7 @@ def _handle_http_exception(exc: HTTPException) -> Response:
     status = exc.code or 500
     headers = dict(exc.get_headers())
     headers.pop("Content-Type", None)
-    code = _HTTP_CODES.get(status, HTTP_ERROR)
+    code = HTTP_CODES.get(status, HTTP_ERROR)
     detail = _DETAILS.get(status) or exc.description or HTTPStatus(status).phrase
     return problem_response(status, code, detail, headers)
 
