@@ -15,16 +15,24 @@ class DomainError(Exception):
     """A refusal the caller can act on: ``code`` is the public contract, ``detail`` says why.
 
     ``extra`` members (field ``errors``, readiness ``checks``...) go into the problem body as
-    they are; ``retry_after`` is how many seconds to wait before trying again, if that helps.
+    they are; ``retry_after`` is how many seconds to wait before trying again, if that helps;
+    ``challenge`` is how to authenticate instead (``Bearer realm="metrics"``).
     """
 
     def __init__(
-        self, code: str, detail: str, *, retry_after: int | None = None, **extra: Any
+        self,
+        code: str,
+        detail: str,
+        *,
+        retry_after: int | None = None,
+        challenge: str | None = None,
+        **extra: Any,
     ) -> None:
         super().__init__(detail)
         self.code = code
         self.detail = detail
         self.retry_after = retry_after
+        self.challenge = challenge
         self.extra = extra
 
 

@@ -197,8 +197,16 @@ def domain_problem(exc: DomainError, status: int | None = None) -> Response:
     if status is None:  # a test keeps the table complete; should one slip through, say so
         log.error("domain error code without a status: %s", exc.code)
         return _internal_error()
-    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
-    return problem_response(status, exc.code, exc.detail, headers, **exc.extra)
+    return problem_response(status, exc.code, exc.detail, _headers(exc), **exc.extra)
+
+
+def _headers(exc: DomainError) -> dict[str, str]:
+    headers = {}
+    if exc.retry_after is not None:
+        headers["Retry-After"] = str(exc.retry_after)
+    if exc.challenge is not None:
+        headers["WWW-Authenticate"] = exc.challenge
+    return headers
 
 
 def validation_problem(exc: ValidationError) -> Response:

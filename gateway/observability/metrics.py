@@ -91,7 +91,7 @@ class HttpMetrics:
                 raise DomainError(
                     "unauthorized",
                     "Send STAMPGATE_METRICS_TOKEN as a bearer token.",
-                    headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+                    challenge='Bearer realm="metrics"',
                 )
             return
         # Through a proxy nobody declared, every client would look like loopback.
