@@ -137,6 +137,11 @@ def commit_unit_of_work(
         return result
 
 
+def commit_unit(session: Session) -> None:
+    """Commit the unit of work done in ``session`` once; a lost race raises to the caller."""
+    session.commit()
+
+
 def request_session() -> Session:
     """The session of the current request (or app context), opened on first use."""
     session: Session | None = g.get("db_session")

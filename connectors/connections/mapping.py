@@ -14,7 +14,7 @@ from connectors.connections.service import get_connection
 from connectors.connections.views import load_view
 from connectors.errors import PosAuthRejected, PosError, PosUnavailable
 from gateway.config import Settings
-from gateway.db import utcnow
+from gateway.db import commit_unit, utcnow
 from gateway.errors import ApiError
 
 T = TypeVar("T")
@@ -28,7 +28,7 @@ def set_locations(
     """Replace the map of POS spots / terminal groups to locations."""
     connection = get_connection(session, merchant_id, connection_id)
     connection.locations, connection.updated_at = dict(locations), utcnow()
-    session.commit()
+    commit_unit(session)
     return connection
 
 
@@ -53,7 +53,7 @@ def set_codes(
         )
     connection.codes, connection.stale_codes = dict(codes), {}
     connection.updated_at = utcnow()
-    session.commit()
+    commit_unit(session)
     return connection
 
 
@@ -92,7 +92,7 @@ def call_pos(session: Session, connection: PosConnection, call: Callable[[], T])
     except PosAuthRejected as exc:
         connection.status, connection.status_reason = "needs_reauth", str(exc)[:500]
         connection.updated_at = utcnow()
-        session.commit()
+        commit_unit(session)
         raise ApiError(409, "pos_auth_rejected", f"The POS refused the credentials: {exc}") from exc
     except PosUnavailable as exc:
         raise pos_unreachable() from exc

@@ -17,7 +17,7 @@ from connectors.connections.views import load_view
 from connectors.errors import PosAuthRejected, PosError
 from gateway.config import Settings
 from gateway.crypto import SecretUnreadable
-from gateway.db import utcnow
+from gateway.db import commit_unit, utcnow
 from webhooks.outbox import record_event
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ def sync_connection(
         promotions = connectors[view.pos].promotions(view)
     except PosAuthRejected as exc:
         connection.status, connection.status_reason = "needs_reauth", str(exc)[:500]
-        session.commit()
+        commit_unit(session)
         return SyncResult(connection_id, "failed", {}, {}, str(exc))
     except PosError as exc:
         log.warning("promotion sync failed", extra={"connection_id": connection_id})
@@ -85,5 +85,5 @@ def sync_connection(
             "stale_mappings": newly,
         }
         record_event(session, connection.merchant_id, "connection.mappings_stale", data)
-    session.commit()
+    commit_unit(session)
     return SyncResult(connection_id, "synced", stale, newly)
