@@ -16,10 +16,9 @@ from connectors.errors import PosAuthRejected, PosError, PosUnavailable
 from gateway.config import Settings
 from gateway.db import commit_unit, utcnow
 from gateway.errors import ApiError
+from mappings.promo_codes import stale_codes
 
 T = TypeVar("T")
-# Coupon numbers cannot be listed from a POS; such keys are taken as given.
-UNLISTED_KEY_PREFIX = "coupon:"
 
 
 def set_locations(
@@ -43,7 +42,7 @@ def set_codes(
     """Replace the map of POS promotions to redeem codes; unknown promotion ids are refused."""
     connection = get_connection(session, merchant_id, connection_id)
     promotions = _promotions(session, settings, connector, connection)
-    unknown = sorted(stale_codes(codes, promotions))
+    unknown = sorted(stale_codes(codes, _ids(promotions)))
     if unknown:
         raise ApiError(
             422,
@@ -63,18 +62,12 @@ def list_promotions(
     """The POS's promotions with their mapped codes, and mappings the POS no longer has."""
     connection = get_connection(session, merchant_id, connection_id)
     promotions = _promotions(session, settings, connector, connection)
-    stale = stale_codes(connection.codes, promotions)
+    stale = stale_codes(connection.codes, _ids(promotions))
     return [(promotion, connection.codes.get(promotion.id)) for promotion in promotions], stale
 
 
-def stale_codes(codes: dict[str, str], promotions: list[Promotion]) -> dict[str, str]:
-    """The mappings whose POS promotion is no longer listed (coupon numbers are never listed)."""
-    listed = {promotion.id for promotion in promotions}
-    return {
-        key: code
-        for key, code in codes.items()
-        if key not in listed and not key.startswith(UNLISTED_KEY_PREFIX)
-    }
+def _ids(promotions: list[Promotion]) -> list[str]:
+    return [promotion.id for promotion in promotions]
 
 
 def _promotions(
