@@ -6,7 +6,7 @@ from flask_openapi3.openapi import OpenAPI
 
 from connectors.connections.routes import connections
 from connectors.inbox.routes import inbound
-from connectors.routes import hooks
+from connectors.routes import HOOK_BLUEPRINTS
 from gateway.api.openapi_docs import install_docs
 from gateway.api.ops import install_ops
 from gateway.audit.routes import audit
@@ -42,5 +42,6 @@ def register_api(app: OpenAPI) -> None:
     app.register_api(connections)
     app.register_api(inbound)
     app.register_api(audit)
-    app.register_api(hooks)
+    for blueprint in HOOK_BLUEPRINTS:
+        app.register_api(blueprint)
     install_docs(app)
