@@ -11,17 +11,13 @@ from gateway.api.openapi_docs import install_docs
 from gateway.api.ops import install_ops
 from gateway.audit.routes import audit
 from gateway.loyalty.cards.routes import cards
-from gateway.loyalty.codes.pool_routes import code_pools
-from gateway.loyalty.codes.routes import codes
+from gateway.loyalty.codes.routes import code_pools, codes
 from gateway.loyalty.lottery.routes import spins
 from gateway.loyalty.programs.routes import programs
 from gateway.loyalty.sales.routes import sales_api
 from gateway.loyalty.vouchers.routes import vouchers
-from gateway.tenancy.admin_routes import admin
-from gateway.tenancy.routes import v1
-from webhooks.event_routes import events
-from webhooks.routes import webhooks
-from webhooks.type_routes import event_types
+from gateway.tenancy.routes import admin, v1
+from webhooks.routes import event_types, events, webhooks
 
 
 def register_api(app: OpenAPI) -> None:

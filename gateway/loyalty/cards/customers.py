@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from gateway.loyalty.cards.models import Card, CardPosId, Program
+from gateway.loyalty.cards.models import Card, CardPosId
 from gateway.loyalty.cards.schemas import CustomerIn
 from gateway.loyalty.cards.service import create_card
+from gateway.loyalty.programs.models import Program
 from gateway.loyalty.programs.service import mechanics_of
 from gateway.loyalty.sales.canonical import SaleCustomer
 from mappings.customers import IdentifierKind, card_lookups, may_enrol, pos_identities

@@ -26,11 +26,10 @@ from gateway.loyalty.codes.lookup import (
     match_code,
     verdict,
 )
-from gateway.loyalty.codes.models import VoucherRedemption
 from gateway.loyalty.codes.schemas import CodeCheck, CodeHold, CodeRedeem
 from gateway.loyalty.vouchers.holds import Claimant, place_hold, release
 from gateway.loyalty.vouchers.lifecycle import expire_if_due
-from gateway.loyalty.vouchers.models import Voucher
+from gateway.loyalty.vouchers.models import Voucher, VoucherRedemption
 from gateway.loyalty.vouchers.redeeming import RedeemRequest, redeem
 
 _DETAILS = {

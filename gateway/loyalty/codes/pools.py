@@ -13,7 +13,7 @@ from gateway.errors import ApiError
 from gateway.ids import new_id
 from gateway.loyalty.codes.models import CodePool, PoolCode
 from gateway.loyalty.programs.rewards import PoolCode as PoolCodeSpec
-from gateway.loyalty.programs.rewards import Voucher as VoucherReward
+from gateway.loyalty.programs.rewards import VoucherReward
 from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
 
