@@ -1,4 +1,5 @@
-"""A connection's maps: POS spots to locations, POS promotions to redeem codes."""
+"""Editing a connection's maps: POS spots to locations, POS promotions to redeem codes (what
+the maps decide is in ``mappings/``)."""
 
 from __future__ import annotations
 
