@@ -138,8 +138,16 @@ def commit_unit_of_work(
 
 
 def commit_unit(session: Session) -> None:
-    """Commit the unit of work done in ``session`` once; a lost race raises to the caller."""
-    session.commit()
+    """Commit one finished unit of work: a service call's changes and the events announcing them.
+
+    The one place besides ``commit_unit_of_work`` that ends a transaction; a failed commit is
+    rolled back, so the session can go on.
+    """
+    try:
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
 
 
 def request_session() -> Session:

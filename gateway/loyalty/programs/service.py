@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from gateway.db import utcnow
+from gateway.db import commit_unit, utcnow
 from gateway.ids import new_id
 from gateway.loyalty.cards.models import Card
 from gateway.loyalty.codes.pools import require_own_pools
@@ -70,7 +70,7 @@ def create_program(session: Session, merchant_id: str, body: ProgramCreate) -> P
     program = Program(id=new_id("prg"), merchant_id=merchant_id)
     _apply(program, body)
     session.add(program)
-    session.commit()
+    commit_unit(session)
     return ProgramResult(program, body.setup_warnings())
 
 
@@ -106,5 +106,5 @@ def update_program(
             )
     _apply(program, mechanics)
     program.updated_at = utcnow()
-    session.commit()
+    commit_unit(session)
     return ProgramResult(program, warnings)
