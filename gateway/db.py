@@ -137,6 +137,19 @@ def commit_unit_of_work(
         return result
 
 
+def commit_unit(session: Session) -> None:
+    """Commit one finished unit of work: a service call's changes and the events announcing them.
+
+    The one place besides ``commit_unit_of_work`` that ends a transaction; a failed commit is
+    rolled back, so the session can go on.
+    """
+    try:
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
 def request_session() -> Session:
     """The session of the current request (or app context), opened on first use."""
     session: Session | None = g.get("db_session")

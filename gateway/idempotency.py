@@ -17,7 +17,7 @@ from sqlalchemy import LargeBinary, String, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from gateway.db import Base, utcnow
+from gateway.db import Base, commit_unit, utcnow
 from gateway.errors import DomainError
 
 HEADER = "Idempotency-Key"
@@ -82,7 +82,7 @@ def _resolve_existing(
     if record.locked_until > utcnow():
         raise _in_progress()
     record.locked_until = utcnow() + lock
-    session.commit()
+    commit_unit(session)
     return None
 
 
@@ -116,7 +116,7 @@ def begin(scope: str) -> Response | None:
                 )
             )
             try:
-                session.commit()
+                commit_unit(session)
                 break
             except IntegrityError:  # a concurrent request claimed it first: look again
                 session.rollback()
@@ -142,7 +142,7 @@ def finish(response: Response) -> Response:
             record.status_code = response.status_code
             record.content_type = response.content_type
             record.response_body = response.get_data()
-        session.commit()
+        commit_unit(session)
     return response
 
 
@@ -154,5 +154,5 @@ def purge_expired(session: Session, ttl: timedelta) -> int:
     )
     count = len(stale.all())
     session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff))
-    session.commit()
+    commit_unit(session)
     return count

@@ -26,6 +26,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import cached_property
 from werkzeug.wsgi import get_input_stream
 
+from gateway.api.problems import reading_raw_input
 from gateway.errors import DomainError
 from gateway.text import spelled_out
 
@@ -188,8 +189,5 @@ def refuse_control_characters_in_url() -> None:
 
 def install_input_rules(app: Flask) -> None:
     """Bound every body; check every URL before the blueprints' hooks (authentication) run."""
-    # Imported here: gateway.api registers the blueprints, whose hooks parse with this module.
-    from gateway.api.problems import reading_raw_input
-
     app.request_class = BoundedRequest
     app.before_request(reading_raw_input()(refuse_control_characters_in_url))

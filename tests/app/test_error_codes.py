@@ -17,7 +17,6 @@ from gateway.api.problems import (
     domain_problem,
 )
 from gateway.errors import DomainError
-from gateway.gunicorn_worker import _PARSE_ERRORS
 from gateway.inputs import CONTROL_CODE
 from gateway.loyalty.codes.lookup import CUSTOMER_REQUIRED, HELD, OTHER_CUSTOMER, UNKNOWN_CODE
 from gateway.loyalty.vouchers.states import (
@@ -26,6 +25,7 @@ from gateway.loyalty.vouchers.states import (
     VoucherStatus,
     refusal_reason,
 )
+from gateway.server.worker import _PARSE_ERRORS
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_PACKAGES = ("gateway", "connectors", "webhooks", "mappings")
