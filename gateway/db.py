@@ -137,6 +137,13 @@ def commit_unit_of_work(
         return result
 
 
+def commit_once(session: Session) -> None:
+    """Commit work that no race can undo, without rerunning it: rows a worker holds under a
+    lease, and what it records about them. Everything else commits through
+    ``commit_unit_of_work``."""
+    session.commit()
+
+
 def request_session() -> Session:
     """The session of the current request (or app context), opened on first use."""
     session: Session | None = g.get("db_session")
