@@ -16,11 +16,11 @@ from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, or_, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from gateway.db import Base, commit_once, utcnow
+from gateway.db import commit_once, utcnow
 
-RowT = TypeVar("RowT", bound=Base)
+RowT = TypeVar("RowT", bound=DeclarativeBase)
 
 
 @dataclass(frozen=True, eq=False)
