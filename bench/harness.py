@@ -86,7 +86,7 @@ def free_port() -> int:
 def gunicorn(app_spec: str, env: dict[str, str], cwd: str | None = None) -> Iterator[int]:
     """Serve ``app_spec`` with the gateway's gunicorn settings; yields the port."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "-c", "python:gateway.gunicorn_conf"]
+    command = [sys.executable, "-m", "gunicorn", "-c", "python:gateway.server.config"]
     command += ["--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", app_spec]
     quiet = {"STAMPGATE_SECRET_KEY": uuid.uuid4().hex, "STAMPGATE_LOG_LEVEL": "warning"}
     server = subprocess.Popen(

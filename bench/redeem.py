@@ -30,7 +30,7 @@ from bench.harness import (
 from gateway import migrate
 from gateway.db import build_engine, build_session_factory
 from gateway.loyalty.cards.service import get_card
-from gateway.loyalty.programs.rewards import Voucher as VoucherReward
+from gateway.loyalty.programs.rewards import VoucherReward
 from gateway.loyalty.vouchers.issuing import Source, issue_voucher
 
 CODES = int(os.environ.get("BENCH_REDEEM_CODES", "15000"))

@@ -9,7 +9,6 @@ from flask_openapi3.openapi import OpenAPI
 
 from connectors.connections.directory import ConnectionDirectory
 from connectors.registry import build_connectors
-from gateway.api import register_api
 from gateway.api.limits import build_limiter, install_limiter
 from gateway.api.openapi_docs import SECURITY_SCHEMES, Problem, operation_id
 from gateway.audit import recorder
@@ -23,6 +22,7 @@ from gateway.observability.logs import configure_logging, install_request_ids
 from gateway.observability.metrics import HttpMetrics
 from gateway.proxies import trust_proxies
 from gateway.redis_client import connect_redis
+from gateway.routes import register_api
 from gateway.security_headers import install_security_headers
 
 log = logging.getLogger(__name__)

@@ -242,7 +242,7 @@ def serve(bind: str | None, workers: int | None, gunicorn_args: tuple[str, ...])
         "-m",
         "gunicorn",
         "-c",
-        "python:gateway.gunicorn_conf",
+        "python:gateway.server.config",
         *gunicorn_args,
         "gateway:create_app()",
     ]

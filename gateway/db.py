@@ -137,11 +137,17 @@ def commit_unit_of_work(
         return result
 
 
-def commit_once(session: Session) -> None:
-    """Commit work that no race can undo, without rerunning it: rows a worker holds under a
-    lease, and what it records about them. Everything else commits through
-    ``commit_unit_of_work``."""
-    session.commit()
+def commit_unit(session: Session) -> None:
+    """Commit one finished unit of work: a service call's changes and the events announcing them.
+
+    The one place besides ``commit_unit_of_work`` that ends a transaction; a failed commit is
+    rolled back, so the session can go on.
+    """
+    try:
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
 
 
 def request_session() -> Session:

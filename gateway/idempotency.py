@@ -17,7 +17,7 @@ from sqlalchemy import LargeBinary, String, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from gateway.db import Base, utcnow
+from gateway.db import Base, commit_unit, utcnow
 from gateway.errors import ApiError
 
 HEADER = "Idempotency-Key"
@@ -83,7 +83,7 @@ def _resolve_existing(
     if record.locked_until > utcnow():
         raise _in_progress()
     record.locked_until = utcnow() + lock
-    session.commit()
+    commit_unit(session)
     return None
 
 
@@ -118,7 +118,7 @@ def begin(scope: str) -> Response | None:
                 )
             )
             try:
-                session.commit()
+                commit_unit(session)
                 break
             except IntegrityError:  # a concurrent request claimed it first: look again
                 session.rollback()
@@ -144,7 +144,7 @@ def finish(response: Response) -> Response:
             record.status_code = response.status_code
             record.content_type = response.content_type
             record.response_body = response.get_data()
-        session.commit()
+        commit_unit(session)
     return response
 
 
@@ -156,5 +156,5 @@ def purge_expired(session: Session, ttl: timedelta) -> int:
     )
     count = len(stale.all())
     session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff))
-    session.commit()
+    commit_unit(session)
     return count

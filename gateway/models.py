@@ -5,10 +5,12 @@ from connectors.inbox.models import InboundEvent
 from gateway.audit.models import AuditEvent
 from gateway.db import Base
 from gateway.idempotency import IdempotencyRecord
-from gateway.loyalty.cards.models import Card, CardPosId, Program, StampEntry
-from gateway.loyalty.codes.models import CodePool, PoolCode, VoucherRedemption
+from gateway.loyalty.cards.models import Card, CardPosId, StampEntry
+from gateway.loyalty.codes.models import CodePool, PoolCode
+from gateway.loyalty.lottery.models import Spin
+from gateway.loyalty.programs.models import Program
 from gateway.loyalty.sales.models import Refund, Sale
-from gateway.loyalty.vouchers.models import Spin, Voucher
+from gateway.loyalty.vouchers.models import Voucher, VoucherRedemption
 from gateway.tenancy.models import ApiKey, Merchant
 from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
 

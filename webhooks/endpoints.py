@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from gateway.audit.recorder import note
 from gateway.config import Settings
 from gateway.crypto import SecretUnreadable, secret_box
-from gateway.db import utcnow
+from gateway.db import commit_unit, utcnow
 from gateway.egress.ssrf import UrlNotAllowed, check_url
 from gateway.errors import ApiError
 from gateway.ids import new_id
@@ -56,7 +56,7 @@ def create_endpoint(
         failing_announced=False,
     )
     session.add(endpoint)
-    session.commit()
+    commit_unit(session)
     return endpoint, secret
 
 
@@ -91,7 +91,7 @@ def update_endpoint(
             endpoint.disabled_reason = "disabled by the merchant"
         endpoint.status = patch.status
     endpoint.updated_at = utcnow()
-    session.commit()
+    commit_unit(session)
     return endpoint, recover_since
 
 
@@ -102,7 +102,7 @@ def delete_endpoint(session: Session, merchant_id: str, endpoint_id: str) -> Non
         update(Delivery).where(Delivery.endpoint_id == endpoint.id).values(status="failed")
     )
     session.delete(endpoint)
-    session.commit()
+    commit_unit(session)
 
 
 def rotate_secret(
@@ -117,7 +117,7 @@ def rotate_secret(
     )
     endpoint.secret = secret_box(settings.secret_key).seal(secret)
     endpoint.updated_at = utcnow()
-    session.commit()
+    commit_unit(session)
     return endpoint, secret
 
 
@@ -142,7 +142,7 @@ def send_test(session: Session, merchant_id: str, endpoint_id: str) -> tuple[str
     delivery = create_delivery(session, endpoint, event)
     details = {"event_id": event.id, "delivery_id": delivery.id}
     _note(session, endpoint, "webhook_endpoint.test_sent", details=details)
-    session.commit()
+    commit_unit(session)
     return event.id, delivery
 
 
@@ -161,7 +161,7 @@ def recover(session: Session, merchant_id: str, endpoint_id: str, since: datetim
     _make_due(session, ids)
     details = {"since": since, "delivery_ids": ids}
     _note(session, endpoint, "webhook_endpoint.recovered", details=details)
-    session.commit()
+    commit_unit(session)
     return ids
 
 
@@ -184,7 +184,7 @@ def retry_delivery(session: Session, merchant_id: str, delivery_id: str) -> Deli
     _make_due(session, [delivery.id])
     changes = {"status": {"before": status, "after": "pending"}}
     _note(session, delivery, "delivery.retried", changes=changes)
-    session.commit()
+    commit_unit(session)
     session.refresh(delivery)
     return delivery
 

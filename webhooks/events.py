@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.pagination import Page, PageQuery, fetch_page
+from gateway.timestamps import iso_utc
 from webhooks.catalog import EVENT_TYPES
 from webhooks.models import Event
 
@@ -72,7 +73,7 @@ def event_out(event: Event) -> dict[str, Any]:
     return {
         "id": event.id,
         "type": event.type,
-        "timestamp": event.created_at.isoformat().replace("+00:00", "Z"),
+        "timestamp": iso_utc(event.created_at),
         "merchant_id": event.merchant_id,
         "data": event.data,
     }

@@ -1,4 +1,4 @@
-"""Webhook routes: endpoints (secrets, rotation, test, recover) and the delivery log."""
+"""Webhook routes: endpoints, deliveries, the event log and the catalog of event types."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from gateway.db import request_session
 from gateway.extensions import extensions
 from gateway.pagination import PageQuery
 from webhooks import endpoints as service
+from webhooks.events import EventPage, EventQuery, event_out, list_events
+from webhooks.payloads import EventTypeList, describe_event_types
 from webhooks.presenters import delivery_out, endpoint_out
 from webhooks.schemas import (
     Accepted,
@@ -154,3 +156,28 @@ def retry_delivery(path: DeliveryPath) -> tuple[dict[str, Any], int]:
         request_session(),
         service.retry_delivery(request_session(), current_merchant_id(), path.delivery_id),
     ), 202
+
+
+events = merchant_blueprint("events", __name__, Tag(name="Events", description="The event log."))
+
+
+@events.get("/events", responses={200: EventPage})
+def list_merchant_events(query: EventQuery) -> dict[str, Any]:
+    """Events by ``type``: newest first, or oldest first after the event id in ``after``."""
+    page, order = list_events(request_session(), current_merchant_id(), query)
+    return {
+        "items": [event_out(e) for e in page.items],
+        "next_cursor": page.next_cursor,
+        "order": order,
+    }
+
+
+event_types = merchant_blueprint(
+    "event_types", __name__, Tag(name="Events", description="The event log.")
+)
+
+
+@event_types.get("/event-types", responses={200: EventTypeList})
+def list_event_types() -> dict[str, Any]:
+    """Every event type a webhook can deliver, with the JSON Schema of its ``data``."""
+    return {"items": describe_event_types()}

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, field_validator
 
+from gateway.strict import StrictModel
 from webhooks.catalog import EVENT_TYPES
 
 Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048)]
@@ -23,11 +24,7 @@ def _known_types(value: list[str] | None) -> list[str] | None:
     return sorted(set(value))
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class EndpointCreate(_Strict):
+class EndpointCreate(StrictModel):
     """``POST /v1/webhook-endpoints``: ``event_types`` null means every type."""
 
     url: Url = Field(examples=["https://example.com/hooks/stampgate"])
@@ -37,7 +34,7 @@ class EndpointCreate(_Strict):
     _types = field_validator("event_types")(_known_types)
 
 
-class EndpointPatch(_Strict):
+class EndpointPatch(StrictModel):
     """``PATCH /v1/webhook-endpoints/{id}``: only the fields given change."""
 
     url: Url | None = None
@@ -97,7 +94,7 @@ class EndpointPath(BaseModel):
     endpoint_id: str = Field(max_length=64)
 
 
-class RecoverRequest(_Strict):
+class RecoverRequest(StrictModel):
     """``POST .../recover``: re-send every failed or exhausted delivery created since then."""
 
     since: AwareDatetime

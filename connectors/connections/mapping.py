@@ -1,4 +1,5 @@
-"""A connection's maps: POS spots to locations, POS promotions to redeem codes."""
+"""Editing a connection's maps: POS spots to locations, POS promotions to redeem codes (what
+the maps decide is in ``mappings/``)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,11 @@ from connectors.connections.service import get_connection
 from connectors.connections.views import load_view
 from connectors.errors import PosAuthRejected, PosError, PosUnavailable
 from gateway.config import Settings
-from gateway.db import utcnow
+from gateway.db import commit_unit, utcnow
 from gateway.errors import ApiError
+from mappings.promo_codes import stale_codes
 
 T = TypeVar("T")
-# Coupon numbers cannot be listed from a POS; such keys are taken as given.
-UNLISTED_KEY_PREFIX = "coupon:"
 
 
 def set_locations(
@@ -28,7 +28,7 @@ def set_locations(
     """Replace the map of POS spots / terminal groups to locations."""
     connection = get_connection(session, merchant_id, connection_id)
     connection.locations, connection.updated_at = dict(locations), utcnow()
-    session.commit()
+    commit_unit(session)
     return connection
 
 
@@ -43,7 +43,7 @@ def set_codes(
     """Replace the map of POS promotions to redeem codes; unknown promotion ids are refused."""
     connection = get_connection(session, merchant_id, connection_id)
     promotions = _promotions(session, settings, connector, connection)
-    unknown = sorted(stale_codes(codes, promotions))
+    unknown = sorted(stale_codes(codes, _ids(promotions)))
     if unknown:
         raise ApiError(
             422,
@@ -53,7 +53,7 @@ def set_codes(
         )
     connection.codes, connection.stale_codes = dict(codes), {}
     connection.updated_at = utcnow()
-    session.commit()
+    commit_unit(session)
     return connection
 
 
@@ -63,18 +63,12 @@ def list_promotions(
     """The POS's promotions with their mapped codes, and mappings the POS no longer has."""
     connection = get_connection(session, merchant_id, connection_id)
     promotions = _promotions(session, settings, connector, connection)
-    stale = stale_codes(connection.codes, promotions)
+    stale = stale_codes(connection.codes, _ids(promotions))
     return [(promotion, connection.codes.get(promotion.id)) for promotion in promotions], stale
 
 
-def stale_codes(codes: dict[str, str], promotions: list[Promotion]) -> dict[str, str]:
-    """The mappings whose POS promotion is no longer listed (coupon numbers are never listed)."""
-    listed = {promotion.id for promotion in promotions}
-    return {
-        key: code
-        for key, code in codes.items()
-        if key not in listed and not key.startswith(UNLISTED_KEY_PREFIX)
-    }
+def _ids(promotions: list[Promotion]) -> list[str]:
+    return [promotion.id for promotion in promotions]
 
 
 def _promotions(
@@ -92,7 +86,7 @@ def call_pos(session: Session, connection: PosConnection, call: Callable[[], T])
     except PosAuthRejected as exc:
         connection.status, connection.status_reason = "needs_reauth", str(exc)[:500]
         connection.updated_at = utcnow()
-        session.commit()
+        commit_unit(session)
         raise ApiError(409, "pos_auth_rejected", f"The POS refused the credentials: {exc}") from exc
     except PosUnavailable as exc:
         raise pos_unreachable() from exc

@@ -12,6 +12,7 @@ from connectors.connections.service import get_connection, webhook_url
 from connectors.connections.views import load_view
 from gateway.audit.recorder import note
 from gateway.config import Settings
+from gateway.db import commit_unit
 from gateway.errors import ApiError
 
 
@@ -46,5 +47,5 @@ def register_webhook(
         action="connection.webhook_registered",
         details=registered,
     )
-    session.commit()
+    commit_unit(session)
     return registered

@@ -8,13 +8,13 @@ from typing import Annotated, Literal, Self
 from pydantic import (
     AfterValidator,
     BaseModel,
-    ConfigDict,
     Field,
     RootModel,
     StringConstraints,
     model_validator,
 )
 
+from gateway.strict import StrictModel
 from gateway.text import reject_control_characters
 
 MAX_MAP_ENTRIES = 1000
@@ -44,11 +44,7 @@ Location = Annotated[
 BaseUrl = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2048)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ConnectionCreate(_Strict):
+class ConnectionCreate(StrictModel):
     """Poster: ``account``, ``application_secret``, ``access_token``.
     Serve: ``organization_id``, ``api_login``."""
 
@@ -84,7 +80,7 @@ class ConnectionCreate(_Strict):
         return self
 
 
-class ConnectionPatch(_Strict):
+class ConnectionPatch(StrictModel):
     """New credentials re-authorise a connection: its waiting events resume."""
 
     program_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None

@@ -19,7 +19,7 @@ from connectors.inbox.states import InboundAction, sources_of, target_of
 from connectors.inbox.store import requeue_inbound
 from gateway.config import Settings
 from gateway.crypto import SecretUnreadable
-from gateway.db import utcnow
+from gateway.db import commit_unit, utcnow
 from gateway.egress.ssrf import UrlNotAllowed, check_url
 from gateway.errors import ApiError
 from gateway.ids import new_id
@@ -90,7 +90,7 @@ def create_connection(
     )
     session.add(connection)
     try:
-        session.commit()
+        commit_unit(session)
     except IntegrityError:
         session.rollback()
         # Another merchant's account answers as an unproven claim would: nothing is revealed.
@@ -154,7 +154,7 @@ def update_connection(
     if fresh:
         set_credentials(session, settings, connection, fresh)
     connection.updated_at = utcnow()
-    session.commit()
+    commit_unit(session)
     return connection
 
 

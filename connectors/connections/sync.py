@@ -11,13 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.base import Connector
-from connectors.connections.mapping import stale_codes
 from connectors.connections.models import PosConnection
 from connectors.connections.views import load_view
 from connectors.errors import PosAuthRejected, PosError
 from gateway.config import Settings
 from gateway.crypto import SecretUnreadable
-from gateway.db import utcnow
+from gateway.db import commit_unit, utcnow
+from mappings.promo_codes import stale_codes
 from webhooks.outbox import record_event
 
 log = logging.getLogger(__name__)
@@ -69,12 +69,12 @@ def sync_connection(
         promotions = connectors[view.pos].promotions(view)
     except PosAuthRejected as exc:
         connection.status, connection.status_reason = "needs_reauth", str(exc)[:500]
-        session.commit()
+        commit_unit(session)
         return SyncResult(connection_id, "failed", {}, {}, str(exc))
     except PosError as exc:
         log.warning("promotion sync failed", extra={"connection_id": connection_id})
         return SyncResult(connection_id, "failed", {}, {}, str(exc))
-    stale = stale_codes(connection.codes, promotions)
+    stale = stale_codes(connection.codes, (promotion.id for promotion in promotions))
     known = connection.stale_codes or {}
     newly = {key: code for key, code in stale.items() if known.get(key) != code}
     connection.stale_codes, connection.synced_at = stale, utcnow()
@@ -85,5 +85,5 @@ def sync_connection(
             "stale_mappings": newly,
         }
         record_event(session, connection.merchant_id, "connection.mappings_stale", data)
-    session.commit()
+    commit_unit(session)
     return SyncResult(connection_id, "synced", stale, newly)

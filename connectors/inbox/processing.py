@@ -20,7 +20,7 @@ from connectors.inbox.models import InboundEvent
 from connectors.inbox.states import InboundAction, sources_of, target_of
 from gateway.config import Settings
 from gateway.crypto import SecretUnreadable
-from gateway.db import commit_once, utcnow
+from gateway.db import commit_unit, utcnow
 from gateway.queue.table import QueueTable, WorkRow, drain, work_batch
 
 log = logging.getLogger(__name__)
@@ -130,7 +130,7 @@ def _needs_reauth(processor: Processor, event_id: str, connection_id: str, error
         if event is not None:
             _finish(session, event, InboundAction.PARK, error=error)
         else:
-            commit_once(session)
+            commit_unit(session)
 
 
 def _record(
@@ -177,4 +177,4 @@ def _finish(
         .where(InboundEvent.id == event.id, InboundEvent.status.in_(allowed))
         .values(**values)
     )
-    commit_once(session)
+    commit_unit(session)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from connectors.inbox.models import InboundEvent
 from connectors.inbox.states import InboundAction, sources_of, target_of
 from connectors.inbox.store import requeue_inbound
-from gateway.db import utcnow
+from gateway.db import commit_unit, utcnow
 from gateway.errors import ApiError
 from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
@@ -64,7 +64,7 @@ def retry_inbound(session: Session, merchant_id: str, event_id: str) -> InboundE
             f"The event is {event.status}: only failed, waiting or ignored events are retried.",
         )
     requeue_inbound(session, [event.id])
-    session.commit()
+    commit_unit(session)
     session.refresh(event)
     return event
 

@@ -16,6 +16,7 @@ from connectors.inbox.store import Inbound, store_inbound
 from connectors.poster.schemas import PosterHook
 from connectors.poster.signature import is_signed_by
 from gateway.config import Settings
+from gateway.db import commit_unit
 from gateway.errors import ApiError
 from gateway.inputs import parse_json
 
@@ -64,7 +65,7 @@ def receive_poster_hook(
         assert connection is not None
         inbound = _token_update(session, settings, connection, inbound, token)
     store_inbound(session, target.merchant_id, target.connection_id, "poster", inbound)
-    session.commit()
+    commit_unit(session)
 
 
 def _signed(body: dict[str, Any], target: HookTarget) -> bool:

@@ -24,6 +24,7 @@ from connectors.errors import PosError, PosUnavailable
 from connectors.poster.client import exchange_code
 from connectors.poster.connector import PosterConnector
 from gateway.config import Settings
+from gateway.db import commit_unit
 from gateway.errors import ApiError
 
 AUTHORIZE_URL = "https://joinposter.com/api/auth"
@@ -108,7 +109,7 @@ def complete_install(
     prove_ownership(connector, account, {"access_token": token})
     fresh = {"access_token": token, "application_secret": application_secret}
     set_credentials(session, settings, existing, fresh)
-    session.commit()
+    commit_unit(session)
     return existing
 
 

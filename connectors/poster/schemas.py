@@ -48,3 +48,13 @@ class PosterHook(BaseModel):
         except (ValueError, ApiError):
             return {}
         return decoded if isinstance(decoded, dict) else {}
+
+
+class PosterCallbackQuery(BaseModel):
+    """What Poster appends to the redirect after the merchant approved the app."""
+
+    code: str = Field(max_length=256)
+    account: str = Field(max_length=128)
+    state: str | None = Field(
+        default=None, max_length=1024, description="The install link's signed state (required)"
+    )

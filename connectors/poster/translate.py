@@ -12,6 +12,8 @@ from typing import Any
 from connectors.base import ConnectionView
 from connectors.fields import minor_units, valid_email, valid_phone, whole_units
 from gateway.loyalty.sales.canonical import PosSale, PosSaleLine, SaleCustomer
+from mappings.locations import location_of
+from mappings.promo_codes import codes_of_promotions
 
 SOURCE = "poster"
 CLOSED, REMOVED = "2", "3"
@@ -37,15 +39,13 @@ def to_sale(
         source=SOURCE,
         transaction_id=str(transaction["transaction_id"]),
         program_id=connection.program_id,
-        location=connection.locations.get(spot, spot) if spot else None,
+        location=location_of(connection.locations, spot),
         closed_at=closed_at(transaction),
         currency=connection.currency,
         total=minor_units(transaction.get("payed_sum") or transaction.get("sum")),
         customer=_customer(_id(transaction.get("client_id")), customer),
         lines=[line for line in sale_lines if line is not None],
-        promo_codes=[
-            connection.codes[key] for key in sorted(promotions) if key in connection.codes
-        ],
+        promo_codes=codes_of_promotions(connection.codes, sorted(promotions)),
     )
 
 

@@ -19,6 +19,7 @@ from connectors.http import PosHttp, pos_session
 from connectors.serve import translate
 from connectors.serve.client import SyrveApi, TokenCache
 from gateway.config import Settings
+from mappings.promo_codes import series_may_decide
 
 TERMINAL_CACHE_SECONDS = 3600
 WEBHOOK_FILTER = {
@@ -112,9 +113,7 @@ class ServeConnector:
     def _coupon_series(self, connection: ConnectionView, order: dict[str, Any]) -> str | None:
         """The series of the order's coupon, asked only when a series could be mapped."""
         number = translate.coupon_of(order)
-        if not number or f"{translate.COUPON_PREFIX}{number}" in connection.codes:
-            return None
-        if all(key.startswith(translate.COUPON_PREFIX) for key in connection.codes):
+        if not series_may_decide(connection.codes, number):
             return None
         try:
             info = self.api(connection).coupon_info(connection.account, number)

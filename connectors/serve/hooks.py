@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from connectors.connections.directory import ConnectionDirectory, HookTarget
 from connectors.inbox.store import Inbound, store_inbound
+from gateway.db import commit_unit
 from gateway.errors import ApiError
 from gateway.inputs import parse_json
 
@@ -38,7 +39,7 @@ def receive_serve_hook(
             store_inbound(session, target.merchant_id, target.connection_id, "serve", inbound)
             is not None
         )
-    session.commit()
+    commit_unit(session)
     return stored
 
 

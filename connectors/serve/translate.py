@@ -15,12 +15,13 @@ from connectors.base import ConnectionView
 from connectors.fields import local_time, minor_units, valid_phone, whole_units
 from gateway.loyalty.sales.canonical import PosSale, PosSaleLine, SaleCustomer
 from gateway.money import minor_unit_exponent
+from mappings.locations import location_of
+from mappings.promo_codes import code_of_coupon, codes_of_promotions
 
 SOURCE = "serve"
 ORDER_EVENTS = frozenset({"TableOrderUpdate", "DeliveryOrderUpdate"})
 CLOSED = "Closed"
 REVERSED = frozenset({"Deleted", "Cancelled"})
-COUPON_PREFIX = "coupon:"
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def to_sale(
         source=SOURCE,
         transaction_id=order_id,
         program_id=connection.program_id,
-        location=connection.locations.get(terminal, terminal) if terminal else None,
+        location=location_of(connection.locations, terminal),
         closed_at=local_time(str(closed), found.zone).astimezone(UTC),
         currency=connection.currency,
         total=minor_units(order.get("sum"), exponent),
@@ -66,17 +67,17 @@ def promo_codes(
     connection: ConnectionView, order: dict[str, Any], coupon_series: str | None = None
 ) -> list[str]:
     """Redeem codes the order carries: its coupon and its mapped discount types."""
-    codes: list[str] = []
     coupon = coupon_of(order)
-    if coupon:
-        # The coupon's own mapping wins, then its series'; otherwise the number is the code.
-        by_series = connection.codes.get(coupon_series, coupon) if coupon_series else coupon
-        codes.append(connection.codes.get(f"{COUPON_PREFIX}{coupon}", by_series))
-    for discount in order.get("discounts") or []:
-        type_id = str(((discount or {}).get("discountType") or {}).get("id") or "")
-        if type_id in connection.codes:
-            codes.append(connection.codes[type_id])
-    return codes
+    codes = [code_of_coupon(connection.codes, coupon, coupon_series)] if coupon else []
+    return codes + codes_of_promotions(connection.codes, discount_types(order))
+
+
+def discount_types(order: dict[str, Any]) -> list[str]:
+    """The ids of the discount types applied to the order, in its order."""
+    return [
+        str(((discount or {}).get("discountType") or {}).get("id") or "")
+        for discount in order.get("discounts") or []
+    ]
 
 
 def _counts(item: Any) -> bool:

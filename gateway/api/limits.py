@@ -17,7 +17,7 @@ from flask import Flask, Response, request
 from flask_limiter import ApplicationLimit, ExemptionScope, Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
-from connectors.routes import hooks
+from connectors.routes import HOOK_BLUEPRINTS
 from gateway.api.ops import ops
 from gateway.config import Settings
 from gateway.errors import ApiError, api_error_response, too_many_attempts
@@ -27,7 +27,7 @@ from gateway.loyalty.codes.routes import codes
 log = logging.getLogger(__name__)
 # The code routes that look a code up (holds and redemptions are found by unguessable ids).
 CODE_LOOKUPS = frozenset({"codes.check_code", "codes.hold_code", "codes.redeem_code"})
-INSTALL_CALLBACK = "hooks.poster_install_callback"
+INSTALL_CALLBACK = "poster_hooks.poster_install_callback"
 _STORAGE_TIMEOUT_SECONDS = 1
 _MAX_LOCATION_KEY = 128
 
@@ -79,20 +79,24 @@ def _storage_options(settings: Settings) -> dict[str, str | int]:
 
 
 def _limit_hooks(limiter: Limiter, settings: Settings) -> None:
-    limiter.exempt(hooks, flags=ExemptionScope.APPLICATION)  # hooks have their own limits
-    limiter.shared_limit(
+    # One counter for every POS: refusals at one door count at all of them.
+    refused_hooks = limiter.shared_limit(
         settings.limit_hook_failures,
         scope="hook-failures",
         deduct_when=_refused_hook,
         exempt_when=_is_install_callback,
         error_message="Too many refused webhooks from this address.",
-    )(hooks)
-    limiter.shared_limit(
+    )
+    install_callbacks = limiter.shared_limit(
         settings.limit_install_callbacks,
         scope="install-callbacks",
         exempt_when=lambda: not _is_install_callback(),
         error_message="Too many install callbacks from this address.",
-    )(hooks)
+    )
+    for blueprint in HOOK_BLUEPRINTS:
+        limiter.exempt(blueprint, flags=ExemptionScope.APPLICATION)  # hooks have their own limits
+        refused_hooks(blueprint)
+        install_callbacks(blueprint)
 
 
 def _limit_code_lookups(limiter: Limiter, settings: Settings) -> None:

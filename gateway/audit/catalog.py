@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
+
+from gateway.timestamps import iso_utc
 
 REDACTED = "[redacted]"
 # A column or JSON key named like a secret is never recorded, whatever the table declares.
@@ -74,7 +76,7 @@ OBJECT_TYPES = tuple(sorted({spec.object_type for spec in AUDITED.values()} | se
 def jsonable(value: Any) -> Any:
     """A column value as JSON: times in RFC 3339 UTC, decimals as strings, secrets hidden."""
     if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        return iso_utc(value)
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dict):

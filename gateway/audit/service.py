@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from gateway.audit.models import AuditEvent
 from gateway.audit.schemas import ACTOR_KINDS, Actor, AuditEventOut, AuditQuery
-from gateway.db import utcnow
+from gateway.db import commit_unit, utcnow
 from gateway.pagination import Page, PageQuery, fetch_page
 
 
@@ -55,5 +55,5 @@ def purge_audit_events(session: Session, retention_days: int) -> int:
     """Delete audit events older than the retention period; returns how many went."""
     cutoff = utcnow() - timedelta(days=retention_days)
     result = session.execute(delete(AuditEvent).where(AuditEvent.created_at < cutoff))
-    session.commit()
+    commit_unit(session)
     return int(getattr(result, "rowcount", 0) or 0)

@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from gateway.db import commit_once, utcnow
+from gateway.db import commit_unit, utcnow
 
 RowT = TypeVar("RowT", bound=DeclarativeBase)
 
@@ -128,17 +128,17 @@ def work_batch(
     with sessions() as session:
         rows = table.claim(session, lease, limit, where, ids)
         if not rows:
-            commit_once(session)
+            commit_unit(session)
             return 0
         work_row = start(session, rows)
-        commit_once(session)  # no transaction stays open while rows are worked on
+        commit_unit(session)  # no transaction stays open while rows are worked on
         deadline = None if longest_row is None else utcnow() + lease - longest_row
         for index, row in enumerate(rows):
             if deadline is not None and utcnow() > deadline:
                 table.release(session, rows[index:])
                 break
             work_row(row)
-        commit_once(session)
+        commit_unit(session)
         return len(rows)
 
 

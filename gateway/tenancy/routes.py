@@ -1,4 +1,4 @@
-"""Merchant API: the key's own merchant and its API keys."""
+"""Merchant routes (the key's merchant, its API keys) and the operator's admin routes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_openapi3.models.tag import Tag
 
-from gateway.api.guards import current_merchant_id, merchant_blueprint
+from gateway.api.guards import admin_blueprint, current_merchant_id, merchant_blueprint
 from gateway.api.openapi_docs import problem_responses
 from gateway.db import request_session
 from gateway.pagination import PageQuery
@@ -17,7 +17,10 @@ from gateway.tenancy.schemas import (
     ApiKeyOut,
     ApiKeyPage,
     ApiKeyPath,
+    MerchantCreate,
+    MerchantCreated,
     MerchantOut,
+    MerchantPath,
 )
 
 v1 = merchant_blueprint(
@@ -58,3 +61,25 @@ def revoke_api_key(path: ApiKeyPath) -> dict[str, Any]:
     """Revoke a key at once; requests with it answer 401 from now on."""
     key = service.revoke_api_key(request_session(), current_merchant_id(), path.key_id)
     return ApiKeyOut.model_validate(key).model_dump(mode="json")
+
+
+admin = admin_blueprint("admin", __name__, Tag(name="Admin", description="Operator routes."))
+
+
+@admin.post("/merchants", responses={201: MerchantCreated})
+def create_merchant(body: MerchantCreate) -> tuple[dict[str, Any], int]:
+    """Create a merchant and its first API key (shown once)."""
+    merchant, issued = service.create_merchant(
+        request_session(), name=body.name, currency=body.currency, timezone=body.timezone
+    )
+    out = MerchantOut.model_validate(merchant)
+    return MerchantCreated(**out.model_dump(), api_key=issued.plaintext).model_dump(
+        mode="json"
+    ), 201
+
+
+@admin.get("/merchants/<merchant_id>", responses={200: MerchantOut, **problem_responses(404)})
+def get_merchant(path: MerchantPath) -> dict[str, Any]:
+    """Read a merchant."""
+    merchant = service.get_merchant(request_session(), path.merchant_id)
+    return MerchantOut.model_validate(merchant).model_dump(mode="json")

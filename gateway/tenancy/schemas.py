@@ -9,6 +9,7 @@ from zoneinfo import available_timezones
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from gateway.money import Currency
+from gateway.strict import StrictModel
 
 _TIMEZONES = frozenset(available_timezones())
 
@@ -24,13 +25,7 @@ Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 TimeZoneName = Annotated[str, StringConstraints(max_length=64), AfterValidator(_known_timezone)]
 
 
-class StrictBody(BaseModel):
-    """Request bodies refuse unknown fields, so typos fail loudly instead of being ignored."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class MerchantCreate(StrictBody):
+class MerchantCreate(StrictModel):
     """``POST /admin/v1/merchants``."""
 
     name: Name
@@ -62,7 +57,7 @@ class MerchantPath(BaseModel):
     merchant_id: str = Field(max_length=64)
 
 
-class ApiKeyCreate(StrictBody):
+class ApiKeyCreate(StrictModel):
     """``POST /v1/api-keys``."""
 
     label: Label | None = None

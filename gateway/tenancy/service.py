@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gateway.db import utcnow
+from gateway.db import commit_unit, utcnow
 from gateway.errors import not_found
 from gateway.ids import new_id
 from gateway.ownership import owned_by
@@ -45,7 +45,7 @@ def create_merchant(
     session.add(merchant)
     session.flush()
     issued = _issue_key(session, merchant.id, label="initial")
-    session.commit()
+    commit_unit(session)
     return merchant, issued
 
 
@@ -61,7 +61,7 @@ def create_api_key(session: Session, merchant_id: str, label: str | None = None)
     """Issue another key for a merchant."""
     get_merchant(session, merchant_id)
     issued = _issue_key(session, merchant_id, label)
-    session.commit()
+    commit_unit(session)
     return issued
 
 
@@ -76,7 +76,7 @@ def revoke_api_key(session: Session, merchant_id: str, key_id: str) -> ApiKey:
     key = owned_by(session, ApiKey, key_id, merchant_id, "API key")
     if key.revoked_at is None:
         key.revoked_at = utcnow()
-        session.commit()
+        commit_unit(session)
     return key
 
 

@@ -13,10 +13,10 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from gateway.inputs import MAX_JSON_DEPTH
-from tests.app.test_errors import assert_problem
 from tests.support.api import Api, bearer
 from tests.support.fake_syrve import connection_body, running_syrve, syrve_settings
 from tests.support.pos import PosWorld, make_world
+from tests.support.problems import assert_problem
 
 LIMIT = 64 * 1024
 ROW_BYTES = len(b"CODE-0000000\n")

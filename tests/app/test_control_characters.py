@@ -10,7 +10,6 @@ from urllib.parse import quote
 import pytest
 from flask import Flask
 
-from tests.app.test_errors import assert_problem
 from tests.support.api import bearer
 from tests.support.fake_syrve import FakeSyrve, connection_body, running_syrve, syrve_settings
 from tests.support.openapi import (
@@ -22,6 +21,7 @@ from tests.support.openapi import (
     string_leaves,
 )
 from tests.support.pos import PosWorld, make_world
+from tests.support.problems import assert_problem
 
 NUL = "a\x00b"
 CONTROL_MESSAGE = "must not contain control characters"

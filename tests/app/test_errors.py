@@ -8,29 +8,13 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
 
 from gateway import create_app
 from gateway.config import Settings
 from gateway.tenancy.keys import generate_key
 from tests.support.api import Api, bearer
+from tests.support.problems import assert_problem
 from tests.support.services import free_port
-
-
-def assert_problem(response: TestResponse, status: int, code: str) -> dict[str, Any]:
-    """The response is a problem document with this status and code."""
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.content_type == "application/problem+json"
-    body: dict[str, Any] = response.get_json()
-    assert body["status"] == status
-    assert body["code"] == code
-    assert body["type"] == f"urn:stampgate:problem:{code}"
-    assert body["title"]
-    assert body["detail"]
-    text = response.get_data(as_text=True)
-    assert "<html" not in text.lower()
-    assert "Traceback" not in text
-    return body
 
 
 def test_malformed_json_is_400(api: Api, merchant: dict[str, Any]) -> None:

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from gateway.config import Settings
 from gateway.proxies import exposure_warning
-from tests.app.test_errors import assert_problem
+from tests.support.problems import assert_problem
 
 METRICS_TOKEN = "metrics-test-token"
 

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from gateway.db import utcnow
 from gateway.idempotency import IdempotencyRecord, purge_expired
 from gateway.models import ApiKey
-from tests.app.test_errors import assert_problem
 from tests.support.api import Api
+from tests.support.problems import assert_problem
 
 
 def _new_key(api: Api, key: str, idempotency_key: str, label: str = "till") -> Any:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from gateway.db import request_session
 from gateway.observability.gunicorn_logs import redacted_query
 from gateway.observability.logs import JsonFormatter
-from tests.app.test_errors import assert_problem
+from tests.support.problems import assert_problem
 
 EMAIL = "alice.private@example.com"
 PHONE = "+380501234567"

@@ -16,10 +16,10 @@ from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 from pydantic import BaseModel
 
-from tests.app.test_errors import assert_problem
 from tests.support.api import Api
 from tests.support.codes import new_card
 from tests.support.openapi import assert_documented, operations, resolve
+from tests.support.problems import assert_problem
 from tests.support.programs import nine_stamp_card
 
 UNDOCUMENTED = {"/openapi.json", "/docs", "/metrics"}

@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from gateway.observability.logs import JsonFormatter
-from tests.app.test_errors import assert_problem
+from tests.support.problems import assert_problem
 from tests.support.services import REDIS_URL, redis_client
 
 

@@ -12,10 +12,10 @@ from pydantic import ValidationError
 from werkzeug.test import TestResponse
 
 from gateway.config import Settings
-from tests.app.test_errors import assert_problem
 from tests.connectors.serve.test_serve import connect, deliver
 from tests.support.api import Api, bearer
 from tests.support.fake_syrve import FakeSyrve, order_event, syrve_settings
+from tests.support.problems import assert_problem
 from tests.support.services import REDIS_URL, free_port, redis_client
 
 ATTACKER = "203.0.113.7"

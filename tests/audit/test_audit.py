@@ -18,10 +18,10 @@ from gateway.audit.models import AuditEvent
 from gateway.cli import main
 from gateway.db import utcnow
 from gateway.models import Base, Program
-from tests.app.test_errors import assert_problem
 from tests.support.api import Api
 from tests.support.codes import UNIQUE, code_voucher, give, new_card, post
 from tests.support.fake_syrve import API_LOGIN, FakeSyrve, connection_body, syrve_settings
+from tests.support.problems import assert_problem
 from tests.support.programs import nine_stamp_card
 
 CLIENT_ADDRESS = "203.0.113.7"

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from gateway.config import Settings
 from gateway.models import ApiKey
 from gateway.tenancy.keys import hash_key
-from tests.app.test_errors import assert_problem
 from tests.support.api import Api, bearer
 from tests.support.fake_poster import (
     APP_SECRET,
@@ -24,6 +23,7 @@ from tests.support.fake_poster import (
     poster_settings,
     token_for,
 )
+from tests.support.problems import assert_problem
 from tests.support.programs import lottery, nine_stamp_card
 from tests.support.sales import sale_body
 

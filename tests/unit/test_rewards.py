@@ -20,7 +20,7 @@ from gateway.loyalty.programs.rewards import (
     SharedCode,
     UniqueCode,
     UnlimitedValidity,
-    Voucher,
+    VoucherReward,
     lottery_warnings,
 )
 
@@ -74,7 +74,7 @@ def test_the_contract_rewards_parse() -> None:
     parsed = REWARD.validate_python(SPIN)
     assert isinstance(parsed, Lottery)
     assert [v.probability for v in parsed.variants] == [Decimal(25), 25, 20, 30]
-    assert isinstance(parsed.variants[1].reward, Voucher)
+    assert isinstance(parsed.variants[1].reward, VoucherReward)
 
 
 @pytest.mark.parametrize(
@@ -88,7 +88,7 @@ def test_the_contract_rewards_parse() -> None:
 )
 def test_voucher_code_modes(code: dict[str, str] | None, expected: type) -> None:
     parsed = REWARD.validate_python(voucher(code=code))
-    assert isinstance(parsed, Voucher)
+    assert isinstance(parsed, VoucherReward)
     assert isinstance(parsed.code, expected)
 
 
@@ -103,7 +103,7 @@ def test_voucher_code_modes(code: dict[str, str] | None, expected: type) -> None
 )
 def test_voucher_validity_kinds(validity: dict[str, Any], expected: type) -> None:
     parsed = REWARD.validate_python(voucher(validity=validity))
-    assert isinstance(parsed, Voucher)
+    assert isinstance(parsed, VoucherReward)
     assert isinstance(parsed.validity, expected)
 
 
@@ -111,7 +111,7 @@ def test_voucher_defaults_and_trimming() -> None:
     parsed = REWARD.validate_python(
         {"type": "voucher", "description": "  Free pizza \n", "redemption": "self"}
     )
-    assert isinstance(parsed, Voucher)
+    assert isinstance(parsed, VoucherReward)
     assert parsed.description == "Free pizza"
     assert parsed.image_url is None
     assert parsed.code is None
@@ -120,7 +120,7 @@ def test_voucher_defaults_and_trimming() -> None:
 
 def test_fixed_date_is_a_date_and_dumps_back() -> None:
     parsed = REWARD.validate_python(voucher(validity={"kind": "fixed_date", "date": "2027-01-31"}))
-    assert isinstance(parsed, Voucher)
+    assert isinstance(parsed, VoucherReward)
     assert isinstance(parsed.validity, FixedDateValidity)
     assert parsed.validity.date == date(2027, 1, 31)
     assert parsed.model_dump(mode="json")["validity"] == {
@@ -270,7 +270,7 @@ def test_a_shared_code_is_trimmed_and_an_image_url_kept() -> None:
             image_url=" https://cdn.example.com/pizza.png ",
         )
     )
-    assert isinstance(parsed, Voucher)
+    assert isinstance(parsed, VoucherReward)
     assert parsed.code == SharedCode(mode="shared", value="FREEPIZZA9")
     assert parsed.image_url == "https://cdn.example.com/pizza.png"
 

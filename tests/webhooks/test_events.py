@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.app.test_errors import assert_problem
 from tests.support.api import Api
+from tests.support.problems import assert_problem
 from tests.support.programs import nine_stamp_card
 from tests.support.sales import post_sale, sale_body
 

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from standardwebhooks import Webhook
 
 from gateway.db import utcnow
-from tests.app.test_errors import assert_problem
 from tests.support.api import Api
+from tests.support.problems import assert_problem
 from tests.support.programs import nine_stamp_card
 from tests.support.receiver import Received, Receiver, running_receiver
 from tests.support.sales import post_sale, sale_body

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from gateway.db import utcnow
-from gateway.loyalty.cards.models import Card, Program, StampEntry
+from gateway.loyalty.cards.models import Card, StampEntry
 from gateway.loyalty.cards.progress import GoalReached, apply_stamps
+from gateway.loyalty.programs.models import Program
 from gateway.loyalty.programs.service import mechanics_of
 from gateway.loyalty.vouchers.issuing import Granted, Source, grant
 from webhooks.outbox import record_event

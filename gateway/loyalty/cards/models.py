@@ -1,33 +1,13 @@
-"""Loyalty tables: programs, cards and their POS ids, the stamp ledger, sales and refunds."""
+"""Card tables: cards, their POS ids, and the stamp ledger."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gateway.db import AutoId, Base, JsonDocument, utcnow
-
-
-class Program(Base):
-    """A stamp card: its goal, rewards and stamp rules (stored as validated JSON)."""
-
-    __tablename__ = "programs"
-
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    stamps_goal: Mapped[int]
-    reward: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
-    milestones: Mapped[list[dict[str, Any]]] = mapped_column(JsonDocument)
-    rules: Mapped[list[dict[str, Any]]] = mapped_column(JsonDocument)
-    max_stamps_per_sale: Mapped[int | None]
-    stampless_when_redeeming: Mapped[bool]
-    auto_enroll: Mapped[bool]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+from gateway.db import AutoId, Base, utcnow
 
 
 class Card(Base):

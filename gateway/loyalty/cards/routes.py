@@ -10,7 +10,7 @@ from gateway.api.guards import current_merchant_id, merchant_blueprint
 from gateway.api.openapi_docs import problem_responses
 from gateway.db import request_session
 from gateway.loyalty.cards import service
-from gateway.loyalty.cards.presenters import card_out, granted_out
+from gateway.loyalty.cards.presenters import card_out
 from gateway.loyalty.cards.schemas import (
     CardCreate,
     CardOut,
@@ -21,6 +21,7 @@ from gateway.loyalty.cards.schemas import (
     StampedCardOut,
     StampsAdd,
 )
+from gateway.loyalty.vouchers.presenters import granted_out
 from gateway.pagination import PageQuery
 
 cards = merchant_blueprint(

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from gateway.loyalty.cards.identifiers import Email, Phone
+from gateway.strict import StrictModel
 
 PosName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
 PosCustomerId = Annotated[
@@ -18,11 +19,7 @@ PosReference = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}
 Channel = Literal["staff", "kiosk", "autopilot", "api"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class CustomerIn(_Strict):
+class CustomerIn(StrictModel):
     """How the customer is known: phone (E.164 after normalising), e-mail, POS customer ids."""
 
     phone: Phone | None = Field(default=None, examples=["+380501111111"])
@@ -30,7 +27,7 @@ class CustomerIn(_Strict):
     pos: dict[PosName, PosCustomerId] = Field(default_factory=dict, max_length=10)
 
 
-class CardCreate(_Strict):
+class CardCreate(StrictModel):
     """``POST /v1/cards``."""
 
     program_id: str = Field(max_length=64)
@@ -85,7 +82,7 @@ class CardPath(BaseModel):
     number: str = Field(max_length=40)
 
 
-class StampsAdd(_Strict):
+class StampsAdd(StrictModel):
     """``POST /v1/cards/{number}/stamps``: stamps from a staff scanner, kiosk or autopilot."""
 
     count: int = Field(ge=1, le=100)

@@ -11,13 +11,14 @@ from gateway.db import commit_unit_of_work
 from gateway.errors import ApiError, not_found
 from gateway.ids import new_id
 from gateway.loyalty.cards.ledger import Stamping, add_stamps
-from gateway.loyalty.cards.models import Card, CardPosId, Program
+from gateway.loyalty.cards.models import Card, CardPosId
 from gateway.loyalty.cards.numbers import (
     is_valid_card_number,
     new_card_number,
     normalize_card_number,
 )
 from gateway.loyalty.cards.schemas import CardCreate, CardQuery, CustomerIn, StampsAdd
+from gateway.loyalty.programs.models import Program
 from gateway.loyalty.programs.service import get_program
 from gateway.loyalty.vouchers.issuing import Granted
 from gateway.pagination import Page, PageQuery, fetch_page

@@ -21,7 +21,7 @@ from gateway.errors import ApiError
 from gateway.loyalty.codes.export import count_codes, export_codes
 from gateway.loyalty.codes.pools import find_pool
 from gateway.loyalty.codes.uploads import RowProblem, Upload, add_codes, parse_csv
-from gateway.loyalty.programs.rewards import Voucher as VoucherReward
+from gateway.loyalty.programs.rewards import VoucherReward
 from gateway.loyalty.vouchers.bulk import issue_to_cards, program_voucher
 
 BATCH = 1000

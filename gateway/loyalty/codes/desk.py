@@ -14,7 +14,7 @@ from typing import NoReturn
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gateway.db import commit_unit_of_work, utcnow
+from gateway.db import commit_unit, commit_unit_of_work, utcnow
 from gateway.errors import ApiError, not_found
 from gateway.loyalty.cards.service import get_card
 from gateway.loyalty.codes.lookup import (
@@ -26,11 +26,10 @@ from gateway.loyalty.codes.lookup import (
     match_code,
     verdict,
 )
-from gateway.loyalty.codes.models import VoucherRedemption
 from gateway.loyalty.codes.schemas import CodeCheck, CodeHold, CodeRedeem
 from gateway.loyalty.vouchers.holds import Claimant, place_hold, release
 from gateway.loyalty.vouchers.lifecycle import expire_if_due
-from gateway.loyalty.vouchers.models import Voucher
+from gateway.loyalty.vouchers.models import Voucher, VoucherRedemption
 from gateway.loyalty.vouchers.redeeming import RedeemRequest, redeem
 
 _DETAILS = {
@@ -110,7 +109,7 @@ def release_hold(session: Session, merchant_id: str, hold_id: str) -> Voucher:
     )
     if voucher is None or not release(session, voucher, hold_id):
         raise not_found("hold")
-    session.commit()
+    commit_unit(session)
     return voucher
 
 
@@ -130,7 +129,7 @@ def _usable(session: Session, match: CodeMatch) -> Voucher:
 def _refuse(session: Session, match: CodeMatch) -> NoReturn:
     reason = match.reason or "conflict"
     if match.voucher is not None and expire_if_due(session, match.voucher):
-        session.commit()  # the lazy expiry stands on its own, whatever this request does
+        commit_unit(session)  # the lazy expiry stands on its own, whatever this request does
     status = 404 if reason == UNKNOWN_CODE else 409
     detail = _DETAILS.get(reason) or f"The voucher cannot be redeemed ({reason})."
     raise ApiError(status, reason, detail)

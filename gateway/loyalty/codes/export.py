@@ -15,6 +15,7 @@ from gateway.loyalty.cards.models import Card
 from gateway.loyalty.programs.service import get_program
 from gateway.loyalty.vouchers.models import Voucher
 from gateway.loyalty.vouchers.states import VoucherStatus
+from gateway.timestamps import iso_utc
 
 COLUMNS = ("code", "status", "voucher_id", "card_number", "valid_until", "issued_at", "mode")
 BATCH = 1000
@@ -22,7 +23,7 @@ _EXPORTED_MODES = ("unique", "pool")
 
 
 def _time(value: datetime | None) -> str:
-    return value.isoformat().replace("+00:00", "Z") if value is not None else ""
+    return iso_utc(value) if value is not None else ""
 
 
 def _line(values: tuple[str, ...]) -> str:

@@ -6,10 +6,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from gateway.db import commit_unit
 from webhooks.outbox import record_event
 
 
 def report_code_guessing(session: Session, merchant_id: str, data: dict[str, Any]) -> None:
     """Record a ``fraud.suspected`` event for a run of unknown codes, and commit it."""
     record_event(session, merchant_id, "fraud.suspected", data)
-    session.commit()
+    commit_unit(session)

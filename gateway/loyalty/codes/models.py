@@ -1,4 +1,4 @@
-"""Redeem code tables: code pools the merchant uploads, their codes, and redemptions."""
+"""Redeem code tables: code pools the merchant uploads, and their codes."""
 
 from __future__ import annotations
 
@@ -44,24 +44,3 @@ class PoolCode(Base):
     voucher_id: Mapped[str | None] = mapped_column(String(40))
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
     taken_at: Mapped[datetime | None]
-
-
-class VoucherRedemption(Base):
-    """One successful redemption of a voucher, by any channel; rolled back at most once."""
-
-    __tablename__ = "redemptions"
-
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)
-    voucher_id: Mapped[str] = mapped_column(ForeignKey("vouchers.id"), index=True)
-    card_id: Mapped[str | None] = mapped_column(ForeignKey("cards.id"))
-    code: Mapped[str | None] = mapped_column(String(64))
-    channel: Mapped[str] = mapped_column(String(8))
-    location: Mapped[str | None] = mapped_column(String(128))
-    staff: Mapped[str | None] = mapped_column(String(128))
-    pos_transaction_id: Mapped[str | None] = mapped_column(String(128))
-    sale_id: Mapped[str | None] = mapped_column(String(40))
-    hold_id: Mapped[str | None] = mapped_column(String(40))
-    redeemed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    rolled_back_at: Mapped[datetime | None]
-    rollback_reason: Mapped[str | None] = mapped_column(String(200))

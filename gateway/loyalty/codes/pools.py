@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
-from gateway.db import utcnow
+from gateway.db import commit_unit, utcnow
 from gateway.errors import ApiError
 from gateway.ids import new_id
 from gateway.loyalty.codes.models import CodePool, PoolCode
 from gateway.loyalty.programs.rewards import PoolCode as PoolCodeSpec
-from gateway.loyalty.programs.rewards import Voucher as VoucherReward
+from gateway.loyalty.programs.rewards import VoucherReward
 from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
 
@@ -34,7 +34,7 @@ def create_pool(session: Session, merchant_id: str, name: str) -> CodePool:
     """A new, empty pool."""
     pool = CodePool(id=new_id("cpl"), merchant_id=merchant_id, name=name)
     session.add(pool)
-    session.commit()
+    commit_unit(session)
     return pool
 
 

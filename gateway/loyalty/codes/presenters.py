@@ -7,17 +7,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from gateway.loyalty.cards.models import Card
-from gateway.loyalty.cards.presenters import voucher_view
 from gateway.loyalty.codes.desk import Hold
 from gateway.loyalty.codes.lookup import CodeMatch
-from gateway.loyalty.codes.models import CodePool, VoucherRedemption
+from gateway.loyalty.codes.models import CodePool
 from gateway.loyalty.codes.pools import PoolCounts, counts_of
 from gateway.loyalty.codes.uploads import ImportReport, RowProblem
-from gateway.loyalty.vouchers.models import Voucher
-
-
-def _time(value: Any) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+from gateway.loyalty.vouchers.models import Voucher, VoucherRedemption
+from gateway.loyalty.vouchers.presenters import voucher_view
+from gateway.timestamps import iso_utc_or_none
 
 
 def check_out(session: Session, match: CodeMatch) -> dict[str, Any]:
@@ -30,7 +27,7 @@ def hold_out(session: Session, hold: Hold) -> dict[str, Any]:
     """A placed hold."""
     return {
         "hold_id": hold.hold_id,
-        "expires_at": _time(hold.expires_at),
+        "expires_at": iso_utc_or_none(hold.expires_at),
         "pos_transaction_id": hold.voucher.held_by,
         "voucher": voucher_view(session, hold.voucher),
     }
@@ -52,8 +49,8 @@ def redemption_out(session: Session, redemption: VoucherRedemption) -> dict[str,
         "pos_transaction_id": redemption.pos_transaction_id,
         "sale_id": redemption.sale_id,
         "hold_id": redemption.hold_id,
-        "redeemed_at": _time(redemption.redeemed_at),
-        "rolled_back_at": _time(redemption.rolled_back_at),
+        "redeemed_at": iso_utc_or_none(redemption.redeemed_at),
+        "rolled_back_at": iso_utc_or_none(redemption.rolled_back_at),
         "rollback_reason": redemption.rollback_reason,
         "voucher": voucher_view(session, voucher),
     }
@@ -66,7 +63,7 @@ def pool_out(pool: CodePool, counts: PoolCounts) -> dict[str, Any]:
         "name": pool.name,
         "available": counts.available,
         "taken": counts.taken,
-        "created_at": _time(pool.created_at),
+        "created_at": iso_utc_or_none(pool.created_at),
     }
 
 

@@ -1,33 +1,57 @@
-"""Redeem code routes for tills and POS systems: check, hold, redeem, release, roll back."""
+"""Redeem code routes: the cashier desk (check, hold, redeem, release) and code pools."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask import Response, request
+from flask_openapi3.models import RawModel
 from flask_openapi3.models.tag import Tag
 
-from gateway.api.guards import current_merchant_id, merchant_blueprint
+from gateway.api.guards import (
+    CSV_CONTENT_TYPE,
+    accepts_csv,
+    current_merchant_id,
+    merchant_blueprint,
+)
 from gateway.api.openapi_docs import problem_responses
 from gateway.db import request_session
 from gateway.extensions import extensions
-from gateway.loyalty.cards.presenters import voucher_view
 from gateway.loyalty.codes import desk as code_desk
+from gateway.loyalty.codes import pools as service
 from gateway.loyalty.codes.attempts import code_attempt
+from gateway.loyalty.codes.export import export_codes
 from gateway.loyalty.codes.lookup import UNKNOWN_CODE
-from gateway.loyalty.codes.presenters import check_out, hold_out, redemption_out
+from gateway.loyalty.codes.presenters import (
+    check_out,
+    hold_out,
+    import_out,
+    pools_out,
+    redemption_out,
+)
 from gateway.loyalty.codes.schemas import (
     CodeCheck,
     CodeCheckOut,
     CodeHold,
+    CodePoolCreate,
+    CodePoolOut,
+    CodePoolPage,
+    CodePoolPath,
     CodeRedeem,
     HoldOut,
     HoldPath,
+    PoolCodesJson,
+    PoolImportOut,
+    ProgramCodesPath,
     RedemptionOut,
     RedemptionPath,
     RollbackRedemption,
 )
+from gateway.loyalty.codes.uploads import Upload, add_codes, parse_codes, parse_csv
 from gateway.loyalty.vouchers import redeeming as redemptions
+from gateway.loyalty.vouchers.presenters import voucher_view
 from gateway.loyalty.vouchers.schemas import VoucherOut
+from gateway.pagination import PageQuery
 
 codes = merchant_blueprint(
     "codes",
@@ -91,3 +115,79 @@ def rollback_redemption(path: RedemptionPath, body: RollbackRedemption) -> dict[
         session, current_merchant_id(), path.redemption_id, body.reason, window
     )
     return redemption_out(session, redemption)
+
+
+code_pools = merchant_blueprint(
+    "code_pools",
+    __name__,
+    Tag(name="Code pools", description="Codes imported from the POS, one per voucher."),
+)
+
+
+class PoolCodesUpload(RawModel):
+    """Codes as CSV (one per line, or a ``code`` column) or as JSON ``{"codes": [...]}``."""
+
+    mimetypes = [CSV_CONTENT_TYPE, "application/json"]
+
+
+CSV_RESPONSE = {
+    "description": "CSV: code,status,voucher_id,card_number,valid_until,issued_at,mode",
+    "content": {CSV_CONTENT_TYPE: {"schema": {"type": "string"}}},
+}
+
+
+@code_pools.post("/code-pools", responses={201: CodePoolOut})
+def create_pool(body: CodePoolCreate) -> tuple[dict[str, Any], int]:
+    """Create an empty pool; vouchers draw from it with ``{"mode":"pool","pool_id":...}``."""
+    pool = service.create_pool(request_session(), current_merchant_id(), body.name)
+    return pools_out(request_session(), [pool])[0], 201
+
+
+@code_pools.get("/code-pools", responses={200: CodePoolPage})
+def list_pools(query: PageQuery) -> dict[str, Any]:
+    """The merchant's pools, newest first, with free and taken codes."""
+    page = service.list_pools(request_session(), current_merchant_id(), query)
+    return {
+        "items": pools_out(request_session(), list(page.items)),
+        "next_cursor": page.next_cursor,
+    }
+
+
+@code_pools.get("/code-pools/<pool_id>", responses={200: CodePoolOut, **problem_responses(404)})
+def get_pool(path: CodePoolPath) -> dict[str, Any]:
+    """Read a pool: how many codes are free (``available``) and given out (``taken``)."""
+    pool = service.get_pool(request_session(), current_merchant_id(), path.pool_id)
+    return pools_out(request_session(), [pool])[0]
+
+
+def _upload() -> Upload:
+    if request.mimetype == CSV_CONTENT_TYPE:
+        return parse_csv(request.get_data())
+    body = PoolCodesJson.model_validate(request.get_json(silent=True) or {})
+    return parse_codes(enumerate(body.codes, start=1))
+
+
+@code_pools.post(
+    "/code-pools/<pool_id>/codes", responses={200: PoolImportOut, **problem_responses(404)}
+)
+@accepts_csv
+def add_pool_codes(path: CodePoolPath, raw: PoolCodesUpload) -> dict[str, Any]:
+    """Add codes as CSV (one per line, or a ``code`` column) or JSON ``{"codes":[...]}``:
+    duplicates are skipped and bad rows refused, each reported with its line."""
+    del raw  # the body is read by _upload: CSV or JSON
+    report = add_codes(request_session(), current_merchant_id(), path.pool_id, _upload())
+    return import_out(request_session(), report)
+
+
+@code_pools.get(
+    "/programs/<program_id>/codes.csv",
+    responses={200: CSV_RESPONSE, **problem_responses(404)},
+)
+def export_program_codes(path: ProgramCodesPath) -> Response:
+    """The program's issued unique and pool codes with their status, as CSV for a POS."""
+    factory = extensions().session_factory
+    lines = export_codes(request_session(), current_merchant_id(), path.program_id, factory)
+    response = Response(lines, content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{path.program_id}-codes.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

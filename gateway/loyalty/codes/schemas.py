@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from gateway.loyalty.programs.rewards import CodeValue
 from gateway.loyalty.vouchers.schemas import CardNumber, Note, VoucherOut
+from gateway.strict import StrictModel
 
 PosTransactionId = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)
@@ -17,11 +18,7 @@ MAX_HOLD_SECONDS = 24 * 3600
 DEFAULT_HOLD_SECONDS = 900
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class CodeCheck(_Strict):
+class CodeCheck(StrictModel):
     """``POST /v1/codes/check``: would this code redeem a voucher now? Changes nothing."""
 
     code: CodeValue
@@ -44,7 +41,7 @@ class CodeCheckOut(BaseModel):
     voucher: VoucherOut | None
 
 
-class CodeHold(_Strict):
+class CodeHold(StrictModel):
     """``POST /v1/codes/hold``: keep the voucher for this POS transaction until it closes."""
 
     code: CodeValue
@@ -65,7 +62,7 @@ class HoldOut(BaseModel):
     voucher: VoucherOut
 
 
-class CodeRedeem(_Strict):
+class CodeRedeem(StrictModel):
     """``POST /v1/codes/redeem``: redeem the voucher the code names (channel ``pos``)."""
 
     code: CodeValue
@@ -88,7 +85,7 @@ class RedemptionPath(BaseModel):
     redemption_id: str = Field(max_length=64)
 
 
-class RollbackRedemption(_Strict):
+class RollbackRedemption(StrictModel):
     """``POST /v1/redemptions/{id}/rollback``."""
 
     reason: Reason | None = None
@@ -113,7 +110,7 @@ class RedemptionOut(BaseModel):
     voucher: VoucherOut
 
 
-class CodePoolCreate(_Strict):
+class CodePoolCreate(StrictModel):
     """``POST /v1/code-pools``."""
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -142,7 +139,7 @@ class CodePoolPath(BaseModel):
     pool_id: str = Field(max_length=64)
 
 
-class PoolCodesJson(_Strict):
+class PoolCodesJson(StrictModel):
     """The JSON form of an upload: ``{"codes": [...]}`` (``line`` = 1-based position)."""
 
     codes: list[Annotated[str, StringConstraints(max_length=1000)]] = Field(max_length=100_000)

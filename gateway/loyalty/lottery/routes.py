@@ -10,10 +10,11 @@ from gateway.api.guards import current_merchant_id, merchant_blueprint
 from gateway.api.openapi_docs import problem_responses
 from gateway.db import request_session
 from gateway.loyalty.cards.numbers import normalize_card_number
-from gateway.loyalty.cards.presenters import spin_out, voucher_out
 from gateway.loyalty.cards.schemas import CardPath
 from gateway.loyalty.lottery import service
+from gateway.loyalty.lottery.presenters import spin_out
 from gateway.loyalty.lottery.schemas import PlayOut, SpinPage, SpinPath, SpinQuery
+from gateway.loyalty.vouchers.presenters import voucher_out
 
 spins = merchant_blueprint(
     "spins",

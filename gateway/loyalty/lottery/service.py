@@ -13,9 +13,10 @@ from gateway.errors import ApiError
 from gateway.loyalty.cards.models import Card
 from gateway.loyalty.cards.service import get_card
 from gateway.loyalty.lottery.draw import draw
+from gateway.loyalty.lottery.models import Spin
 from gateway.loyalty.programs.rewards import STORED, Lottery, LotteryVariant
 from gateway.loyalty.vouchers.issuing import Source, create_spin, grant
-from gateway.loyalty.vouchers.models import Spin, Voucher
+from gateway.loyalty.vouchers.models import Voucher
 from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
 from gateway.tenancy.service import get_merchant

@@ -9,8 +9,6 @@ from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     TypeAdapter,
@@ -26,6 +24,7 @@ from gateway.loyalty.codes.text import (
     pattern_space,
     placeholders_needed,
 )
+from gateway.strict import FrozenStrictModel
 from gateway.text import reject_control_characters
 
 Redemption = Literal["self", "staff", "code"]
@@ -84,20 +83,14 @@ PoolId = Annotated[str, StringConstraints(pattern=r"^cpl_[0-9a-z]{26}$")]
 Probability = Annotated[Decimal, Field(gt=0, le=100, decimal_places=2), AfterValidator(_two_places)]
 
 
-class Strict(BaseModel):
-    """Reward parts refuse unknown fields, so typos fail loudly instead of being ignored."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SharedCode(Strict):
+class SharedCode(FrozenStrictModel):
     """One code, the same for every voucher (e.g. the merchant's POS promo code)."""
 
     mode: Literal["shared"]
     value: CodeValue
 
 
-class UniqueCode(Strict):
+class UniqueCode(FrozenStrictModel):
     """A code per voucher from a pattern; each '#' becomes a random unambiguous character.
 
     Text around the placeholders is kept as it is: a prefix and suffix (``PZ-####-####``).
@@ -135,7 +128,7 @@ class UniqueCode(Strict):
         return self
 
 
-class PoolCode(Strict):
+class PoolCode(FrozenStrictModel):
     """A code per voucher, taken from one of the merchant's code pools (``cpl_...``)."""
 
     mode: Literal["pool"]
@@ -145,27 +138,27 @@ class PoolCode(Strict):
 VoucherCode = Annotated[SharedCode | UniqueCode | PoolCode, Field(discriminator="mode")]
 
 
-class UnlimitedValidity(Strict):
+class UnlimitedValidity(FrozenStrictModel):
     """The voucher never expires."""
 
     kind: Literal["unlimited"]
 
 
-class DaysValidity(Strict):
+class DaysValidity(FrozenStrictModel):
     """Valid for ``count`` days after issue."""
 
     kind: Literal["days"]
     count: int = Field(ge=1, le=36_500)
 
 
-class MonthsValidity(Strict):
+class MonthsValidity(FrozenStrictModel):
     """Valid for ``count`` calendar months after issue."""
 
     kind: Literal["months"]
     count: int = Field(ge=1, le=1_200)
 
 
-class FixedDateValidity(Strict):
+class FixedDateValidity(FrozenStrictModel):
     """Valid until the end of ``date`` in the merchant's time zone."""
 
     kind: Literal["fixed_date"]
@@ -178,7 +171,7 @@ Validity = Annotated[
 ]
 
 
-class Award(Strict):
+class Award(FrozenStrictModel):
     """A reward the staff hands over on sight; nothing to redeem later."""
 
     type: Literal["award"]
@@ -186,7 +179,7 @@ class Award(Strict):
     image_url: ImageUrl | None = None
 
 
-class Voucher(Strict):
+class VoucherReward(FrozenStrictModel):
     """A Smart Voucher: redeemed later by the customer, the staff or a code at the till."""
 
     type: Literal["voucher"]
@@ -206,10 +199,10 @@ class Voucher(Strict):
         return value
 
 
-PrizeReward = Annotated[Award | Voucher, Field(discriminator="type")]
+PrizeReward = Annotated[Award | VoucherReward, Field(discriminator="type")]
 
 
-class LotteryVariant(Strict):
+class LotteryVariant(FrozenStrictModel):
     """One slot of the wheel: its outcome kind, chance in percent, and prize if any."""
 
     kind: VariantKind
@@ -221,8 +214,8 @@ class LotteryVariant(Strict):
     @field_validator("reward")
     @classmethod
     def _reward_matches_kind(
-        cls, value: Award | Voucher | None, info: ValidationInfo
-    ) -> Award | Voucher | None:
+        cls, value: Award | VoucherReward | None, info: ValidationInfo
+    ) -> Award | VoucherReward | None:
         kind = info.data.get("kind")
         if kind is None:  # the kind itself failed; its own error says so
             return value
@@ -234,7 +227,7 @@ class LotteryVariant(Strict):
         return value
 
 
-class Lottery(Strict):
+class Lottery(FrozenStrictModel):
     """A spin of a wheel whose variant probabilities add up to exactly 100.00."""
 
     type: Literal["lottery"]
@@ -254,16 +247,16 @@ class Lottery(Strict):
         return value
 
 
-Reward = Annotated[Award | Voucher | Lottery, Field(discriminator="type")]
-REWARD: TypeAdapter[Award | Voucher | Lottery] = TypeAdapter(Reward)
+Reward = Annotated[Award | VoucherReward | Lottery, Field(discriminator="type")]
+REWARD: TypeAdapter[Award | VoucherReward | Lottery] = TypeAdapter(Reward)
 
 
-def voucher_rewards(reward: Award | Voucher | Lottery) -> list[Voucher]:
+def voucher_rewards(reward: Award | VoucherReward | Lottery) -> list[VoucherReward]:
     """The vouchers a reward can give: itself, or the voucher prizes of a lottery."""
-    if isinstance(reward, Voucher):
+    if isinstance(reward, VoucherReward):
         return [reward]
     if isinstance(reward, Lottery):
-        return [v.reward for v in reward.variants if isinstance(v.reward, Voucher)]
+        return [v.reward for v in reward.variants if isinstance(v.reward, VoucherReward)]
     return []
 
 

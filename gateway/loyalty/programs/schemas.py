@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from gateway.loyalty.cards.progress import MAX_REWARDS_PER_SALE
 from gateway.loyalty.programs.rewards import Lottery, Reward, lottery_warnings
+from gateway.strict import StrictModel
 from mappings.rules import DEFAULT_MAX_STAMPS_PER_SALE, MAX_STAMPS_PER_SALE, Rule
 
 MAX_GOAL = 100
@@ -19,18 +20,14 @@ CAP_DESCRIPTION = (
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Milestone(_Strict):
+class Milestone(StrictModel):
     """A reward on the way to the goal, given once per cycle at ``stamps`` stamps."""
 
     stamps: int = Field(ge=1, lt=MAX_GOAL)
     reward: Reward
 
 
-class ProgramMechanics(_Strict):
+class ProgramMechanics(StrictModel):
     """Everything that decides what a sale earns; validated together."""
 
     name: Name
@@ -67,7 +64,7 @@ class ProgramCreate(ProgramMechanics):
     """``POST /v1/programs``."""
 
 
-class ProgramPatch(_Strict):
+class ProgramPatch(StrictModel):
     """``PATCH /v1/programs/{id}``: only the fields given change."""
 
     name: Name | None = None

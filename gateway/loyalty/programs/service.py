@@ -9,11 +9,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from gateway.db import utcnow
+from gateway.db import commit_unit, utcnow
 from gateway.ids import new_id
-from gateway.loyalty.cards.models import Card, Program
+from gateway.loyalty.cards.models import Card
 from gateway.loyalty.codes.pools import require_own_pools
-from gateway.loyalty.programs.rewards import STORED, Voucher, voucher_rewards
+from gateway.loyalty.programs.models import Program
+from gateway.loyalty.programs.rewards import STORED, VoucherReward, voucher_rewards
 from gateway.loyalty.programs.schemas import ProgramCreate, ProgramMechanics, ProgramPatch
 from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
@@ -53,7 +54,7 @@ def _stored_fields(program: Program) -> dict[str, Any]:
     return {name: getattr(program, name) for name in ProgramMechanics.model_fields}
 
 
-def _vouchers_of(mechanics: ProgramMechanics) -> list[Voucher]:
+def _vouchers_of(mechanics: ProgramMechanics) -> list[VoucherReward]:
     rewards = [mechanics.reward, *(milestone.reward for milestone in mechanics.milestones)]
     return [voucher for reward in rewards for voucher in voucher_rewards(reward)]
 
@@ -69,7 +70,7 @@ def create_program(session: Session, merchant_id: str, body: ProgramCreate) -> P
     program = Program(id=new_id("prg"), merchant_id=merchant_id)
     _apply(program, body)
     session.add(program)
-    session.commit()
+    commit_unit(session)
     return ProgramResult(program, body.setup_warnings())
 
 
@@ -105,5 +106,5 @@ def update_program(
             )
     _apply(program, mechanics)
     program.updated_at = utcnow()
-    session.commit()
+    commit_unit(session)
     return ProgramResult(program, warnings)

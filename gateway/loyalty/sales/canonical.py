@@ -8,8 +8,6 @@ from typing import Annotated
 from pydantic import (
     AfterValidator,
     AwareDatetime,
-    BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     field_validator,
@@ -17,6 +15,7 @@ from pydantic import (
 
 from gateway.loyalty.cards.identifiers import Email, Phone
 from gateway.money import Currency
+from gateway.strict import FrozenStrictModel
 from gateway.text import reject_control_characters
 from mappings.rules import MAX_MINOR_UNITS
 
@@ -50,11 +49,7 @@ MinorUnits = Annotated[
 ]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SaleCustomer(_Strict):
+class SaleCustomer(FrozenStrictModel):
     """Who bought: any identifier the POS knows; the card number wins when given."""
 
     card_number: Annotated[str, StringConstraints(pattern=r"^\d{6,20}$")] | None = None
@@ -67,7 +62,7 @@ class SaleCustomer(_Strict):
         return not (self.card_number or self.phone or self.email or self.pos_customer_id)
 
 
-class PosSaleLine(_Strict):
+class PosSaleLine(FrozenStrictModel):
     """One line of the receipt."""
 
     product: PosId | None = None
@@ -77,7 +72,7 @@ class PosSaleLine(_Strict):
     amount: MinorUnits
 
 
-class PosSale(_Strict):
+class PosSale(FrozenStrictModel):
     """A closed sale. The natural key is (merchant, ``source``, ``transaction_id``)."""
 
     source: Source = "api"
@@ -105,7 +100,7 @@ class PosSale(_Strict):
         return list(seen.values())
 
 
-class PosRefund(_Strict):
+class PosRefund(FrozenStrictModel):
     """A refund of a sale: all of it (``lines`` null) or the given lines."""
 
     refund_id: PosId

@@ -17,14 +17,16 @@ from sqlalchemy.orm import Session
 from gateway.db import commit_unit_of_work, utcnow
 from gateway.errors import ApiError
 from gateway.ids import new_id
-from gateway.loyalty.cards.models import Card, Program, StampEntry
+from gateway.loyalty.cards.models import Card, StampEntry
 from gateway.loyalty.cards.progress import reverse_stamps
+from gateway.loyalty.lottery.models import Spin
+from gateway.loyalty.programs.models import Program
 from gateway.loyalty.programs.service import mechanics_of
 from gateway.loyalty.sales.canonical import PosRefund
 from gateway.loyalty.sales.models import Refund, Sale
 from gateway.loyalty.sales.service import fingerprint, get_sale
 from gateway.loyalty.vouchers.lifecycle import move
-from gateway.loyalty.vouchers.models import Spin, Voucher
+from gateway.loyalty.vouchers.models import Voucher
 from gateway.loyalty.vouchers.states import VoucherAction
 from webhooks.outbox import record_event
 

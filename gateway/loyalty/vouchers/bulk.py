@@ -9,10 +9,9 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from gateway.errors import ApiError, not_found
-from gateway.loyalty.cards.models import Program
 from gateway.loyalty.cards.service import get_card
-from gateway.loyalty.programs.rewards import REWARD, STORED
-from gateway.loyalty.programs.rewards import Voucher as VoucherReward
+from gateway.loyalty.programs.models import Program
+from gateway.loyalty.programs.rewards import REWARD, STORED, VoucherReward
 from gateway.loyalty.vouchers.schemas import GoodwillVoucher
 from gateway.loyalty.vouchers.service import issue_goodwill
 

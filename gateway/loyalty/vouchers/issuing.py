@@ -14,6 +14,7 @@ from gateway.ids import new_id
 from gateway.loyalty.cards.models import Card
 from gateway.loyalty.codes.pools import take_code
 from gateway.loyalty.codes.text import code_key, generate_code
+from gateway.loyalty.lottery.models import Spin
 from gateway.loyalty.programs.rewards import (
     REWARD,
     STORED,
@@ -22,10 +23,10 @@ from gateway.loyalty.programs.rewards import (
     PoolCode,
     SharedCode,
     UniqueCode,
+    VoucherReward,
 )
-from gateway.loyalty.programs.rewards import Voucher as VoucherReward
 from gateway.loyalty.vouchers.lifecycle import summary
-from gateway.loyalty.vouchers.models import Spin, Voucher
+from gateway.loyalty.vouchers.models import Voucher
 from gateway.loyalty.vouchers.states import VoucherStatus
 from gateway.loyalty.vouchers.validity import valid_until
 from webhooks.outbox import record_event

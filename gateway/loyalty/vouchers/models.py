@@ -1,4 +1,4 @@
-"""Reward tables: vouchers (with their lifecycle) and lottery spins."""
+"""Voucher tables: vouchers (with their lifecycle) and every redemption of one."""
 
 from __future__ import annotations
 
@@ -71,22 +71,22 @@ class Voucher(Base):
     redemption_id: Mapped[str | None] = mapped_column(String(40))
 
 
-class Spin(Base):
-    """A lottery spin a card earned; played once, server-side."""
+class VoucherRedemption(Base):
+    """One successful redemption of a voucher, by any channel; rolled back at most once."""
 
-    __tablename__ = "spins"
-    __table_args__ = (Index("ix_spins_card_status", "card_id", "status"),)
+    __tablename__ = "redemptions"
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)
-    program_id: Mapped[str] = mapped_column(ForeignKey("programs.id"))
-    card_id: Mapped[str] = mapped_column(ForeignKey("cards.id"))
-    status: Mapped[str] = mapped_column(String(16))
-    lottery: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
-    outcome: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
-    source_kind: Mapped[str] = mapped_column(String(16))
-    source_sale_id: Mapped[str | None] = mapped_column(String(40))
-    source_cycle: Mapped[int | None]
-    source_milestone: Mapped[int | None]
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    played_at: Mapped[datetime | None]
+    voucher_id: Mapped[str] = mapped_column(ForeignKey("vouchers.id"), index=True)
+    card_id: Mapped[str | None] = mapped_column(ForeignKey("cards.id"))
+    code: Mapped[str | None] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(8))
+    location: Mapped[str | None] = mapped_column(String(128))
+    staff: Mapped[str | None] = mapped_column(String(128))
+    pos_transaction_id: Mapped[str | None] = mapped_column(String(128))
+    sale_id: Mapped[str | None] = mapped_column(String(40))
+    hold_id: Mapped[str | None] = mapped_column(String(40))
+    redeemed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    rolled_back_at: Mapped[datetime | None]
+    rollback_reason: Mapped[str | None] = mapped_column(String(200))

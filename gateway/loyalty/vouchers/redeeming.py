@@ -15,10 +15,9 @@ from sqlalchemy.orm import Session
 from gateway.db import commit_unit_of_work, utcnow
 from gateway.errors import ApiError
 from gateway.ids import new_id
-from gateway.loyalty.codes.models import VoucherRedemption
 from gateway.loyalty.vouchers.holds import Claimant
 from gateway.loyalty.vouchers.lifecycle import expire_if_due, move
-from gateway.loyalty.vouchers.models import Voucher
+from gateway.loyalty.vouchers.models import Voucher, VoucherRedemption
 from gateway.loyalty.vouchers.states import VoucherAction
 from gateway.ownership import owned_by
 

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
-from gateway.loyalty.programs.rewards import Voucher as VoucherReward
+from gateway.loyalty.programs.rewards import VoucherReward
 from gateway.loyalty.vouchers.states import RedeemChannel
+from gateway.strict import StrictModel
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 CardNumber = Annotated[str, StringConstraints(strip_whitespace=True, min_length=6, max_length=40)]
 Status = Literal["issued", "active", "redeemed", "expired", "voided"]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class VoucherSource(BaseModel):
@@ -72,7 +69,7 @@ class VoucherQuery(BaseModel):
     limit: int = Field(default=50, ge=1, le=500)
 
 
-class GoodwillVoucher(_Strict):
+class GoodwillVoucher(StrictModel):
     """``POST /v1/vouchers``: a one-time voucher, with or without a card."""
 
     reward: VoucherReward
@@ -80,13 +77,13 @@ class GoodwillVoucher(_Strict):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = "goodwill"
 
 
-class AssignVoucher(_Strict):
+class AssignVoucher(StrictModel):
     """``POST /v1/vouchers/{id}/assign``."""
 
     card_number: CardNumber
 
 
-class RedeemVoucher(_Strict):
+class RedeemVoucher(StrictModel):
     """``POST /v1/vouchers/{id}/redeem``."""
 
     channel: RedeemChannel = "api"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gateway.db import commit_unit_of_work, utcnow
+from gateway.db import commit_unit, commit_unit_of_work, utcnow
 from gateway.errors import ApiError
 from gateway.loyalty.cards.service import get_card
 from gateway.loyalty.codes.pools import require_own_pools
@@ -35,7 +35,7 @@ def get_voucher(session: Session, merchant_id: str, voucher_id: str) -> Voucher:
     """A voucher of the merchant; one whose validity ended is expired on the way."""
     voucher = _find(session, merchant_id, voucher_id)
     if expire_if_due(session, voucher):
-        session.commit()
+        commit_unit(session)
     return voucher
 
 
@@ -100,7 +100,7 @@ def redeem_voucher(
         )
     request = RedeemRequest(channel=body.channel, location=body.location, staff=body.staff)
     redeem(session, voucher, request)
-    session.commit()
+    commit_unit(session)
     return voucher
 
 
@@ -108,7 +108,7 @@ def void_voucher(session: Session, merchant_id: str, voucher_id: str) -> Voucher
     """Cancel a voucher that has not been redeemed or expired."""
     voucher = get_voucher(session, merchant_id, voucher_id)
     move(session, voucher, VoucherAction.VOID, {"voided_at": utcnow()}, {"reason": "merchant"})
-    session.commit()
+    commit_unit(session)
     return voucher
 
 
@@ -125,6 +125,6 @@ def expire_due(session: Session, merchant_id: str | None = None) -> int:
             statement = statement.where(Voucher.merchant_id == merchant_id)
         due = session.scalars(statement.limit(SWEEP_BATCH)).all()
         expired += sum(expire_if_due(session, voucher) for voucher in due)
-        session.commit()
+        commit_unit(session)
         if len(due) < SWEEP_BATCH:
             return expired

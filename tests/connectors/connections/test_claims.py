@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.app.test_errors import assert_problem
 from tests.support.api import Api
 from tests.support.fake_poster import (
     ACCOUNT,
@@ -23,6 +22,7 @@ from tests.support.fake_poster import (
 from tests.support.fake_syrve import ORGANIZATION, FakeSyrve, syrve_settings
 from tests.support.fake_syrve import connection_body as syrve_body
 from tests.support.pos import PosWorld, make_world
+from tests.support.problems import assert_problem
 from tests.support.programs import nine_stamp_card
 
 

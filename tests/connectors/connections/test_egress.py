@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.app.test_errors import assert_problem
 from tests.support.fake_poster import (
     FakePoster,
     connection_body,
@@ -21,6 +20,7 @@ from tests.support.fake_poster import (
 )
 from tests.support.http_server import serving
 from tests.support.pos import PosWorld, make_world
+from tests.support.problems import assert_problem
 from tests.support.services import free_port
 
 REBINDING_HOST = "pos.rebinding.test"

@@ -12,7 +12,6 @@ from flask import Flask
 
 from connectors.connections.models import PosConnection
 from connectors.connections.views import open_credentials
-from tests.app.test_errors import assert_problem
 from tests.support.api import Api
 from tests.support.fake_poster import (
     ACCOUNT,
@@ -26,6 +25,7 @@ from tests.support.fake_poster import (
     token_for,
 )
 from tests.support.pos import PosWorld, make_world
+from tests.support.problems import assert_problem
 from tests.support.programs import nine_stamp_card
 
 CODE = "c" * 32

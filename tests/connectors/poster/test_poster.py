@@ -11,9 +11,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from gateway.models import Event
-from tests.app.test_errors import assert_problem
 from tests.support.api import Api
+from tests.support.events import event_data
 from tests.support.fake_poster import (
     ACCOUNT,
     APP_SECRET,
@@ -25,6 +24,7 @@ from tests.support.fake_poster import (
     running_poster,
 )
 from tests.support.pos import PosWorld, make_world
+from tests.support.problems import assert_problem
 from tests.support.programs import FREE_PIZZA
 
 CUSTOMER = {
@@ -70,12 +70,6 @@ def sale_of(world: PosWorld, transaction_id: str) -> dict[str, Any]:
     response = world.api.call("GET", f"/v1/sales/{event['result']['sale_id']}", world.key)
     body: dict[str, Any] = response.get_json()
     return body
-
-
-def events_of(world: PosWorld, event_type: str) -> list[dict[str, Any]]:
-    with world.app.extensions["stampgate"].session_factory() as session:
-        rows = session.scalars(select(Event).where(Event.type == event_type).order_by(Event.id))
-        return [row.data for row in rows]
 
 
 def test_a_closed_sale_is_acknowledged_stored_then_stamped(
@@ -141,7 +135,7 @@ def test_hooks_replayed_five_times_and_many_changes_stamp_once(
     assert card["stamps"] == 1
     statuses = sorted(event["status"] for event in world.inbound())
     assert statuses == ["processed"] * 4
-    assert len(events_of(world, "sale.processed")) == 1
+    assert len(event_data(world.app, "sale.processed")) == 1
 
 
 def test_an_open_transaction_stamps_nothing_until_it_closes(
@@ -193,12 +187,12 @@ def test_a_removed_transaction_is_reversed(world: PosWorld, poster: FakePoster, 
     world.process()
 
     assert world.cards("pos=poster:7")[0]["stamps"] == 0
-    (reversal,) = events_of(world, "card.stamps_reversed")
+    (reversal,) = event_data(world.app, "card.stamps_reversed")
     assert reversal["removed"] == 1
     # Removing again (Poster resends, or another hook) reverses nothing more.
     hook(world, poster_hook(104, action="removed", at=1795342500))
     world.process()
-    assert len(events_of(world, "card.stamps_reversed")) == 1
+    assert len(event_data(world.app, "card.stamps_reversed")) == 1
 
 
 def test_a_removed_transaction_never_recorded_is_ignored(world: PosWorld) -> None:
@@ -245,7 +239,7 @@ def test_a_promotion_mapped_line_redeems_the_voucher_and_a_second_use_is_rejecte
     assert first["redemptions"][0]["status"] == "redeemed"
     assert second["redemptions"][0]["status"] == "rejected"
     assert second["redemptions"][0]["reason"] == "already_redeemed"
-    (rejected,) = events_of(world, "voucher.redemption_rejected")
+    (rejected,) = event_data(world.app, "voucher.redemption_rejected")
     assert rejected["code"] == "FREEPIZZA9"
 
 

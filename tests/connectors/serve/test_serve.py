@@ -11,8 +11,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from gateway.loyalty.sales.models import Sale
-from gateway.models import Event
-from tests.app.test_errors import assert_problem
+from tests.support.events import event_data
 from tests.support.fake_syrve import (
     LISBON_TERMINAL,
     ORGANIZATION,
@@ -23,6 +22,7 @@ from tests.support.fake_syrve import (
     syrve_settings,
 )
 from tests.support.pos import PosWorld, make_world
+from tests.support.problems import assert_problem
 from tests.support.programs import FREE_PIZZA
 
 PER_LATTE = [{"kind": "per_item", "stamps": 1, "products": ["prod-latte"]}]
@@ -56,12 +56,6 @@ def stamps(world: PosWorld) -> int:
 def sales(world: PosWorld) -> list[Sale]:
     with world.app.extensions["stampgate"].session_factory() as session:
         return list(session.scalars(select(Sale).order_by(Sale.id)))
-
-
-def events_of(world: PosWorld, event_type: str) -> list[dict[str, Any]]:
-    with world.app.extensions["stampgate"].session_factory() as session:
-        rows = session.scalars(select(Event).where(Event.type == event_type).order_by(Event.id))
-        return [row.data for row in rows]
 
 
 def test_a_connection_gets_its_webhook_url_and_token_once(world: PosWorld) -> None:
@@ -151,7 +145,7 @@ def test_the_same_event_five_times_stamps_once(world: PosWorld) -> None:
     assert len(world.stored_events()) == 1
     world.process()
     assert stamps(world) == 1
-    assert len(events_of(world, "sale.processed")) == 1
+    assert len(event_data(world.app, "sale.processed")) == 1
 
 
 @pytest.mark.parametrize("status", ["New", "Bill"])
@@ -181,7 +175,7 @@ def test_a_deleted_order_is_reversed(world: PosWorld) -> None:
     deliver(world, deleted)
     world.process()
     assert stamps(world) == 0
-    (reversal,) = events_of(world, "card.stamps_reversed")
+    (reversal,) = event_data(world.app, "card.stamps_reversed")
     assert reversal["removed"] == 1
 
 
@@ -215,7 +209,7 @@ def test_a_mapped_discount_redeems_and_a_second_coupon_use_is_rejected(
     world.process()
 
     assert voucher_status(world, voucher) == "redeemed"
-    (rejected,) = events_of(world, "voucher.redemption_rejected")
+    (rejected,) = event_data(world.app, "voucher.redemption_rejected")
     assert rejected["code"] == "FREEPIZZA9"
     assert rejected["reason"] == "already_redeemed"
 

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from gateway.loyalty.cards.numbers import is_valid_card_number
 from gateway.models import StampEntry, Voucher
-from tests.app.test_errors import assert_problem
 from tests.support.api import Api
+from tests.support.problems import assert_problem
 from tests.support.programs import lottery, nine_stamp_card
 
 

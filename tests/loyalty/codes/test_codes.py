@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 
 from gateway.db import utcnow
 from gateway.models import Event, Voucher, VoucherRedemption
-from tests.app.test_errors import assert_problem
 from tests.support.api import Api
 from tests.support.codes import UNIQUE, code_voucher, give, new_card, post
+from tests.support.events import stored_events
+from tests.support.problems import assert_problem
 from tests.support.sales import post_sale, sale_body
 
 SHARED = {"mode": "shared", "value": "FREECOFFEE"}
@@ -76,7 +77,7 @@ def test_redeem_a_unique_code_then_every_refusal_has_its_code(
     again = post(api, merchant, "/v1/codes/redeem", {**body, "pos_transaction_id": "T-2"})
     assert_problem(again, 409, "already_redeemed")
     assert _check(api, merchant, code=voucher["code"])["reason"] == "already_redeemed"
-    event = next(e for e in _events(app, "voucher.redeemed"))
+    event = next(e for e in stored_events(app, "voucher.redeemed"))
     assert (event.data["channel"], event.data["redemption_id"]) == ("pos", out["redemption_id"])
     assert event.data["pos_transaction_id"] == "T-1"
 
@@ -110,7 +111,7 @@ def test_a_retried_redeem_returns_the_first_success(
     natural = post(api, merchant, "/v1/codes/redeem", body)
     assert (natural.status_code, natural.get_json()["id"]) == (200, voucher["id"])
     assert _count(app, VoucherRedemption) == 1
-    assert len(_events(app, "voucher.redeemed")) == 1
+    assert len(stored_events(app, "voucher.redeemed")) == 1
 
 
 def test_another_merchants_code_is_unknown(
@@ -228,11 +229,6 @@ def test_a_codeless_voucher_is_found_by_its_id(api: Api, merchant: dict[str, Any
         api, merchant, {**code_voucher(UNIQUE), "redemption": "staff", "code": None}, number
     )
     assert _check(api, merchant, code=voucher["id"])["voucher"]["id"] == voucher["id"]
-
-
-def _events(app: Flask, event_type: str) -> list[Event]:
-    with app.extensions["stampgate"].session_factory() as session:
-        return list(session.scalars(select(Event).where(Event.type == event_type)))
 
 
 def test_of_concurrent_holds_and_redeems_exactly_one_wins(

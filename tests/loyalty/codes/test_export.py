@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from gateway.cli import main
 from gateway.models import Voucher
-from tests.app.test_errors import assert_problem
 from tests.support.api import Api
 from tests.support.codes import UNIQUE, code_voucher, new_card, new_pool, post
+from tests.support.problems import assert_problem
 from tests.support.programs import nine_stamp_card
 
 

@@ -12,10 +12,10 @@ from flask import Flask
 from sqlalchemy import select
 
 from gateway.models import ApiKey
-from tests.app.test_errors import assert_problem
 from tests.app.test_rate_limits import assert_too_many
 from tests.support.api import Api
 from tests.support.codes import UNIQUE, code_voucher, give, new_card
+from tests.support.problems import assert_problem
 from tests.support.programs import nine_stamp_card
 from tests.support.sales import post_sale, sale_body
 from tests.support.services import REDIS_URL, redis_client

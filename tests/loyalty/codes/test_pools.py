@@ -8,10 +8,11 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
-from gateway.models import Event, PoolCode
-from tests.app.test_errors import assert_problem
+from gateway.models import PoolCode
 from tests.support.api import Api
 from tests.support.codes import UNIQUE, code_voucher, give, new_card, new_pool, post
+from tests.support.events import stored_events
+from tests.support.problems import assert_problem
 from tests.support.programs import nine_stamp_card
 
 
@@ -23,11 +24,6 @@ def _upload_csv(api: Api, merchant: dict[str, Any], pool_id: str, text: str) -> 
         data=text.encode(),
         headers={"Content-Type": "text/csv"},
     )
-
-
-def _events(app: Flask, event_type: str) -> list[Event]:
-    with app.extensions["stampgate"].session_factory() as session:
-        return list(session.scalars(select(Event).where(Event.type == event_type)))
 
 
 def _pool(api: Api, merchant: dict[str, Any], pool_id: str) -> dict[str, Any]:
@@ -129,7 +125,7 @@ def test_a_pool_voucher_takes_one_code_each_and_an_empty_pool_refuses_goodwill(
     body = {"reward": reward, "card_number": number}
     empty = api.call("POST", "/v1/vouchers", merchant["api_key"], json=body)
     assert_problem(empty, 409, "code_pool_empty")
-    assert _events(app, "voucher.code_pool_empty") == []
+    assert stored_events(app, "voucher.code_pool_empty") == []
 
 
 def test_concurrent_issues_never_share_a_pool_code(
@@ -175,14 +171,14 @@ def test_a_goal_on_an_empty_pool_still_gives_the_voucher_which_gets_a_code_on_re
     assert stamped.status_code == 200, stamped.get_json()
     voucher = stamped.get_json()["rewards"][0]["voucher"]
     assert (voucher["status"], voucher["code"], voucher["code_mode"]) == ("active", None, "pool")
-    [waiting] = _events(app, "voucher.code_pool_empty")
+    [waiting] = stored_events(app, "voucher.code_pool_empty")
     assert (waiting.data["voucher_id"], waiting.data["pool_id"]) == (voucher["id"], pool_id)
 
     report = post(api, merchant, f"/v1/code-pools/{pool_id}/codes", {"codes": ["LATE-1", "LATE-2"]})
     assert (report.get_json()["added"], report.get_json()["assigned"]) == (2, 1)
     read = api.call("GET", f"/v1/vouchers/{voucher['id']}", key).get_json()
     assert read["code"] == "LATE-1"
-    [assigned] = _events(app, "voucher.code_assigned")
+    [assigned] = stored_events(app, "voucher.code_assigned")
     assert assigned.data["code"] == "LATE-1"
     assert _pool(api, merchant, pool_id)["available"] == 1
     redeemed = post(api, merchant, "/v1/codes/redeem", {"code": "late-1"})

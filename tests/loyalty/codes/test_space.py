@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from gateway.loyalty.programs.rewards import REWARD, STORED
-from tests.app.test_errors import assert_problem
 from tests.support.api import Api
 from tests.support.codes import code_voucher, post
+from tests.support.problems import assert_problem
 from tests.support.programs import nine_stamp_card
 
 

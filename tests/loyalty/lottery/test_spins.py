@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from gateway.loyalty.lottery.schemas import PlayOut, SpinPage
 from gateway.models import Event, Spin, Voucher
-from tests.app.test_errors import assert_problem
 from tests.support.api import Api, bearer
+from tests.support.problems import assert_problem
 from tests.support.programs import lottery, nine_stamp_card
 
 RACERS = 20

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.app.test_errors import assert_problem
 from tests.support.api import Api
+from tests.support.problems import assert_problem
 from tests.support.programs import FREE_COFFEE, lottery, nine_stamp_card
 
 

@@ -8,8 +8,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from gateway.models import Event, StampEntry
-from tests.app.test_errors import assert_problem
 from tests.support.api import Api
+from tests.support.problems import assert_problem
 from tests.support.programs import nine_stamp_card
 from tests.support.sales import post_sale, sale_body
 

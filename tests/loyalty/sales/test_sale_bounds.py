@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from gateway.loyalty.cards.progress import MAX_REWARDS_PER_SALE
 from gateway.models import Card, Sale, Voucher
 from mappings.rules import DEFAULT_MAX_STAMPS_PER_SALE, MAX_MINOR_UNITS, MAX_STAMPS_PER_SALE
-from tests.app.test_errors import assert_problem
 from tests.support.api import Api
+from tests.support.problems import assert_problem
 from tests.support.programs import FREE_COFFEE, FREE_PIZZA, nine_stamp_card
 from tests.support.sales import post_sale, sale_body
 

@@ -10,8 +10,9 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from gateway.models import Card, Event, Sale
-from tests.app.test_errors import assert_problem
 from tests.support.api import Api
+from tests.support.events import event_data
+from tests.support.problems import assert_problem
 from tests.support.programs import nine_stamp_card
 from tests.support.sales import post_sale, sale_body
 
@@ -26,16 +27,6 @@ def make_program(api: Api, merchant: dict[str, Any], **changes: Any) -> dict[str
 def _count(app: Flask, model: Any, *where: Any) -> int:
     with app.extensions["stampgate"].session_factory() as session:
         return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
-
-
-def _events(app: Flask, event_type: str) -> list[dict[str, Any]]:
-    with app.extensions["stampgate"].session_factory() as session:
-        return [
-            e.data
-            for e in session.scalars(
-                select(Event).where(Event.type == event_type).order_by(Event.id)
-            )
-        ]
 
 
 def test_nine_sales_fill_the_nine_stamp_card(api: Api, merchant: dict[str, Any]) -> None:
@@ -96,7 +87,7 @@ def test_concurrent_deliveries_of_one_sale_apply_it_once(
     assert len({body["id"] for _, body in results}) == 1
     assert _count(app, Sale) == 1
     assert _count(app, Card) == 1
-    assert len(_events(app, "card.stamped")) == 1
+    assert len(event_data(app, "card.stamped")) == 1
 
 
 def test_the_program_must_be_named_when_there_are_several(
@@ -131,7 +122,7 @@ def test_a_sale_without_a_customer_is_unattributed(
         None,
         0,
     )
-    assert [e["id"] for e in _events(app, "sale.unattributed")] == [result["id"]]
+    assert [e["id"] for e in event_data(app, "sale.unattributed")] == [result["id"]]
     assert _count(app, Card) == 0
 
 
@@ -219,7 +210,7 @@ def test_a_promo_code_redeems_the_customers_voucher_once(
     assert screenshot["redemptions"][0]["status"] == "rejected"
     assert screenshot["redemptions"][0]["reason"] == "already_redeemed"
     assert screenshot["stamps_added"] == 1
-    rejected = _events(app, "voucher.redemption_rejected")
+    rejected = event_data(app, "voucher.redemption_rejected")
     assert [(e["code"], e["reason"], e["sale_id"]) for e in rejected] == [
         ("FREECOFFEE", "already_redeemed", screenshot["id"])
     ]
@@ -259,7 +250,7 @@ def test_codes_that_redeem_nothing_are_rejected_and_reported(
         "rejected",
         reason,
     )
-    assert [e["reason"] for e in _events(app, "voucher.redemption_rejected")] == [reason]
+    assert [e["reason"] for e in event_data(app, "voucher.redemption_rejected")] == [reason]
     assert (
         api.call("GET", f"/v1/vouchers/{voucher['id']}", merchant["api_key"]).get_json()["status"]
         == "active"

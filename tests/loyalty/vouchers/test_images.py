@@ -8,9 +8,9 @@ import png
 import pytest
 import zxingcpp
 
-from tests.app.test_errors import assert_problem
 from tests.support.api import Api
 from tests.support.codes import UNIQUE, code_voucher, give, new_card
+from tests.support.problems import assert_problem
 
 PICTURES = [
     ("qr.svg", "image/svg+xml"),

@@ -11,18 +11,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from gateway.db import utcnow
-from gateway.models import Event, Voucher, VoucherRedemption
-from tests.app.test_errors import assert_problem
+from gateway.models import Voucher, VoucherRedemption
 from tests.support.api import Api, bearer
 from tests.support.codes import UNIQUE, code_voucher, give, new_card, post
+from tests.support.events import stored_events
+from tests.support.problems import assert_problem
 from tests.support.sales import post_sale, sale_body
 
 STAFF = {"type": "voucher", "description": "Cake", "redemption": "staff"}
-
-
-def _events(app: Flask, event_type: str) -> list[Event]:
-    with app.extensions["stampgate"].session_factory() as session:
-        return list(session.scalars(select(Event).where(Event.type == event_type)))
 
 
 def _rollback(api: Api, merchant: dict[str, Any], redemption_id: str, **body: Any) -> Any:
@@ -48,7 +44,7 @@ def test_a_rolled_back_redemption_makes_the_voucher_usable_again(
     assert (body["rollback_reason"], body["voucher"]["status"]) == ("wrong customer", "active")
     assert body["voucher"]["redeemed_at"] is None
     assert body["voucher"]["redemption_id"] is None
-    [event] = _events(app, "voucher.redemption_rolled_back")
+    [event] = stored_events(app, "voucher.redemption_rolled_back")
     assert (event.data["redemption_id"], event.data["status"]) == (redemption_id, "active")
     assert_problem(_rollback(api, merchant, redemption_id), 409, "already_rolled_back")
     again = post(api, merchant, f"/v1/vouchers/{voucher['id']}/redeem", {"channel": "staff"})
@@ -69,7 +65,7 @@ def test_a_rollback_after_the_validity_ended_leaves_the_voucher_expired(
         session.commit()
     undone = _rollback(api, merchant, redeemed["redemption_id"]).get_json()
     assert undone["voucher"]["status"] == "expired"
-    assert [e.type for e in _events(app, "voucher.expired")] == ["voucher.expired"]
+    assert [e.type for e in stored_events(app, "voucher.expired")] == ["voucher.expired"]
 
 
 def test_the_rollback_window_is_a_setting(
@@ -110,7 +106,7 @@ def test_a_promo_code_redemption_on_a_sale_can_be_rolled_back(
             "T-1",
             voucher["code"],
         )
-    [event] = _events(app, "voucher.redeemed")
+    [event] = stored_events(app, "voucher.redeemed")
     assert event.data["redemption_id"] == row.id
     assert _rollback(api, merchant, row.id).get_json()["voucher"]["status"] == "active"
 
@@ -132,4 +128,4 @@ def test_concurrent_rollbacks_undo_once(app: Flask, api: Api, merchant: dict[str
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = sorted(pool.map(attempt, range(8)))
     assert statuses == [200] + [409] * 7
-    assert len(_events(app, "voucher.redemption_rolled_back")) == 1
+    assert len(stored_events(app, "voucher.redemption_rolled_back")) == 1

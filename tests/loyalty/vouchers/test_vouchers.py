@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 from gateway.cli import main
 from gateway.db import utcnow
 from gateway.models import Event, Voucher
-from tests.app.test_errors import assert_problem
 from tests.support.api import Api
+from tests.support.events import stored_events
+from tests.support.problems import assert_problem
 from tests.support.programs import nine_stamp_card
 
 STAFF_VOUCHER = {
@@ -58,11 +59,6 @@ def _age(app: Flask, voucher_id: str, days: int) -> None:
         session.commit()
 
 
-def _events(app: Flask, event_type: str) -> list[Event]:
-    with app.extensions["stampgate"].session_factory() as session:
-        return list(session.scalars(select(Event).where(Event.type == event_type)))
-
-
 def test_goodwill_voucher_with_a_card_is_active(
     api: Api, merchant: dict[str, Any], card: dict[str, Any]
 ) -> None:
@@ -103,7 +99,7 @@ def test_an_unassigned_voucher_is_issued_until_assigned(
         json={"card_number": card["number"]},
     )
     assert_problem(again, 409, "already_active")
-    assert len(_events(app, "voucher.activated")) == 1
+    assert len(stored_events(app, "voucher.activated")) == 1
 
 
 def test_redeem_once_then_already_redeemed(
@@ -120,7 +116,7 @@ def test_redeem_once_then_already_redeemed(
         409,
         "already_redeemed",
     )
-    redeemed = _events(app, "voucher.redeemed")
+    redeemed = stored_events(app, "voucher.redeemed")
     assert [(e.data["voucher_id"], e.data["channel"], e.data["staff"]) for e in redeemed] == [
         (voucher["id"], "staff", "bar-1")
     ]
@@ -169,7 +165,7 @@ def test_void_is_final(
     voided = api.call("POST", f"/v1/vouchers/{voucher['id']}/void", merchant["api_key"])
     assert (voided.status_code, voided.get_json()["status"]) == (200, "voided")
     assert_problem(redeem(api, merchant, voucher["id"], "self"), 409, "voided")
-    assert len(_events(app, "voucher.voided")) == 1
+    assert len(stored_events(app, "voucher.voided")) == 1
 
 
 def test_expiry_is_applied_on_read_and_on_redemption(
@@ -188,7 +184,7 @@ def test_expiry_is_applied_on_read_and_on_redemption(
         ]
         == "expired"
     )
-    assert len(_events(app, "voucher.expired")) == 2
+    assert len(stored_events(app, "voucher.expired")) == 2
 
 
 def test_list_filters_by_card_and_status_after_expiry(
@@ -208,7 +204,7 @@ def test_list_filters_by_card_and_status_after_expiry(
     assert len(api.call("GET", "/v1/vouchers", key).get_json()["items"]) == 3
 
 
-def test_the_expiry_sweep_emits_events(
+def test_the_expiry_sweep_emitsstored_events(
     app: Flask,
     api: Api,
     merchant: dict[str, Any],
@@ -222,7 +218,9 @@ def test_the_expiry_sweep_emits_events(
     monkeypatch.setenv("STAMPGATE_DATABASE_URL", database_url)
     result = CliRunner().invoke(main, ["vouchers", "expire"], catch_exceptions=False)
     assert result.output.strip() == "expired 2 vouchers"
-    assert sorted(e.data["voucher_id"] for e in _events(app, "voucher.expired")) == sorted(ids[:2])
+    assert sorted(e.data["voucher_id"] for e in stored_events(app, "voucher.expired")) == sorted(
+        ids[:2]
+    )
     with app.extensions["stampgate"].session_factory() as session:
         statuses = {v.id: v.status for v in session.scalars(select(Voucher))}
     assert [statuses[i] for i in ids] == ["expired", "expired", "active"]

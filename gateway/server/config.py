@@ -1,4 +1,4 @@
-"""gunicorn settings for ``stampgate serve`` (``gunicorn -c python:gateway.gunicorn_conf``)."""
+"""gunicorn settings for ``stampgate serve`` (``gunicorn -c python:gateway.server.config``)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def _default_workers() -> int:
 
 bind = os.environ.get("STAMPGATE_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("STAMPGATE_WORKERS", _default_workers()))
-worker_class = "gateway.gunicorn_worker.ProblemThreadWorker"  # gthread, problem+json errors
+worker_class = "gateway.server.worker.ProblemThreadWorker"  # gthread, problem+json errors
 threads = int(os.environ.get("STAMPGATE_THREADS", "4"))
 timeout = 30
 graceful_timeout = 30

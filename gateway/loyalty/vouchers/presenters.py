@@ -1,0 +1,57 @@
+"""Vouchers, and the rewards a stamp gives, in the shapes the API answers with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from gateway.db import utcnow
+from gateway.loyalty.cards.schemas import GrantedOut
+from gateway.loyalty.lottery.presenters import spin_out
+from gateway.loyalty.vouchers.holds import is_live
+from gateway.loyalty.vouchers.issuing import Granted
+from gateway.loyalty.vouchers.lifecycle import card_number_of
+from gateway.loyalty.vouchers.models import Voucher
+from gateway.timestamps import iso_utc_or_none
+
+
+def voucher_out(voucher: Voucher, card_number: str | None) -> dict[str, Any]:
+    """A voucher in the contract's shape."""
+    return {
+        "id": voucher.id,
+        "status": voucher.status,
+        "program_id": voucher.program_id,
+        "card_number": card_number,
+        "description": voucher.description,
+        "image_url": voucher.image_url,
+        "redemption": voucher.redemption,
+        "code": voucher.code,
+        "code_mode": voucher.code_mode,
+        "valid_until": iso_utc_or_none(voucher.valid_until),
+        "issued_at": iso_utc_or_none(voucher.issued_at),
+        "activated_at": iso_utc_or_none(voucher.activated_at),
+        "redeemed_at": iso_utc_or_none(voucher.redeemed_at),
+        "expired_at": iso_utc_or_none(voucher.expired_at),
+        "voided_at": iso_utc_or_none(voucher.voided_at),
+        "held_until": iso_utc_or_none(voucher.held_until if is_live(voucher, utcnow()) else None),
+        "redemption_id": voucher.redemption_id,
+        "source": {"kind": voucher.source_kind, "sale_id": voucher.source_sale_id},
+    }
+
+
+def voucher_view(session: Session, voucher: Voucher) -> dict[str, Any]:
+    """A voucher in the contract's shape, with its card's number looked up."""
+    return voucher_out(voucher, card_number_of(session, voucher))
+
+
+def granted_out(granted: Granted, card_number: str) -> dict[str, Any]:
+    """One reward given, as ``{"type", "milestone", "award"|"voucher"|"spin"}``."""
+    out = GrantedOut(
+        type=granted.type,
+        milestone=granted.milestone,
+        award=granted.award,
+        voucher=voucher_out(granted.voucher, card_number) if granted.voucher else None,
+        spin=spin_out(granted.spin, card_number) if granted.spin else None,
+    )
+    return out.model_dump(mode="json", exclude_none=True)

@@ -1,0 +1,43 @@
+"""Every blueprint of the HTTP API, registered in one place."""
+
+from __future__ import annotations
+
+from flask_openapi3.openapi import OpenAPI
+
+from connectors.connections.routes import connections
+from connectors.inbox.routes import inbound
+from connectors.routes import HOOK_BLUEPRINTS
+from gateway.api.openapi_docs import install_docs
+from gateway.api.ops import install_ops
+from gateway.audit.routes import audit
+from gateway.loyalty.cards.routes import cards
+from gateway.loyalty.codes.routes import code_pools, codes
+from gateway.loyalty.lottery.routes import spins
+from gateway.loyalty.programs.routes import programs
+from gateway.loyalty.sales.routes import sales_api
+from gateway.loyalty.vouchers.routes import vouchers
+from gateway.tenancy.routes import admin, v1
+from webhooks.routes import event_types, events, webhooks
+
+
+def register_api(app: OpenAPI) -> None:
+    """Attach the operations, admin and merchant routes and the API documents."""
+    install_ops(app)
+    app.register_api(admin)
+    app.register_api(v1)
+    app.register_api(programs)
+    app.register_api(cards)
+    app.register_api(spins)
+    app.register_api(vouchers)
+    app.register_api(codes)
+    app.register_api(code_pools)
+    app.register_api(sales_api)
+    app.register_api(events)
+    app.register_api(webhooks)
+    app.register_api(event_types)
+    app.register_api(connections)
+    app.register_api(inbound)
+    app.register_api(audit)
+    for blueprint in HOOK_BLUEPRINTS:
+        app.register_api(blueprint)
+    install_docs(app)
