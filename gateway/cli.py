@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from connectors.connections.sync import sync_all
+from connectors.inbox import jobs as inbox_jobs
 from connectors.registry import build_connectors
 from gateway import migrate
 from gateway.audit.service import purge_audit_events
@@ -24,9 +25,10 @@ from gateway.errors import DomainError
 from gateway.idempotency import purge_expired
 from gateway.loyalty.codes.commands import codes, vouchers_issue
 from gateway.loyalty.vouchers.service import expire_due
+from gateway.queue.workers import run_workers
 from gateway.tenancy import service
 from gateway.tenancy.schemas import MerchantCreate
-from webhooks.processes import run_workers
+from webhooks import jobs as delivery_jobs
 
 DEMO_KEY_FILE = VAR_DIR / "demo-api-key"
 
@@ -176,7 +178,8 @@ def worker(processes: int) -> None:
         raise click.ClickException(
             "set STAMPGATE_REDIS_URL; without Redis the gateway delivers itself"
         )
-    run_workers(settings, max(processes, 1))
+    # Inbound events first: in each worker process they come before deliveries.
+    run_workers(settings, max(processes, 1), (inbox_jobs.DUTY, delivery_jobs.DUTY))
 
 
 @main.group()

@@ -16,12 +16,12 @@ from connectors.connections.directory import ConnectionDirectory
 from connectors.inbox.jobs import wake_inbox
 from connectors.inbox.processing import Processor, drain_inbox
 from connectors.inbox.store import process_after_commit
-from gateway.background import BackgroundLoop
 from gateway.config import Settings
 from gateway.observability.metrics import HttpMetrics
-from webhooks.deliver import Deliverer
+from gateway.queue.background import BackgroundLoop
+from webhooks.deliver import Deliverer, drain
 from webhooks.dispatch import hand_over_after_commit
-from webhooks.worker import embedded_dispatcher, wake_for_new
+from webhooks.jobs import wake_for_new
 
 
 @dataclass
@@ -61,7 +61,10 @@ def start_delivery(ext: Extensions) -> None:
     """Wire committed deliveries and inbound events to their workers: threads of this process
     (embedded mode), or rq workers woken through Redis."""
     if ext.settings.runs_embedded_dispatcher:
-        ext.dispatcher = embedded_dispatcher(Deliverer(ext.settings, ext.session_factory))
+        deliverer = Deliverer(ext.settings, ext.session_factory)
+        ext.dispatcher = BackgroundLoop(
+            "stampgate-webhooks", lambda: drain(deliverer), on_stop=deliverer.http.close
+        )
         hand_over_after_commit(ext.session_factory, ext.dispatcher.notify)
         processor = Processor(ext.settings, ext.session_factory, ext.connectors)
         ext.inbox = BackgroundLoop("stampgate-inbox", lambda: drain_inbox(processor))

@@ -1,1 +1,1 @@
-"""Outbound events: catalog, envelope, signing, outbox, delivery, retries, worker."""
+"""Outbound events: catalog, envelope, signing, outbox, dispatch, delivery, retries, rq jobs."""

@@ -1,17 +1,19 @@
-"""One delivery attempt: claim, sign, POST to the pinned address, log, and decide what's next."""
+"""Delivery attempts: claim due deliveries from their queue table, sign, POST to the pinned
+address, log, and decide what's next."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal, TypeVar
 
 import requests
 import urllib3
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.config import Settings
@@ -19,6 +21,8 @@ from gateway.crypto import SecretBox, SecretUnreadable, secret_box
 from gateway.db import utcnow
 from gateway.egress.pinned import post_pinned
 from gateway.egress.ssrf import UrlNotAllowed, check_url
+from gateway.queue.table import QueueTable, WorkRow, work_batch
+from gateway.queue.table import drain as drain_table
 from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
 from webhooks.outbox import record_event
 from webhooks.retry import classify, next_delay, parse_retry_after
@@ -26,9 +30,14 @@ from webhooks.signing import envelope, headers
 
 log = logging.getLogger(__name__)
 BODY_KEPT = 2048
-BATCH = 50
 Kind = Literal["first", "retry", "any"]
 ModelT = TypeVar("ModelT", Event, WebhookEndpoint)
+DELIVERIES = QueueTable(Delivery, batch=50)
+LANES: dict[Kind, ColumnElement[bool] | None] = {
+    "first": Delivery.attempts == 0,
+    "retry": Delivery.attempts > 0,
+    "any": None,
+}
 
 
 @dataclass
@@ -56,69 +65,30 @@ class Answer:
     duration_ms: int
 
 
-def is_due(now: datetime) -> ColumnElement[bool]:
-    """The condition of a delivery that may be attempted now."""
-    return (
-        (Delivery.status == "pending")
-        & (Delivery.next_attempt_at <= now)
-        & or_(Delivery.locked_until.is_(None), Delivery.locked_until < now)
-    )
-
-
-def claim(
-    session: Session, lease: timedelta, kind: Kind, limit: int, ids: Sequence[str] | None = None
-) -> list[Delivery]:
-    """Lock up to ``limit`` due deliveries for this worker (oldest due first) and return them.
-
-    ``SKIP LOCKED`` lets concurrent workers take different rows instead of queueing on the
-    same ones (PostgreSQL; SQLite has a single writer anyway).
-    """
-    now = utcnow()
-    due = select(Delivery.id).where(is_due(now))
-    if kind == "first":
-        due = due.where(Delivery.attempts == 0)
-    elif kind == "retry":
-        due = due.where(Delivery.attempts > 0)
-    if ids is not None:
-        due = due.where(Delivery.id.in_(ids))
-    due = due.order_by(Delivery.next_attempt_at).limit(limit).with_for_update(skip_locked=True)
-    taken = (
-        update(Delivery)
-        .where(Delivery.id.in_(due), is_due(now))
-        .values(locked_until=now + lease)
-        .returning(Delivery)
-        .execution_options(synchronize_session=False)
-    )
-    return list(session.scalars(taken))
-
-
 def deliver_batch(
-    deliverer: Deliverer, kind: Kind = "any", limit: int = BATCH, ids: Sequence[str] | None = None
+    deliverer: Deliverer,
+    kind: Kind = "any",
+    limit: int | None = None,
+    ids: Sequence[str] | None = None,
 ) -> int:
     """Claim due deliveries and attempt each once; returns how many were claimed."""
-    with deliverer.session_factory() as session:
-        deliveries = claim(session, deliverer.lease, kind, limit, ids)
-        if not deliveries:
-            session.commit()
-            return 0
-        events = _by_id(session, Event, {d.event_id for d in deliveries})
-        endpoints = _by_id(session, WebhookEndpoint, {d.endpoint_id for d in deliveries})
-        session.commit()  # no transaction stays open while receivers take their time
-        deadline = (
-            utcnow() + deliverer.lease - timedelta(seconds=deliverer.settings.webhook_timeout + 1)
-        )
-        for index, delivery in enumerate(deliveries):
-            if utcnow() > deadline:  # the rest would outlive their lease: let others take them
-                _release(session, deliveries[index:])
-                break
-            endpoint = endpoints.get(delivery.endpoint_id)
-            if endpoint is None or endpoint.status != "enabled":
-                _finish(session, delivery, "failed", error="endpoint disabled", commit=False)
-                continue
-            answer = _post(deliverer, endpoint, events[delivery.event_id])
-            _record(deliverer.settings, session, delivery, endpoint, answer)
-        session.commit()
-        return len(deliveries)
+    return work_batch(
+        deliverer.session_factory,
+        DELIVERIES,
+        deliverer.lease,
+        functools.partial(_start_attempts, deliverer),
+        limit=limit,
+        where=LANES[kind],
+        ids=ids,
+        longest_row=timedelta(seconds=deliverer.settings.webhook_timeout + 1),
+    )
+
+
+def drain(
+    deliverer: Deliverer, kind: Kind = "any", on_full_batch: Callable[[], object] | None = None
+) -> int:
+    """Deliver batches until nothing of ``kind`` is due; returns how many were claimed."""
+    return drain_table(lambda: deliver_batch(deliverer, kind), DELIVERIES.batch, on_full_batch)
 
 
 def attempt(deliverer: Deliverer, delivery_id: str) -> bool:
@@ -126,14 +96,26 @@ def attempt(deliverer: Deliverer, delivery_id: str) -> bool:
     return deliver_batch(deliverer, "any", 1, [delivery_id]) == 1
 
 
+def _start_attempts(
+    deliverer: Deliverer, session: Session, deliveries: Sequence[Delivery]
+) -> WorkRow[Delivery]:
+    events = _by_id(session, Event, {d.event_id for d in deliveries})
+    endpoints = _by_id(session, WebhookEndpoint, {d.endpoint_id for d in deliveries})
+
+    def attempt_one(delivery: Delivery) -> None:
+        endpoint = endpoints.get(delivery.endpoint_id)
+        if endpoint is None or endpoint.status != "enabled":
+            _finish(delivery, "failed", error="endpoint disabled")
+            return
+        answer = _post(deliverer, endpoint, events[delivery.event_id])
+        _record(deliverer.settings, session, delivery, endpoint, answer)
+
+    return attempt_one
+
+
 def _by_id(session: Session, model: type[ModelT], ids: set[str]) -> dict[str, ModelT]:
     rows = session.scalars(select(model).where(model.id.in_(ids)))
     return {row.id: row for row in rows}
-
-
-def _release(session: Session, deliveries: Sequence[Delivery]) -> None:
-    for delivery in deliveries:
-        delivery.locked_until = None
 
 
 def _secrets(box: SecretBox, endpoint: WebhookEndpoint, now: datetime) -> list[str]:
@@ -213,18 +195,12 @@ def _record(
         )
     )
     status = "pending" if outcome == "retrying" else outcome
-    _finish(session, delivery, status, answer.status_code, answer.error, commit=False)
+    _finish(delivery, status, answer.status_code, answer.error)
     return outcome
 
 
 def _finish(
-    session: Session,
-    delivery: Delivery,
-    status: str,
-    status_code: int | None = None,
-    error: str | None = None,
-    *,
-    commit: bool = True,
+    delivery: Delivery, status: str, status_code: int | None = None, error: str | None = None
 ) -> None:
     now = utcnow()
     delivery.status, delivery.locked_until, delivery.updated_at = status, None, now
@@ -235,8 +211,6 @@ def _finish(
     )
     if status != "pending":
         delivery.next_attempt_at = None
-    if commit:
-        session.commit()
 
 
 def _note_failure(

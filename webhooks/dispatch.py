@@ -3,18 +3,16 @@ transaction; after the commit the new deliveries are handed to whatever delivers
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from sqlalchemy import event as sa_event
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.db import utcnow
 from gateway.ids import new_id
+from gateway.queue.wake import Notify, note_due, notify_after_commit
 from webhooks.models import Delivery, Event, WebhookEndpoint
 
-Notify = Callable[[Sequence[str]], None]
 _ENDPOINTS = "webhook_endpoints_by_merchant"
 _NEW = "new_delivery_ids"
 
@@ -50,7 +48,7 @@ def create_delivery(session: Session, endpoint: WebhookEndpoint, event: Event) -
         next_attempt_at=utcnow(),
     )
     session.add(delivery)
-    session.info.setdefault(_NEW, []).append(delivery.id)
+    note_due(session, _NEW, [delivery.id])
     return delivery
 
 
@@ -63,25 +61,9 @@ def fan_out(session: Session, event: Event, exclude_endpoint: str | None = None)
 
 def requeue(session: Session, delivery_ids: Sequence[str]) -> None:
     """Hand existing deliveries, made due again, to the deliverer after this commit."""
-    session.info.setdefault(_NEW, []).extend(delivery_ids)
-
-
-def _after_commit(session: Session, notify: Notify) -> None:
-    delivery_ids = session.info.pop(_NEW, [])
-    session.info.pop(_ENDPOINTS, None)
-    if delivery_ids:
-        notify(delivery_ids)
-
-
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_NEW, None)
-    session.info.pop(_ENDPOINTS, None)
+    note_due(session, _NEW, delivery_ids)
 
 
 def hand_over_after_commit(factory: sessionmaker[Session], notify: Notify) -> None:
     """After every commit of the factory's sessions, pass the new delivery ids to ``notify``."""
-    # Listeners, not factory-wide ``info``: a factory's info dict is shared by its sessions.
-    sa_event.listen(factory, "after_commit", functools.partial(_after_commit, notify=notify))
-    sa_event.listen(
-        factory, "after_soft_rollback", lambda session, _previous: _after_rollback(session)
-    )
+    notify_after_commit(factory, _NEW, notify, forget=(_ENDPOINTS,))

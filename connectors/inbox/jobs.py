@@ -1,81 +1,78 @@
 """POS-side rq jobs: inbound processing (Redis only wakes a worker; the inbox table is the
-queue) and the periodic promotion sync."""
+queue) and the periodic promotion sync, both on the inbox's rq queue."""
 
 from __future__ import annotations
 
-import logging
+import dataclasses
+import functools
 from collections.abc import Sequence
 
 from redis import Redis
-from redis.exceptions import RedisError
-from rq import Queue
-from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.connections.sync import sync_all
-from connectors.inbox.models import InboundEvent
-from connectors.inbox.processing import Processor, drain_inbox, is_due
-from gateway.db import utcnow
+from connectors.inbox.processing import INBOX, Processor, drain_inbox
+from connectors.inbox.store import process_after_commit
+from connectors.registry import build_connectors
+from gateway.config import Settings
+from gateway.db import build_engine, build_session_factory
+from gateway.queue.wake import Wakeup, wake, woken
+from gateway.queue.workers import Duty, Lane, WorkerQueue, WorkerState, sweep
+from gateway.redis_client import connect_redis
+from webhooks.dispatch import hand_over_after_commit
+from webhooks.jobs import wake_for_new
 
-log = logging.getLogger(__name__)
 INBOX_QUEUE = "stampgate-inbox"
-_WAKE_KEY = "stampgate:inbox:wake"
-_SYNC_KEY = "stampgate:pos:sync"
-WAKE_TTL_SECONDS = 30
-
-_processor: Processor | None = None
-_redis: Redis | None = None
+INBOX_WAKEUP = Wakeup("stampgate:inbox:wake", INBOX_QUEUE, "connectors.inbox.jobs.drain_inbox_job")
+# Its key is never deleted: it lives as long as the sync interval, across all supervisors.
+SYNC_WAKEUP = Wakeup("stampgate:pos:sync", INBOX_QUEUE, "connectors.inbox.jobs.sync_promotions_job")
+_worker: WorkerState[tuple[Processor, Redis]] = WorkerState("an inbox processor")
 
 
 def wake_inbox(redis: Redis, event_ids: Sequence[str] = ("due",)) -> None:
     """Make sure a drain job is waiting; Redis trouble is left to the sweeper."""
-    if not event_ids:
-        return
-    try:
-        if redis.set(_WAKE_KEY, "1", nx=True, ex=WAKE_TTL_SECONDS):
-            Queue(INBOX_QUEUE, connection=redis).enqueue(
-                "connectors.inbox.jobs.drain_inbox_job", result_ttl=0, failure_ttl=3600
-            )
-    except RedisError:
-        log.warning("could not wake an inbox worker; the sweeper will")
-
-
-def install(processor: Processor, redis: Redis) -> None:
-    """Give this worker process its processor (engine, sessions, connectors)."""
-    global _processor, _redis
-    _processor, _redis = processor, redis
+    if event_ids:
+        wake(redis, INBOX_WAKEUP)
 
 
 def drain_inbox_job() -> int:
     """Process every due inbound event."""
-    if _processor is None or _redis is None:
-        raise RuntimeError("worker process started without an inbox processor")
-    _redis.delete(_WAKE_KEY)
-    return drain_inbox(_processor)
-
-
-def sweep_inbox(processor: Processor, redis: Redis) -> None:
-    """Wake a drain when something is due (a lost job, a retry coming due)."""
-    with processor.session_factory() as session:
-        due = session.scalar(select(InboundEvent.id).where(is_due(utcnow())).limit(1))
-        session.rollback()
-    if due is not None:
-        wake_inbox(redis)
+    processor, redis = _worker.get()
+    woken(redis, INBOX_WAKEUP)
+    return drain_inbox(processor)
 
 
 def schedule_sync(redis: Redis, every_seconds: int) -> None:
     """Enqueue the promotion sync at most once per ``every_seconds``, across all supervisors."""
-    try:
-        if redis.set(_SYNC_KEY, "1", nx=True, ex=every_seconds):
-            Queue(INBOX_QUEUE, connection=redis).enqueue(
-                "connectors.inbox.jobs.sync_promotions_job", result_ttl=0, failure_ttl=3600
-            )
-    except RedisError:
-        log.warning("could not schedule the promotion sync")
+    wake(redis, dataclasses.replace(SYNC_WAKEUP, ttl_seconds=every_seconds))
 
 
 def sync_promotions_job() -> int:
     """Sync every connection's promotions; returns how many connections were synced."""
-    if _processor is None:
-        raise RuntimeError("worker process started without an inbox processor")
-    results = sync_all(_processor.session_factory, _processor.settings, _processor.connectors)
+    processor, _redis = _worker.get()
+    results = sync_all(processor.session_factory, processor.settings, processor.connectors)
     return sum(result.status == "synced" for result in results)
+
+
+def build_processor(settings: Settings) -> Processor:
+    """An inbox processor whose sales wake delivery and whose requeues wake the inbox."""
+    assert settings.redis_url is not None
+    redis = connect_redis(settings.redis_url, settings.redis_timeout)
+    factory = build_session_factory(build_engine(settings.database_url))
+    hand_over_after_commit(factory, functools.partial(wake_for_new, redis))
+    process_after_commit(factory, functools.partial(wake_inbox, redis))
+    return Processor(settings, factory, build_connectors(settings))
+
+
+def install_worker(settings: Settings, redis: Redis) -> None:
+    """Give this worker process its processor (engine, sessions, connectors)."""
+    _worker.install((build_processor(settings), redis))
+
+
+def sweep_inbox(settings: Settings, sessions: sessionmaker[Session], redis: Redis) -> None:
+    """Wake a drain when something is due (a lost job, a retry coming due); schedule the sync."""
+    sweep(sessions, INBOX, [Lane(INBOX_WAKEUP)], redis)
+    schedule_sync(redis, settings.pos_sync_seconds)
+
+
+DUTY = Duty(queues=(WorkerQueue(INBOX_QUEUE),), install=install_worker, sweep=sweep_inbox)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.base import Connector, Outcome, ProcessingContext
@@ -17,13 +17,14 @@ from connectors.connections.models import PosConnection
 from connectors.connections.views import load_view
 from connectors.errors import EventRejected, PosAuthRejected, PosError, PosUnavailable
 from connectors.inbox.models import InboundEvent
-from connectors.inbox.states import InboundAction, InboundStatus, sources_of, target_of
+from connectors.inbox.states import InboundAction, sources_of, target_of
 from gateway.config import Settings
 from gateway.crypto import SecretUnreadable
-from gateway.db import utcnow
+from gateway.db import commit_unit, utcnow
+from gateway.queue.table import QueueTable, WorkRow, drain, work_batch
 
 log = logging.getLogger(__name__)
-BATCH = 20
+INBOX = QueueTable(InboundEvent, batch=20, order_by=("next_attempt_at", "id"))
 LEASE = timedelta(minutes=5)
 ERROR_KEPT = 1000
 
@@ -42,48 +43,19 @@ class Processor:
         return ProcessingContext(self.settings, self.session_factory)
 
 
-def is_due(now: Any) -> Any:
-    """The condition of an event that may be processed now."""
-    return (
-        (InboundEvent.status == InboundStatus.PENDING.value)
-        & (InboundEvent.next_attempt_at <= now)
-        & or_(InboundEvent.locked_until.is_(None), InboundEvent.locked_until < now)
-    )
-
-
-def claim(session: Session, limit: int, ids: Sequence[str] | None = None) -> list[str]:
-    """Lease up to ``limit`` due events to this worker, oldest first; returns their ids."""
-    now = utcnow()
-    due = select(InboundEvent.id).where(is_due(now))
-    if ids is not None:
-        due = due.where(InboundEvent.id.in_(ids))
-    due = due.order_by(InboundEvent.next_attempt_at, InboundEvent.id).limit(limit)
-    chosen = list(session.scalars(due.with_for_update(skip_locked=True)))
-    if chosen:
-        session.execute(
-            update(InboundEvent).where(InboundEvent.id.in_(chosen)).values(locked_until=now + LEASE)
-        )
-    session.commit()
-    return chosen
-
-
-def process_due(processor: Processor, limit: int = BATCH) -> int:
+def process_due(processor: Processor, limit: int | None = None) -> int:
     """Process one batch of due events; returns how many were claimed."""
-    with processor.session_factory() as session:
-        chosen = claim(session, limit)
-    for event_id in chosen:
-        process_claimed(processor, event_id)
-    return len(chosen)
+
+    def start(_session: Session, _events: Sequence[InboundEvent]) -> WorkRow[InboundEvent]:
+        # Each event is read and recorded in sessions of its own: its outcome commits alone.
+        return lambda event: process_claimed(processor, event.id)
+
+    return work_batch(processor.session_factory, INBOX, LEASE, start, limit=limit)
 
 
 def drain_inbox(processor: Processor) -> int:
     """Process batches until nothing is due; returns how many events were processed."""
-    total = 0
-    while True:
-        claimed = process_due(processor)
-        total += claimed
-        if claimed < BATCH:
-            return total
+    return drain(lambda: process_due(processor), INBOX.batch)
 
 
 def process_claimed(processor: Processor, event_id: str) -> None:
@@ -158,7 +130,7 @@ def _needs_reauth(processor: Processor, event_id: str, connection_id: str, error
         if event is not None:
             _finish(session, event, InboundAction.PARK, error=error)
         else:
-            session.commit()
+            commit_unit(session)
 
 
 def _record(
@@ -205,4 +177,4 @@ def _finish(
         .where(InboundEvent.id == event.id, InboundEvent.status.in_(allowed))
         .values(**values)
     )
-    session.commit()
+    commit_unit(session)

@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event as sa_event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,8 +14,8 @@ from connectors.inbox.models import InboundEvent
 from connectors.inbox.states import InboundStatus
 from gateway.db import utcnow
 from gateway.ids import new_id
+from gateway.queue.wake import Notify, note_due, notify_after_commit
 
-Notify = Callable[[Sequence[str]], None]
 _NEW = "new_inbound_event_ids"
 
 
@@ -82,24 +81,15 @@ def store_inbound(
     statement = _insert_statement(session.get_bind().dialect.name)
     stored: str | None = session.connection().execute(statement, row).scalar()
     if stored is not None and inbound.status is InboundStatus.PENDING:
-        session.info.setdefault(_NEW, []).append(stored)
+        note_due(session, _NEW, [stored])
     return stored
 
 
 def requeue_inbound(session: Session, event_ids: Sequence[str]) -> None:
     """Hand events made due again to the processor after this commit."""
-    session.info.setdefault(_NEW, []).extend(event_ids)
-
-
-def _after_commit(session: Session, notify: Notify) -> None:
-    event_ids = session.info.pop(_NEW, [])
-    if event_ids:
-        notify(event_ids)
+    note_due(session, _NEW, event_ids)
 
 
 def process_after_commit(factory: sessionmaker[Session], notify: Notify) -> None:
     """After every commit of the factory's sessions, pass newly due inbound ids to ``notify``."""
-    sa_event.listen(factory, "after_commit", functools.partial(_after_commit, notify=notify))
-    sa_event.listen(
-        factory, "after_soft_rollback", lambda session, _previous: session.info.pop(_NEW, None)
-    )
+    notify_after_commit(factory, _NEW, notify)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import socket
 
 from gateway.redis_client import connect_redis
-from webhooks.worker import wake_for_new
+from webhooks.jobs import wake_for_new
 
 
 def connections_made(listener: socket.socket) -> int:

@@ -20,9 +20,8 @@ from tests.support.problems import assert_problem
 from tests.support.programs import nine_stamp_card
 from tests.support.receiver import Received, Receiver, running_receiver
 from tests.support.sales import post_sale, sale_body
-from webhooks.deliver import Deliverer
+from webhooks.deliver import Deliverer, drain
 from webhooks.models import Delivery, WebhookEndpoint
-from webhooks.worker import drain
 
 LOOPBACK = ("127.0.0.0/8",)
 

@@ -1,4 +1,5 @@
-"""A daemon thread that runs one piece of work again and again: the embedded mode's worker."""
+"""A daemon thread that runs one piece of work again and again: the embedded mode's worker,
+woken at once by ``notify`` after a commit that made rows due."""
 
 from __future__ import annotations
 
