@@ -2,28 +2,37 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from flask_openapi3.models.info import Info
 from flask_openapi3.openapi import OpenAPI
 
 from connectors.connections.directory import ConnectionDirectory
+from connectors.inbox.jobs import wake_inbox
+from connectors.inbox.processing import Processor, drain_inbox
+from connectors.inbox.store import process_after_commit
 from connectors.registry import build_connectors
+from gateway.api.jsonprovider import StrictJSONProvider
 from gateway.api.limits import build_limiter, install_limiter
 from gateway.api.openapi_docs import SECURITY_SCHEMES, Problem, operation_id
 from gateway.api.problems import register_error_handlers, validation_problem
+from gateway.api.proxies import trust_proxies
+from gateway.api.request_rules import install_input_rules
+from gateway.api.security_headers import install_security_headers
+from gateway.api.session import close_request_session
 from gateway.audit import recorder
 from gateway.config import DEV_SECRET_KEY, Settings
-from gateway.db import build_engine, build_session_factory, close_request_session
-from gateway.extensions import Extensions, start_delivery
-from gateway.inputs import install_input_rules
-from gateway.jsonprovider import StrictJSONProvider
+from gateway.db import build_engine, build_session_factory
+from gateway.extensions import Extensions
 from gateway.observability.logs import configure_logging, install_request_ids
 from gateway.observability.metrics import HttpMetrics
-from gateway.proxies import trust_proxies
+from gateway.queue.background import BackgroundLoop
 from gateway.redis_client import connect_redis
 from gateway.routes import register_api
-from gateway.security_headers import install_security_headers
+from webhooks.deliver import Deliverer, drain
+from webhooks.dispatch import hand_over_after_commit
+from webhooks.jobs import wake_for_new
 
 log = logging.getLogger(__name__)
 API_VERSION = "1.0.0"
@@ -68,7 +77,7 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
         limiter=build_limiter(settings),
         connectors=build_connectors(settings),
     )
-    start_delivery(extensions)
+    start_background_work(extensions)
     app.extensions["stampgate"] = extensions
     metrics.install(app, settings.metrics_token, settings.proxy_hops)
     install_request_ids(app)
@@ -80,3 +89,22 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
     register_api(app)
     trust_proxies(app, settings.proxy_hops, settings.trusted_proxies)
     return app
+
+
+def start_background_work(ext: Extensions) -> None:
+    """Wire committed deliveries and inbound events to their workers: threads of this process
+    (embedded mode), or rq workers woken through Redis."""
+    if ext.settings.runs_embedded_dispatcher:
+        deliverer = Deliverer(ext.settings, ext.session_factory)
+        ext.dispatcher = BackgroundLoop(
+            "stampgate-webhooks", lambda: drain(deliverer), on_stop=deliverer.http.close
+        )
+        hand_over_after_commit(ext.session_factory, ext.dispatcher.notify)
+        processor = Processor(ext.settings, ext.session_factory, ext.connectors)
+        ext.inbox = BackgroundLoop("stampgate-inbox", lambda: drain_inbox(processor))
+        process_after_commit(ext.session_factory, ext.inbox.notify)
+        ext.dispatcher.start()
+        ext.inbox.start()
+    elif ext.redis is not None:
+        hand_over_after_commit(ext.session_factory, functools.partial(wake_for_new, ext.redis))
+        process_after_commit(ext.session_factory, functools.partial(wake_inbox, ext.redis))

@@ -18,11 +18,11 @@ from connectors.connections.sync import sync_all
 from connectors.inbox import jobs as inbox_jobs
 from connectors.registry import build_connectors
 from gateway import migrate
+from gateway.api.idempotency import purge_expired
 from gateway.audit.service import purge_audit_events
 from gateway.config import VAR_DIR, Settings
 from gateway.db import build_engine, build_session_factory
 from gateway.errors import DomainError
-from gateway.idempotency import purge_expired
 from gateway.loyalty.codes.commands import codes, vouchers_issue
 from gateway.loyalty.vouchers.service import expire_due
 from gateway.queue.workers import run_workers

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from flask import current_app, g
 from sqlalchemy import JSON, BigInteger, DateTime, Engine, Integer, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect, make_url
@@ -148,19 +147,3 @@ def commit_unit(session: Session) -> None:
     except BaseException:
         session.rollback()
         raise
-
-
-def request_session() -> Session:
-    """The session of the current request (or app context), opened on first use."""
-    session: Session | None = g.get("db_session")
-    if session is None:
-        session = current_app.extensions["stampgate"].session_factory()
-        g.db_session = session
-    return session
-
-
-def close_request_session(_exc: BaseException | None = None) -> None:
-    """Teardown hook: whatever was not committed is rolled back."""
-    session: Session | None = g.pop("db_session", None)
-    if session is not None:
-        session.close()

@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from flask import current_app
-from flask_limiter import Limiter
-from redis import Redis
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
-from connectors.base import Connector
-from connectors.connections.directory import ConnectionDirectory
-from connectors.inbox.jobs import wake_inbox
-from connectors.inbox.processing import Processor, drain_inbox
-from connectors.inbox.store import process_after_commit
-from gateway.config import Settings
-from gateway.observability.metrics import HttpMetrics
-from gateway.queue.background import BackgroundLoop
-from webhooks.deliver import Deliverer, drain
-from webhooks.dispatch import hand_over_after_commit
-from webhooks.jobs import wake_for_new
+if TYPE_CHECKING:
+    # Types only: the container names what the app factory puts in it, and imports none of it,
+    # so every route can reach the container without depending on the POS side or workers.
+    from flask_limiter import Limiter
+    from redis import Redis
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from connectors.base import Connector
+    from connectors.connections.directory import ConnectionDirectory
+    from gateway.config import Settings
+    from gateway.observability.metrics import HttpMetrics
+    from gateway.queue.background import BackgroundLoop
 
 
 @dataclass
@@ -55,22 +53,3 @@ def extensions() -> Extensions:
     """The current app's extensions."""
     ext: Extensions = current_app.extensions["stampgate"]
     return ext
-
-
-def start_delivery(ext: Extensions) -> None:
-    """Wire committed deliveries and inbound events to their workers: threads of this process
-    (embedded mode), or rq workers woken through Redis."""
-    if ext.settings.runs_embedded_dispatcher:
-        deliverer = Deliverer(ext.settings, ext.session_factory)
-        ext.dispatcher = BackgroundLoop(
-            "stampgate-webhooks", lambda: drain(deliverer), on_stop=deliverer.http.close
-        )
-        hand_over_after_commit(ext.session_factory, ext.dispatcher.notify)
-        processor = Processor(ext.settings, ext.session_factory, ext.connectors)
-        ext.inbox = BackgroundLoop("stampgate-inbox", lambda: drain_inbox(processor))
-        process_after_commit(ext.session_factory, ext.inbox.notify)
-        ext.dispatcher.start()
-        ext.inbox.start()
-    elif ext.redis is not None:
-        hand_over_after_commit(ext.session_factory, functools.partial(wake_for_new, ext.redis))
-        process_after_commit(ext.session_factory, functools.partial(wake_inbox, ext.redis))

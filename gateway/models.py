@@ -2,9 +2,9 @@
 
 from connectors.connections.models import PosConnection
 from connectors.inbox.models import InboundEvent
+from gateway.api.idempotency import IdempotencyRecord
 from gateway.audit.models import AuditEvent
 from gateway.db import Base
-from gateway.idempotency import IdempotencyRecord
 from gateway.loyalty.cards.models import Card, CardPosId, StampEntry
 from gateway.loyalty.codes.models import CodePool, PoolCode
 from gateway.loyalty.lottery.models import Spin

@@ -23,7 +23,7 @@ from connectors.connections.schemas import (
 from connectors.poster.install import install_url
 from gateway.api.guards import current_merchant_id, merchant_blueprint
 from gateway.api.openapi_docs import problem_responses
-from gateway.db import request_session
+from gateway.api.session import request_session
 from gateway.extensions import extensions
 from gateway.loyalty.programs.service import get_program
 from gateway.pagination import PageQuery

@@ -10,7 +10,7 @@ from connectors.inbox import service
 from connectors.inbox.service import InboundOut, InboundPage, InboundPath, InboundQuery, inbound_out
 from gateway.api.guards import current_merchant_id, merchant_blueprint
 from gateway.api.openapi_docs import problem_responses
-from gateway.db import request_session
+from gateway.api.session import request_session
 
 inbound = merchant_blueprint(
     "inbound",

@@ -17,7 +17,7 @@ from connectors.poster.schemas import PosterCallbackQuery, PosterHook
 from connectors.schemas import HOOKS_TAG, HookAccepted
 from gateway.api.openapi_docs import operation_id, problem_responses, raw_body
 from gateway.api.problems import reading_raw_input
-from gateway.db import request_session
+from gateway.api.session import request_session
 from gateway.extensions import extensions
 
 poster_hooks = APIBlueprint(

@@ -12,7 +12,7 @@ from connectors.serve.hooks import receive_serve_hook
 from connectors.serve.schemas import ServeHookPath, SyrveDelivery
 from gateway.api.openapi_docs import operation_id, problem_responses, raw_body
 from gateway.api.problems import reading_raw_input
-from gateway.db import request_session
+from gateway.api.session import request_session
 from gateway.extensions import extensions
 
 serve_hooks = APIBlueprint(

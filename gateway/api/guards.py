@@ -12,15 +12,15 @@ from flask_openapi3.blueprint import APIBlueprint
 from flask_openapi3.models.tag import Tag
 from werkzeug.exceptions import BadRequest
 
-from gateway import idempotency
+from gateway.api import idempotency
 from gateway.api.openapi_docs import (
     ADMIN_SECURITY,
     MERCHANT_SECURITY,
     operation_id,
     problem_responses,
 )
+from gateway.api.session import request_session
 from gateway.audit.recorder import AuditContext, bind
-from gateway.db import request_session
 from gateway.errors import DomainError
 from gateway.extensions import extensions
 from gateway.tenancy.service import authenticate

@@ -23,7 +23,7 @@ from flask_openapi3.types import ResponseDict
 from pydantic import BaseModel, Field
 
 from gateway.api.problems import PROBLEM_CONTENT_TYPE
-from gateway.security_headers import html_policy
+from gateway.api.security_headers import html_policy
 
 SECURITY_SCHEMES: dict[str, Any] = {
     "apiKey": {"type": "http", "scheme": "bearer", "description": "A merchant API key (sgk_...)."},

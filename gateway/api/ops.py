@@ -10,9 +10,9 @@ from flask_openapi3.models.tag import Tag
 from pydantic import BaseModel
 
 from gateway.api.openapi_docs import operation_id, problem_responses
+from gateway.api.readiness import check_readiness
 from gateway.errors import DomainError
 from gateway.extensions import extensions
-from gateway.readiness import check_readiness
 
 ops = APIBlueprint(
     "ops", __name__, abp_tags=[Tag(name="Operations")], operation_id_callback=operation_id

@@ -7,9 +7,9 @@ from typing import Any
 from flask_openapi3.models.tag import Tag
 
 from gateway.api.guards import current_merchant_id, merchant_blueprint
+from gateway.api.session import request_session
 from gateway.audit.schemas import AuditEventPage, AuditQuery
 from gateway.audit.service import audit_event_out, list_audit_events
-from gateway.db import request_session
 
 audit = merchant_blueprint(
     "audit",

@@ -20,8 +20,8 @@ from prometheus_client import (
     multiprocess,
 )
 
+from gateway.api.proxies import is_loopback
 from gateway.errors import DomainError
-from gateway.proxies import is_loopback
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)

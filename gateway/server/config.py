@@ -7,8 +7,8 @@ from typing import Any
 
 from prometheus_client import multiprocess
 
+from gateway.api.proxies import exposure_warning
 from gateway.config import Settings
-from gateway.proxies import exposure_warning
 
 
 def _default_workers() -> int:

@@ -8,7 +8,7 @@ from flask_openapi3.models.tag import Tag
 
 from gateway.api.guards import admin_blueprint, current_merchant_id, merchant_blueprint
 from gateway.api.openapi_docs import problem_responses
-from gateway.db import request_session
+from gateway.api.session import request_session
 from gateway.pagination import PageQuery
 from gateway.tenancy import service
 from gateway.tenancy.schemas import (

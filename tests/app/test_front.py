@@ -12,8 +12,8 @@ from flask import Flask, request
 from flask.testing import FlaskClient
 from pydantic import ValidationError
 
+from gateway.api.proxies import exposure_warning
 from gateway.config import Settings
-from gateway.proxies import exposure_warning
 from tests.support.problems import assert_problem
 
 METRICS_TOKEN = "metrics-test-token"

@@ -9,8 +9,8 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
+from gateway.api.idempotency import IdempotencyRecord, purge_expired
 from gateway.db import utcnow
-from gateway.idempotency import IdempotencyRecord, purge_expired
 from gateway.models import ApiKey
 from tests.support.api import Api
 from tests.support.problems import assert_problem

@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from gateway.db import request_session
+from gateway.api.session import request_session
 from gateway.observability.gunicorn_logs import redacted_query
 from gateway.observability.logs import JsonFormatter
 from tests.support.problems import assert_problem

@@ -15,7 +15,7 @@ from gateway.api.guards import (
     merchant_blueprint,
 )
 from gateway.api.openapi_docs import problem_responses
-from gateway.db import request_session
+from gateway.api.session import request_session
 from gateway.extensions import extensions
 from gateway.loyalty.codes import desk as code_desk
 from gateway.loyalty.codes import pools as service

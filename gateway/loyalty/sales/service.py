@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 from gateway.db import commit_unit_of_work
 from gateway.errors import DomainError
 from gateway.ids import new_id
-from gateway.loyalty.cards.customers import resolve_card
 from gateway.loyalty.cards.ledger import Stamping, add_stamps
 from gateway.loyalty.cards.models import Card
 from gateway.loyalty.cards.progress import MAX_REWARDS_PER_SALE, stamps_within_rewards
 from gateway.loyalty.programs.models import Program
 from gateway.loyalty.programs.service import get_program, mechanics_of
 from gateway.loyalty.sales.canonical import PosSale
+from gateway.loyalty.sales.customers import resolve_card
 from gateway.loyalty.sales.models import Sale
 from gateway.loyalty.sales.promo_codes import redeem_codes
 from gateway.loyalty.vouchers.presenters import granted_out

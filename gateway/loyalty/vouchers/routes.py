@@ -11,7 +11,7 @@ from flask_openapi3.types import ResponseDict
 
 from gateway.api.guards import current_merchant_id, merchant_blueprint
 from gateway.api.openapi_docs import problem_responses
-from gateway.db import request_session
+from gateway.api.session import request_session
 from gateway.loyalty.vouchers import service
 from gateway.loyalty.vouchers.images import RENDERERS
 from gateway.loyalty.vouchers.models import Voucher
