@@ -23,6 +23,7 @@ from gateway.egress.pinned import post_pinned
 from gateway.egress.ssrf import UrlNotAllowed, check_url
 from gateway.queue.table import QueueTable, WorkRow, work_batch
 from gateway.queue.table import drain as drain_table
+from gateway.timestamps import iso_utc
 from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
 from webhooks.outbox import record_event
 from webhooks.retry import classify, next_delay, parse_retry_after
@@ -131,7 +132,7 @@ def _secrets(box: SecretBox, endpoint: WebhookEndpoint, now: datetime) -> list[s
 
 def _post(deliverer: Deliverer, endpoint: WebhookEndpoint, event: Event) -> Answer:
     settings = deliverer.settings
-    timestamp = event.created_at.isoformat().replace("+00:00", "Z")
+    timestamp = iso_utc(event.created_at)
     body = envelope(event.id, event.type, timestamp, event.merchant_id, event.data)
     started = time.perf_counter()
     try:

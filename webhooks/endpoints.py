@@ -12,7 +12,7 @@ from gateway.audit.recorder import note
 from gateway.config import Settings
 from gateway.crypto import SecretUnreadable, secret_box
 from gateway.db import commit_unit, utcnow
-from gateway.egress.ssrf import UrlNotAllowed, check_url
+from gateway.egress.guard import allowed_url
 from gateway.errors import DomainError
 from gateway.ids import new_id
 from gateway.ownership import owned_by
@@ -25,13 +25,7 @@ from webhooks.signing import new_secret
 
 
 def _allowed(settings: Settings, url: str) -> str:
-    try:
-        check_url(url, settings.webhook_allowed_networks, settings.webhook_require_https)
-    except UrlNotAllowed as exc:
-        raise DomainError(
-            "url_not_allowed", f"This URL cannot receive webhooks: {exc.reason}"
-        ) from exc
-    return url
+    return allowed_url(settings, url, "This URL cannot receive webhooks")
 
 
 def get_endpoint(session: Session, merchant_id: str, endpoint_id: str) -> WebhookEndpoint:

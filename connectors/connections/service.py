@@ -20,7 +20,7 @@ from connectors.inbox.store import requeue_inbound
 from gateway.config import Settings
 from gateway.crypto import SecretUnreadable
 from gateway.db import commit_unit, utcnow
-from gateway.egress.ssrf import UrlNotAllowed, check_url
+from gateway.egress.guard import allowed_url
 from gateway.errors import DomainError
 from gateway.ids import new_id
 from gateway.loyalty.programs.service import get_program
@@ -43,11 +43,7 @@ def webhook_url(settings: Settings, connection: PosConnection) -> str:
 def _allowed_base_url(settings: Settings, url: str | None) -> str | None:
     if url is None:
         return None
-    try:
-        check_url(url, settings.webhook_allowed_networks, settings.webhook_require_https)
-    except UrlNotAllowed as exc:
-        raise DomainError("url_not_allowed", f"api_base_url cannot be used: {exc.reason}") from exc
-    return url.rstrip("/")
+    return allowed_url(settings, url, "api_base_url cannot be used").rstrip("/")
 
 
 def create_connection(

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gateway.errors import DomainError as ApiError
+from gateway.errors import DomainError
 from gateway.inputs import MAX_JSON_DEPTH, parse_json
 
 REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -57,11 +57,11 @@ def documents(draw: st.DrawFn) -> Any:
 def test_parse_json_refuses_exactly_what_the_rules_say(value: Any, ascii_only: bool) -> None:
     text = json.dumps(value, ensure_ascii=ascii_only)
     if depth(value) > MAX_JSON_DEPTH:
-        with pytest.raises(ApiError) as too_deep:
+        with pytest.raises(DomainError) as too_deep:
             parse_json(text.encode())
         assert too_deep.value.code == "malformed_json"
     elif refused_text(value):
-        with pytest.raises(ApiError) as refused:
+        with pytest.raises(DomainError) as refused:
             parse_json(text.encode())
         assert refused.value.code == "control_characters"
     else:
@@ -85,7 +85,7 @@ def test_depth_hidden_behind_deep_siblings_is_counted(levels: int, sibling: int)
     text = json.dumps(value)
     assert depth(value) == levels + sibling
     if depth(value) > MAX_JSON_DEPTH:
-        with pytest.raises(ApiError):
+        with pytest.raises(DomainError):
             parse_json(text)
     else:
         assert parse_json(text) == value
