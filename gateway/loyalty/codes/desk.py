@@ -1,7 +1,7 @@
 """The cashier's code desk: check a code, hold its voucher for an order, redeem it, release.
 
 Exactly once: holds and redemptions are conditional UPDATEs (``holds.place_hold`` and
-``voucher_lifecycle.move``), so of any number of concurrent calls on one voucher, across
+``vouchers.lifecycle.move``), so of any number of concurrent calls on one voucher, across
 processes, one wins and the others are answered with the winner's state.
 """
 
