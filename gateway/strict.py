@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, model_validator
 
 
 class StrictModel(BaseModel):
@@ -15,3 +17,20 @@ class FrozenStrictModel(StrictModel):
     """A strict model that cannot change once validated: rewards, the canonical sale."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OptionalBody(StrictModel):
+    """The body of an action whose every field has a default: no body at all means them all.
+
+    The OpenAPI document marks such a body as optional (``requestBody.required: false``).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        openapi_extra={"required": False},  # type: ignore[typeddict-unknown-key]  # flask-openapi3's key
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_body_means_defaults(cls, data: Any) -> Any:
+        return {} if data is None else data

@@ -9,7 +9,7 @@ from zoneinfo import available_timezones
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from gateway.money import Currency
-from gateway.strict import StrictModel
+from gateway.strict import OptionalBody, StrictModel
 
 _TIMEZONES = frozenset(available_timezones())
 
@@ -57,7 +57,7 @@ class MerchantPath(BaseModel):
     merchant_id: str = Field(max_length=64)
 
 
-class ApiKeyCreate(StrictModel):
+class ApiKeyCreate(OptionalBody):
     """``POST /v1/api-keys``."""
 
     label: Label | None = None

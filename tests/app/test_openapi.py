@@ -199,3 +199,18 @@ def test_vouchers_of_an_unknown_card_are_documented(
     response = api.call("GET", f"/v1/vouchers?card={foreign}", merchant["api_key"])
     assert_problem(response, 404, "not_found")
     assert_documented(_document(api.client), "GET", "/v1/vouchers", response)
+
+
+def test_only_bodies_whose_fields_all_have_defaults_may_be_left_out(client: FlaskClient) -> None:
+    document = client.get("/openapi.json").get_json()
+    optional = {
+        (method.upper(), path)
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if operation.get("requestBody", {}).get("required") is False
+    }
+    assert optional == {
+        ("POST", "/v1/api-keys"),
+        ("POST", "/v1/vouchers/{voucher_id}/redeem"),
+        ("POST", "/v1/redemptions/{redemption_id}/rollback"),
+    }

@@ -344,3 +344,11 @@ def test_every_merchant_and_admin_route_requires_credentials(
         for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
             response = client.open(path, method=method, json={})
             assert_problem(response, 401, "unauthorized")
+
+
+def test_a_key_can_be_created_without_a_body(api: Api, merchant: dict[str, Any]) -> None:
+    created = api.call("POST", "/v1/api-keys", merchant["api_key"])
+    assert created.status_code == 201, created.get_json()
+    body = created.get_json()
+    assert body["label"] is None
+    assert api.call("GET", "/v1/merchant", body["api_key"]).status_code == 200

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from gateway.loyalty.programs.rewards import CodeValue
 from gateway.loyalty.vouchers.schemas import CardNumber, Note, VoucherOut
-from gateway.strict import StrictModel
+from gateway.strict import OptionalBody, StrictModel
 
 PosTransactionId = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)
@@ -85,7 +85,7 @@ class RedemptionPath(BaseModel):
     redemption_id: str = Field(max_length=64)
 
 
-class RollbackRedemption(StrictModel):
+class RollbackRedemption(OptionalBody):
     """``POST /v1/redemptions/{id}/rollback``."""
 
     reason: Reason | None = None

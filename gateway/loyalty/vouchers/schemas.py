@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from gateway.loyalty.programs.rewards import VoucherReward
 from gateway.loyalty.vouchers.states import RedeemChannel
-from gateway.strict import StrictModel
+from gateway.strict import OptionalBody, StrictModel
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 CardNumber = Annotated[str, StringConstraints(strip_whitespace=True, min_length=6, max_length=40)]
@@ -83,7 +83,7 @@ class AssignVoucher(StrictModel):
     card_number: CardNumber
 
 
-class RedeemVoucher(StrictModel):
+class RedeemVoucher(OptionalBody):
     """``POST /v1/vouchers/{id}/redeem``."""
 
     channel: RedeemChannel = "api"

@@ -129,3 +129,15 @@ def test_concurrent_rollbacks_undo_once(app: Flask, api: Api, merchant: dict[str
         statuses = sorted(pool.map(attempt, range(8)))
     assert statuses == [200] + [409] * 7
     assert len(stored_events(app, "voucher.redemption_rolled_back")) == 1
+
+
+def test_a_rollback_needs_no_body(app: Flask, api: Api, merchant: dict[str, Any]) -> None:
+    number = new_card(api, merchant)
+    voucher = give(api, merchant, STAFF, number)
+    redeemed = post(api, merchant, f"/v1/vouchers/{voucher['id']}/redeem", {"channel": "staff"})
+    redemption_id = redeemed.get_json()["redemption_id"]
+    undone = api.call("POST", f"/v1/redemptions/{redemption_id}/rollback", merchant["api_key"])
+    assert undone.status_code == 200, undone.get_json()
+    body = undone.get_json()
+    assert (body["rollback_reason"], body["voucher"]["status"]) == (None, "active")
+    assert len(stored_events(app, "voucher.redemption_rolled_back")) == 1

@@ -261,3 +261,29 @@ def test_exactly_one_of_twenty_concurrent_redemptions_wins(
             select(func.count()).select_from(Event).where(Event.type == "voucher.redeemed")
         )
     assert count == 1
+
+
+def test_redeem_without_a_body_takes_the_defaults(
+    app: Flask, api: Api, merchant: dict[str, Any], card: dict[str, Any]
+) -> None:
+    voucher = goodwill(api, merchant, STAFF_VOUCHER, card["number"]).get_json()
+    redeemed = api.call("POST", f"/v1/vouchers/{voucher['id']}/redeem", merchant["api_key"])
+    assert redeemed.status_code == 200, redeemed.get_json()
+    assert redeemed.get_json()["status"] == "redeemed"
+    [event] = stored_events(app, "voucher.redeemed")
+    assert (event.data["channel"], event.data.get("location"), event.data.get("staff")) == (
+        "api",
+        None,
+        None,
+    )
+
+
+def test_redeem_with_an_unknown_field_is_still_refused(
+    api: Api, merchant: dict[str, Any], card: dict[str, Any]
+) -> None:
+    voucher = goodwill(api, merchant, STAFF_VOUCHER, card["number"]).get_json()
+    response = api.call(
+        "POST", f"/v1/vouchers/{voucher['id']}/redeem", merchant["api_key"], json={"chanel": "api"}
+    )
+    body = assert_problem(response, 422, "validation_error")
+    assert [error["loc"] for error in body["errors"]] == [["chanel"]]
