@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from ipaddress import ip_network
 from pathlib import Path
@@ -22,6 +23,11 @@ def default_database_url() -> str:
     return f"sqlite:///{(VAR_DIR / 'stampgate.db').resolve()}"
 
 
+def default_public_url() -> str:
+    """Where ``stampgate serve`` listens by default: port ``$PORT`` (8000) on this machine."""
+    return f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+
+
 class Settings(BaseSettings):
     """Every tunable of the gateway; tests build one directly and pass it to ``create_app``."""
 
@@ -33,7 +39,7 @@ class Settings(BaseSettings):
     redis_timeout: float = Field(default=1.0, gt=0)
     secret_key: str = DEV_SECRET_KEY
     admin_token: str | None = None
-    public_url: str = "http://127.0.0.1:8000"
+    public_url: str = Field(default_factory=default_public_url)
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
     idempotency_ttl_seconds: int = Field(default=24 * 3600, ge=24 * 3600)
     idempotency_lock_seconds: int = Field(default=60, gt=0)

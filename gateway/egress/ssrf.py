@@ -57,12 +57,21 @@ _SIX_TO_FOUR = IPv6Network("2002::/16")
 _NAT64 = (IPv6Network("64:ff9b::/96"), IPv6Network("64:ff9b:1::/48"))
 
 
+ALLOW_NETWORKS = "list its network in STAMPGATE_WEBHOOK_ALLOWED_NETWORKS"
+ALLOW_PLAIN_HTTP = (
+    "set STAMPGATE_WEBHOOK_REQUIRE_HTTPS=false, or list its network in "
+    "STAMPGATE_WEBHOOK_ALLOWED_NETWORKS"
+)
+
+
 class UrlNotAllowed(Exception):  # noqa: N818 - the name the contract and callers use
     """A webhook URL the guard refuses; `reason` says why in words a merchant understands."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, allowed_by: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        # The setting an operator changes to allow such a URL, when one would.
+        self.allowed_by = allowed_by
 
 
 @dataclass(frozen=True)
@@ -111,11 +120,11 @@ def check_url(url: str, allowed_networks: Sequence[str] = (), require_https: boo
     for address in addresses:
         if not _inside(address, allowed) and (label := _blocked_reason(address)):
             where = f"{address} is" if literal is not None else f"{host} resolves to {address},"
-            raise UrlNotAllowed(f"{where} {label}")
+            raise UrlNotAllowed(f"{where} {label}", ALLOW_NETWORKS)
     # Plain http is only trusted inside networks the operator named, such as a test receiver.
     inside_allowed = all(_inside(address, allowed) for address in addresses)
     if require_https and parts.scheme != "https" and not inside_allowed:
-        raise UrlNotAllowed(f"https is required for {host}")
+        raise UrlNotAllowed(f"https is required for {host}", ALLOW_PLAIN_HTTP)
     path_and_query = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Target(url, parts.scheme, host, port, str(addresses[0]), path_and_query)
 

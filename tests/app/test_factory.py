@@ -29,6 +29,19 @@ def test_importing_builds_nothing(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_the_public_url_follows_the_port_the_server_listens_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("STAMPGATE_PUBLIC_URL", raising=False)
+    monkeypatch.setenv("PORT", "8123")
+    assert Settings().public_url == "http://127.0.0.1:8123"
+    monkeypatch.delenv("PORT")
+    assert Settings().public_url == "http://127.0.0.1:8000"
+    monkeypatch.setenv("PORT", "8123")
+    monkeypatch.setenv("STAMPGATE_PUBLIC_URL", "https://gw.example.org")
+    assert Settings().public_url == "https://gw.example.org"
+
+
 def test_settings_come_from_stampgate_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STAMPGATE_DATABASE_URL", "sqlite:////tmp/elsewhere.db")
     monkeypatch.setenv("STAMPGATE_REDIS_URL", "redis://127.0.0.1:6379/3")

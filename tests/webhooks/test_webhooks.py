@@ -420,3 +420,28 @@ def test_a_changed_secret_key_fails_attempts_clearly(
         "GET", f"/v1/webhook-endpoints/{endpoint['id']}/secret", shop["api_key"]
     )
     assert_problem(secret, 409, "secret_unreadable")
+
+
+@pytest.mark.parametrize(
+    ("url", "setting"),
+    [
+        ("http://127.0.0.1:9000/hooks", "STAMPGATE_WEBHOOK_ALLOWED_NETWORKS"),
+        ("http://10.0.0.7/hooks", "STAMPGATE_WEBHOOK_ALLOWED_NETWORKS"),
+        ("http://93.184.215.14/hooks", "STAMPGATE_WEBHOOK_REQUIRE_HTTPS=false"),
+    ],
+)
+def test_a_refused_url_names_the_setting_that_would_allow_it(
+    api: Api, merchant: dict[str, Any], url: str, setting: str
+) -> None:
+    response = api.call("POST", "/v1/webhook-endpoints", merchant["api_key"], json={"url": url})
+    body = assert_problem(response, 422, "url_not_allowed")
+    assert body["detail"].startswith("This URL cannot receive webhooks: ")
+    assert setting in body["detail"]
+
+
+def test_a_url_no_setting_allows_names_none(api: Api, merchant: dict[str, Any]) -> None:
+    response = api.call(
+        "POST", "/v1/webhook-endpoints", merchant["api_key"], json={"url": "ftp://example.org/x"}
+    )
+    body = assert_problem(response, 422, "url_not_allowed")
+    assert "STAMPGATE_" not in body["detail"]
