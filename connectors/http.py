@@ -19,7 +19,7 @@ from urllib3.util.retry import Retry
 
 from connectors.errors import PosRejected, PosUnavailable
 from gateway.config import Settings
-from gateway.egress.pinned import PinnedAdapter, Reply, mount_pinned, send_pinned
+from gateway.egress.pinned import PinnedAdapter, Reply, mount_pinned, outbound_session, send_pinned
 from gateway.egress.ssrf import UrlNotAllowed, check_url
 
 RETRIED_STATUSES = (500, 502, 503, 504)
@@ -45,7 +45,7 @@ def pos_session(retries: int = 3, backoff: float = 0.5) -> requests.Session:
         raise_on_status=False,
         respect_retry_after_header=True,
     )
-    session = requests.Session()
+    session = outbound_session()
     mount_pinned(session, PinnedAdapter(max_retries=policy, pool_connections=8, pool_maxsize=16))
     return session
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from gateway.config import Settings
 from gateway.crypto import SecretBox, SecretUnreadable, secret_box
 from gateway.db import utcnow
-from gateway.egress.pinned import post_pinned
+from gateway.egress.pinned import outbound_session, post_pinned
 from gateway.egress.ssrf import UrlNotAllowed, check_url
 from gateway.queue.table import QueueTable, WorkRow, work_batch
 from gateway.queue.table import drain as drain_table
@@ -47,7 +47,7 @@ class Deliverer:
 
     settings: Settings
     session_factory: sessionmaker[Session]
-    http: requests.Session = field(default_factory=requests.Session)
+    http: requests.Session = field(default_factory=outbound_session)
 
     @property
     def lease(self) -> timedelta:
@@ -222,13 +222,13 @@ def _note_failure(
         endpoint.failing_since = now
     failing_for = (now - endpoint.failing_since).total_seconds()
     if failing_for >= settings.webhook_disable_after_seconds:
-        disable_endpoint(session, endpoint, f"failing since {endpoint.failing_since.isoformat()}")
+        disable_endpoint(session, endpoint, f"failing since {iso_utc(endpoint.failing_since)}")
     elif failing_for >= settings.webhook_failing_after_seconds and not endpoint.failing_announced:
         endpoint.failing_announced = True
         data = {
             "endpoint_id": endpoint.id,
             "url": endpoint.url,
-            "failing_since": endpoint.failing_since.isoformat(),
+            "failing_since": iso_utc(endpoint.failing_since),
         }
         record_event(
             session, endpoint.merchant_id, "endpoint.failing", data, exclude_endpoint=endpoint.id

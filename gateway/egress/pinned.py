@@ -7,6 +7,7 @@ import json
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib.metadata import version as package_version
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -131,3 +132,15 @@ def _adapter(session: requests.Session) -> PinnedAdapter:
             # Mounted, so Session.close() closes its pools too.
             session.mount(_MOUNT_PREFIX, adapter)
         return adapter
+
+
+def user_agent() -> str:
+    """``stampgate/<version>``: how the gateway names itself to receivers and POS systems."""
+    return f"stampgate/{package_version('stampgate')}"
+
+
+def outbound_session() -> requests.Session:
+    """A pooled session that names the gateway in its User-Agent, not as python-requests."""
+    session = requests.Session()
+    session.headers["User-Agent"] = user_agent()
+    return session

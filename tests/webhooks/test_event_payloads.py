@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -229,3 +231,26 @@ def test_event_types_are_listed_with_their_schemas(api: Api, merchant: dict[str,
         assert item["schema"]["additionalProperties"] is True
     test_event = next(item for item in listed if item["type"] == "webhook.test")
     assert set(test_event["schema"]["required"]) == {"message", "endpoint_id"}
+
+
+def _times_in(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _times_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _times_in(item)
+    elif isinstance(value, str) and _TIME.match(value):
+        yield value
+
+
+_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def test_every_time_in_event_data_is_utc_with_a_z(
+    app: Flask, api: Api, merchant: dict[str, Any]
+) -> None:
+    _drive_every_flow(api, merchant)
+    times = [t for event in _stored_events(app, merchant["id"]) for t in _times_in(event.data)]
+    assert times, "the flows wrote no times"
+    assert [t for t in times if not t.endswith("Z")] == []

@@ -7,6 +7,7 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from importlib.metadata import version
 from typing import Any
 
 import pytest
@@ -445,3 +446,14 @@ def test_a_url_no_setting_allows_names_none(api: Api, merchant: dict[str, Any]) 
     )
     body = assert_problem(response, 422, "url_not_allowed")
     assert "STAMPGATE_" not in body["detail"]
+
+
+def test_deliveries_name_the_gateway_as_their_user_agent(
+    hooks_app: Flask, hooks_api: Api, shop: dict[str, Any]
+) -> None:
+    with running_receiver() as receiver:
+        add_endpoint(hooks_api, shop, receiver.url, event_types=["sale.processed"])
+        post_sale(hooks_api, shop, sale_body("T-UA"))
+        deliver_all(hooks_app)
+        [got] = receiver.wait_for(1)
+    assert got.headers["User-Agent"] == f"stampgate/{version('stampgate')}"

@@ -28,6 +28,7 @@ from gateway.extensions import extensions
 from gateway.loyalty.codes.fraud import report_code_guessing
 from gateway.loyalty.codes.lookup import UNKNOWN_CODE
 from gateway.loyalty.codes.text import code_key
+from gateway.timestamps import iso_utc
 
 log = logging.getLogger(__name__)
 _SHOWN_CHARACTERS = 2
@@ -131,7 +132,7 @@ class CodeAttempt:
             "operation": self.operation,
             "unknown_codes": run.threshold,
             "window_seconds": window,
-            "locked_until": datetime.fromtimestamp(locked_until, UTC).isoformat(),
+            "locked_until": iso_utc(datetime.fromtimestamp(locked_until, UTC)),
             "last_code_shape": code_shape(code),
         }
         with extensions().session_factory() as session:

@@ -24,6 +24,7 @@ from gateway.loyalty.vouchers.states import (
     VoucherStatus,
     transition,
 )
+from gateway.timestamps import iso_utc_or_none
 from webhooks.outbox import record_event
 
 _EVENTS = {
@@ -63,7 +64,7 @@ def summary(session: Session, voucher: Voucher, **extra: Any) -> dict[str, Any]:
         "program_id": voucher.program_id,
         "description": voucher.description,
         "code": voucher.code,
-        "valid_until": voucher.valid_until.isoformat() if voucher.valid_until else None,
+        "valid_until": iso_utc_or_none(voucher.valid_until),
         "source": {"kind": voucher.source_kind, "sale_id": voucher.source_sale_id},
         **extra,
     }
