@@ -8,6 +8,7 @@ import pytest
 
 from gateway.loyalty.programs.rewards import Redemption
 from gateway.loyalty.vouchers.states import (
+    REFUSAL_DETAILS,
     TRANSITIONS,
     InvalidTransition,
     RedeemChannel,
@@ -103,3 +104,12 @@ def test_redemption_channels(
     redemption: Redemption, channel: RedeemChannel, expected: str | None
 ) -> None:
     assert check_channel(redemption, channel) == expected
+
+
+def test_every_refusal_has_one_wording() -> None:
+    refusals = {
+        refusal_reason(status, action)
+        for status, action in itertools.product(VoucherStatus, VoucherAction)
+    } - {None}
+    assert refusals == set(REFUSAL_DETAILS)
+    assert all(detail.endswith(".") for detail in REFUSAL_DETAILS.values())

@@ -31,6 +31,7 @@ from gateway.loyalty.vouchers.holds import Claimant, place_hold, release
 from gateway.loyalty.vouchers.lifecycle import expire_if_due
 from gateway.loyalty.vouchers.models import Voucher, VoucherRedemption
 from gateway.loyalty.vouchers.redeeming import RedeemRequest, redeem
+from gateway.loyalty.vouchers.states import REFUSAL_DETAILS
 
 _DETAILS = {
     UNKNOWN_CODE: "No voucher of this merchant has this code.",
@@ -130,5 +131,9 @@ def _refuse(session: Session, match: CodeMatch) -> NoReturn:
     reason = match.reason or "conflict"
     if match.voucher is not None and expire_if_due(session, match.voucher):
         commit_unit(session)  # the lazy expiry stands on its own, whatever this request does
-    detail = _DETAILS.get(reason) or f"The voucher cannot be redeemed ({reason})."
+    detail = (
+        _DETAILS.get(reason)
+        or REFUSAL_DETAILS.get(reason)
+        or f"The voucher cannot be redeemed ({reason})."
+    )
     raise DomainError(reason, detail)

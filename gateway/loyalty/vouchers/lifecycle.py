@@ -19,6 +19,7 @@ from gateway.loyalty.cards.models import Card
 from gateway.loyalty.vouchers.holds import NOBODY, RELEASED, Claimant, free_for, is_held_against
 from gateway.loyalty.vouchers.models import Voucher
 from gateway.loyalty.vouchers.states import (
+    REFUSAL_DETAILS,
     InvalidTransition,
     VoucherAction,
     VoucherStatus,
@@ -38,7 +39,7 @@ _EVENTS = {
 
 def refused(exc: InvalidTransition) -> DomainError:
     """The refusal of a move the voucher's status does not allow."""
-    return DomainError(exc.reason_code, f"The voucher is {exc.status.value}.")
+    return DomainError(exc.reason_code, REFUSAL_DETAILS[exc.reason_code])
 
 
 def card_number_of(session: Session, voucher: Voucher) -> str | None:

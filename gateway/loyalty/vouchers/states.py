@@ -56,6 +56,19 @@ _REFUSED_BY_FINAL_STATUS: Final[Mapping[VoucherStatus, str]] = MappingProxyType(
 )
 
 
+# One wording for each refusal, whichever route (voucher, code desk, sale) meets it.
+REFUSAL_DETAILS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "already_redeemed": "The voucher was already redeemed.",
+        "expired": "The voucher has expired.",
+        "voided": "The voucher was voided.",
+        "not_active": "The voucher is not active: it has not been given to a card yet.",
+        "already_active": "The voucher is already active.",
+        "not_redeemed": "The voucher is not redeemed, so there is nothing to roll back.",
+    }
+)
+
+
 class InvalidTransition(Exception):  # noqa: N818 -- the name the domain uses
     """An action the voucher's status does not allow; ``reason_code`` is the contract code."""
 

@@ -251,3 +251,17 @@ def test_of_concurrent_holds_and_redeems_exactly_one_wins(
     winners = [status for status, _ in results if status in {200, 201}]
     assert len(winners) == 1, results
     assert {code for status, code in results if status >= 400} <= {"held", "already_redeemed"}
+
+
+def test_already_redeemed_reads_the_same_at_the_till_and_through_the_voucher(
+    api: Api, merchant: dict[str, Any]
+) -> None:
+    number = new_card(api, merchant)
+    voucher = give(api, merchant, code_voucher(UNIQUE), number)
+    path = f"/v1/vouchers/{voucher['id']}/redeem"
+    assert post(api, merchant, "/v1/codes/redeem", {"code": voucher["code"]}).status_code == 200
+    by_code = assert_problem(
+        post(api, merchant, "/v1/codes/redeem", {"code": voucher["code"]}), 409, "already_redeemed"
+    )
+    by_id = assert_problem(post(api, merchant, path, {"channel": "api"}), 409, "already_redeemed")
+    assert by_code["detail"] == by_id["detail"] == "The voucher was already redeemed."
