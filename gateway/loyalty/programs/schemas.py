@@ -27,6 +27,12 @@ class Milestone(StrictModel):
     reward: Reward
 
 
+NO_RULES_WARNING = (
+    "rules: there are none, so sales earn no stamps; add one, "
+    'e.g. {"kind": "per_sale", "stamps": 1}'
+)
+
+
 class ProgramMechanics(StrictModel):
     """Everything that decides what a sale earns; validated together."""
 
@@ -53,6 +59,8 @@ class ProgramMechanics(StrictModel):
     def setup_warnings(self) -> list[str]:
         """Allowed but probably unintended set-ups."""
         found: list[str] = []
+        if not self.rules:
+            found.append(NO_RULES_WARNING)
         rewards = [self.reward, *(milestone.reward for milestone in self.milestones)]
         for reward in rewards:
             if isinstance(reward, Lottery):

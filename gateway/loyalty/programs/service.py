@@ -71,7 +71,19 @@ def create_program(session: Session, merchant_id: str, body: ProgramCreate) -> P
     _apply(program, body)
     session.add(program)
     commit_unit(session)
-    return ProgramResult(program, body.setup_warnings())
+    return ProgramResult(program, body.setup_warnings() + _sibling_warnings(session, merchant_id))
+
+
+def _sibling_warnings(session: Session, merchant_id: str) -> list[str]:
+    """A second program changes what a sale without ``program_id`` means: say so once."""
+    count = session.scalar(select(func.count()).where(Program.merchant_id == merchant_id)) or 0
+    if count != 2:
+        return []
+    return [
+        "program_id: the merchant now has 2 programs, so every POST /v1/sales must name its "
+        "program_id (a sale without one answers 422 program_required); POS connections "
+        "already name theirs"
+    ]
 
 
 def get_program(session: Session, merchant_id: str, program_id: str) -> Program:

@@ -116,3 +116,31 @@ def test_programs_of_another_merchant_are_invisible(
         api.call("PATCH", path, merchant["api_key"], json={"name": "Mine"}), 404, "not_found"
     )
     assert api.call("GET", "/v1/programs", merchant["api_key"]).get_json()["items"] == []
+
+
+def test_a_program_without_rules_is_created_with_a_warning_that_names_the_fix(
+    api: Api, merchant: dict[str, Any]
+) -> None:
+    created = create(api, merchant, nine_stamp_card(rules=[]))
+    assert created.status_code == 201
+    [warning] = created.get_json()["warnings"]
+    assert warning.startswith("rules: ")
+    assert '"per_sale"' in warning
+    path = f"/v1/programs/{created.get_json()['id']}"
+    fixed = api.call(
+        "PATCH", path, merchant["api_key"], json={"rules": [{"kind": "per_sale", "stamps": 1}]}
+    )
+    assert fixed.get_json()["warnings"] == []
+
+
+def test_the_second_program_warns_that_sales_must_name_their_program(
+    api: Api, merchant: dict[str, Any]
+) -> None:
+    first = create(api, merchant, nine_stamp_card()).get_json()
+    assert first["warnings"] == []
+    second = create(api, merchant, nine_stamp_card(name="Tea card")).get_json()
+    [warning] = second["warnings"]
+    assert warning.startswith("program_id: ")
+    assert "program_required" in warning
+    third = create(api, merchant, nine_stamp_card(name="Cake card")).get_json()
+    assert third["warnings"] == []
