@@ -23,9 +23,14 @@ def default_database_url() -> str:
     return f"sqlite:///{(VAR_DIR / 'stampgate.db').resolve()}"
 
 
+def default_address() -> str:
+    """Where ``stampgate serve`` listens unless told: this machine, port ``$PORT`` or 8000."""
+    return f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+
+
 def default_public_url() -> str:
-    """Where ``stampgate serve`` listens by default: port ``$PORT`` (8000) on this machine."""
-    return f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+    """The base URL handed out by default: the address the server listens on."""
+    return f"http://{default_address()}"
 
 
 class Settings(BaseSettings):

@@ -8,7 +8,7 @@ from typing import Any
 from prometheus_client import multiprocess
 
 from gateway.api.proxies import exposure_warning
-from gateway.config import Settings
+from gateway.config import Settings, default_address
 
 
 def _default_workers() -> int:
@@ -16,7 +16,7 @@ def _default_workers() -> int:
     return (os.cpu_count() or 1) * 2 + 1
 
 
-bind = os.environ.get("STAMPGATE_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+bind = os.environ.get("STAMPGATE_BIND", default_address())
 workers = int(os.environ.get("STAMPGATE_WORKERS", _default_workers()))
 worker_class = "gateway.server.worker.ProblemThreadWorker"  # gthread, problem+json errors
 threads = int(os.environ.get("STAMPGATE_THREADS", "4"))
