@@ -15,6 +15,7 @@ from gateway import create_app, migrate
 from gateway.config import Settings
 from gateway.models import Base
 from tests.support.api import Api
+from tests.support.declared import DeclaredProblemsClient
 from tests.support.fake_poster import FakePoster, running_poster
 from tests.support.fake_syrve import FakeSyrve, running_syrve
 from tests.support.services import empty_tables, fresh_postgres_database, redis_client
@@ -52,8 +53,10 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 def app(settings: Settings) -> Iterator[Flask]:
-    """A fresh app per test; its tables are emptied afterwards."""
+    """A fresh app per test (its problem answers checked against /openapi.json); its tables are
+    emptied afterwards."""
     application = create_app(settings)
+    application.test_client_class = DeclaredProblemsClient
     yield application
     empty_tables(application.extensions["stampgate"].engine, Base.metadata)
     application.extensions["stampgate"].close()
@@ -66,6 +69,7 @@ def make_app(settings: Settings, app: Flask) -> Iterator[Callable[..., Flask]]:
 
     def build(**overrides: Any) -> Flask:
         application = create_app(settings.model_copy(update=overrides))
+        application.test_client_class = DeclaredProblemsClient
         made.append(application)
         return application
 

@@ -39,10 +39,12 @@ webhooks = merchant_blueprint(
     __name__,
     Tag(name="Webhooks", description="Signed outbound events and their delivery."),
 )
-_ONE = problem_responses(404)
+_ONE = problem_responses("not_found")
 
 
-@webhooks.post("/webhook-endpoints", responses={201: EndpointCreated})
+@webhooks.post(
+    "/webhook-endpoints", responses={201: EndpointCreated, **problem_responses("url_not_allowed")}
+)
 def create_webhook_endpoint(body: EndpointCreate) -> tuple[dict[str, Any], int]:
     """Register a receiver; the answer carries its signing secret (``whsec_...``)."""
     endpoint, secret = service.create_endpoint(
@@ -66,7 +68,10 @@ def get_webhook_endpoint(path: EndpointPath) -> dict[str, Any]:
     )
 
 
-@webhooks.patch("/webhook-endpoints/<endpoint_id>", responses={200: EndpointOut, **_ONE})
+@webhooks.patch(
+    "/webhook-endpoints/<endpoint_id>",
+    responses={200: EndpointOut, **problem_responses("not_found", "url_not_allowed")},
+)
 def update_webhook_endpoint(path: EndpointPath, body: EndpointPatch) -> dict[str, Any]:
     """Change URL, filter, description, or enable/disable; re-enabling answers ``recover_since``."""
     endpoint, since = service.update_endpoint(
@@ -82,7 +87,10 @@ def delete_webhook_endpoint(path: EndpointPath) -> Response:
     return Response(status=204)
 
 
-@webhooks.get("/webhook-endpoints/<endpoint_id>/secret", responses={200: EndpointSecret, **_ONE})
+@webhooks.get(
+    "/webhook-endpoints/<endpoint_id>/secret",
+    responses={200: EndpointSecret, **problem_responses("not_found", "secret_unreadable")},
+)
 def get_webhook_secret(path: EndpointPath) -> dict[str, Any]:
     """The current signing secret."""
     secret = service.read_secret(
@@ -148,7 +156,8 @@ def get_delivery(path: DeliveryPath) -> dict[str, Any]:
 
 
 @webhooks.post(
-    "/deliveries/<delivery_id>/retry", responses={202: DeliveryOut, **problem_responses(404, 409)}
+    "/deliveries/<delivery_id>/retry",
+    responses={202: DeliveryOut, **problem_responses("not_found", "delivery_in_progress")},
 )
 def retry_delivery(path: DeliveryPath) -> tuple[dict[str, Any], int]:
     """Attempt a delivery again now (a replay when it had succeeded)."""

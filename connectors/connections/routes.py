@@ -33,8 +33,11 @@ connections = merchant_blueprint(
     __name__,
     Tag(name="POS connections", description="POS accounts whose sales become stamps."),
 )
-_ONE = problem_responses(404)
-_POS = problem_responses(404, 502)
+_ONE = problem_responses("not_found")
+# Asking the POS: its refusals and failures.
+_POS_CALL = ("not_found", "pos_auth_rejected", "pos_unreachable", "pos_error")
+# Proving that credentials belong to the account, and checking the API address.
+_CLAIM = ("not_found", "account_not_verified", "pos_unreachable", "url_not_allowed")
 
 
 class InstallQuery(BaseModel):
@@ -50,7 +53,8 @@ class InstallLink(BaseModel):
 
 
 @connections.post(
-    "/connections", responses={201: ConnectionOut, **problem_responses(404, 409, 422, 502)}
+    "/connections",
+    responses={201: ConnectionOut, **problem_responses(*_CLAIM, "connection_exists")},
 )
 def create_connection(body: ConnectionCreate) -> tuple[dict[str, Any], int]:
     """Connect a POS account to a program, once the POS confirmed that the credentials belong
@@ -83,7 +87,9 @@ def get_connection(path: ConnectionPath) -> dict[str, Any]:
     return connection_out(connection, extensions().settings)
 
 
-@connections.patch("/connections/<connection_id>", responses={200: ConnectionOut, **_POS})
+@connections.patch(
+    "/connections/<connection_id>", responses={200: ConnectionOut, **problem_responses(*_CLAIM)}
+)
 def update_connection(path: ConnectionPath, body: ConnectionPatch) -> dict[str, Any]:
     """Change program, API address or credentials; new credentials resume waiting events."""
     ext = extensions()
@@ -107,7 +113,10 @@ def set_locations(path: ConnectionPath, body: LocationsBody) -> dict[str, Any]:
     return connection_out(connection, extensions().settings)
 
 
-@connections.put("/connections/<connection_id>/codes", responses={200: ConnectionOut, **_POS})
+@connections.put(
+    "/connections/<connection_id>/codes",
+    responses={200: ConnectionOut, **problem_responses(*_POS_CALL, "unknown_promotion")},
+)
 def set_codes(path: ConnectionPath, body: CodesBody) -> dict[str, Any]:
     """Map POS promotions (discounts, coupons) to redeem codes; unknown ids are refused."""
     ext = extensions()
@@ -124,7 +133,10 @@ def set_codes(path: ConnectionPath, body: CodesBody) -> dict[str, Any]:
     return connection_out(connection, ext.settings)
 
 
-@connections.get("/connections/<connection_id>/promotions", responses={200: PromotionList, **_POS})
+@connections.get(
+    "/connections/<connection_id>/promotions",
+    responses={200: PromotionList, **problem_responses(*_POS_CALL)},
+)
 def list_promotions(path: ConnectionPath) -> dict[str, Any]:
     """The POS's promotions now, each with the redeem code mapped to it."""
     ext = extensions()
@@ -150,7 +162,10 @@ def list_promotions(path: ConnectionPath) -> dict[str, Any]:
 
 @connections.post(
     "/connections/<connection_id>/register-webhook",
-    responses={200: WebhookRegistration, **problem_responses(404, 409, 502)},
+    responses={
+        200: WebhookRegistration,
+        **problem_responses(*_POS_CALL, "registration_not_supported", "registration_not_confirmed"),
+    },
 )
 def register_webhook(path: ConnectionPath) -> dict[str, Any]:
     """Write the gateway's webhook URL, token and order filters into the POS (Serve)."""
@@ -162,7 +177,10 @@ def register_webhook(path: ConnectionPath) -> dict[str, Any]:
     )
 
 
-@connections.get("/connections/poster/install-url", responses={200: InstallLink, **_ONE})
+@connections.get(
+    "/connections/poster/install-url",
+    responses={200: InstallLink, **problem_responses("not_found", "poster_app_not_configured")},
+)
 def poster_install_url(query: InstallQuery) -> dict[str, Any]:
     """A link that installs the Poster app for one program (valid for an hour)."""
     get_program(request_session(), current_merchant_id(), query.program_id)

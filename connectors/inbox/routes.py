@@ -17,7 +17,7 @@ inbound = merchant_blueprint(
     __name__,
     Tag(name="Inbound events", description="POS webhooks as received and processed."),
 )
-_ONE = problem_responses(404)
+_ONE = problem_responses("not_found")
 
 
 @inbound.get("/inbound-events", responses={200: InboundPage})
@@ -33,7 +33,10 @@ def get_inbound_event(path: InboundPath) -> dict[str, Any]:
     return inbound_out(service.get_inbound(request_session(), current_merchant_id(), path.event_id))
 
 
-@inbound.post("/inbound-events/<event_id>/retry", responses={200: InboundOut, **_ONE})
+@inbound.post(
+    "/inbound-events/<event_id>/retry",
+    responses={200: InboundOut, **problem_responses("not_found", "not_retryable")},
+)
 def retry_inbound_event(path: InboundPath) -> dict[str, Any]:
     """Process a failed, waiting or ignored event again now."""
     event = service.retry_inbound(request_session(), current_merchant_id(), path.event_id)

@@ -14,7 +14,7 @@ from connectors.poster.connector import PosterConnector
 from connectors.poster.hooks import receive_poster_hook
 from connectors.poster.install import complete_install
 from connectors.poster.schemas import PosterCallbackQuery, PosterHook
-from connectors.schemas import HOOKS_TAG, HookAccepted
+from connectors.schemas import HOOK_REFUSALS, HOOKS_TAG, HookAccepted
 from gateway.api.openapi_docs import operation_id, problem_responses, raw_body
 from gateway.api.problems import reading_raw_input
 from gateway.api.session import request_session
@@ -23,11 +23,22 @@ from gateway.extensions import extensions
 poster_hooks = APIBlueprint(
     "poster_hooks", __name__, abp_tags=[HOOKS_TAG], operation_id_callback=operation_id
 )
+_INSTALL_REFUSALS = (
+    "bad_state",
+    "malformed_callback",
+    "poster_app_not_configured",
+    "not_found",
+    "account_not_verified",
+    "token_exchange_failed",
+    "pos_unreachable",
+    "too_many_attempts",
+    "database_unavailable",
+)
 
 
 @poster_hooks.post(
     "/hooks/poster",
-    responses={200: HookAccepted, **problem_responses(400, 401, 413, 429, 503)},
+    responses={200: HookAccepted, **problem_responses(*HOOK_REFUSALS, "bad_signature")},
     # The body is read raw (the signature covers its exact bytes), so it is documented apart.
     openapi_extensions=raw_body(poster_hooks, PosterHook, "A Poster application webhook"),
 )
@@ -44,7 +55,7 @@ def poster_webhook() -> dict[str, Any]:
 
 @poster_hooks.get(
     "/connect/poster/callback",
-    responses={200: ConnectionOut, **problem_responses(400, 404, 409, 422, 429, 502)},
+    responses={200: ConnectionOut, **problem_responses(*_INSTALL_REFUSALS)},
 )
 def poster_install_callback(query: PosterCallbackQuery) -> dict[str, Any]:
     """Poster's redirect after the app was approved: the code, exchanged at Poster's own host,

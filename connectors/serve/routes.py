@@ -7,7 +7,7 @@ from typing import Any
 from flask import request
 from flask_openapi3.blueprint import APIBlueprint
 
-from connectors.schemas import HOOKS_TAG, HookAccepted
+from connectors.schemas import HOOK_REFUSALS, HOOKS_TAG, HookAccepted
 from connectors.serve.hooks import receive_serve_hook
 from connectors.serve.schemas import ServeHookPath, SyrveDelivery
 from gateway.api.openapi_docs import operation_id, problem_responses, raw_body
@@ -22,7 +22,7 @@ serve_hooks = APIBlueprint(
 
 @serve_hooks.post(
     "/hooks/serve/<connection_id>",
-    responses={200: HookAccepted, **problem_responses(400, 401, 404, 413, 429, 503)},
+    responses={200: HookAccepted, **problem_responses(*HOOK_REFUSALS, "not_found", "bad_token")},
     openapi_extensions=raw_body(serve_hooks, SyrveDelivery, "A Syrve webhook: an array of events"),
 )
 def serve_webhook(path: ServeHookPath) -> dict[str, Any]:

@@ -19,10 +19,11 @@ from flask import (
 )
 from flask_openapi3.blueprint import APIBlueprint
 from flask_openapi3.models.schema import Schema
-from flask_openapi3.types import ResponseDict
 from pydantic import BaseModel, Field
 
-from gateway.api.problems import PROBLEM_CONTENT_TYPE
+from gateway.api.guide_pages import GUIDES, add_guide_pages
+from gateway.api.problem_docs import describe_problems
+from gateway.api.problem_docs import problem_responses as problem_responses  # routes' import
 from gateway.api.security_headers import html_policy
 
 SECURITY_SCHEMES: dict[str, Any] = {
@@ -65,14 +66,6 @@ class Problem(BaseModel):
     errors: list[FieldError] | None = None
 
 
-_PROBLEM_REF = {"$ref": COMPONENT_REF.format(model=Problem.__name__)}
-
-
-def problem_responses(*statuses: int) -> ResponseDict:
-    """Document that these statuses answer with a problem body."""
-    return dict.fromkeys(statuses, Problem)
-
-
 def raw_body(blueprint: APIBlueprint, model: type[BaseModel], description: str) -> dict[str, Any]:
     """Document a body the view reads raw (``openapi_extensions``), its schemas as components."""
     schema = model.model_json_schema(ref_template=COMPONENT_REF)
@@ -90,42 +83,30 @@ def operation_id(*, bp_name: str = "", name: str = "", path: str = "", method: s
 
 
 def _polish(document: dict[str, Any]) -> dict[str, Any]:
-    """Problem bodies are ``application/problem+json``; routes without input cannot answer 422."""
-    problem = {"schema": {"$ref": f"#/components/schemas/{Problem.__name__}"}}
+    """Every POST takes an Idempotency-Key; every operation lists the problem codes it answers."""
     document = copy.deepcopy(document)
     for path_item in document["paths"].values():
         for method, operation in path_item.items():
             if method == "post":
                 operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
-            responses = operation["responses"]
-            # Any URL may carry what the input rules refuse before a route runs.
-            responses.setdefault("400", _bad_request())
-            takes_input = operation.get("requestBody") or any(
+            takes_input = bool(operation.get("requestBody")) or any(
                 parameter["in"] != "header" for parameter in operation.get("parameters", [])
             )
-            if not takes_input:
-                responses.pop("422", None)
-            elif "422" in responses:  # the library's default documents a list of problems
-                responses["422"]["content"] = {PROBLEM_CONTENT_TYPE: copy.deepcopy(problem)}
-            for response in responses.values():
-                content = response.get("content", {})
-                schema = content.get("application/json", {}).get("schema", {})
-                if schema.get("$ref", "").endswith(f"/{Problem.__name__}"):
-                    content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
+            describe_problems(method, operation, takes_input)
     return document
 
 
-def _bad_request() -> dict[str, Any]:
-    content = {"application/json": {"schema": dict(_PROBLEM_REF)}}
-    return {"description": "Bad Request", "content": content}
+def served_document(app: Flask) -> dict[str, Any]:
+    """The app's /openapi.json document, built once."""
+    document: dict[str, Any] | None = app.extensions.get("openapi_document")
+    if document is None:
+        document = _polish(app.api_doc)  # type: ignore[attr-defined]
+        app.extensions["openapi_document"] = document
+    return document
 
 
 def _openapi_document() -> Response:
-    document = current_app.extensions.get("openapi_document")
-    if document is None:
-        document = _polish(current_app.api_doc)  # type: ignore[attr-defined]
-        current_app.extensions["openapi_document"] = document
-    return jsonify(document)
+    return jsonify(served_document(current_app))
 
 
 def _docs_page() -> Response:
@@ -133,7 +114,7 @@ def _docs_page() -> Response:
 
 
 def _swagger_page() -> Response:
-    response = Response(render_template("swagger.html", openapi_url=OPENAPI_URL))
+    response = Response(render_template("swagger.html", openapi_url=OPENAPI_URL, guides=GUIDES))
     response.headers["Content-Security-Policy"] = html_policy(SWAGGER_LOGO_STYLE)
     return response
 
@@ -154,6 +135,7 @@ def _docs_blueprint() -> Blueprint:
     )
     docs.add_url_rule("/swagger", "page", _swagger_page, methods=["GET"])
     docs.add_url_rule("/swagger-page/<path:filename>", "page_asset", _page_file, methods=["GET"])
+    add_guide_pages(docs)
     return docs
 
 

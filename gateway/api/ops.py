@@ -38,7 +38,7 @@ def healthz() -> dict[str, Any]:
     return {"status": "ok"}
 
 
-@ops.get("/readyz", responses={200: Readiness, **problem_responses(503)})
+@ops.get("/readyz", responses={200: Readiness, **problem_responses("not_ready")})
 def readyz() -> dict[str, Any]:
     """Readiness: the database, and Redis when configured, answer."""
     ext = extensions()

@@ -56,7 +56,7 @@ def list_api_keys(query: PageQuery) -> dict[str, Any]:
     return ApiKeyPage(items=items, next_cursor=page.next_cursor).model_dump(mode="json")
 
 
-@v1.delete("/api-keys/<key_id>", responses={200: ApiKeyOut, **problem_responses(404)})
+@v1.delete("/api-keys/<key_id>", responses={200: ApiKeyOut, **problem_responses("not_found")})
 def revoke_api_key(path: ApiKeyPath) -> dict[str, Any]:
     """Revoke a key at once; requests with it answer 401 from now on."""
     key = service.revoke_api_key(request_session(), current_merchant_id(), path.key_id)
@@ -78,7 +78,9 @@ def create_merchant(body: MerchantCreate) -> tuple[dict[str, Any], int]:
     ), 201
 
 
-@admin.get("/merchants/<merchant_id>", responses={200: MerchantOut, **problem_responses(404)})
+@admin.get(
+    "/merchants/<merchant_id>", responses={200: MerchantOut, **problem_responses("not_found")}
+)
 def get_merchant(path: MerchantPath) -> dict[str, Any]:
     """Read a merchant."""
     merchant = service.get_merchant(request_session(), path.merchant_id)

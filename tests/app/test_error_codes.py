@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from gateway.api.problem_docs import MEANINGS
 from gateway.api.problems import (
     HTTP_CODES,
     HTTP_ERROR,
@@ -29,7 +30,9 @@ from gateway.server.worker import _PARSE_ERRORS
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_PACKAGES = ("gateway", "connectors", "webhooks", "mappings")
-README_ROW = re.compile(r"^\| `(?P<code>[a-z0-9_]+)` \| (?P<status>[^|]+) \| [^|]+ \|$")
+README_ROW = re.compile(
+    r"^\| `(?P<code>[a-z0-9_]+)` \| (?P<status>[^|]+) \| (?P<meaning>[^|]+) \|$"
+)
 
 
 def _voucher_refusals() -> set[str]:
@@ -73,16 +76,20 @@ def _called(call: ast.Call) -> str | None:
     return call.func.attr if isinstance(call.func, ast.Attribute) else None
 
 
-def _readme_rows() -> dict[str, str]:
+def _readme_matches() -> dict[str, re.Match[str]]:
     text = (ROOT / "README.md").read_text()
     section = text.split("\n## Error codes\n", 1)[1].split("\n## ", 1)[0]
-    rows: dict[str, str] = {}
+    rows: dict[str, re.Match[str]] = {}
     for line in section.splitlines():
         match = README_ROW.match(line)
         if match:
             assert match["code"] not in rows, f"{match['code']} is listed twice"
-            rows[match["code"]] = match["status"].strip()
+            rows[match["code"]] = match
     return rows
+
+
+def _readme_rows() -> dict[str, str]:
+    return {code: match["status"].strip() for code, match in _readme_matches().items()}
 
 
 def _statuses_in(cell: str) -> set[int]:
@@ -136,6 +143,12 @@ def test_readme_lists_every_code_of_the_table_with_its_statuses() -> None:
         expected[code].add(status)
     expected[HTTP_ERROR] = set()  # werkzeug's own status, whatever it is
     assert documented == expected
+
+
+def test_readme_says_what_each_code_means_as_the_openapi_document_does() -> None:
+    meanings = {code: match["meaning"].strip() for code, match in _readme_matches().items()}
+    del meanings[HTTP_ERROR]  # not a code of its own: whatever werkzeug raised
+    assert meanings == dict(MEANINGS)
 
 
 def test_a_code_without_a_status_answers_as_an_unexpected_error() -> None:

@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 from pydantic import BaseModel
 
+from gateway.api.problems import RAW_INPUT_STATUSES, STATUSES
 from tests.support.api import Api
 from tests.support.codes import new_card
 from tests.support.openapi import assert_documented, operations, resolve
@@ -96,14 +97,47 @@ def test_docs_page_is_served_without_a_cdn(client: FlaskClient) -> None:
             assert served.status_code == 200
 
 
-def test_every_validation_error_is_documented_as_one_problem(client: FlaskClient) -> None:
-    for path, item in _document(client)["paths"].items():
-        for method, operation in item.items():
-            documented = operation["responses"].get("422")
-            if documented is not None:
-                assert documented["content"] == {
-                    "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
-                }, f"{method.upper()} {path}"
+def test_every_problem_response_lists_its_codes(client: FlaskClient) -> None:
+    for operation in operations(_document(client)):
+        for status, response in operation.spec["responses"].items():
+            if int(status) < 400:
+                continue
+            where = f"{operation.method} {operation.path} {status}"
+            (media,) = response["content"].values()
+            codes = media["schema"]["properties"]["code"]["enum"]
+            assert media["schema"]["$ref"] == "#/components/schemas/Problem", where
+            assert codes, where
+            assert set(media["examples"]) == set(codes), where
+            for code in codes:
+                assert STATUSES[code] == int(status) or code in RAW_INPUT_STATUSES, where
+                assert f"- `{code}`: " in response["description"], where
+                assert media["examples"][code]["value"]["code"] == code, where
+
+
+def test_guards_add_their_codes_where_they_run(client: FlaskClient) -> None:
+    paths = _document(client)["paths"]
+
+    def codes(method: str, path: str) -> set[str]:
+        responses = paths[path][method]["responses"]
+        return {
+            code
+            for status, response in responses.items()
+            if int(status) >= 400
+            for code in response["content"]["application/problem+json"]["schema"]["properties"][
+                "code"
+            ]["enum"]
+        }
+
+    merchant_post = codes("post", "/v1/programs")
+    assert {"unauthorized", "idempotency_conflict", "unsupported_media_type"} <= merchant_post
+    assert {"validation_error", "control_characters", "too_many_attempts"} <= merchant_post
+    assert "admin_disabled" not in merchant_post
+    assert "admin_disabled" in codes("post", "/admin/v1/merchants")
+    assert "idempotency_conflict" not in codes("get", "/v1/programs/{program_id}")
+    assert "unsupported_media_type" not in codes("get", "/v1/programs/{program_id}")
+    assert codes("get", "/healthz") == {"control_characters", "internal_error"}
+    assert "unauthorized" not in codes("post", "/hooks/poster")
+    assert "bad_signature" in codes("post", "/hooks/poster")
 
 
 def test_refusals_found_by_fuzzing_are_documented(

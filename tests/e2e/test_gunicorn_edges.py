@@ -77,6 +77,11 @@ def test_gunicorn_refusals_are_problem_json_and_keep_the_request_out_of_the_log(
         ),
         (f"GET {long_line} HTTP/1.1\r\nHost: x\r\n\r\n".encode(), 414, "uri_too_long"),
         (f"GET /healthz?email={EMAIL} NOT-HTTP\r\n\r\n".encode(), 400, "bad_request"),
+        (
+            b"POST /v1/sales HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: br, chunked\r\n\r\n",
+            501,
+            "not_implemented",
+        ),
     ]
     for request, status, code in cases:
         _assert_problem(*raw_exchange(server.base_url, request), status, code)

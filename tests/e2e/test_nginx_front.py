@@ -138,3 +138,15 @@ def test_nginx_refusals_are_problem_json(front: Nginx) -> None:
     assert status == 431
     assert headers["content-type"] == "application/problem+json"
     assert json.loads(body)["code"] == "headers_too_large"
+
+
+def test_nginx_answers_for_a_gateway_that_does_not_answer(tmp_path: Path) -> None:
+    nothing_listens = free_port()
+    front = start_nginx(tmp_path / "nginx", free_port(), nothing_listens)
+    try:
+        answer = requests.get(f"{front.base_url}/healthz", timeout=REQUEST_TIMEOUT)
+    finally:
+        front.stop()
+    assert answer.status_code == 503
+    assert answer.headers["Content-Type"] == "application/problem+json"
+    assert answer.json()["code"] == "unavailable"

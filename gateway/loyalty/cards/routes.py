@@ -29,7 +29,7 @@ cards = merchant_blueprint(
 )
 
 
-@cards.post("/cards", responses={201: CardOut, **problem_responses(404)})
+@cards.post("/cards", responses={201: CardOut, **problem_responses("not_found", "card_exists")})
 def enrol_card(body: CardCreate) -> tuple[dict[str, Any], int]:
     """Enrol a customer in a program; 409 ``card_exists`` when they already have a card."""
     session = request_session()
@@ -37,7 +37,7 @@ def enrol_card(body: CardCreate) -> tuple[dict[str, Any], int]:
     return card_out(session, card), 201
 
 
-@cards.get("/cards", responses={200: CardPage})
+@cards.get("/cards", responses={200: CardPage, **problem_responses("identifier_required")})
 def find_cards(query: CardQuery) -> dict[str, Any]:
     """Cards of a customer, by ``phone``, ``email`` or ``pos=<pos>:<id>``."""
     session = request_session()
@@ -48,14 +48,17 @@ def find_cards(query: CardQuery) -> dict[str, Any]:
     }
 
 
-@cards.get("/cards/<number>", responses={200: CardOut, **problem_responses(404)})
+@cards.get("/cards/<number>", responses={200: CardOut, **problem_responses("not_found")})
 def get_card(path: CardPath) -> dict[str, Any]:
     """A card by its number."""
     session = request_session()
     return card_out(session, service.get_card(session, current_merchant_id(), path.number))
 
 
-@cards.post("/cards/<number>/stamps", responses={200: StampedCardOut, **problem_responses(404)})
+@cards.post(
+    "/cards/<number>/stamps",
+    responses={200: StampedCardOut, **problem_responses("not_found", "code_space_exhausted")},
+)
 def stamp_card(path: CardPath, body: StampsAdd) -> dict[str, Any]:
     """Add stamps by hand; the answer lists the rewards they gave."""
     session = request_session()
@@ -64,7 +67,9 @@ def stamp_card(path: CardPath, body: StampsAdd) -> dict[str, Any]:
     return {**card_out(session, result.card), "rewards": rewards}
 
 
-@cards.get("/cards/<number>/journal", responses={200: JournalPage, **problem_responses(404)})
+@cards.get(
+    "/cards/<number>/journal", responses={200: JournalPage, **problem_responses("not_found")}
+)
 def card_journal(path: CardPath, query: PageQuery) -> dict[str, Any]:
     """The card's events, newest first."""
     page = service.card_journal(request_session(), current_merchant_id(), path.number, query)

@@ -21,7 +21,7 @@ from gateway.loyalty.codes import desk as code_desk
 from gateway.loyalty.codes import pools as service
 from gateway.loyalty.codes.attempts import code_attempt
 from gateway.loyalty.codes.export import export_codes
-from gateway.loyalty.codes.lookup import UNKNOWN_CODE
+from gateway.loyalty.codes.lookup import CUSTOMER_REQUIRED, HELD, OTHER_CUSTOMER, UNKNOWN_CODE
 from gateway.loyalty.codes.presenters import (
     check_out,
     hold_out,
@@ -51,6 +51,7 @@ from gateway.loyalty.codes.uploads import Upload, add_codes, parse_codes, parse_
 from gateway.loyalty.vouchers import redeeming as redemptions
 from gateway.loyalty.vouchers.presenters import voucher_view
 from gateway.loyalty.vouchers.schemas import VoucherOut
+from gateway.loyalty.vouchers.states import VoucherAction, refusals
 from gateway.pagination import PageQuery
 
 codes = merchant_blueprint(
@@ -58,10 +59,27 @@ codes = merchant_blueprint(
     __name__,
     Tag(name="Redeem codes", description="Check, hold and redeem voucher codes at the till."),
 )
-_REFUSALS = problem_responses(404, 409)
+# At the till: why a code does not redeem (another till may move the voucher first: conflict).
+_TILL = problem_responses(
+    "not_found",
+    UNKNOWN_CODE,
+    CUSTOMER_REQUIRED,
+    OTHER_CUSTOMER,
+    HELD,
+    "conflict",
+    *refusals(VoucherAction.REDEEM),
+)
+_ROLLBACK = problem_responses(
+    "not_found",
+    "conflict",
+    "rollback_window_passed",
+    "already_rolled_back",
+    *refusals(VoucherAction.ROLLBACK_REDEMPTION),
+)
+_ONE = problem_responses("not_found")
 
 
-@codes.post("/codes/check", responses={200: CodeCheckOut, **problem_responses(404)})
+@codes.post("/codes/check", responses={200: CodeCheckOut, **_ONE})
 def check_code(body: CodeCheck) -> dict[str, Any]:
     """Whether a code would redeem a voucher now (``reason`` says why not); changes nothing."""
     with code_attempt("check", body.code, body.location) as attempt:
@@ -71,7 +89,7 @@ def check_code(body: CodeCheck) -> dict[str, Any]:
     return check_out(request_session(), match)
 
 
-@codes.post("/codes/hold", responses={201: HoldOut, **_REFUSALS})
+@codes.post("/codes/hold", responses={201: HoldOut, **_TILL})
 def hold_code(body: CodeHold) -> tuple[dict[str, Any], int]:
     """Hold the code's voucher for an open order; nobody else can redeem it until the hold
     is released, redeemed or expired."""
@@ -80,7 +98,7 @@ def hold_code(body: CodeHold) -> tuple[dict[str, Any], int]:
     return hold_out(request_session(), hold), 201
 
 
-@codes.post("/codes/redeem", responses={200: VoucherOut, **_REFUSALS})
+@codes.post("/codes/redeem", responses={200: VoucherOut, **_TILL})
 def redeem_code(body: CodeRedeem) -> dict[str, Any]:
     """Redeem the code's voucher; 404 ``unknown_code``, 409 ``already_redeemed``, ``expired``,
     ``voided``, ``not_active``, ``held``, ``other_customer`` or ``customer_required``."""
@@ -90,14 +108,14 @@ def redeem_code(body: CodeRedeem) -> dict[str, Any]:
     return voucher_view(request_session(), voucher)
 
 
-@codes.delete("/holds/<hold_id>", responses={200: VoucherOut, **problem_responses(404)})
+@codes.delete("/holds/<hold_id>", responses={200: VoucherOut, **_ONE})
 def release_hold(path: HoldPath) -> dict[str, Any]:
     """Release a hold early (the order was cancelled); the voucher is free again."""
     voucher = code_desk.release_hold(request_session(), current_merchant_id(), path.hold_id)
     return voucher_view(request_session(), voucher)
 
 
-@codes.get("/redemptions/<redemption_id>", responses={200: RedemptionOut, **problem_responses(404)})
+@codes.get("/redemptions/<redemption_id>", responses={200: RedemptionOut, **_ONE})
 def get_redemption(path: RedemptionPath) -> dict[str, Any]:
     """Read a redemption (its id is the voucher's ``redemption_id``)."""
     session = request_session()
@@ -105,7 +123,7 @@ def get_redemption(path: RedemptionPath) -> dict[str, Any]:
     return redemption_out(session, redemption)
 
 
-@codes.post("/redemptions/<redemption_id>/rollback", responses={200: RedemptionOut, **_REFUSALS})
+@codes.post("/redemptions/<redemption_id>/rollback", responses={200: RedemptionOut, **_ROLLBACK})
 def rollback_redemption(path: RedemptionPath, body: RollbackRedemption) -> dict[str, Any]:
     """Undo a redemption within STAMPGATE_REDEMPTION_ROLLBACK_SECONDS; 409
     ``rollback_window_passed`` or ``already_rolled_back`` otherwise."""
@@ -153,7 +171,7 @@ def list_pools(query: PageQuery) -> dict[str, Any]:
     }
 
 
-@code_pools.get("/code-pools/<pool_id>", responses={200: CodePoolOut, **problem_responses(404)})
+@code_pools.get("/code-pools/<pool_id>", responses={200: CodePoolOut, **_ONE})
 def get_pool(path: CodePoolPath) -> dict[str, Any]:
     """Read a pool: how many codes are free (``available``) and given out (``taken``)."""
     pool = service.get_pool(request_session(), current_merchant_id(), path.pool_id)
@@ -168,7 +186,8 @@ def _upload() -> Upload:
 
 
 @code_pools.post(
-    "/code-pools/<pool_id>/codes", responses={200: PoolImportOut, **problem_responses(404)}
+    "/code-pools/<pool_id>/codes",
+    responses={200: PoolImportOut, **problem_responses("not_found", "malformed_csv")},
 )
 @accepts_csv
 def add_pool_codes(path: CodePoolPath, raw: PoolCodesUpload) -> dict[str, Any]:
@@ -181,7 +200,7 @@ def add_pool_codes(path: CodePoolPath, raw: PoolCodesUpload) -> dict[str, Any]:
 
 @code_pools.get(
     "/programs/<program_id>/codes.csv",
-    responses={200: CSV_RESPONSE, **problem_responses(404)},
+    responses={200: CSV_RESPONSE, **_ONE},
 )
 def export_program_codes(path: ProgramCodesPath) -> Response:
     """The program's issued unique and pool codes with their status, as CSV for a POS."""

@@ -22,8 +22,10 @@ spins = merchant_blueprint(
     Tag(name="Lottery", description="Lottery spins cards earned, drawn server-side when played."),
 )
 
+PLAY_REFUSALS = ("not_found", "spin_already_played", "code_space_exhausted")
 
-@spins.get("/cards/<number>/spins", responses={200: SpinPage, **problem_responses(404)})
+
+@spins.get("/cards/<number>/spins", responses={200: SpinPage, **problem_responses("not_found")})
 def list_card_spins(path: CardPath, query: SpinQuery) -> dict[str, Any]:
     """The card's spins, newest first; ``?status=pending`` lists those still to play."""
     page = service.list_spins(
@@ -36,7 +38,7 @@ def list_card_spins(path: CardPath, query: SpinQuery) -> dict[str, Any]:
     }
 
 
-@spins.post("/spins/<spin_id>/play", responses={200: PlayOut, **problem_responses(404)})
+@spins.post("/spins/<spin_id>/play", responses={200: PlayOut, **problem_responses(*PLAY_REFUSALS)})
 def play_spin(path: SpinPath) -> dict[str, Any]:
     """Play a pending spin; 409 ``spin_already_played`` when it was played before."""
     result = service.play_spin(request_session(), current_merchant_id(), path.spin_id)

@@ -37,6 +37,9 @@ DEFAULT_EXPECTED_VOLUME = 1_000
 # Validation context of rewards read back from the database: they were checked when saved, and
 # a rule tightened since must not break issuing from programs saved before it.
 STORED: dict[str, bool] = {"stored": True}
+# The codes a reward definition is refused with, beside validation_error (unknown_code_pool by
+# the service, which looks the pools up).
+REWARD_REFUSALS = ("probabilities_not_100", "pattern_too_small", "unknown_code_pool")
 
 
 def _http_url(value: str) -> str:

@@ -11,6 +11,7 @@ from gateway.api.openapi_docs import problem_responses
 from gateway.api.session import request_session
 from gateway.loyalty.programs import service
 from gateway.loyalty.programs.models import Program
+from gateway.loyalty.programs.rewards import REWARD_REFUSALS
 from gateway.loyalty.programs.schemas import (
     ProgramCreate,
     ProgramOut,
@@ -34,7 +35,7 @@ def _out(program: Program, warnings: list[str] | None = None) -> dict[str, Any]:
     return ProgramOut.model_validate({**fields, "warnings": warnings or []}).model_dump(mode="json")
 
 
-@programs.post("/programs", responses={201: ProgramOut})
+@programs.post("/programs", responses={201: ProgramOut, **problem_responses(*REWARD_REFUSALS)})
 def create_program(body: ProgramCreate) -> tuple[dict[str, Any], int]:
     """Create a program; the answer lists warnings about an unusual set-up."""
     result = service.create_program(request_session(), current_merchant_id(), body)
@@ -48,13 +49,18 @@ def list_programs(query: PageQuery) -> dict[str, Any]:
     return {"items": [_out(program) for program in page.items], "next_cursor": page.next_cursor}
 
 
-@programs.get("/programs/<program_id>", responses={200: ProgramOut, **problem_responses(404)})
+@programs.get(
+    "/programs/<program_id>", responses={200: ProgramOut, **problem_responses("not_found")}
+)
 def get_program(path: ProgramPath) -> dict[str, Any]:
     """Read a program."""
     return _out(service.get_program(request_session(), current_merchant_id(), path.program_id))
 
 
-@programs.patch("/programs/<program_id>", responses={200: ProgramOut, **problem_responses(404)})
+@programs.patch(
+    "/programs/<program_id>",
+    responses={200: ProgramOut, **problem_responses("not_found", *REWARD_REFUSALS)},
+)
 def update_program(path: ProgramPath, body: ProgramPatch) -> dict[str, Any]:
     """Change a program; changing what cards earn after cards exist is answered with a warning."""
     result = service.update_program(request_session(), current_merchant_id(), path.program_id, body)

@@ -20,9 +20,18 @@ sales_api = merchant_blueprint(
     __name__,
     Tag(name="Sales", description="Closed sales become stamps; refunds reverse them."),
 )
+SALE_REFUSALS = (
+    "not_found",
+    "program_required",
+    "currency_mismatch",
+    "sale_conflict",
+    "code_space_exhausted",
+)
 
 
-@sales_api.post("/sales", responses={201: SaleOut, 200: SaleOut, **problem_responses(404)})
+@sales_api.post(
+    "/sales", responses={201: SaleOut, 200: SaleOut, **problem_responses(*SALE_REFUSALS)}
+)
 def record_sale(body: PosSale) -> tuple[dict[str, Any], int]:
     """Apply a closed sale (201); the same sale again answers its first result (200).
 
@@ -35,14 +44,15 @@ def record_sale(body: PosSale) -> tuple[dict[str, Any], int]:
     return outcome.body, 201 if outcome.created else 200
 
 
-@sales_api.get("/sales/<sale_id>", responses={200: SaleOut, **problem_responses(404)})
+@sales_api.get("/sales/<sale_id>", responses={200: SaleOut, **problem_responses("not_found")})
 def get_sale(path: SalePath) -> dict[str, Any]:
     """A sale's result."""
     return sales.get_sale(request_session(), current_merchant_id(), path.sale_id).result
 
 
 @sales_api.post(
-    "/sales/<sale_id>/refunds", responses={201: RefundOut, 200: RefundOut, **problem_responses(404)}
+    "/sales/<sale_id>/refunds",
+    responses={201: RefundOut, 200: RefundOut, **problem_responses("not_found", "refund_conflict")},
 )
 def refund_sale(path: SalePath, body: PosRefund) -> tuple[dict[str, Any], int]:
     """Reverse the stamps of a sale, all or in proportion to the refunded lines."""

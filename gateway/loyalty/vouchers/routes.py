@@ -12,6 +12,7 @@ from flask_openapi3.types import ResponseDict
 from gateway.api.guards import current_merchant_id, merchant_blueprint
 from gateway.api.openapi_docs import problem_responses
 from gateway.api.session import request_session
+from gateway.loyalty.programs.rewards import REWARD_REFUSALS
 from gateway.loyalty.vouchers import service
 from gateway.loyalty.vouchers.images import RENDERERS
 from gateway.loyalty.vouchers.models import Voucher
@@ -25,22 +26,28 @@ from gateway.loyalty.vouchers.schemas import (
     VoucherPath,
     VoucherQuery,
 )
+from gateway.loyalty.vouchers.states import CHANNEL_NOT_ALLOWED, VoucherAction, refusals
 
 vouchers = merchant_blueprint(
     "vouchers", __name__, Tag(name="Vouchers", description="Smart Vouchers and their lifecycle.")
 )
-_REFUSALS = problem_responses(404, 409)
+# Another request may move the voucher first (``conflict``: retry).
+_CHANGE = ("not_found", "conflict")
+_ASSIGN = problem_responses(*_CHANGE, *refusals(VoucherAction.ACTIVATE))
+_REDEEM = problem_responses(*_CHANGE, "held", CHANNEL_NOT_ALLOWED, *refusals(VoucherAction.REDEEM))
+_VOID = problem_responses(*_CHANGE, *refusals(VoucherAction.VOID))
+_GOODWILL = ("not_found", "code_pool_empty", "code_space_exhausted", *REWARD_REFUSALS)
 # Pictures are private to the merchant; a pool voucher's picture changes once it gets its code.
 _PICTURE_CACHE = "private, max-age=300"
 
 
-def _picture_docs(content_type: str, *statuses: int) -> ResponseDict:
+def _picture_docs(content_type: str, *codes: str) -> ResponseDict:
     return {
         200: {
             "description": "The voucher's code (or its id when it has none)",
             "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
         },
-        **problem_responses(404, *statuses),
+        **problem_responses("not_found", *codes),
     }
 
 
@@ -48,26 +55,28 @@ def _out(voucher: Voucher) -> dict[str, Any]:
     return voucher_view(request_session(), voucher)
 
 
-@vouchers.get("/vouchers/<voucher_id>", responses={200: VoucherOut, **problem_responses(404)})
+@vouchers.get(
+    "/vouchers/<voucher_id>", responses={200: VoucherOut, **problem_responses("not_found")}
+)
 def get_voucher(path: VoucherPath) -> dict[str, Any]:
     """Read a voucher (one whose validity ended reads as expired)."""
     return _out(service.get_voucher(request_session(), current_merchant_id(), path.voucher_id))
 
 
-@vouchers.get("/vouchers", responses={200: VoucherPage, **problem_responses(404)})
+@vouchers.get("/vouchers", responses={200: VoucherPage, **problem_responses("not_found")})
 def list_vouchers(query: VoucherQuery) -> dict[str, Any]:
     """Vouchers, newest first, filtered by ``card`` number (404 when unknown) and ``status``."""
     page = service.list_vouchers(request_session(), current_merchant_id(), query)
     return {"items": [_out(voucher) for voucher in page.items], "next_cursor": page.next_cursor}
 
 
-@vouchers.post("/vouchers", responses={201: VoucherOut, **problem_responses(404)})
+@vouchers.post("/vouchers", responses={201: VoucherOut, **problem_responses(*_GOODWILL)})
 def issue_voucher(body: GoodwillVoucher) -> tuple[dict[str, Any], int]:
     """Issue a one-time (goodwill) voucher: active with a card, issued without one."""
     return _out(service.issue_goodwill(request_session(), current_merchant_id(), body)), 201
 
 
-@vouchers.post("/vouchers/<voucher_id>/assign", responses={200: VoucherOut, **_REFUSALS})
+@vouchers.post("/vouchers/<voucher_id>/assign", responses={200: VoucherOut, **_ASSIGN})
 def assign_voucher(path: VoucherPath, body: AssignVoucher) -> dict[str, Any]:
     """Give an issued voucher to a card; it becomes active."""
     voucher = service.assign_voucher(
@@ -76,7 +85,7 @@ def assign_voucher(path: VoucherPath, body: AssignVoucher) -> dict[str, Any]:
     return _out(voucher)
 
 
-@vouchers.post("/vouchers/<voucher_id>/redeem", responses={200: VoucherOut, **_REFUSALS})
+@vouchers.post("/vouchers/<voucher_id>/redeem", responses={200: VoucherOut, **_REDEEM})
 def redeem_voucher(path: VoucherPath, body: RedeemVoucher) -> dict[str, Any]:
     """Redeem a voucher; 409 ``already_redeemed``, ``expired``, ``voided``, ``not_active`` or
     ``channel_not_allowed`` when it cannot be."""
@@ -86,7 +95,7 @@ def redeem_voucher(path: VoucherPath, body: RedeemVoucher) -> dict[str, Any]:
     return _out(voucher)
 
 
-@vouchers.post("/vouchers/<voucher_id>/void", responses={200: VoucherOut, **_REFUSALS})
+@vouchers.post("/vouchers/<voucher_id>/void", responses={200: VoucherOut, **_VOID})
 def void_voucher(path: VoucherPath) -> dict[str, Any]:
     """Cancel a voucher that is issued or active."""
     return _out(service.void_voucher(request_session(), current_merchant_id(), path.voucher_id))
@@ -117,7 +126,7 @@ def voucher_qr_png(path: VoucherPath) -> Response:
 
 @vouchers.get(
     "/vouchers/<voucher_id>/barcode.svg",
-    responses=_picture_docs("image/svg+xml", 409),
+    responses=_picture_docs("image/svg+xml", "barcode_unsupported"),
 )
 def voucher_barcode_svg(path: VoucherPath) -> Response:
     """The voucher's code as a Code 128 barcode (SVG); 409 ``barcode_unsupported`` for
@@ -127,7 +136,7 @@ def voucher_barcode_svg(path: VoucherPath) -> Response:
 
 @vouchers.get(
     "/vouchers/<voucher_id>/barcode.png",
-    responses=_picture_docs("image/png", 409),
+    responses=_picture_docs("image/png", "barcode_unsupported"),
 )
 def voucher_barcode_png(path: VoucherPath) -> Response:
     """The voucher's code as a Code 128 barcode (PNG)."""

@@ -92,6 +92,12 @@ def refusal_reason(status: VoucherStatus, action: VoucherAction) -> str | None:
     return "not_active"  # issued: redeem or expire before it was given to a card
 
 
+def refusals(action: VoucherAction) -> tuple[str, ...]:
+    """Every code that can refuse ``action``, whatever the voucher's status."""
+    reasons = {refusal_reason(status, action) for status in VoucherStatus}
+    return tuple(sorted(reason for reason in reasons if reason is not None))
+
+
 def transition(status: VoucherStatus, action: VoucherAction) -> VoucherStatus:
     """The status after ``action``; raises InvalidTransition when the table has no such move."""
     target = TRANSITIONS.get((status, action))
