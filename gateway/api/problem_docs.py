@@ -59,7 +59,7 @@ MEANINGS: Final[Mapping[str, str]] = MappingProxyType(
         "not_ready": "`/readyz`: the database or Redis is not reachable",
         # Programs, cards and sales.
         "probabilities_not_100": "the lottery variants' probabilities do not add up to exactly 100",
-        "program_required": "name the program: the merchant has none or more than one",
+        "program_required": "name the program: the merchant has none, or several and no default",
         "currency_mismatch": "the sale's currency is not the merchant's",
         "identifier_required": "give a phone, an e-mail or a POS customer to look cards up",
         "other_program": "the card belongs to another program (bulk issuing from the command line)",
