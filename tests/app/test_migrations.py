@@ -10,7 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import JSON, BigInteger, TableClause, column, inspect, table
+from sqlalchemy import JSON, BigInteger, TableClause, column, inspect, select, table
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
@@ -116,4 +116,71 @@ def test_wide_integers_brings_stored_rules_within_their_bounds(empty_database: s
         assert [rule.kind for rule in mechanics_of(program).rules] == ["per_sale", "per_amount"]
     total = {c["name"]: c["type"] for c in inspect(engine).get_columns("sales")}["total"]
     assert isinstance(total, BigInteger)
+    engine.dispose()
+
+
+def test_delivery_requests_reads_failed_pending_deliveries_as_retrying(
+    empty_database: str,
+) -> None:
+    migrate.upgrade(empty_database, "0007_audit_events")
+    now = datetime.now(UTC)
+    merchants = _columns("merchants", "id", "name", "currency", "timezone", "created_at")
+    events = _columns("events", "id", "merchant_id", "type", "created_at", json=("data",))
+    endpoints = _columns(
+        "webhook_endpoints",
+        *("id", "merchant_id", "url", "status", "secret", "failing_announced"),
+        *("created_at", "updated_at"),
+    )
+    deliveries = _columns(
+        "deliveries",
+        *("id", "merchant_id", "endpoint_id", "event_id", "status", "attempts"),
+        *("created_at", "updated_at"),
+    )
+    engine = build_engine(empty_database)
+    with engine.begin() as connection:
+        merchant = {"id": "mer_1", "name": "Cafe", "currency": "EUR", "timezone": "UTC"}
+        connection.execute(merchants.insert().values(**merchant, created_at=now))
+        connection.execute(
+            endpoints.insert().values(
+                id="whe_1",
+                merchant_id="mer_1",
+                url="https://example.com/hooks",
+                status="enabled",
+                secret="sealed",
+                failing_announced=False,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        stored = [("new", "pending", 0), ("failed_once", "pending", 2), ("done", "succeeded", 1)]
+        for name, status, attempts in stored:
+            connection.execute(
+                events.insert().values(
+                    id=f"evt_{name}",
+                    merchant_id="mer_1",
+                    type="sale.processed",
+                    data={},
+                    created_at=now,
+                )
+            )
+            connection.execute(
+                deliveries.insert().values(
+                    id=f"dlv_{name}",
+                    merchant_id="mer_1",
+                    endpoint_id="whe_1",
+                    event_id=f"evt_{name}",
+                    status=status,
+                    attempts=attempts,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+    migrate.upgrade(empty_database)
+    with engine.connect() as connection:
+        statuses = connection.execute(select(deliveries.c.id, deliveries.c.status)).tuples()
+        assert dict(statuses.all()) == {
+            "dlv_new": "pending",
+            "dlv_failed_once": "retrying",
+            "dlv_done": "succeeded",
+        }
     engine.dispose()
