@@ -193,6 +193,7 @@ def _record(
         endpoint.failing_since, endpoint.failing_announced = None, False
     elif verdict == "gone":
         outcome = "failed"
+        endpoint.failing_since = endpoint.failing_since or now
         disable_endpoint(session, endpoint, "the receiver answered 410 Gone")
     else:
         retry_after = parse_retry_after((answer.headers or {}).get("Retry-After"), now)

@@ -171,7 +171,7 @@ def test_410_disables_the_endpoint_and_tells_the_others(
     read = hooks_api.call(
         "GET", f"/v1/webhook-endpoints/{doomed['id']}", shop["api_key"]
     ).get_json()
-    assert read["status"] == "disabled"
+    assert (read["status"], read["health"]) == ("disabled", "failing")
     assert "410" in read["disabled_reason"]
     post_sale(hooks_api, shop, sale_body("T-2"))
     deliver_all(hooks_app)
