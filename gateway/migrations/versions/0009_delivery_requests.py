@@ -1,7 +1,7 @@
 """deliveries explain themselves: the `retrying` status; each attempt keeps what it sent
 
-Revision ID: 0008_delivery_requests
-Revises: 0007_audit_events
+Revision ID: 0009_delivery_requests
+Revises: 0008_default_program
 Create Date: 2026-12-01 15:00:00
 
 A delivery whose attempt failed and that will be tried again now reads `retrying` (it read
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0008_delivery_requests"
-down_revision = "0007_audit_events"
+revision = "0009_delivery_requests"
+down_revision = "0008_default_program"
 branch_labels = None
 depends_on = None
 
