@@ -20,6 +20,7 @@ from sqlalchemy.sql import Update
 from werkzeug.test import TestResponse
 
 from connectors.inbox.processing import Processor, drain_inbox
+from gateway.api.idempotency import IdempotencyRecord
 from gateway.api.openapi_docs import served_document
 from gateway.api.problem_docs import declared_answers
 from gateway.api.problems import RAW_INPUT_STATUSES, STATUSES
@@ -60,7 +61,6 @@ PROVEN_ELSEWHERE = {
     "unavailable": "tests/e2e/test_nginx_front.py",
     "other_program": "tests/loyalty/codes/test_export.py",
     "code_space_exhausted": "tests/loyalty/cards/test_cards.py",
-    "idempotency_in_progress": "tests/app/test_idempotency.py",
 }
 
 
@@ -368,6 +368,24 @@ def _idempotency_conflict(d: Door) -> TestResponse:
     return d.call("POST", "/v1/api-keys", json={"label": "b"}, headers=again)
 
 
+def _idempotency_in_progress(d: Door) -> TestResponse:
+    first = {"Idempotency-Key": "k1"}
+    assert d.call("POST", "/v1/api-keys", json={}, headers=first).status_code == 201
+    factory = d.app.extensions["stampgate"].session_factory
+    with factory() as session:
+        done = session.get(IdempotencyRecord, (d.merchant["id"], "k1"))
+        assert done is not None
+        running = IdempotencyRecord(  # the same request under k2, still running
+            scope=d.merchant["id"],
+            key="k2",
+            fingerprint=done.fingerprint,
+            locked_until=utcnow() + timedelta(minutes=1),
+        )
+        session.add(running)
+        session.commit()
+    return d.call("POST", "/v1/api-keys", json={}, headers={"Idempotency-Key": "k2"})
+
+
 def _currency_mismatch(d: Door) -> TestResponse:
     d.program()
     return d.call("POST", "/v1/sales", json=sale_body("T-1", currency="USD"))
@@ -436,6 +454,7 @@ ANSWERS: dict[tuple[str, int], Produce] = {
     ("method_not_allowed", 405): lambda d: d.call("DELETE", "/v1/merchant"),
     ("conflict", 409): _conflict,
     ("idempotency_conflict", 409): _idempotency_conflict,
+    ("idempotency_in_progress", 409): _idempotency_in_progress,
     ("payload_too_large", 413): lambda d: d.call("POST", "/v1/programs", json={"x": "y" * 2**21}),
     ("unsupported_media_type", 415): lambda d: d.call(
         "POST", "/v1/programs", data="name", content_type="text/plain"
