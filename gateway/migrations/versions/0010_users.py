@@ -1,7 +1,7 @@
 """Merchant users: the people who log in to the console and the scanner
 
-Revision ID: 0009_users
-Revises: 0008_default_program
+Revision ID: 0010_users
+Revises: 0009_delivery_requests
 Create Date: 2026-12-01 15:10:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import gateway.db
 
-revision = "0009_users"
-down_revision = "0008_default_program"
+revision = "0010_users"
+down_revision = "0009_delivery_requests"
 branch_labels = None
 depends_on = None
 
