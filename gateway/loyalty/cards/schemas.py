@@ -89,6 +89,9 @@ class StampsAdd(StrictModel):
     channel: Channel
     location: Note | None = None
     staff: Note | None = None
+    reason: Note | None = Field(
+        default=None, description="Why the stamps were added by hand (kept in the audit log)"
+    )
 
 
 class GrantedOut(BaseModel):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
+from gateway.audit.recorder import note
 from gateway.db import commit_unit_of_work
 from gateway.errors import DomainError, not_found
 from gateway.ids import new_id
@@ -156,6 +157,15 @@ def stamp_card(session: Session, merchant_id: str, number: str, body: StampsAdd)
         program = get_program(session, merchant_id, card.program_id)
         timezone = get_merchant(session, merchant_id).timezone
         granted = add_stamps(session, card, program, body.count, origin, timezone)
+        if body.reason:
+            note(
+                session,
+                merchant_id=merchant_id,
+                object_type="card",
+                object_id=card.id,
+                action="card.stamped_by_hand",
+                details={"count": body.count, "reason": body.reason},
+            )
         return StampResult(card=card, granted=granted)
 
     return commit_unit_of_work(session, stamp)
