@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, field_validator
 
+from gateway.pagination import PageQuery
 from gateway.strict import StrictModel
 from webhooks.catalog import EVENT_TYPES
 
@@ -108,12 +109,10 @@ class Accepted(BaseModel):
     event_id: str | None = None
 
 
-class DeliveryQuery(BaseModel):
+class DeliveryQuery(PageQuery):
     """Filter an endpoint's deliveries."""
 
     status: DeliveryStatus | None = None
-    cursor: str | None = Field(default=None, max_length=64)
-    limit: int = Field(default=50, ge=1, le=500)
 
 
 class AttemptOut(BaseModel):
