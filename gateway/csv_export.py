@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TextIO, TypeVar
+from typing import Any, Generic, TypeVar
 
-import click
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -74,9 +72,9 @@ class CsvExport(Generic[T]):
         counted = select(func.count()).select_from(self.statement.order_by(None).subquery())
         return session.scalar(counted) or 0
 
-    def batches(self, session: Session, size: int = BATCH) -> Iterator[list[str]]:
-        """The records, one list per batch of ``size`` rows, newest first."""
-        last: str | None = None
+    def batches(self, session: Session) -> Iterator[list[str]]:
+        """The records, one list per batch of ``BATCH`` rows, newest first."""
+        size, last = BATCH, None
         while True:
             statement = self.statement
             if last is not None:
@@ -101,19 +99,3 @@ def stream(export: CsvExport[Any], open_session: Callable[[], Session]) -> Itera
     with open_session() as session:
         for batch in export.batches(session):
             yield "".join(batch)
-
-
-def write(export: CsvExport[Any], session: Session, output: TextIO, *, progress: bool) -> int:
-    """Write the export to a file, with a progress bar on stderr when ``progress``; the count
-    is taken first so that the bar knows its end. Returns how many rows were written."""
-    total = export.count(session)
-    written = 0
-    output.write(export.header())
-    with click.progressbar(
-        length=total, label="exporting", file=sys.stderr, hidden=not progress
-    ) as bar:
-        for batch in export.batches(session):
-            output.writelines(batch)
-            written += len(batch)
-            bar.update(len(batch))
-    return written

@@ -39,19 +39,20 @@ def card_export(merchant_id: str, query: CardQuery) -> CsvExport[Card]:
 
 def _records(session: Session, cards: Sequence[Card]) -> Iterator[Sequence[Cell]]:
     ids = [card.id for card in cards]
-    goals = dict(
-        session.execute(
-            select(Program.id, Program.stamps_goal).where(
-                Program.id.in_({card.program_id for card in cards})
-            )
-        ).tuples()
+    programs = {card.program_id for card in cards}
+    goals: dict[str, int] = dict(
+        session.execute(select(Program.id, Program.stamps_goal).where(Program.id.in_(programs)))
+        .tuples()
+        .all()
     )
-    active = dict(
+    active: dict[str | None, int] = dict(
         session.execute(
             select(Voucher.card_id, func.count())
             .where(Voucher.card_id.in_(ids), *redeemable_now())
             .group_by(Voucher.card_id)
-        ).tuples()
+        )
+        .tuples()
+        .all()
     )
     pos_ids: dict[str, list[str]] = {}
     for row in session.scalars(

@@ -40,8 +40,8 @@ def sale_export(session: Session, merchant_id: str, query: SaleQuery) -> CsvExpo
 
 def _records(session: Session, sales: Sequence[Sale]) -> Iterator[Sequence[Cell]]:
     card_ids = {sale.card_id for sale in sales if sale.card_id}
-    numbers = dict(
-        session.execute(select(Card.id, Card.number).where(Card.id.in_(card_ids))).tuples()
+    numbers: dict[str, str] = dict(
+        session.execute(select(Card.id, Card.number).where(Card.id.in_(card_ids))).tuples().all()
     )
     for sale in sales:
         yield (
