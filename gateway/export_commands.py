@@ -56,12 +56,18 @@ def _query(model: type[QueryT], filters: dict[str, Any]) -> QueryT:
         return model.model_validate({k: v for k, v in filters.items() if v is not None})
     except ValidationError as exc:
         problems = "; ".join(
-            f"--{'-'.join(str(part) for part in error['loc']).replace('_', '-')}: {error['msg']}"
-            for error in exc.errors(include_url=False)
+            f"{_option(error['loc'][0])}: {error['msg']}" for error in exc.errors(include_url=False)
         )
         raise click.BadParameter(problems) from exc
-    except DomainError as exc:
-        raise click.BadParameter(exc.detail) from exc
+    except DomainError as exc:  # a range out of order: say it with the options' names
+        detail = exc.detail
+        for error in exc.extra.get("errors", []):
+            detail = detail.replace(error["loc"][0], _option(error["loc"][0]))
+        raise click.BadParameter(detail) from exc
+
+
+def _option(field: object) -> str:
+    return "--" + str(field).replace("_", "-")
 
 
 def _export(

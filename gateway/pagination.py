@@ -85,16 +85,12 @@ class PageQuery(BaseModel):
     def _ranges_in_order(self) -> Self:
         for start, end, after, before in time_ranges(self):
             if after is not None and before is not None and after >= before:
+                message = f"{start} must be earlier than {end}"
                 raise DomainError(
                     RANGE_CODE,
-                    f"{start} ({iso_utc(after)}) must be earlier than {end} ({iso_utc(before)}).",
+                    f"{message} ({iso_utc(after)} is not before {iso_utc(before)}).",
                     errors=[
-                        {
-                            "loc": [name],
-                            "msg": f"{start} must be earlier than {end}",
-                            "type": RANGE_CODE,
-                        }
-                        for name in (start, end)
+                        {"loc": [name], "msg": message, "type": RANGE_CODE} for name in (start, end)
                     ],
                 )
         return self
