@@ -62,7 +62,8 @@ def test_the_file_holds_the_csv_of_the_api(api: Api, shop: dict[str, Any], tmp_p
     assert result.stderr == "exported 2 sales\n"
     text = sales.read_bytes().decode()
     assert text == _http_csv(api, shop, "/v1/sales/export.csv", location="bar")
-    assert text.count("\r\n") == 3 and text.startswith("id,source,transaction_id,")
+    assert text.count("\r\n") == 3
+    assert text.startswith("id,source,transaction_id,")
 
 
 def test_quiet_writes_nothing_but_the_csv(shop: dict[str, Any]) -> None:
@@ -90,9 +91,11 @@ def test_filters_are_checked_as_the_api_checks_them(shop: dict[str, Any]) -> Non
     assert backwards.exit_code == 2
     assert "--created-after must be earlier than --created-before" in backwards.stderr
     unknown = _run("cards", "--merchant", "mer_nope")
-    assert unknown.exit_code == 1 and "merchant not found" in unknown.stderr
+    assert unknown.exit_code == 1
+    assert "merchant not found" in unknown.stderr
     no_card = _run("sales", "--merchant", shop["id"], "--card", "000000000000")
-    assert no_card.exit_code == 1 and "card not found" in no_card.stderr
+    assert no_card.exit_code == 1
+    assert "card not found" in no_card.stderr
 
 
 def _on_a_terminal(tmp_path: Path, *args: str) -> tuple[str, str]:
@@ -125,7 +128,8 @@ def test_a_terminal_shows_the_progress_bar_unless_quiet(
     shop: dict[str, Any], tmp_path: Path
 ) -> None:
     shown, written = _on_a_terminal(tmp_path, "sales", "--merchant", shop["id"])
-    assert "exporting" in shown and "100%" in shown
+    assert "exporting" in shown
+    assert "100%" in shown
     assert "exported 3 sales" in shown
     assert written.count("\r\n") == 4
     quiet, written = _on_a_terminal(tmp_path, "sales", "--merchant", shop["id"], "--quiet")

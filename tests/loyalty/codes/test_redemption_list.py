@@ -6,6 +6,7 @@ from typing import Any
 
 from tests.support.api import Api
 from tests.support.codes import UNIQUE, code_voucher, give, new_card, post
+from tests.support.lists import all_items
 from tests.support.problems import assert_problem
 from tests.support.programs import nine_stamp_card
 
@@ -13,9 +14,7 @@ STAFF_VOUCHER = {"type": "voucher", "description": "Cake", "redemption": "staff"
 
 
 def _ids(api: Api, merchant: dict[str, Any], **query: Any) -> list[str]:
-    response = api.call("GET", "/v1/redemptions", merchant["api_key"], query_string=query)
-    assert response.status_code == 200, response.get_json()
-    return [item["id"] for item in response.get_json()["items"]]
+    return [item["id"] for item in all_items(api, merchant, "/v1/redemptions", **query)]
 
 
 def _redeem_by_staff(
@@ -69,17 +68,7 @@ def test_redemptions_by_voucher_card_status_channel_and_location(
 def test_pages_of_redemptions_follow_each_other(api: Api, merchant: dict[str, Any]) -> None:
     card = new_card(api, merchant)
     made = [_redeem_by_staff(api, merchant, card)["redemption_id"] for _ in range(5)]
-    seen: list[str] = []
-    cursor = None
-    while True:
-        query = {"limit": 2, "card": card, **({"cursor": cursor} if cursor else {})}
-        page = api.call("GET", "/v1/redemptions", merchant["api_key"], query_string=query)
-        body = page.get_json()
-        seen.extend(item["id"] for item in body["items"])
-        cursor = body["next_cursor"]
-        if cursor is None:
-            break
-    assert seen == list(reversed(made))
+    assert _ids(api, merchant, limit=2, card=card) == list(reversed(made))
 
 
 def test_an_unknown_card_or_channel_is_refused(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from typing import Any
 
@@ -11,6 +9,7 @@ import pytest
 
 from tests.support.api import Api
 from tests.support.codes import post
+from tests.support.lists import all_items, exported_rows
 from tests.support.problems import assert_problem
 from tests.support.programs import nine_stamp_card
 from tests.support.sales import sale_body
@@ -31,17 +30,11 @@ def _sell(api: Api, merchant: dict[str, Any], program_id: str, **changes: Any) -
 
 
 def _ids(api: Api, merchant: dict[str, Any], **query: Any) -> list[str]:
-    response = api.call("GET", "/v1/sales", merchant["api_key"], query_string=query)
-    assert response.status_code == 200, response.get_json()
-    return [item["id"] for item in response.get_json()["items"]]
+    return [item["id"] for item in all_items(api, merchant, "/v1/sales", **query)]
 
 
 def _csv(api: Api, merchant: dict[str, Any], **query: Any) -> list[dict[str, str]]:
-    response = api.call("GET", "/v1/sales/export.csv", merchant["api_key"], query_string=query)
-    assert response.status_code == 200, response.get_data(as_text=True)
-    assert response.mimetype == "text/csv"
-    assert response.is_streamed
-    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    return exported_rows(api, merchant, "/v1/sales/export.csv", **query)
 
 
 def test_sales_are_listed_newest_first_with_what_the_pos_sent(
@@ -50,20 +43,12 @@ def test_sales_are_listed_newest_first_with_what_the_pos_sent(
     made = [_sell(api, merchant, program_id) for _ in range(3)]
     other_program = post(api, other_merchant, "/v1/programs", nine_stamp_card()).get_json()["id"]
     _sell(api, other_merchant, other_program)
-    pages, cursor = [], None
-    while True:
-        query = {"limit": 2, **({"cursor": cursor} if cursor else {})}
-        page = api.call("GET", "/v1/sales", merchant["api_key"], query_string=query).get_json()
-        pages.append(page["items"])
-        cursor = page["next_cursor"]
-        if cursor is None:
-            break
-    assert [len(items) for items in pages] == [2, 1]
-    listed = [item for items in pages for item in items]
+    listed = all_items(api, merchant, "/v1/sales", limit=2)
     assert [item["id"] for item in listed] == [sale["id"] for sale in reversed(made)]
     first = listed[-1]
     assert {key: first[key] for key in made[0]} == made[0]  # the sale's result, as answered
-    assert first["source"] == "api" and first["location"] == "main"
+    assert first["source"] == "api"
+    assert first["location"] == "main"
     assert (first["total"], first["currency"], first["stamps_reversed"]) == (500, "EUR", 0)
     assert first["closed_at"] == "2026-11-22T10:00:00Z"
     assert first["created_at"].endswith("Z")
@@ -84,7 +69,8 @@ def test_sales_by_closing_time_location_status_and_card(
     assert _ids(api, merchant, location="bar") == [late["id"]]
     assert _ids(api, merchant, status="unattributed") == [anonymous["id"]]
     processed = _ids(api, merchant, status="processed")
-    assert anonymous["id"] not in processed and len(processed) == 3
+    assert anonymous["id"] not in processed
+    assert len(processed) == 3
     assert _ids(api, merchant, card=early["card_number"]) == [late["id"], early["id"]]
     assert _ids(api, merchant, card=other_card["card_number"]) == [other_card["id"]]
     assert _ids(api, merchant, card=early["card_number"], closed_after=split) == [late["id"]]
