@@ -20,9 +20,9 @@ from gateway.csv_export import CsvExport
 from gateway.db import build_engine, build_session_factory
 from gateway.errors import DomainError
 from gateway.loyalty.cards.export import card_export
-from gateway.loyalty.cards.schemas import CardQuery
+from gateway.loyalty.cards.schemas import CardFilters
 from gateway.loyalty.sales.export import sale_export
-from gateway.loyalty.sales.schemas import SaleQuery
+from gateway.loyalty.sales.schemas import SaleFilters
 from gateway.tenancy.service import get_merchant
 
 QueryT = TypeVar("QueryT", bound=BaseModel)
@@ -124,7 +124,7 @@ def export() -> None:
 )
 def export_cards(merchant_id: str, output: IO[str], quiet: bool, **filters: Any) -> None:
     """Write the merchant's cards as CSV (the columns of GET /v1/cards/export.csv)."""
-    query = _query(CardQuery, filters)
+    query = _query(CardFilters, filters)
     _export(merchant_id, lambda _session: card_export(merchant_id, query), output, quiet, "cards")
 
 
@@ -137,7 +137,7 @@ def export_cards(merchant_id: str, output: IO[str], quiet: bool, **filters: Any)
 @click.option("--card", help="only sales of this card number")
 def export_sales(merchant_id: str, output: IO[str], quiet: bool, **filters: Any) -> None:
     """Write the merchant's sales as CSV (the columns of GET /v1/sales/export.csv)."""
-    query = _query(SaleQuery, filters)
+    query = _query(SaleFilters, filters)
     _export(
         merchant_id,
         lambda session: sale_export(session, merchant_id, query),

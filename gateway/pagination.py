@@ -1,9 +1,10 @@
 """Cursor pagination over time-sortable ids: ``{"items": [...], "next_cursor": ...}``.
 
 Every list takes ``PageQuery``: a cursor, a limit and the creation-time range
-(``created_after`` / ``created_before``, both exclusive), which ``fetch_page`` applies to the
-list's own creation column. Lists with more time ranges declare them as ``<name>_after`` /
-``<name>_before`` fields of type ``QueryTime``; every such pair is checked for order here.
+(``created_after`` / ``created_before``, both exclusive; ``CreatedRange`` alone is what an
+export takes), which ``fetch_page`` applies to the list's own creation column. Lists with more
+time ranges declare them as ``<name>_after`` / ``<name>_before`` fields of type
+``QueryTime``; every such pair is checked for order here.
 """
 
 from __future__ import annotations
@@ -63,13 +64,9 @@ QueryTime = Annotated[datetime, BeforeValidator(_query_time)]
 """A time in a query string: RFC 3339 with an offset, e.g. ``2026-12-01T00:00:00Z``."""
 
 
-class PageQuery(BaseModel):
-    """The query parameters every list accepts."""
+class CreatedRange(BaseModel):
+    """The creation-time range every list and export accepts; its ranges are checked for order."""
 
-    cursor: str | None = Field(
-        default=None, max_length=64, description="next_cursor of the previous page"
-    )
-    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
     created_after: QueryTime | None = Field(
         default=None,
         description="Only what was created after this time (exclusive); RFC 3339 with its "
@@ -96,6 +93,15 @@ class PageQuery(BaseModel):
         return self
 
 
+class PageQuery(CreatedRange):
+    """The query parameters every list accepts: a page, and the creation-time range."""
+
+    cursor: str | None = Field(
+        default=None, max_length=64, description="next_cursor of the previous page"
+    )
+    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+
+
 def time_ranges(query: BaseModel) -> Iterator[tuple[str, str, Any, Any]]:
     """Each ``<name>_after`` / ``<name>_before`` pair of a query: names and values."""
     for name in type(query).model_fields:
@@ -114,7 +120,7 @@ class Page(Generic[T]):
 
 
 def created_within(
-    statement: Select[tuple[T]], created_column: InstrumentedAttribute[Any], query: PageQuery
+    statement: Select[tuple[T]], created_column: InstrumentedAttribute[Any], query: CreatedRange
 ) -> Select[tuple[T]]:
     """Narrow a list to the query's ``created_after`` / ``created_before`` (both exclusive)."""
     if query.created_after is not None:

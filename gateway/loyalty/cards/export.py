@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from gateway.csv_export import Cell, CsvExport
 from gateway.loyalty.cards.models import Card, CardPosId
-from gateway.loyalty.cards.schemas import CardQuery
+from gateway.loyalty.cards.schemas import CardFilters
 from gateway.loyalty.cards.service import redeemable_now, select_cards
 from gateway.loyalty.programs.models import Program
 from gateway.loyalty.vouchers.models import Voucher
@@ -31,7 +31,7 @@ COLUMNS = (
 )
 
 
-def card_export(merchant_id: str, query: CardQuery) -> CsvExport[Card]:
+def card_export(merchant_id: str, query: CardFilters) -> CsvExport[Card]:
     """The cards the list would show for this query (all pages), newest first."""
     statement = created_within(select_cards(merchant_id, query), Card.created_at, query)
     return CsvExport(COLUMNS, statement, Card.id, _records)

@@ -16,6 +16,7 @@ from gateway.loyalty.cards.export import COLUMNS, card_export
 from gateway.loyalty.cards.presenters import card_out
 from gateway.loyalty.cards.schemas import (
     CardCreate,
+    CardFilters,
     CardOut,
     CardPage,
     CardPath,
@@ -54,7 +55,7 @@ def find_cards(query: CardQuery) -> dict[str, Any]:
 
 
 @cards.get("/cards/export.csv", responses={200: csv_documented(COLUMNS, "the cards")})
-def export_cards(query: CardQuery) -> Response:
+def export_cards(query: CardFilters) -> Response:
     """Every card the list would show for these filters, as CSV (streamed, newest first)."""
     return csv_download(card_export(current_merchant_id(), query), "cards.csv")
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from gateway.loyalty.cards.identifiers import Email, Phone
-from gateway.pagination import PageQuery, QueryTime
+from gateway.pagination import CreatedRange, PageQuery, QueryTime
 from gateway.strict import StrictModel
 
 PosName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
@@ -67,7 +67,7 @@ class CardPage(BaseModel):
     next_cursor: str | None
 
 
-class CardQuery(PageQuery):
+class CardFilters(CreatedRange):
     """The merchant's cards; every filter given narrows the list (none: all of them)."""
 
     phone: Phone | None = None
@@ -90,6 +90,10 @@ class CardQuery(PageQuery):
         description="true: only cards holding a voucher that can be redeemed now; false: only "
         "cards holding none",
     )
+
+
+class CardQuery(CardFilters, PageQuery):
+    """A page of the merchant's cards, narrowed by the filters."""
 
 
 class CardPath(BaseModel):

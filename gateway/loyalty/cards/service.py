@@ -17,7 +17,13 @@ from gateway.loyalty.cards.numbers import (
     new_card_number,
     normalize_card_number,
 )
-from gateway.loyalty.cards.schemas import CardCreate, CardQuery, CustomerIn, StampsAdd
+from gateway.loyalty.cards.schemas import (
+    CardCreate,
+    CardFilters,
+    CardQuery,
+    CustomerIn,
+    StampsAdd,
+)
 from gateway.loyalty.programs.models import Program
 from gateway.loyalty.programs.service import get_program
 from gateway.loyalty.vouchers.issuing import Granted
@@ -136,7 +142,7 @@ def redeemable_now() -> tuple[ColumnElement[bool], ...]:
     )
 
 
-def select_cards(merchant_id: str, query: CardQuery) -> Select[tuple[Card]]:
+def select_cards(merchant_id: str, query: CardFilters) -> Select[tuple[Card]]:
     """The merchant's cards that match every filter of the query but the page and the
     creation range (which the page and the export apply)."""
     statement: Select[tuple[Card]] = select(Card).where(Card.merchant_id == merchant_id)

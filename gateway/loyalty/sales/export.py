@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from gateway.csv_export import Cell, CsvExport
 from gateway.loyalty.cards.models import Card
 from gateway.loyalty.sales.models import Sale
-from gateway.loyalty.sales.schemas import SaleQuery
+from gateway.loyalty.sales.schemas import SaleFilters
 from gateway.loyalty.sales.service import select_sales
 from gateway.pagination import created_within
 
@@ -31,7 +31,7 @@ COLUMNS = (
 )
 
 
-def sale_export(session: Session, merchant_id: str, query: SaleQuery) -> CsvExport[Sale]:
+def sale_export(session: Session, merchant_id: str, query: SaleFilters) -> CsvExport[Sale]:
     """The sales the list would show for this query (all pages), newest first; the filters
     are checked here (an unknown card answers 404 before anything is written)."""
     statement = created_within(select_sales(session, merchant_id, query), Sale.created_at, query)

@@ -17,7 +17,14 @@ from gateway.loyalty.sales import service as sales
 from gateway.loyalty.sales.canonical import PosRefund, PosSale
 from gateway.loyalty.sales.export import COLUMNS, sale_export
 from gateway.loyalty.sales.presenters import sale_listed
-from gateway.loyalty.sales.schemas import RefundOut, SaleOut, SalePage, SalePath, SaleQuery
+from gateway.loyalty.sales.schemas import (
+    RefundOut,
+    SaleFilters,
+    SaleOut,
+    SalePage,
+    SalePath,
+    SaleQuery,
+)
 
 sales_api = merchant_blueprint(
     "sales",
@@ -51,7 +58,7 @@ def list_sales(query: SaleQuery) -> dict[str, Any]:
     "/sales/export.csv",
     responses={200: csv_documented(COLUMNS, "the sales"), **problem_responses(404)},
 )
-def export_sales(query: SaleQuery) -> Response:
+def export_sales(query: SaleFilters) -> Response:
     """Every sale the list would show for these filters, as CSV (streamed, newest first)."""
     export = sale_export(request_session(), current_merchant_id(), query)
     return csv_download(export, "sales.csv")

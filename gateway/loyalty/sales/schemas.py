@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from gateway.loyalty.vouchers.schemas import CardNumber
-from gateway.pagination import PageQuery, QueryTime
+from gateway.pagination import CreatedRange, PageQuery, QueryTime
 
 SaleStatus = Literal["processed", "unattributed"]
 
@@ -57,7 +57,7 @@ class SalePage(BaseModel):
     next_cursor: str | None
 
 
-class SaleQuery(PageQuery):
+class SaleFilters(CreatedRange):
     """The merchant's sales; every filter given narrows the list. ``closed_*`` is the time the
     sale closed at the till, ``created_*`` the time the gateway received it."""
 
@@ -70,6 +70,10 @@ class SaleQuery(PageQuery):
     location: str | None = Field(default=None, max_length=128, description="e.g. main")
     status: SaleStatus | None = None
     card: CardNumber | None = Field(default=None, description="A card number")
+
+
+class SaleQuery(SaleFilters, PageQuery):
+    """A page of the merchant's sales, narrowed by the filters."""
 
 
 class RefundOut(BaseModel):

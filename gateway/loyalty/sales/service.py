@@ -23,7 +23,7 @@ from gateway.loyalty.sales.canonical import PosSale
 from gateway.loyalty.sales.customers import resolve_card
 from gateway.loyalty.sales.models import Sale
 from gateway.loyalty.sales.promo_codes import redeem_codes
-from gateway.loyalty.sales.schemas import SaleQuery
+from gateway.loyalty.sales.schemas import SaleFilters, SaleQuery
 from gateway.loyalty.vouchers.presenters import granted_out
 from gateway.ownership import owned_by
 from gateway.pagination import Page, fetch_page
@@ -188,7 +188,7 @@ def get_sale(session: Session, merchant_id: str, sale_id: str) -> Sale:
     return owned_by(session, Sale, sale_id, merchant_id, "sale")
 
 
-def select_sales(session: Session, merchant_id: str, query: SaleQuery) -> Select[tuple[Sale]]:
+def select_sales(session: Session, merchant_id: str, query: SaleFilters) -> Select[tuple[Sale]]:
     """The merchant's sales that match the query's filters but the page and the creation range
     (which the page and the export apply); an unknown ``card`` answers 404, as for vouchers."""
     statement = select(Sale).where(Sale.merchant_id == merchant_id)
