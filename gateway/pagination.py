@@ -84,7 +84,7 @@ class CreatedRange(BaseModel):
             if after is not None and before is not None and after >= before:
                 message = f"{start} must be earlier than {end}"
                 raise DomainError(
-                    RANGE_CODE,
+                    "invalid_time_range",
                     f"{message} ({iso_utc(after)} is not before {iso_utc(before)}).",
                     errors=[
                         {"loc": [name], "msg": message, "type": RANGE_CODE} for name in (start, end)
