@@ -10,7 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import JSON, BigInteger, TableClause, column, inspect, table
+from sqlalchemy import JSON, BigInteger, TableClause, column, inspect, select, table
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
@@ -68,39 +68,54 @@ def _columns(name: str, *names: str, json: tuple[str, ...] = ()) -> TableClause:
     return table(name, *(column(c) for c in names), *(column(c, json_type) for c in json))
 
 
+MERCHANTS = _columns("merchants", "id", "name", "currency", "timezone", "created_at")
+PROGRAMS = _columns(
+    "programs",
+    *("id", "merchant_id", "name", "stamps_goal", "stampless_when_redeeming"),
+    *("auto_enroll", "created_at", "updated_at"),
+    json=("reward", "milestones", "rules"),
+)
+
+
+def _program_row(
+    program_id: str, merchant_id: str, rules: list[dict[str, object]]
+) -> dict[str, object]:
+    now = datetime.now(UTC)
+    return {
+        "id": program_id,
+        "merchant_id": merchant_id,
+        "name": "Card",
+        "stamps_goal": 9,
+        "stampless_when_redeeming": True,
+        "auto_enroll": True,
+        "created_at": now,
+        "updated_at": now,
+        "reward": {"type": "award", "description": "Coffee"},
+        "milestones": [],
+        "rules": rules,
+    }
+
+
 def test_wide_integers_brings_stored_rules_within_their_bounds(empty_database: str) -> None:
     migrate.upgrade(empty_database, "0005_pos_connections")
     now = datetime.now(UTC)
-    merchants = _columns("merchants", "id", "name", "currency", "timezone", "created_at")
-    programs = _columns(
-        "programs",
-        *("id", "merchant_id", "name", "stamps_goal", "stampless_when_redeeming"),
-        *("auto_enroll", "created_at", "updated_at"),
-        json=("reward", "milestones", "rules"),
-    )
     engine = build_engine(empty_database)
     with engine.begin() as connection:
         connection.execute(
-            merchants.insert().values(
+            MERCHANTS.insert().values(
                 id="mer_1", name="Cafe", currency="EUR", timezone="UTC", created_at=now
             )
         )
         connection.execute(
-            programs.insert().values(
-                id="prg_1",
-                merchant_id="mer_1",
-                name="Card",
-                stamps_goal=9,
-                stampless_when_redeeming=True,
-                auto_enroll=True,
-                created_at=now,
-                updated_at=now,
-                reward={"type": "award", "description": "Coffee"},
-                milestones=[],
-                rules=[
-                    {"kind": "per_sale", "stamps": 3_000_000_000, "min_total": 10**15},
-                    {"kind": "per_amount", "stamps": 2, "every": 10**13},
-                ],
+            PROGRAMS.insert().values(
+                _program_row(
+                    "prg_1",
+                    "mer_1",
+                    [
+                        {"kind": "per_sale", "stamps": 3_000_000_000, "min_total": 10**15},
+                        {"kind": "per_amount", "stamps": 2, "every": 10**13},
+                    ],
+                )
             )
         )
     engine.dispose()
@@ -116,4 +131,98 @@ def test_wide_integers_brings_stored_rules_within_their_bounds(empty_database: s
         assert [rule.kind for rule in mechanics_of(program).rules] == ["per_sale", "per_amount"]
     total = {c["name"]: c["type"] for c in inspect(engine).get_columns("sales")}["total"]
     assert isinstance(total, BigInteger)
+    engine.dispose()
+
+
+def test_default_program_keeps_where_sales_without_program_id_went(empty_database: str) -> None:
+    migrate.upgrade(empty_database, "0007_audit_events")
+    now = datetime.now(UTC)
+    owners = {"prg_only": "mer_one", "prg_a": "mer_two", "prg_b": "mer_two"}
+    engine = build_engine(empty_database)
+    with engine.begin() as connection:
+        for merchant_id in sorted(set(owners.values())):
+            connection.execute(
+                MERCHANTS.insert().values(
+                    id=merchant_id, name="Cafe", currency="EUR", timezone="UTC", created_at=now
+                )
+            )
+        for program_id, merchant_id in owners.items():
+            connection.execute(
+                PROGRAMS.insert().values(
+                    _program_row(program_id, merchant_id, [{"kind": "per_sale", "stamps": 1}])
+                )
+            )
+    engine.dispose()
+    migrate.upgrade(empty_database)
+    engine = build_engine(empty_database)
+    with Session(engine) as session:
+        defaults = {program.id: program.is_default for program in session.query(Program)}
+    engine.dispose()
+    # One program: its sales keep going there; several: sales still have to name theirs.
+    assert defaults == {"prg_only": True, "prg_a": False, "prg_b": False}
+
+
+def test_delivery_requests_reads_failed_pending_deliveries_as_retrying(
+    empty_database: str,
+) -> None:
+    migrate.upgrade(empty_database, "0008_default_program")
+    now = datetime.now(UTC)
+    events = _columns("events", "id", "merchant_id", "type", "created_at", json=("data",))
+    endpoints = _columns(
+        "webhook_endpoints",
+        *("id", "merchant_id", "url", "status", "secret", "failing_announced"),
+        *("created_at", "updated_at"),
+    )
+    deliveries = _columns(
+        "deliveries",
+        *("id", "merchant_id", "endpoint_id", "event_id", "status", "attempts"),
+        *("created_at", "updated_at"),
+    )
+    engine = build_engine(empty_database)
+    with engine.begin() as connection:
+        merchant = {"id": "mer_1", "name": "Cafe", "currency": "EUR", "timezone": "UTC"}
+        connection.execute(MERCHANTS.insert().values(**merchant, created_at=now))
+        connection.execute(
+            endpoints.insert().values(
+                id="whe_1",
+                merchant_id="mer_1",
+                url="https://example.com/hooks",
+                status="enabled",
+                secret="sealed",
+                failing_announced=False,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        stored = [("new", "pending", 0), ("failed_once", "pending", 2), ("done", "succeeded", 1)]
+        for name, status, attempts in stored:
+            connection.execute(
+                events.insert().values(
+                    id=f"evt_{name}",
+                    merchant_id="mer_1",
+                    type="sale.processed",
+                    data={},
+                    created_at=now,
+                )
+            )
+            connection.execute(
+                deliveries.insert().values(
+                    id=f"dlv_{name}",
+                    merchant_id="mer_1",
+                    endpoint_id="whe_1",
+                    event_id=f"evt_{name}",
+                    status=status,
+                    attempts=attempts,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+    migrate.upgrade(empty_database)
+    with engine.connect() as connection:
+        statuses = connection.execute(select(deliveries.c.id, deliveries.c.status)).tuples()
+        assert dict(statuses.all()) == {
+            "dlv_new": "pending",
+            "dlv_failed_once": "retrying",
+            "dlv_done": "succeeded",
+        }
     engine.dispose()

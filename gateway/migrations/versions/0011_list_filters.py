@@ -1,7 +1,7 @@
 """Lists and exports: a card's last visit, and the indexes the list filters use
 
-Revision ID: 0008_list_filters
-Revises: 0007_audit_events
+Revision ID: 0011_list_filters
+Revises: 0010_users
 Create Date: 2026-12-01 15:00:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import gateway.db
 
-revision = "0008_list_filters"
-down_revision = "0007_audit_events"
+revision = "0011_list_filters"
+down_revision = "0010_users"
 branch_labels = None
 depends_on = None
 
