@@ -231,13 +231,6 @@ def test_delivery_requests_reads_failed_pending_deliveries_as_retrying(
 def test_list_filters_fill_each_cards_last_visit(empty_database: str) -> None:
     migrate.upgrade(empty_database, "0010_users")
     now = datetime(2026, 12, 1, 12, tzinfo=UTC)
-    merchants = _columns("merchants", "id", "name", "currency", "timezone", "created_at")
-    programs = _columns(
-        "programs",
-        *("id", "merchant_id", "name", "stamps_goal", "stampless_when_redeeming"),
-        *("auto_enroll", "created_at", "updated_at"),
-        json=("reward", "milestones", "rules"),
-    )
     cards = _columns(
         "cards",
         *("id", "merchant_id", "program_id", "number", "stamps", "cycle", "version"),
@@ -257,25 +250,11 @@ def test_list_filters_fill_each_cards_last_visit(empty_database: str) -> None:
     engine = build_engine(empty_database)
     with engine.begin() as connection:
         connection.execute(
-            merchants.insert().values(
+            MERCHANTS.insert().values(
                 id="mer_1", name="Cafe", currency="EUR", timezone="UTC", created_at=now
             )
         )
-        connection.execute(
-            programs.insert().values(
-                id="prg_1",
-                merchant_id="mer_1",
-                name="Card",
-                stamps_goal=9,
-                stampless_when_redeeming=True,
-                auto_enroll=True,
-                created_at=now,
-                updated_at=now,
-                reward={"type": "award", "description": "Coffee"},
-                milestones=[],
-                rules=[],
-            )
-        )
+        connection.execute(PROGRAMS.insert().values(**_program_row("prg_1", "mer_1", [])))
         for card_id in ("crd_sold", "crd_stamped", "crd_never"):
             connection.execute(
                 cards.insert().values(
