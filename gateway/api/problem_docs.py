@@ -17,6 +17,7 @@ from typing import Any, Final
 from flask_openapi3.types import ResponseDict
 
 from gateway.api.problems import PROBLEM_CONTENT_TYPE, RAW_INPUT_STATUSES, STATUSES
+from gateway.pagination import RANGE_CODE
 
 # What each code means, in one line: README's "Error codes" table says the same (a test checks).
 MEANINGS: Final[Mapping[str, str]] = MappingProxyType(
@@ -61,7 +62,10 @@ MEANINGS: Final[Mapping[str, str]] = MappingProxyType(
         "probabilities_not_100": "the lottery variants' probabilities do not add up to exactly 100",
         "program_required": "name the program: the merchant has none, or several and no default",
         "currency_mismatch": "the sale's currency is not the merchant's",
-        "identifier_required": "give a phone, an e-mail or a POS customer to look cards up",
+        "invalid_time_range": (
+            "a list's `<name>_after` is not earlier than its `<name>_before` "
+            "(`created_after`/`created_before` and the like); `errors` names both"
+        ),
         "other_program": "the card belongs to another program (bulk issuing from the command line)",
         "card_exists": "the customer already has a card in this program",
         "sale_conflict": "this transaction id was sent before with another body",
@@ -159,6 +163,8 @@ def guard_answers(method: str, operation: Mapping[str, Any], validates: bool) ->
     }
     if validates:
         answers.add((STATUSES["validation_error"], "validation_error"))
+    if _has_time_range(operation):
+        answers.add((STATUSES[RANGE_CODE], RANGE_CODE))
     schemes = {name for requirement in operation.get("security", []) for name in requirement}
     if not schemes:  # a public door (operations, POS webhooks) names its own
         return answers
@@ -171,6 +177,16 @@ def guard_answers(method: str, operation: Mapping[str, Any], validates: bool) ->
     if method == "post":
         guard += ["invalid_idempotency_key", "idempotency_conflict", "idempotency_in_progress"]
     return answers | {(STATUSES[code], code) for code in guard}
+
+
+def _has_time_range(operation: Mapping[str, Any]) -> bool:
+    """A list whose query takes a ``<name>_after`` / ``<name>_before`` pair checks its order."""
+    query = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+    return any(
+        f"{name.removesuffix('_after')}_before" in query
+        for name in query
+        if name.endswith("_after")
+    )
 
 
 def describe_problems(method: str, operation: dict[str, Any], takes_input: bool) -> None:
