@@ -23,7 +23,7 @@ from gateway.api.session import request_session
 from gateway.audit.recorder import AuditContext, bind
 from gateway.errors import DomainError
 from gateway.extensions import extensions
-from gateway.loyalty.cards.identifiers import set_phone_country
+from gateway.tenancy.countries import set_phone_country
 from gateway.tenancy.service import authenticate, get_merchant
 
 ADMIN_SCOPE = "admin"

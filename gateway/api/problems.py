@@ -217,18 +217,18 @@ def _headers(exc: DomainError) -> dict[str, str]:
 def validation_problem(exc: ValidationError) -> Response:
     """422 ``validation_error`` listing every failing field, each named, in plain words."""
     part, model = _validated_part(exc.title)
-    errors = []
+    errors: list[dict[str, Any]] = []
     for error in exc.errors(include_url=False, include_input=False):
         place = validation.locate(model, error["loc"])
         errors.append(
             {
-                "loc": place.loc or [part],
+                "loc": validation.error_loc(error, place, part),
                 "msg": validation.message(error, place, part),
                 "type": error["type"],
             }
         )
     count = len(errors)
-    detail = errors[0]["msg"] if count == 1 else f"{count} fields failed validation"
+    detail = str(errors[0]["msg"]) if count == 1 else f"{count} fields failed validation"
     code = next(
         (e["type"] for e in errors if e["type"] in PROMOTED_ERROR_TYPES), "validation_error"
     )

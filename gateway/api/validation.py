@@ -66,8 +66,10 @@ MESSAGES: Final[Mapping[str, str]] = {
     "url_parsing": "must be a URL (https://...)",
     "url_scheme": "must be a URL of the scheme {expected_schemes}",
     "url_too_long": "may have at most {max_length} characters",
-    "json_invalid": "is not valid JSON",
+    # The body parsed (the guards checked) but was a JSON string, which is read as JSON again.
+    "json_invalid": JSON_OBJECT,
 }
+_TAG_ERRORS: Final = frozenset({"union_tag_invalid", "union_tag_not_found"})
 _SINGULAR: Final = {"string_too_short": "must not be empty", "too_short": "must not be empty"}
 # Errors whose own message is already written for a person (our validators' ValueErrors and
 # custom errors): said after the field's name as they are.
@@ -152,17 +154,27 @@ def field_label(path: Sequence[str], part: str) -> str:
     return label
 
 
+def _tag_field(error: ErrorDetails, place: Place) -> str:
+    if place.union is not None:
+        return place.union.tag_field
+    return str((error.get("ctx") or {}).get("discriminator", "type")).strip("'")
+
+
+def error_loc(error: ErrorDetails, place: Place, part: str) -> list[str]:
+    """The field's path; a union's tag field for a missing or unknown tag; else the part."""
+    if error["type"] in _TAG_ERRORS:
+        return [*place.loc, _tag_field(error, place)]
+    return place.loc or [part]
+
+
 def message(error: ErrorDetails, place: Place, part: str) -> str:
     """One sentence naming the field and what it must be."""
     context = dict(error.get("ctx") or {})
-    field = field_label(place.loc, part)
     kind = error["type"]
-    if kind in ("union_tag_invalid", "union_tag_not_found"):
-        union = place.union
-        tag_field = union.tag_field if union else str(context.get("discriminator", "")).strip("'")
-        tags = union.tags if union else ()
+    if kind in _TAG_ERRORS:
+        tags = place.union.tags if place.union else ()
         context["tags"] = ", ".join(tags) or str(context.get("expected_tags", "")).replace("'", "")
-        field = f"{field}.{tag_field}" if place.loc else tag_field
+    field = field_label(error_loc(error, place, part) if kind in _TAG_ERRORS else place.loc, part)
     template = _SINGULAR.get(kind) if context.get("min_length") == 1 else None
     template = template or MESSAGES.get(kind)
     if template is None:

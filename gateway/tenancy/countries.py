@@ -8,6 +8,7 @@ old alias names) has none.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextvars import ContextVar
 from functools import cache
 from importlib.resources import files
 from typing import Annotated
@@ -55,3 +56,16 @@ Country = Annotated[
     ),
 ]
 """A country code, upper-cased: ``ua`` is ``UA``."""
+
+
+_phone_country: ContextVar[str | None] = ContextVar("phone_country", default=None)
+
+
+def phone_country() -> str | None:
+    """The country whose national phone numbers are being read (the request's merchant's)."""
+    return _phone_country.get()
+
+
+def set_phone_country(country: str | None) -> None:
+    """Read national phone numbers as ``country``'s from now on in this context (None: none)."""
+    _phone_country.set(country)

@@ -85,14 +85,15 @@ def test_the_migration_backfills_countries_from_time_zones(tmp_path: Path) -> No
         *(column(name) for name in ("id", "name", "currency", "timezone", "created_at")),
     )
     zones = {"mer_a": "Europe/Kyiv", "mer_b": "Europe/Lisbon", "mer_c": "UTC"}
-    rows = [
+    merchant_rows = [
         {"id": id_, "name": id_, "currency": "EUR", "timezone": zone, "created_at": NOW}
         for id_, zone in zones.items()
     ]
     with engine.begin() as connection:
-        connection.execute(merchants.insert(), rows)
+        connection.execute(merchants.insert(), merchant_rows)
     migrate.upgrade(url)
     with engine.connect() as connection:
-        countries = dict(connection.execute(text("SELECT id, country FROM merchants")).all())
+        rows = connection.execute(text("SELECT id, country FROM merchants")).all()
+    countries = {row.id: row.country for row in rows}
     engine.dispose()
     assert countries == {"mer_a": "UA", "mer_b": "PT", "mer_c": None}

@@ -1,20 +1,19 @@
 """Customer identifiers in one canonical form: phones as E.164, e-mails lower-cased.
 
 A phone in national form (``0501234567``) is read as a number of the merchant's country.
-The HTTP edge names that country for the request (``phone_country``) before bodies and
-queries are validated, so every ``Phone`` field of every route reads it the same way.
+The HTTP edge names that country for the request (``gateway.tenancy.countries``) before
+bodies and queries are validated, so every ``Phone`` field of every route reads it the same way.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Annotated
 
 import phonenumbers
 from pydantic import AfterValidator, StringConstraints
+
+from gateway.tenancy.countries import phone_country
 
 MAX_EMAIL_LENGTH = 254
 NEEDS_COUNTRY = (
@@ -55,26 +54,8 @@ def _no_country_code(text: str, region: str | None) -> str:
     return f"numbers of {region} cannot be read in national form: write its international prefix"
 
 
-_phone_country: ContextVar[str | None] = ContextVar("phone_country", default=None)
-
-
-def set_phone_country(country: str | None) -> None:
-    """Read national phone numbers as ``country``'s from now on in this context (None: none)."""
-    _phone_country.set(country)
-
-
-@contextmanager
-def phone_country(country: str | None) -> Iterator[None]:
-    """National phone numbers validated within are read as ``country``'s."""
-    token = _phone_country.set(country)
-    try:
-        yield
-    finally:
-        _phone_country.reset(token)
-
-
 def _in_phone_country(raw: str) -> str:
-    return normalize_phone(raw, _phone_country.get())
+    return normalize_phone(raw, phone_country())
 
 
 def normalize_email(raw: str) -> str:
