@@ -78,7 +78,7 @@ PROGRAMS = _columns(
 
 
 def _program_row(
-    program_id: str, merchant_id: str, rules: list[dict[str, int]]
+    program_id: str, merchant_id: str, rules: list[dict[str, int | str]]
 ) -> dict[str, object]:
     now = datetime.now(UTC)
     return {

@@ -13,7 +13,6 @@ from gateway.ids import new_id
 from gateway.loyalty.cards.ledger import Stamping, add_stamps
 from gateway.loyalty.cards.models import Card, CardPosId
 from gateway.loyalty.cards.numbers import (
-    INVALID_CARD_NUMBER,
     card_number_problem,
     new_card_number,
     normalize_card_number,
@@ -120,7 +119,7 @@ def get_card(session: Session, merchant_id: str, number: str, *, lock: bool = Fa
     digits = normalize_card_number(number)
     problem = card_number_problem(digits)
     if problem is not None:
-        raise DomainError(INVALID_CARD_NUMBER, f"The card number {problem}.")
+        raise DomainError("invalid_card_number", f"The card number {problem}.")
     statement = select(Card).where(Card.merchant_id == merchant_id, Card.number == digits)
     card = session.scalars(statement.with_for_update() if lock else statement).first()
     if card is None:
