@@ -1,4 +1,5 @@
-"""Reading the event log: newest first, or everything after a given event (for catching up)."""
+"""Reading the event log: newest first, everything after a given event (for catching up), or
+one event with the deliveries made of it."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
 from gateway.timestamps import iso_utc
 from webhooks.catalog import EVENT_TYPES
-from webhooks.models import Event
+from webhooks.models import Delivery, Event
+from webhooks.signing import envelope
+from webhooks.states import DELIVERY_STATUSES, DeliveryStatus, describe
 
 
 class EventQuery(BaseModel):
@@ -40,6 +44,28 @@ class EventOut(BaseModel):
     timestamp: str
     merchant_id: str
     data: dict[str, Any]
+
+
+class EventDelivery(BaseModel):
+    """One delivery of the event: to which endpoint, and how it stands."""
+
+    id: str
+    endpoint_id: str
+    status: DeliveryStatus = Field(description=describe(DELIVERY_STATUSES))
+    attempt_count: int
+
+
+class EventDetail(EventOut):
+    """One event: its fields are the exact JSON body its deliveries send, plus ``deliveries``
+    (one per endpoint it was addressed to, oldest first; not part of the delivered body)."""
+
+    deliveries: list[EventDelivery]
+
+
+class EventPath(BaseModel):
+    """Path of one event."""
+
+    event_id: str = Field(max_length=64)
 
 
 class EventPage(BaseModel):
@@ -77,3 +103,27 @@ def event_out(event: Event) -> dict[str, Any]:
         "merchant_id": event.merchant_id,
         "data": event.data,
     }
+
+
+def sent_body(event: Event) -> bytes:
+    """The exact bytes every delivery attempt of the event sends (compact JSON, ASCII)."""
+    return envelope(event.id, event.type, iso_utc(event.created_at), event.merchant_id, event.data)
+
+
+def get_event(session: Session, merchant_id: str, event_id: str) -> Event:
+    """One of the merchant's events, or 404."""
+    return owned_by(session, Event, event_id, merchant_id, "event")
+
+
+def event_detail(session: Session, event: Event) -> dict[str, Any]:
+    """An event as delivered, with the deliveries made of it."""
+    deliveries = session.scalars(
+        select(Delivery).where(Delivery.event_id == event.id).order_by(Delivery.id)
+    )
+    made = [
+        {"id": d.id, "endpoint_id": d.endpoint_id, "status": d.status, "attempt_count": d.attempts}
+        for d in deliveries
+    ]
+    return EventDetail.model_validate({**event_out(event), "deliveries": made}).model_dump(
+        mode="json"
+    )

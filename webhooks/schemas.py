@@ -9,10 +9,16 @@ from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, field_v
 
 from gateway.strict import StrictModel
 from webhooks.catalog import EVENT_TYPES
+from webhooks.states import (
+    DELIVERY_STATUSES,
+    ENDPOINT_HEALTH,
+    DeliveryStatus,
+    EndpointHealth,
+    describe,
+)
 
 Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
-DeliveryStatus = Literal["pending", "succeeded", "failed", "exhausted"]
 
 
 def _known_types(value: list[str] | None) -> list[str] | None:
@@ -52,9 +58,19 @@ class EndpointOut(BaseModel):
     url: str
     description: str | None
     event_types: list[str] | None
-    status: Literal["enabled", "disabled"]
+    status: Literal["enabled", "disabled"] = Field(
+        description="`enabled`: events are delivered; `disabled`: nothing is sent (see "
+        "`disabled_reason`) until the endpoint is enabled again."
+    )
     disabled_reason: str | None
-    failing_since: datetime | None
+    health: EndpointHealth = Field(
+        description="How deliveries to the endpoint are going, beside `status`:\n"
+        + describe(ENDPOINT_HEALTH)
+    )
+    failing_since: datetime | None = Field(
+        description="When the first of the failed attempts since the last success was made; "
+        "null while `health` is `healthy`."
+    )
     created_at: datetime
     updated_at: datetime
     recover_since: datetime | None = Field(
@@ -108,24 +124,53 @@ class Accepted(BaseModel):
     event_id: str | None = None
 
 
+_STATUS_MEANINGS = describe(DELIVERY_STATUSES)
+
+
 class DeliveryQuery(BaseModel):
     """Filter an endpoint's deliveries."""
 
-    status: DeliveryStatus | None = None
+    status: DeliveryStatus | None = Field(
+        default=None, description="Only deliveries in this status:\n" + _STATUS_MEANINGS
+    )
     cursor: str | None = Field(default=None, max_length=64)
     limit: int = Field(default=50, ge=1, le=500)
 
 
+class SentRequest(BaseModel):
+    """The request an attempt sent, as the receiver got it (the secret is never shown)."""
+
+    url: str
+    headers: dict[str, str] = Field(
+        description="webhook-id, webhook-timestamp, webhook-signature, content-type, user-agent"
+    )
+    body: str = Field(description="The exact bytes sent (compact JSON, ASCII), as text")
+
+
+class ReceivedResponse(BaseModel):
+    """What the receiver answered: status, headers and the first 2 KiB of the body."""
+
+    status_code: int
+    headers: dict[str, str]
+    body: str = Field(description="The first 2 KiB of the answer, as UTF-8 text")
+    body_truncated: bool = Field(description="True when the answer was longer than 2 KiB")
+
+
 class AttemptOut(BaseModel):
-    """One HTTP attempt."""
+    """One HTTP attempt: the request sent and the answer, or the error when none came."""
 
     attempted_at: datetime
     duration_ms: int
-    status_code: int | None
-    outcome: str
-    response_headers: dict[str, str] | None
-    response_body: str | None
-    error: str | None
+    outcome: Literal["succeeded", "retrying", "failed", "exhausted"] = Field(
+        description="What the attempt decided: `succeeded`, `retrying` (another attempt is "
+        "scheduled), `failed` (410 Gone: the endpoint was disabled), `exhausted` (the last "
+        "attempt of the schedule)."
+    )
+    request: SentRequest | None = Field(
+        description="Null when nothing was sent (the URL was refused, the secret unreadable)"
+    )
+    response: ReceivedResponse | None = Field(description="Null when no answer came (see `error`)")
+    error: str | None = Field(description="Why no answer came (timeout, refused connection...)")
 
 
 class DeliveryOut(BaseModel):
@@ -135,9 +180,11 @@ class DeliveryOut(BaseModel):
     endpoint_id: str
     event_id: str
     event_type: str
-    status: DeliveryStatus
-    attempts: int
-    next_attempt_at: datetime | None
+    status: DeliveryStatus = Field(description=_STATUS_MEANINGS)
+    attempt_count: int = Field(description="How many attempts were made so far")
+    next_attempt_at: datetime | None = Field(
+        description="When the next attempt is due (`pending`, `retrying`); null otherwise"
+    )
     last_attempt_at: datetime | None
     last_status_code: int | None
     last_error: str | None
@@ -147,7 +194,7 @@ class DeliveryOut(BaseModel):
 class DeliveryDetail(DeliveryOut):
     """A delivery with every attempt, oldest first."""
 
-    attempt_log: list[AttemptOut]
+    attempts: list[AttemptOut] = Field(description="Every attempt, oldest first")
 
 
 class DeliveryPage(BaseModel):

@@ -7,15 +7,14 @@ bodies and queries are validated, so every ``Phone`` field of every route reads 
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 import phonenumbers
 from pydantic import AfterValidator, StringConstraints
 
+from gateway.emails import normalize_email
 from gateway.tenancy.countries import phone_country
 
-MAX_EMAIL_LENGTH = 254
 NEEDS_COUNTRY = (
     "the phone number is in national form: write it with its international prefix "
     "(e.g. +380501234567), or set the merchant's country (PATCH /v1/merchant) to read "
@@ -27,7 +26,6 @@ _PARSE_ERRORS = {
     phonenumbers.NumberParseException.TOO_SHORT_NSN: "the phone number is too short",
     phonenumbers.NumberParseException.TOO_LONG: "the phone number is too long",
 }
-_EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
 
 
 def normalize_phone(raw: str, default_region: str | None) -> str:
@@ -56,16 +54,6 @@ def _no_country_code(text: str, region: str | None) -> str:
 
 def _in_phone_country(raw: str) -> str:
     return normalize_phone(raw, phone_country())
-
-
-def normalize_email(raw: str) -> str:
-    """``raw`` trimmed and lower-cased, if it looks like ``name@domain.tld``."""
-    text = raw.strip().lower()
-    if len(text) > MAX_EMAIL_LENGTH:
-        raise ValueError(f"the e-mail address is longer than {MAX_EMAIL_LENGTH} characters")
-    if not text.isprintable() or _EMAIL_SHAPE.fullmatch(text) is None:
-        raise ValueError("not an e-mail address (expected name@domain.tld)")
-    return text
 
 
 Phone = Annotated[str, StringConstraints(max_length=32), AfterValidator(_in_phone_country)]
