@@ -182,5 +182,5 @@ def message(error: ErrorDetails, place: Place, part: str) -> str:
         return f"{field} {text}" if text.startswith(_PREDICATES) else f"{field}: {text}"
     try:
         return f"{field} {template.format(**context)}"
-    except (KeyError, IndexError, ValueError):  # a context value missing: say it without
-        return f"{field} {template.split(' {', 1)[0]}"
+    except (KeyError, IndexError, ValueError):  # a context value missing: pydantic's words
+        return f"{field}: {error['msg']}"
