@@ -78,7 +78,7 @@ def test_an_unknown_country_is_refused_naming_the_field(
 
 def test_the_migration_backfills_countries_from_time_zones(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/backfill.db"
-    migrate.upgrade(url, "0010_users")
+    migrate.upgrade(url, "0011_list_filters")
     engine = build_engine(url)
     merchants = table(
         "merchants",

@@ -1,7 +1,7 @@
 """merchant country: how national phone numbers are read
 
-Revision ID: 0011_merchant_country
-Revises: 0010_users
+Revision ID: 0012_merchant_country
+Revises: 0011_list_filters
 Create Date: 2026-12-01 15:00:00
 
 Merchants gain ``country`` (ISO 3166-1 alpha-2). Existing merchants get the country of their
@@ -15,8 +15,8 @@ from alembic import op
 
 from gateway.tenancy.countries import country_of_timezone
 
-revision = "0011_merchant_country"
-down_revision = "0010_users"
+revision = "0012_merchant_country"
+down_revision = "0011_list_filters"
 branch_labels = None
 depends_on = None
 
