@@ -179,6 +179,8 @@ def message(error: ErrorDetails, place: Place, part: str) -> str:
     template = template or MESSAGES.get(kind)
     if template is None:
         text = error["msg"].removeprefix(_OWN_WORDS_PREFIX)
+        if place.loc and text.startswith(f"{place.loc[-1]} "):  # the validator named it
+            return field + text[len(place.loc[-1]) :]
         return f"{field} {text}" if text.startswith(_PREDICATES) else f"{field}: {text}"
     try:
         return f"{field} {template.format(**context)}"
