@@ -274,3 +274,11 @@ class _Scope:
             .where(Voucher.merchant_id == self.merchant_id, *self._within(moment))
         )
         return self._grouped(inner)
+
+
+def last_days(session: Session, merchant_id: str, days: int, location: str | None) -> AnalyticsQuery:
+    """The query of the last ``days`` days up to today in the merchant's time zone."""
+    merchant = session.get(Merchant, merchant_id)
+    assert merchant is not None
+    today = utcnow().astimezone(ZoneInfo(merchant.timezone)).date()
+    return AnalyticsQuery(from_=today - dt.timedelta(days=days - 1), to=today, location=location)
