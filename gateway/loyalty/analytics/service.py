@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, case, func, select
 from sqlalchemy.orm import Session
 
 from gateway.db import utcnow
@@ -183,19 +183,20 @@ class _Scope:
     period: Period
     location: str | None
 
-    def _day(self, column: ColumnElement[dt.datetime]) -> ColumnElement[int]:
+    def _day(self, column: SQLColumnExpression[dt.datetime]) -> ColumnElement[int]:
         # The first day whose end lies after the instant; the period bounds keep it inside.
         ends: Sequence[dt.datetime] = self.period.day_starts[1:]
         return case(*((column < end, index) for index, end in enumerate(ends)), else_=len(ends))
 
-    def _within(self, column: ColumnElement[dt.datetime]) -> list[ColumnElement[bool]]:
+    def _within(self, column: SQLColumnExpression[dt.datetime | None]) -> list[ColumnElement[bool]]:
         return [column >= self.period.starts_at, column < self.period.ends_at]
 
     def _grouped(self, inner: Select[Any], *summed: str) -> Select[Any]:
         # Group the inner rows by their k_ columns: sum the named columns, or count the rows.
         rows = inner.subquery()
         keys = [column for column in rows.c if column.key.startswith("k_")]
-        totals = [func.sum(rows.c[name]) for name in summed] or [func.count()]
+        totals: list[ColumnElement[Any]] = [func.sum(rows.c[name]) for name in summed]
+        totals = totals or [func.count()]
         statement = select(*keys, *totals).group_by(*keys)
         if self.location is not None:
             statement = statement.where(rows.c.k_place == self.location)
@@ -265,7 +266,7 @@ class _Scope:
         )
         return self._grouped(inner)
 
-    def vouchers(self, moment: Any) -> Select[Any]:
+    def vouchers(self, moment: SQLColumnExpression[dt.datetime | None]) -> Select[Any]:
         """(location of the sale that earned it, count) of vouchers whose ``moment`` is inside."""
         inner = (
             select(Sale.location.label("k_place"))
@@ -276,7 +277,9 @@ class _Scope:
         return self._grouped(inner)
 
 
-def last_days(session: Session, merchant_id: str, days: int, location: str | None) -> AnalyticsQuery:
+def last_days(
+    session: Session, merchant_id: str, days: int, location: str | None
+) -> AnalyticsQuery:
     """The query of the last ``days`` days up to today in the merchant's time zone."""
     merchant = session.get(Merchant, merchant_id)
     assert merchant is not None

@@ -97,7 +97,7 @@ def test_a_period_before_the_activity_is_empty(api: Api, merchant: dict[str, Any
     assert body["stamps"] == {"given": 0, "reversed": 0, "net": 0}
     assert body["vouchers"] == {"issued": 0, "redeemed": 0, "expired": 0}
     assert (body["locations"], body["staff"]) == ([], [])
-    assert [day["date"] for day in body["days"]][0] == first.isoformat()
+    assert next(day["date"] for day in body["days"]) == first.isoformat()
     assert len(body["days"]) == 7
 
 

@@ -51,7 +51,7 @@ def test_the_location_and_period_choice(
     busy_day(api, merchant)
     page = owner_console.get("/console/?days=7&location=terrace").get_data(as_text=True)
     assert tiles(page)["Stamps given"] == "2"
-    assert tiles(page)["Redemption rate"] == "–"
+    assert tiles(page)["Redemption rate"] == "n/a"
     assert '<option value="terrace" selected>' in page
     assert '<option value="7" selected>' in page
     assert "chart.svg?days=7&amp;location=terrace" in page
@@ -67,7 +67,7 @@ def test_the_chart_is_svg_with_a_bar_per_day(
     response = owner_console.get("/console/dashboard/chart.svg?days=7")
     assert response.status_code == 200
     assert response.mimetype == "image/svg+xml"
-    root = ElementTree.fromstring(response.get_data())
+    root = ElementTree.fromstring(response.get_data())  # noqa: S314  # our own page, not untrusted
     assert root.tag == f"{_SVG}svg"
     labels = [title.text or "" for title in root.iter(f"{_SVG}title")]
     assert "Stamps and redemptions per day" in labels
@@ -85,10 +85,12 @@ def test_another_merchants_figures_never_show(
     other = make_user(app, other_merchant["id"], "owner@other.example")
     console.log_in(other.email)
     page = console.get("/console/?location=terrace").get_data(as_text=True)
-    assert set(tiles(page).values()) <= {"0", "–"}
-    assert "bar-1" not in page and '<option value="terrace"' not in page
+    assert set(tiles(page).values()) <= {"0", "n/a"}
+    assert "bar-1" not in page
+    assert '<option value="terrace"' not in page
     chart = console.get("/console/dashboard/chart.svg").get_data(as_text=True)
-    assert ": 0 stamps" in chart and ": 8 stamps" not in chart
+    assert ": 0 stamps" in chart
+    assert ": 8 stamps" not in chart
 
 
 def test_the_chart_needs_a_logged_in_owner_or_manager(console: Console) -> None:
