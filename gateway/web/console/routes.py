@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from gateway.web.console import dashboard, keys, login, programs, team
+from gateway.web.console import cards, dashboard, keys, login, programs, team, vouchers
 from gateway.web.console.blueprint import console
 
-PAGES = (dashboard, keys, login, programs, team)  # importing a page module registers its views
+PAGES = (
+    cards,
+    dashboard,
+    keys,
+    login,
+    programs,
+    team,
+    vouchers,
+)  # importing a page module registers its views
 __all__ = ["PAGES", "console"]
