@@ -62,6 +62,10 @@ MEANINGS: Final[Mapping[str, str]] = MappingProxyType(
         "probabilities_not_100": "the lottery variants' probabilities do not add up to exactly 100",
         "program_required": "name the program: the merchant has none, or several and no default",
         "currency_mismatch": "the sale's currency is not the merchant's",
+        "invalid_card_number": (
+            "the card number is not digits, or its check digit does not match (a typo); a "
+            "well-formed number no card has is 404 `not_found`"
+        ),
         "invalid_time_range": (
             "a list's `<name>_after` is not earlier than its `<name>_before` "
             "(`created_after`/`created_before` and the like); `errors` names both"

@@ -476,6 +476,7 @@ ANSWERS: dict[tuple[str, int], Produce] = {
     ),
     ("program_required", 422): lambda d: d.call("POST", "/v1/sales", json=sale_body("T-1")),
     ("currency_mismatch", 422): _currency_mismatch,
+    ("invalid_card_number", 422): lambda d: d.call("GET", "/v1/cards/79927398710"),
     ("invalid_time_range", 422): lambda d: d.call(
         "GET", "/v1/sales?created_after=2026-12-02T00:00:00Z&created_before=2026-12-01T00:00:00Z"
     ),

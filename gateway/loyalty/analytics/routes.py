@@ -19,7 +19,7 @@ analytics = merchant_blueprint(
 )
 
 
-@analytics.get("/analytics", responses={200: AnalyticsOut, **problem_responses(422)})
+@analytics.get("/analytics", responses={200: AnalyticsOut, **problem_responses("validation_error")})
 def get_analytics(query: AnalyticsQuery) -> dict[str, Any]:
     """Figures for whole days in the merchant's time zone (``from`` and ``to`` included, at
     most 400 days; default the last 30 days), optionally for one ``location``: stamps given

@@ -8,6 +8,8 @@ from pydantic_core import PydanticCustomError
 
 DEFAULT_LENGTH = 12
 INVALID_CARD_NUMBER = "invalid_card_number"
+# A card named by its number: refused when the number cannot be one, 404 when no card has it.
+CARD_LOOKUP = (INVALID_CARD_NUMBER, "not_found")
 NOT_DIGITS = "must be a card number: digits (spaces and dashes may separate them)"
 BAD_CHECK_DIGIT = (
     "is not a valid card number: its last digit (the check digit) does not match the others; "

@@ -13,6 +13,7 @@ from gateway.api.openapi_docs import problem_responses
 from gateway.api.session import request_session
 from gateway.loyalty.cards import service
 from gateway.loyalty.cards.export import COLUMNS, card_export
+from gateway.loyalty.cards.numbers import CARD_LOOKUP
 from gateway.loyalty.cards.presenters import card_out
 from gateway.loyalty.cards.schemas import (
     CardCreate,
@@ -60,7 +61,7 @@ def export_cards(query: CardFilters) -> Response:
     return csv_download(card_export(current_merchant_id(), query), "cards.csv")
 
 
-@cards.get("/cards/<number>", responses={200: CardOut, **problem_responses("not_found")})
+@cards.get("/cards/<number>", responses={200: CardOut, **problem_responses(*CARD_LOOKUP)})
 def get_card(path: CardPath) -> dict[str, Any]:
     """A card by its number."""
     session = request_session()
@@ -69,7 +70,7 @@ def get_card(path: CardPath) -> dict[str, Any]:
 
 @cards.post(
     "/cards/<number>/stamps",
-    responses={200: StampedCardOut, **problem_responses("not_found", "code_space_exhausted")},
+    responses={200: StampedCardOut, **problem_responses(*CARD_LOOKUP, "code_space_exhausted")},
 )
 def stamp_card(path: CardPath, body: StampsAdd) -> dict[str, Any]:
     """Add stamps by hand; the answer lists the rewards they gave."""
@@ -80,7 +81,7 @@ def stamp_card(path: CardPath, body: StampsAdd) -> dict[str, Any]:
 
 
 @cards.get(
-    "/cards/<number>/journal", responses={200: JournalPage, **problem_responses("not_found")}
+    "/cards/<number>/journal", responses={200: JournalPage, **problem_responses(*CARD_LOOKUP)}
 )
 def card_journal(path: CardPath, query: PageQuery) -> dict[str, Any]:
     """The card's events, newest first."""

@@ -17,6 +17,7 @@ from gateway.api.guards import (
 from gateway.api.openapi_docs import problem_responses
 from gateway.api.session import request_session
 from gateway.extensions import extensions
+from gateway.loyalty.cards.numbers import CARD_LOOKUP
 from gateway.loyalty.codes import desk as code_desk
 from gateway.loyalty.codes import pools as service
 from gateway.loyalty.codes.attempts import code_attempt
@@ -63,6 +64,7 @@ codes = merchant_blueprint(
 # At the till: why a code does not redeem (another till may move the voucher first: conflict).
 _TILL = problem_responses(
     "not_found",
+    "invalid_card_number",
     UNKNOWN_CODE,
     CUSTOMER_REQUIRED,
     OTHER_CUSTOMER,
@@ -78,9 +80,10 @@ _ROLLBACK = problem_responses(
     *refusals(VoucherAction.ROLLBACK_REDEMPTION),
 )
 _ONE = problem_responses("not_found")
+_CARD = problem_responses(*CARD_LOOKUP)
 
 
-@codes.post("/codes/check", responses={200: CodeCheckOut, **_ONE})
+@codes.post("/codes/check", responses={200: CodeCheckOut, **_CARD})
 def check_code(body: CodeCheck) -> dict[str, Any]:
     """Whether a code would redeem a voucher now (``reason`` says why not); changes nothing."""
     with code_attempt("check", body.code, body.location) as attempt:
@@ -116,7 +119,7 @@ def release_hold(path: HoldPath) -> dict[str, Any]:
     return voucher_view(request_session(), voucher)
 
 
-@codes.get("/redemptions", responses={200: RedemptionPage, **_ONE})
+@codes.get("/redemptions", responses={200: RedemptionPage, **_CARD})
 def list_redemptions(query: RedemptionQuery) -> dict[str, Any]:
     """Every redemption, by any channel, newest first: by voucher, card (404 for an unknown
     number), status, channel, location and time."""

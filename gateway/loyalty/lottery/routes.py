@@ -9,7 +9,7 @@ from flask_openapi3.models.tag import Tag
 from gateway.api.guards import current_merchant_id, merchant_blueprint
 from gateway.api.openapi_docs import problem_responses
 from gateway.api.session import request_session
-from gateway.loyalty.cards.numbers import normalize_card_number
+from gateway.loyalty.cards.numbers import CARD_LOOKUP, normalize_card_number
 from gateway.loyalty.cards.schemas import CardPath
 from gateway.loyalty.lottery import service
 from gateway.loyalty.lottery.presenters import spin_out
@@ -25,7 +25,7 @@ spins = merchant_blueprint(
 PLAY_REFUSALS = ("not_found", "spin_already_played", "code_space_exhausted")
 
 
-@spins.get("/cards/<number>/spins", responses={200: SpinPage, **problem_responses("not_found")})
+@spins.get("/cards/<number>/spins", responses={200: SpinPage, **problem_responses(*CARD_LOOKUP)})
 def list_card_spins(path: CardPath, query: SpinQuery) -> dict[str, Any]:
     """The card's spins, newest first; ``?status=pending`` lists those still to play."""
     page = service.list_spins(

@@ -11,6 +11,7 @@ from gateway.api.downloads import csv_documented, csv_download
 from gateway.api.guards import current_merchant_id, merchant_blueprint
 from gateway.api.openapi_docs import problem_responses
 from gateway.api.session import request_session
+from gateway.loyalty.cards.numbers import CARD_LOOKUP
 from gateway.loyalty.codes.attempts import sale_attempt
 from gateway.loyalty.sales import refunds
 from gateway.loyalty.sales import service as sales
@@ -32,7 +33,7 @@ sales_api = merchant_blueprint(
     Tag(name="Sales", description="Closed sales become stamps; refunds reverse them."),
 )
 SALE_REFUSALS = (
-    "not_found",
+    *CARD_LOOKUP,
     "program_required",
     "currency_mismatch",
     "sale_conflict",
@@ -55,7 +56,7 @@ def record_sale(body: PosSale) -> tuple[dict[str, Any], int]:
     return outcome.body, 201 if outcome.created else 200
 
 
-@sales_api.get("/sales", responses={200: SalePage, **problem_responses("not_found")})
+@sales_api.get("/sales", responses={200: SalePage, **problem_responses(*CARD_LOOKUP)})
 def list_sales(query: SaleQuery) -> dict[str, Any]:
     """The merchant's sales, newest first: by the time they closed at the till, location,
     status and card (404 for an unknown card number)."""
@@ -65,7 +66,7 @@ def list_sales(query: SaleQuery) -> dict[str, Any]:
 
 @sales_api.get(
     "/sales/export.csv",
-    responses={200: csv_documented(COLUMNS, "the sales"), **problem_responses("not_found")},
+    responses={200: csv_documented(COLUMNS, "the sales"), **problem_responses(*CARD_LOOKUP)},
 )
 def export_sales(query: SaleFilters) -> Response:
     """Every sale the list would show for these filters, as CSV (streamed, newest first)."""

@@ -12,6 +12,7 @@ from flask_openapi3.types import ResponseDict
 from gateway.api.guards import current_merchant_id, merchant_blueprint
 from gateway.api.openapi_docs import problem_responses
 from gateway.api.session import request_session
+from gateway.loyalty.cards.numbers import CARD_LOOKUP
 from gateway.loyalty.programs.rewards import REWARD_REFUSALS
 from gateway.loyalty.vouchers import service
 from gateway.loyalty.vouchers.images import RENDERERS
@@ -33,10 +34,10 @@ vouchers = merchant_blueprint(
 )
 # Another request may move the voucher first (``conflict``: retry).
 _CHANGE = ("not_found", "conflict")
-_ASSIGN = problem_responses(*_CHANGE, *refusals(VoucherAction.ACTIVATE))
+_ASSIGN = problem_responses(*_CHANGE, "invalid_card_number", *refusals(VoucherAction.ACTIVATE))
 _REDEEM = problem_responses(*_CHANGE, "held", CHANNEL_NOT_ALLOWED, *refusals(VoucherAction.REDEEM))
 _VOID = problem_responses(*_CHANGE, *refusals(VoucherAction.VOID))
-_GOODWILL = ("not_found", "code_pool_empty", "code_space_exhausted", *REWARD_REFUSALS)
+_GOODWILL = (*CARD_LOOKUP, "code_pool_empty", "code_space_exhausted", *REWARD_REFUSALS)
 # Pictures are private to the merchant; a pool voucher's picture changes once it gets its code.
 _PICTURE_CACHE = "private, max-age=300"
 
@@ -63,7 +64,7 @@ def get_voucher(path: VoucherPath) -> dict[str, Any]:
     return _out(service.get_voucher(request_session(), current_merchant_id(), path.voucher_id))
 
 
-@vouchers.get("/vouchers", responses={200: VoucherPage, **problem_responses("not_found")})
+@vouchers.get("/vouchers", responses={200: VoucherPage, **problem_responses(*CARD_LOOKUP)})
 def list_vouchers(query: VoucherQuery) -> dict[str, Any]:
     """Vouchers, newest first, filtered by ``card`` number (404 when unknown) and ``status``."""
     page = service.list_vouchers(request_session(), current_merchant_id(), query)
