@@ -30,6 +30,7 @@ from webhooks.states import DELIVERY_STATUSES
 FORM_FIELDS = ("url", "description", "event_types", "status")
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what a datetime-local input holds
 SINCE_HINT = "Enter a date and time, e.g. 2026-12-01 09:00."
+STALE = "Here it is as saved now: make your change again."
 
 
 @console.app_template_filter("webhook_time")
@@ -71,7 +72,11 @@ def _form_page(
         for item in describe_event_types()
     ]
     page = render_template(
-        "console/webhook_form.html", endpoint=endpoint, values=values, errors=errors, catalog=catalog
+        "console/webhook_form.html",
+        endpoint=endpoint,
+        values=values,
+        errors=errors,
+        catalog=catalog,
     )
     return page, status
 
@@ -184,17 +189,30 @@ def webhooks_edit(endpoint_id: str) -> Page:
 def webhooks_update(endpoint_id: str) -> Page:
     """Save the endpoint's form."""
     session = request_session()
-    endpoint = endpoint_out(service.get_endpoint(session, logged_in_user().merchant_id, endpoint_id))
+    merchant_id = logged_in_user().merchant_id
+    endpoint = endpoint_out(service.get_endpoint(session, merchant_id, endpoint_id))
     values = _form_values()
     try:
         patch = EndpointPatch.model_validate(values)
         service.update_endpoint(
-            session, extensions().settings, logged_in_user().merchant_id, endpoint_id, patch
+            session, extensions().settings, merchant_id, endpoint_id, patch, _read_at()
         )
     except (DomainError, ValidationError) as exc:
-        return _form_page(endpoint, values, _form_errors(exc), 422)
+        if isinstance(exc, DomainError) and exc.code == "conflict":
+            errors = FormErrors(general=[f"{exc.detail} {STALE}"])
+            return _form_page(endpoint, endpoint, errors, 409)
+        read = {**endpoint, "updated_at": request.form.get("updated_at", "")}
+        return _form_page(read, values, _form_errors(exc), 422)
     flash("The endpoint is saved.")
     return redirect(url_for("console.webhooks_endpoint", endpoint_id=endpoint_id))
+
+
+def _read_at() -> datetime | None:
+    """The ``updated_at`` of the endpoint the form was opened on."""
+    try:
+        return datetime.fromisoformat(request.form.get("updated_at", ""))
+    except ValueError:
+        return None
 
 
 @console.post("/webhooks/<endpoint_id>/status")
@@ -283,7 +301,6 @@ def webhooks_delivery(delivery_id: str) -> Page:
         "console/webhook_delivery.html",
         delivery=delivery_out(session, delivery, with_attempts=True),
         endpoint=endpoint_out(endpoint),
-        statuses=DELIVERY_STATUSES,
         zone=_zone(),
     )
 

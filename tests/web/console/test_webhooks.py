@@ -66,7 +66,8 @@ def test_an_endpoint_is_added_and_its_secret_shown_only_when_asked(
     console = owner_console
     form = console.get("/console/webhooks/new")
     assert form.status_code == 200
-    assert "JSON schema of" in _text(form) and '"voucher_id"' in _text(form)
+    assert "JSON schema of" in _text(form)
+    assert '"voucher_id"' in _text(form)
     created = _add(
         console,
         PUBLIC_URL,
@@ -84,7 +85,8 @@ def test_an_endpoint_is_added_and_its_secret_shown_only_when_asked(
         page = console.get(path)
         assert page.status_code == 200
         assert secret not in page.get_data(as_text=True)
-        assert "Till bridge" in _text(page) and "Healthy" in _text(page)
+        assert "Till bridge" in _text(page)
+        assert "Healthy" in _text(page)
     revealed = console.submit(f"/console/webhooks/{endpoint_id}/secret", {})
     assert revealed.status_code == 200
     assert _secret_of(revealed) == secret
@@ -107,7 +109,8 @@ def test_a_refused_url_is_said_beside_the_field_and_nothing_is_written(
     assert error is not None
     assert "This URL cannot receive webhooks" in error.group(1)
     assert "STAMPGATE_WEBHOOK_ALLOWED_NETWORKS" in error.group(1)  # the setting that allows it
-    assert 'value="http://10.0.0.7/hooks"' in page and 'value="Back office"' in page
+    assert 'value="http://10.0.0.7/hooks"' in page
+    assert 'value="Back office"' in page
     unknown = _add(owner_console, PUBLIC_URL, types="chosen", event_types=["card.teleported"])
     assert unknown.status_code == 422
     assert re.search(r'id="event_types-error">[^<]*card.teleported', _text(unknown))
@@ -145,6 +148,33 @@ def test_an_endpoint_is_edited_disabled_and_enabled(
     assert "user" in actions  # the console's changes are audited under the user
 
 
+def test_a_form_opened_before_a_change_is_refused_not_saved(
+    api: Api, merchant: dict[str, Any], owner_console: Console
+) -> None:
+    endpoint = add_endpoint(api, merchant, PUBLIC_URL, description="Till")
+    path = f"/console/webhooks/{endpoint['id']}"
+    form = owner_console.get(f"{path}/edit").get_data(as_text=True)
+    read_at = re.search(r'name="updated_at" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    changed = api.call(
+        "PATCH",
+        f"/v1/webhook-endpoints/{endpoint['id']}",
+        merchant["api_key"],
+        json={"description": "Kitchen"},
+    )
+    assert changed.status_code == 200
+    stale = owner_console.submit(
+        path, {"url": PUBLIC_URL, "description": "Bar", "types": "all", "updated_at": read_at}
+    )
+    assert stale.status_code == 409
+    assert "This endpoint was changed after the form was opened." in _text(stale)
+    assert 'value="Kitchen"' in _text(stale)  # the form shows what is saved now
+    stored = api.call("GET", f"/v1/webhook-endpoints/{endpoint['id']}", merchant["api_key"])
+    assert stored.get_json()["description"] == "Kitchen"
+    fresh = re.search(r'name="updated_at" value="([^"]+)"', stale.get_data(as_text=True))
+    again = {"url": PUBLIC_URL, "description": "Bar", "types": "all", "updated_at": fresh.group(1)}  # type: ignore[union-attr]
+    assert owner_console.submit(path, again).status_code == 302
+
+
 def test_a_test_event_fails_shows_its_attempt_and_is_retried(
     app: Flask, api: Api, merchant: dict[str, Any], owner_console: Console, receiver: Receiver
 ) -> None:
@@ -158,11 +188,15 @@ def test_a_test_event_fails_shows_its_attempt_and_is_retried(
     deliver_all(app)
     receiver.wait_for(1)
     page = _text(console.get(delivery_page))
-    assert "Attempt 1: HTTP 500" in page and 'id="delivery-status">retrying' in page
-    assert "webhook-signature" in page and '"type":"webhook.test"' in page  # the request sent
-    assert "X-Why" in page and "down" in page  # the answer's headers
+    assert "Attempt 1: HTTP 500" in page
+    assert 'id="delivery-status">retrying' in page
+    assert "webhook-signature" in page
+    assert '"type":"webhook.test"' in page
+    assert "X-Why" in page
+    assert "down" in page
     failing = _text(console.get(path))
-    assert "Failing" in failing and "webhook.test" in failing
+    assert "Failing" in failing
+    assert "webhook.test" in failing
     for status, shown in [("retrying", True), ("succeeded", False)]:
         listed = _text(console.get(f"{path}?status={status}"))
         assert ("HTTP 500" in listed) is shown, status
@@ -174,7 +208,8 @@ def test_a_test_event_fails_shows_its_attempt_and_is_retried(
     assert retried.status_code == 302
     deliver_all(app)
     page = _text(console.get(delivery_page))
-    assert "Attempt 2: HTTP 200" in page and 'id="delivery-status">succeeded' in page
+    assert "Attempt 2: HTTP 200" in page
+    assert 'id="delivery-status">succeeded' in page
     assert "Healthy" in _text(console.get(path))
 
 
