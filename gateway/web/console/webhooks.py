@@ -49,7 +49,7 @@ def _zone() -> str:
 @console_page()
 def webhooks() -> Page:
     """The merchant's endpoints with their status and health."""
-    query = PageQuery(cursor=request.args.get("cursor") or None, limit=100)
+    query = PageQuery(cursor=request.args.get("cursor", "")[:64] or None, limit=100)
     page = service.list_endpoints(request_session(), logged_in_user().merchant_id, query)
     endpoints = [endpoint_out(item) for item in page.items]
     return render_template(
