@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from gateway.web.console import dashboard, keys, login, team, webhooks
+from gateway.web.console import dashboard, keys, login, programs, team, webhooks
 from gateway.web.console.blueprint import console
 
-PAGES = (dashboard, keys, login, team, webhooks)  # importing a page module registers its views
+PAGES = (dashboard, keys, login, programs, team, webhooks)  # importing a module registers it
 __all__ = ["PAGES", "console"]
