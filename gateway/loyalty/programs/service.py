@@ -144,7 +144,7 @@ def get_program(session: Session, merchant_id: str, program_id: str) -> Program:
 def list_programs(session: Session, merchant_id: str, query: PageQuery) -> Page[Program]:
     """The merchant's programs, newest first."""
     statement = select(Program).where(Program.merchant_id == merchant_id)
-    return fetch_page(session, statement, Program.id, query)
+    return fetch_page(session, statement, Program.id, Program.created_at, query)
 
 
 def update_program(

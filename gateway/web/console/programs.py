@@ -100,17 +100,22 @@ def programs_update(program_id: str) -> Page:
 def _editor(
     program: Program | None, values: dict[str, str], errors: FormErrors, status: int = 200
 ) -> tuple[str, int]:
-    pools = list_pools(request_session(), _merchant_id(), PageQuery(limit=500)).items
     page = render_template(
         "console/program_form.html",
         program=program,
         values=values,
         errors=errors,
-        pools_options=[(pool.id, pool.name) for pool in pools],
+        pools_options=pool_options(),
         currency=_currency(),
         rows=rows,
     )
     return page, status
+
+
+def pool_options() -> list[tuple[str, str]]:
+    """The merchant's code pools, as a select offers them."""
+    pools = list_pools(request_session(), _merchant_id(), PageQuery(limit=500)).items
+    return [(pool.id, pool.name) for pool in pools]
 
 
 def _default_choice(values: dict[str, str]) -> bool | None:

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from gateway.web.console import dashboard, keys, login, programs, team, webhooks
+from gateway.web.console import cards, dashboard, keys, login, programs, team, vouchers, webhooks
 from gateway.web.console.blueprint import console
 
-PAGES = (dashboard, keys, login, programs, team, webhooks)  # importing a module registers it
+PAGES = (
+    cards,
+    dashboard,
+    keys,
+    login,
+    programs,
+    team,
+    vouchers,
+    webhooks,
+)  # importing a page module registers its views
 __all__ = ["PAGES", "console"]

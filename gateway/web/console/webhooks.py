@@ -142,13 +142,7 @@ def _endpoint_page(
     except ValidationError as exc:
         errors.fields.update(errors_of(exc, ("status",)).fields)
         query, status = DeliveryQuery(), 422
-    page = service.list_deliveries(
-        session,
-        merchant_id,
-        endpoint.id,
-        query.status,
-        PageQuery(cursor=query.cursor, limit=query.limit),
-    )
+    page = service.list_deliveries(session, merchant_id, endpoint.id, query.status, query)
     return render_template(
         "console/webhook.html",
         endpoint=endpoint_out(endpoint),

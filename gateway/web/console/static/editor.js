@@ -1,10 +1,9 @@
-// The program editor: sections follow their select, rows are added and removed, and a
-// lottery's total probability is shown live; Save waits until every lottery adds up to 100%.
+// Reward editors (programs, goodwill vouchers): sections follow their select, rows are added
+// and removed, and a lottery's total probability is shown live; Save waits until every lottery
+// adds up to 100%.
 "use strict";
 
-(function () {
-  const form = document.getElementById("program-form");
-  if (!form) return;
+document.querySelectorAll("form[data-editor]").forEach(function (form) {
   const save = form.querySelector("[data-save]");
 
   function selectNamed(name) {
@@ -46,7 +45,7 @@
       total.textContent = (cents / 100).toFixed(2).replace(/\.00$/, "");
       if (shown(lottery) && cents !== 10000) allAddUp = false;
     });
-    save.disabled = !allAddUp;
+    if (save) save.disabled = !allAddUp;
   }
 
   function nextIndex(list) {
@@ -87,4 +86,4 @@
   form.addEventListener("change", applySwitches);
   form.addEventListener("input", updateTotals);
   applySwitches();
-})();
+});
