@@ -4,7 +4,7 @@
 "use strict";
 
 document.querySelectorAll("form[data-editor]").forEach(function (form) {
-  const save = form.querySelector("[data-save]");
+  const saves = form.querySelectorAll("[data-save]");
 
   function selectNamed(name) {
     return form.querySelector('select[name="' + CSS.escape(name) + '"]');
@@ -45,7 +45,7 @@ document.querySelectorAll("form[data-editor]").forEach(function (form) {
       total.textContent = (cents / 100).toFixed(2).replace(/\.00$/, "");
       if (shown(lottery) && cents !== 10000) allAddUp = false;
     });
-    if (save) save.disabled = !allAddUp;
+    saves.forEach(function (button) { button.disabled = !allAddUp; });
   }
 
   function nextIndex(list) {
