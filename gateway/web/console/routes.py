@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from gateway.web.console import dashboard, keys, login, team
+from gateway.web.console import dashboard, keys, login, pos, team
 from gateway.web.console.blueprint import console
 
-PAGES = (dashboard, keys, login, team)  # importing a page module registers its views
+PAGES = (dashboard, keys, login, pos, team)  # importing a page module registers its views
 __all__ = ["PAGES", "console"]
