@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -50,12 +51,13 @@ REAUTH_HELP = {
     "poster": (
         "Poster no longer accepts the gateway's access (the app was removed or installed "
         "again). Sales that arrive meanwhile are kept and stamped once you reconnect. "
-        "To fix it, press Reconnect Poster and approve the app in Poster again."
+        "To fix it, open the connection, press Reconnect Poster and approve the app in "
+        "Poster again."
     ),
     "serve": (
         "Serve refused the API login (it was removed, switched off or changed). Orders that "
         "arrive meanwhile are kept and stamped once it works again. To fix it, check the API "
-        "login in Serve's settings (API logins), then enter it again below."
+        "login in Serve's settings (API logins), then enter it again on the connection's page."
     ),
 }
 # What the promotions section says when the POS could not list them (never an error page).
@@ -239,16 +241,23 @@ def _program_name(connection: PosConnection, programs: list[Program]) -> str:
 def pos_save_locations(connection_id: str) -> Page:
     """Replace the locations map with the table's rows (empty rows are dropped)."""
     rows = _rows("spot", "location")
-    errors = _duplicates(rows, "spot")
-    if not errors:
+    forms = ConnectionForms(errors=_duplicates(rows, "spot"), failed="locations", locations=rows)
+    status = 422
+    if not forms.errors:
         try:
             locations = LocationsBody.model_validate(dict(rows)).root
-            mapping.set_locations(request_session(), _merchant_id(), connection_id, locations)
+            mapping.set_locations(
+                request_session(), _merchant_id(), connection_id, locations, _opened_at()
+            )
         except ValidationError as exc:
-            errors = _row_errors(exc, rows, "spot", "location")
-    if errors:
-        forms = ConnectionForms(errors=errors, failed="locations", locations=rows)
-        return _connection_page(connection_id, forms, 422)
+            forms.errors = _row_errors(exc, rows, "spot", "location")
+        except DomainError as exc:  # changed meanwhile: the saved map is shown, not overwritten
+            if exc.code == "not_found":
+                raise
+            forms.errors, forms.locations = errors_of(exc, ()), None
+            status = STATUSES.get(exc.code, 422)
+    if forms.errors:
+        return _connection_page(connection_id, forms, status)
     flash("The locations map is saved.")
     return redirect(url_for("console.pos_connection", connection_id=connection_id), code=303)
 
@@ -260,7 +269,7 @@ def pos_save_codes(connection_id: str) -> Page:
     ext = extensions()
     session = request_session()
     rows = _rows("promotion", "code")
-    entered = dict(rows)
+    entered: dict[str, str] | None = dict(rows)
     errors, status = FormErrors(), 422
     try:
         codes = CodesBody.model_validate({key: code for key, code in rows if code}).root
@@ -272,14 +281,16 @@ def pos_save_codes(connection_id: str) -> Page:
             _merchant_id(),
             connection_id,
             codes,
+            _opened_at(),
         )
     except ValidationError as exc:
         errors = _row_errors(exc, rows, "promotion", "code")
     except DomainError as exc:
         if exc.code == "not_found":
             raise
-        errors = errors_of(exc, ())
-        status = STATUSES.get(exc.code, 422)
+        errors, status = errors_of(exc, ()), STATUSES.get(exc.code, 422)
+        if exc.code == "conflict":  # changed meanwhile: the saved codes are shown
+            entered = None
     if errors:
         forms = ConnectionForms(errors=errors, failed="codes", codes=entered)
         return _connection_page(connection_id, forms, status)
@@ -329,6 +340,14 @@ def pos_update_login(connection_id: str) -> Page:
     return redirect(url_for("console.pos_connection", connection_id=connection_id), code=303)
 
 
+def _opened_at() -> datetime | None:
+    """The connection's ``updated_at`` the form was rendered with (its field ``seen``)."""
+    try:
+        return datetime.fromisoformat(request.form.get("seen", ""))
+    except ValueError:
+        return None
+
+
 def _rows(key_field: str, value_field: str) -> list[tuple[str, str]]:
     """The rows of a map table as typed, without the rows left empty."""
     keys, values = request.form.getlist(key_field), request.form.getlist(value_field)
@@ -350,7 +369,7 @@ def _row_errors(
     exc: ValidationError, rows: list[tuple[str, str]], key_field: str, value_field: str
 ) -> FormErrors:
     """The map schema's messages beside the cell of the row they are about."""
-    row_of = {}
+    row_of: dict[str, int] = {}
     for index, (key, _value) in enumerate(rows):
         row_of.setdefault(key, index)
     errors = FormErrors()
@@ -418,5 +437,9 @@ def pos_retry_event(event_id: str) -> Page:
             raise
         return _events_page(errors_of(exc, ()), STATUSES.get(exc.code, 422))
     flash("The event is queued again: it is processed in a moment.")
-    back = {name: value for name in ("status", "connection") if (value := request.form.get(name))}
-    return redirect(url_for("console.pos_events", **back), code=303)
+    back = url_for(
+        "console.pos_events",
+        status=request.form.get("status") or None,
+        connection=request.form.get("connection") or None,
+    )
+    return redirect(back, code=303)

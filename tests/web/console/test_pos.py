@@ -4,6 +4,7 @@ against the fake Poster and Syrve over real HTTP."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from html import unescape
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -51,6 +52,41 @@ def poster_connection(
     return connect_program(api, merchant["api_key"], poster_body(poster))
 
 
+@dataclass
+class ConnectionPage:
+    """The owner on the page of the merchant's Poster connection."""
+
+    api: Api
+    key: str
+    console: Console
+    connection: dict[str, Any]
+
+    @property
+    def path(self) -> str:
+        """The page's path."""
+        return f"/console/pos/connections/{self.connection['id']}"
+
+    def saved(self) -> dict[str, Any]:
+        """The connection as the API reads it now."""
+        return connection_of(self.api, {"api_key": self.key}, self.connection["id"])
+
+
+@pytest.fixture
+def poster_page(
+    api: Api,
+    merchant: dict[str, Any],
+    owner_console: Console,
+    poster_connection: tuple[dict[str, Any], dict[str, Any]],
+) -> ConnectionPage:
+    """The page of the merchant's Poster connection, the owner logged in."""
+    return ConnectionPage(api, merchant["api_key"], owner_console, poster_connection[1])
+
+
+def seen_on(page: str) -> str:
+    """The connection version a page's map forms were rendered with."""
+    return page.split('name="seen" value="', 1)[1].split('"', 1)[0]
+
+
 def html(response: Any) -> str:
     """The page, its entities decoded (to look for what a person reads)."""
     return unescape(response.get_data(as_text=True))
@@ -75,7 +111,9 @@ def test_connections_show_their_program_and_health(
 ) -> None:
     program, connection = poster_connection
     page = html(owner_console.get("/console/pos"))
-    assert "mycafe" in page and program["name"] in page and "Working" in page
+    assert "mycafe" in page
+    assert program["name"] in page
+    assert "Working" in page
     assert "Connecting Poster is not switched on for this gateway yet" in page
     assert "Install the Poster app" not in page
 
@@ -83,10 +121,11 @@ def test_connections_show_their_program_and_health(
     shown = owner_console.get(f"/console/pos/connections/{connection['id']}")
     assert shown.status_code == 200
     assert "Poster refused the gateway's access" in html(shown)
-    assert "Needs reconnecting" in html(shown) and "What to do" in html(shown)
+    assert "Needs reconnecting" in html(shown)
+    assert "What to do" in html(shown)
     listing = html(owner_console.get("/console/pos"))
     assert "Needs reconnecting" in listing
-    assert "press Reconnect Poster and approve the app in Poster again" in listing
+    assert "open the connection, press Reconnect Poster and approve the app" in listing
 
 
 def test_the_install_button_leads_to_poster_for_one_of_the_merchants_programs(
@@ -144,95 +183,81 @@ def test_serve_connects_by_api_login_and_shows_its_token_once(
     assert 'id="webhook-token"' in html(made)
     listed = api.call("GET", "/v1/connections", merchant["api_key"]).get_json()["items"]
     serve = next(item for item in listed if item["pos"] == "serve")
-    assert serve["organization_id"] == ORGANIZATION and serve["program_id"] == program["id"]
+    assert serve["organization_id"] == ORGANIZATION
+    assert serve["program_id"] == program["id"]
     again = html(owner_console.get(f"/console/pos/connections/{serve['id']}"))
     assert 'id="webhook-token"' not in again
 
 
 def test_the_locations_map_is_saved_and_bad_rows_are_shown_beside_their_cell(
-    api: Api,
-    merchant: dict[str, Any],
-    owner_console: Console,
-    poster_connection: tuple[dict[str, Any], dict[str, Any]],
+    poster_page: ConnectionPage,
 ) -> None:
-    _, connection = poster_connection
-    page = f"/console/pos/connections/{connection['id']}"
+    console, page = poster_page.console, poster_page.path
     path = f"{page}/locations"
     form: dict[str, Any] = {"spot": ["1", "2", ""], "location": ["Podil", "Baixa", ""]}
-    saved = owner_console.submit(path, form, page)
+    saved = console.submit(path, form, page)
     assert saved.status_code == 303
-    assert connection_of(api, merchant, connection["id"])["locations"] == {
-        "1": "Podil",
-        "2": "Baixa",
-    }
-    shown = html(owner_console.get(page))
-    assert 'value="Podil"' in shown and "The locations map is saved." in shown
+    assert poster_page.saved()["locations"] == {"1": "Podil", "2": "Baixa"}
+    shown = html(console.get(page))
+    assert 'value="Podil"' in shown
+    assert "The locations map is saved." in shown
 
     for rows, error_id in [
         ({"spot": ["1", "3"], "location": ["Podil", ""]}, "location-1-error"),
         ({"spot": ["1", "1"], "location": ["Podil", "Baixa"]}, "spot-1-error"),
         ({"spot": ["", "1"], "location": ["Lonely", "Podil"]}, "spot-0-error"),
     ]:
-        refused = owner_console.submit(path, rows, page)
+        refused = console.submit(path, rows, page)
         assert refused.status_code == 422
         assert f'id="{error_id}"' in html(refused)
         assert 'value="Podil"' in html(refused)  # what was typed is kept
-    assert connection_of(api, merchant, connection["id"])["locations"] == {
-        "1": "Podil",
-        "2": "Baixa",
-    }
+    assert poster_page.saved()["locations"] == {"1": "Podil", "2": "Baixa"}
 
-    emptied = owner_console.submit(path, {"spot": ["1"], "location": ["Podil"]}, page)
+    emptied = console.submit(path, {"spot": ["1"], "location": ["Podil"]}, page)
     assert emptied.status_code == 303
-    assert connection_of(api, merchant, connection["id"])["locations"] == {"1": "Podil"}
+    assert poster_page.saved()["locations"] == {"1": "Podil"}
 
 
 def test_codes_are_mapped_to_promotions_and_a_deleted_promotion_is_flagged(
-    api: Api,
-    merchant: dict[str, Any],
-    owner_console: Console,
-    poster_connection: tuple[dict[str, Any], dict[str, Any]],
-    poster: FakePoster,
+    poster_page: ConnectionPage, poster: FakePoster
 ) -> None:
-    _, connection = poster_connection
-    page = f"/console/pos/connections/{connection['id']}"
+    console, page = poster_page.console, poster_page.path
     path = f"{page}/codes"
-    listed = html(owner_console.get(page))
-    assert "Free pizza" in listed and "Happy hour" in listed
+    listed = html(console.get(page))
+    assert "Free pizza" in listed
+    assert "Happy hour" in listed
 
-    too_long = owner_console.submit(path, {"promotion": ["5", "6"], "code": ["X" * 65, ""]}, page)
+    too_long = console.submit(path, {"promotion": ["5", "6"], "code": ["X" * 65, ""]}, page)
     assert too_long.status_code == 422
     assert 'id="code-0-error"' in html(too_long)
-    assert connection_of(api, merchant, connection["id"])["codes"] == {}
+    assert poster_page.saved()["codes"] == {}
 
-    saved = owner_console.submit(path, {"promotion": ["5", "6"], "code": ["FREEPIZZA9", ""]}, page)
+    saved = console.submit(path, {"promotion": ["5", "6"], "code": ["FREEPIZZA9", ""]}, page)
     assert saved.status_code == 303
-    assert connection_of(api, merchant, connection["id"])["codes"] == {"5": "FREEPIZZA9"}
+    assert poster_page.saved()["codes"] == {"5": "FREEPIZZA9"}
 
     poster.promotions = [PROMOTIONS[1]]  # the merchant deleted "Free pizza" in Poster
-    flagged = html(owner_console.get(page))
+    flagged = html(console.get(page))
     assert "Codes mapped to promotions Poster no longer has" in flagged
-    assert "Stale: no longer in Poster" in flagged and "FREEPIZZA9" in flagged
+    assert "Stale: no longer in Poster" in flagged
+    assert "FREEPIZZA9" in flagged
 
-    # A form opened before the promotion was deleted is refused, not saved.
-    stale = owner_console.submit(path, {"promotion": ["5", "6"], "code": ["FREEPIZZA9", "HH"]})
+    # A form listing the promotion from before it was deleted is refused, not saved.
+    stale = console.submit(path, {"promotion": ["5", "6"], "code": ["FREEPIZZA9", "HH"]})
     assert stale.status_code == 422
     assert "The POS has no promotion 5." in html(stale)
-    assert connection_of(api, merchant, connection["id"])["codes"] == {"5": "FREEPIZZA9"}
+    assert poster_page.saved()["codes"] == {"5": "FREEPIZZA9"}
 
-    moved = owner_console.submit(path, {"promotion": ["6"], "code": ["FREEPIZZA9"]}, page)
+    moved = console.submit(path, {"promotion": ["6"], "code": ["FREEPIZZA9"]}, page)
     assert moved.status_code == 303
-    assert "no longer has" not in html(owner_console.get(page))
+    assert "no longer has" not in html(console.get(page))
 
 
 def test_an_unreachable_pos_is_said_plainly_on_the_page(
-    owner_console: Console,
-    poster_connection: tuple[dict[str, Any], dict[str, Any]],
-    poster: FakePoster,
+    poster_page: ConnectionPage, poster: FakePoster
 ) -> None:
-    _, connection = poster_connection
     poster.outages = 10_000
-    shown = owner_console.get(f"/console/pos/connections/{connection['id']}")
+    shown = poster_page.console.get(poster_page.path)
     assert shown.status_code == 200
     assert "Poster did not answer just now" in html(shown)
     assert "Working" in html(shown)  # an outage is not a broken connection
@@ -260,12 +285,10 @@ def test_serve_registers_its_webhook_and_takes_a_new_api_login(
     assert connection_of(api, merchant, connection["id"])["status"] == "active"
 
 
-def test_a_poster_connection_offers_no_webhook_registration(
-    owner_console: Console, poster_connection: tuple[dict[str, Any], dict[str, Any]]
-) -> None:
-    _, connection = poster_connection
-    page = html(owner_console.get(f"/console/pos/connections/{connection['id']}"))
-    assert "Register webhook" not in page and connection["webhook_url"] in page
+def test_a_poster_connection_offers_no_webhook_registration(poster_page: ConnectionPage) -> None:
+    page = html(poster_page.console.get(poster_page.path))
+    assert "Register webhook" not in page
+    assert poster_page.connection["webhook_url"] in page
 
 
 def test_a_failed_event_shows_its_error_and_is_retried(
@@ -280,7 +303,8 @@ def test_a_failed_event_shows_its_error_and_is_retried(
     for _ in range(4):  # the first try and its three retries
         process(app)
     failed = html(owner_console.get("/console/pos/events?status=failed"))
-    assert "503" in failed and "Retry" in failed
+    assert "503" in failed
+    assert "Retry" in failed
     assert "No failed events." not in failed
 
     poster.outages = 0
@@ -329,6 +353,36 @@ def test_another_merchants_connection_and_event_answer_404_everywhere(
         (f"/console/pos/events/{event_id}/retry", {}),
     ]:
         assert owner_console.submit(path, form).status_code == 404, path
-    assert api.call("GET", f"/v1/connections/{theirs['id']}", other_merchant["api_key"]).get_json()[
-        "locations"
-    ] == {}
+    assert (
+        api.call("GET", f"/v1/connections/{theirs['id']}", other_merchant["api_key"]).get_json()[
+            "locations"
+        ]
+        == {}
+    )
+
+
+def test_a_map_changed_since_the_form_was_opened_is_not_overwritten(
+    poster_page: ConnectionPage,
+) -> None:
+    console, page = poster_page.console, poster_page.path
+    seen = seen_on(html(console.get(page)))
+    meanwhile = poster_page.api.call(
+        "PUT",
+        f"/v1/connections/{poster_page.connection['id']}/locations",
+        poster_page.key,
+        json={"9": "Obolon"},
+    )
+    assert meanwhile.status_code == 200
+    for path, form in (
+        (f"{page}/locations", {"spot": "1", "location": "Podil", "seen": seen}),
+        (f"{page}/codes", {"promotion": "5", "code": "FREEPIZZA9", "seen": seen}),
+    ):
+        refused = console.submit(path, form)
+        assert refused.status_code == 409
+        assert "changed after the form was opened" in html(refused)
+        assert 'value="Obolon"' in html(refused)  # the map saved now is shown
+    assert poster_page.saved()["locations"] == {"9": "Obolon"}
+    assert poster_page.saved()["codes"] == {}
+    fresh = seen_on(html(console.get(page)))
+    again = console.submit(f"{page}/locations", {"spot": "1", "location": "Podil", "seen": fresh})
+    assert again.status_code == 303
