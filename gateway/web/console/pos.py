@@ -99,7 +99,7 @@ def pos() -> Page:
 def _connections_page(
     errors: FormErrors, values: Mapping[str, str], status: int = 200
 ) -> tuple[str, int]:
-    merchant_id = logged_in_user().merchant_id
+    merchant_id = _merchant_id()
     session = request_session()
     programs = _programs(merchant_id)
     listed = connections.list_connections(session, merchant_id, PageQuery(limit=500)).items
@@ -139,7 +139,7 @@ def _poster_unavailable(merchant_id: str, programs: list[Program]) -> str | None
 @console_page()
 def pos_poster_install() -> Response:
     """Off to Poster, to approve the app for the chosen program (the API's install link)."""
-    merchant_id = logged_in_user().merchant_id
+    merchant_id = _merchant_id()
     program_id = request.args.get("program_id", "")[:64]
     get_program(request_session(), merchant_id, program_id)
     return redirect(install_url(extensions().settings, merchant_id, program_id), code=303)
@@ -166,14 +166,18 @@ def pos_connect_serve() -> Page:
         errors = errors_of(exc, SERVE_FIELDS)
         if isinstance(exc, DomainError) and exc.code == "not_found":
             errors = FormErrors(fields={"program_id": "Choose one of your programs."})
-        status = STATUSES.get(exc.code, 422) if isinstance(exc, DomainError) else 422
-        return _connections_page(errors, {**values, "api_login": ""}, status)
+        return _connections_page(errors, {**values, "api_login": ""}, _status_of(exc))
     forms = ConnectionForms(new_token=shown.get("webhook_token"))
     return _connection_page(connection.id, forms, 201)
 
 
 def _merchant_id() -> str:
     return logged_in_user().merchant_id
+
+
+def _status_of(exc: DomainError | ValidationError) -> int:
+    """The status a refused form answers with: the API's for the error's code."""
+    return STATUSES.get(exc.code, 422) if isinstance(exc, DomainError) else 422
 
 
 # --- one connection ----------------------------------------------------------------------------
@@ -255,7 +259,7 @@ def pos_save_locations(connection_id: str) -> Page:
             if exc.code == "not_found":
                 raise
             forms.errors, forms.locations = errors_of(exc, ()), None
-            status = STATUSES.get(exc.code, 422)
+            status = _status_of(exc)
     if forms.errors:
         return _connection_page(connection_id, forms, status)
     flash("The locations map is saved.")
@@ -288,7 +292,7 @@ def pos_save_codes(connection_id: str) -> Page:
     except DomainError as exc:
         if exc.code == "not_found":
             raise
-        errors, status = errors_of(exc, ()), STATUSES.get(exc.code, 422)
+        errors, status = errors_of(exc, ()), _status_of(exc)
         if exc.code == "conflict":  # changed meanwhile: the saved codes are shown
             entered = None
     if errors:
@@ -314,7 +318,7 @@ def pos_register_webhook(connection_id: str) -> Page:
         if exc.code == "not_found":
             raise
         forms = ConnectionForms(errors=errors_of(exc, ()), failed="webhook")
-        return _connection_page(connection_id, forms, STATUSES.get(exc.code, 422))
+        return _connection_page(connection_id, forms, _status_of(exc))
     flash(f"{pos_name} now sends its orders to {registered['webhook_url']}.")
     return redirect(url_for("console.pos_connection", connection_id=connection_id), code=303)
 
@@ -333,9 +337,8 @@ def pos_update_login(connection_id: str) -> Page:
     except (DomainError, ValidationError) as exc:
         if isinstance(exc, DomainError) and exc.code == "not_found":
             raise
-        status = STATUSES.get(exc.code, 422) if isinstance(exc, DomainError) else 422
         forms = ConnectionForms(errors=errors_of(exc, ("api_login",)), failed="login")
-        return _connection_page(connection_id, forms, status)
+        return _connection_page(connection_id, forms, _status_of(exc))
     flash("The API login is saved: the connection works again.")
     return redirect(url_for("console.pos_connection", connection_id=connection_id), code=303)
 
@@ -435,7 +438,7 @@ def pos_retry_event(event_id: str) -> Page:
     except DomainError as exc:
         if exc.code == "not_found":
             raise
-        return _events_page(errors_of(exc, ()), STATUSES.get(exc.code, 422))
+        return _events_page(errors_of(exc, ()), _status_of(exc))
     flash("The event is queued again: it is processed in a moment.")
     back = url_for(
         "console.pos_events",
