@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, field_validator
 
+from gateway.pagination import PageQuery
 from gateway.strict import StrictModel
 from webhooks.catalog import EVENT_TYPES
 from webhooks.states import (
@@ -127,14 +128,12 @@ class Accepted(BaseModel):
 _STATUS_MEANINGS = describe(DELIVERY_STATUSES)
 
 
-class DeliveryQuery(BaseModel):
+class DeliveryQuery(PageQuery):
     """Filter an endpoint's deliveries."""
 
     status: DeliveryStatus | None = Field(
         default=None, description="Only deliveries in this status:\n" + _STATUS_MEANINGS
     )
-    cursor: str | None = Field(default=None, max_length=64)
-    limit: int = Field(default=50, ge=1, le=500)
 
 
 class SentRequest(BaseModel):

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from gateway.loyalty.cards.identifiers import Email, Phone
+from gateway.pagination import CreatedRange, PageQuery, QueryTime
 from gateway.strict import StrictModel
 
 PosName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
@@ -54,6 +55,9 @@ class CardOut(BaseModel):
     customer: CustomerOut
     created_at: datetime
     updated_at: datetime
+    last_visit_at: datetime | None = Field(
+        description="The customer's latest sale or stamp on this card (null before the first)"
+    )
 
 
 class CardPage(BaseModel):
@@ -63,8 +67,8 @@ class CardPage(BaseModel):
     next_cursor: str | None
 
 
-class CardQuery(BaseModel):
-    """Find cards by one identifier (and optionally one program)."""
+class CardFilters(CreatedRange):
+    """The merchant's cards; every filter given narrows the list (none: all of them)."""
 
     phone: Phone | None = None
     email: Email | None = None
@@ -72,8 +76,24 @@ class CardQuery(BaseModel):
         Field(default=None, description="<pos>:<customer id>, e.g. poster:123")
     )
     program_id: str | None = Field(default=None, max_length=64)
-    cursor: str | None = Field(default=None, max_length=64)
-    limit: int = Field(default=50, ge=1, le=500)
+    last_visit_after: QueryTime | None = Field(
+        default=None,
+        description="Only cards whose latest sale or stamp was after this time (exclusive)",
+    )
+    last_visit_before: QueryTime | None = Field(
+        default=None,
+        description="Only cards whose latest sale or stamp was before this time (exclusive); "
+        "cards never visited are left out",
+    )
+    has_active_voucher: bool | None = Field(
+        default=None,
+        description="true: only cards holding a voucher that can be redeemed now; false: only "
+        "cards holding none",
+    )
+
+
+class CardQuery(CardFilters, PageQuery):
+    """A page of the merchant's cards, narrowed by the filters."""
 
 
 class CardPath(BaseModel):
@@ -89,6 +109,9 @@ class StampsAdd(StrictModel):
     channel: Channel
     location: Note | None = None
     staff: Note | None = None
+    reason: Note | None = Field(
+        default=None, description="Why the stamps were added by hand (kept in the audit log)"
+    )
 
 
 class GrantedOut(BaseModel):

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints
 
 from gateway.loyalty.programs.rewards import CodeValue
-from gateway.loyalty.vouchers.schemas import CardNumber, Note, VoucherOut
+from gateway.loyalty.vouchers.schemas import CardNumber, Note, RedemptionStatus, VoucherOut
 from gateway.strict import OptionalBody, StrictModel
 
 PosTransactionId = Annotated[
@@ -95,6 +95,7 @@ class RedemptionOut(BaseModel):
     """A redemption and the voucher as it is now."""
 
     id: str
+    status: RedemptionStatus = Field(description="redeemed, or rolled_back once undone")
     voucher_id: str
     card_number: str | None
     code: str | None
@@ -108,6 +109,13 @@ class RedemptionOut(BaseModel):
     rolled_back_at: str | None
     rollback_reason: str | None
     voucher: VoucherOut
+
+
+class RedemptionPage(BaseModel):
+    """A page of redemptions, newest first."""
+
+    items: list[RedemptionOut]
+    next_cursor: str | None
 
 
 class CodePoolCreate(StrictModel):

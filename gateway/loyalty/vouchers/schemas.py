@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from gateway.loyalty.programs.rewards import VoucherReward
 from gateway.loyalty.vouchers.states import RedeemChannel
+from gateway.pagination import PageQuery
 from gateway.strict import OptionalBody, StrictModel
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
@@ -60,13 +61,11 @@ class VoucherPath(BaseModel):
     voucher_id: str = Field(max_length=64)
 
 
-class VoucherQuery(BaseModel):
-    """Filter vouchers by card and status."""
+class VoucherQuery(PageQuery):
+    """Filter vouchers by card and status; ``created_*`` is the time the voucher was issued."""
 
     card: CardNumber | None = None
     status: Status | None = None
-    cursor: str | None = Field(default=None, max_length=64)
-    limit: int = Field(default=50, ge=1, le=500)
 
 
 class GoodwillVoucher(StrictModel):
@@ -89,3 +88,19 @@ class RedeemVoucher(OptionalBody):
     channel: RedeemChannel = "api"
     location: Note | None = None
     staff: Note | None = None
+
+
+RedemptionStatus = Literal["redeemed", "rolled_back"]
+
+
+class RedemptionQuery(PageQuery):
+    """The merchant's redemptions; every filter given narrows the list. ``created_*`` is the
+    time of the redemption (``redeemed_at``)."""
+
+    voucher: str | None = Field(default=None, max_length=64, description="A voucher id (vch_...)")
+    card: CardNumber | None = Field(default=None, description="A card number")
+    status: RedemptionStatus | None = Field(
+        default=None, description="redeemed: still in force; rolled_back: undone since"
+    )
+    channel: RedeemChannel | None = None
+    location: str | None = Field(default=None, max_length=128, description="e.g. main")
