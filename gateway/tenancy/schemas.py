@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from gateway.money import Currency
 from gateway.strict import OptionalBody, StrictModel
+from gateway.tenancy.countries import Country
 
 _TIMEZONES = frozenset(available_timezones())
 
@@ -31,6 +32,15 @@ class MerchantCreate(StrictModel):
     name: Name
     currency: Currency
     timezone: TimeZoneName = Field(examples=["Europe/Kyiv"])
+    country: Country | None = Field(
+        default=None, description="Default: the country of the time zone, if it has one"
+    )
+
+
+class MerchantUpdate(StrictModel):
+    """``PATCH /v1/merchant``: the fields given change; ``country: null`` clears it."""
+
+    country: Country | None = None
 
 
 class MerchantOut(BaseModel):
@@ -42,6 +52,10 @@ class MerchantOut(BaseModel):
     name: str
     currency: str
     timezone: str
+    country: str | None = Field(
+        description="ISO 3166-1 alpha-2; phone numbers in national form are read as this "
+        "country's (null: only international numbers are accepted)"
+    )
     created_at: datetime
 
 

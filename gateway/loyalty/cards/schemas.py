@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringConstraints
 
 from gateway.loyalty.cards.identifiers import Email, Phone
+from gateway.loyalty.cards.numbers import checked_card_number
 from gateway.pagination import CreatedRange, PageQuery, QueryTime
 from gateway.strict import StrictModel
 
@@ -18,6 +20,24 @@ PosCustomerId = Annotated[
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 PosReference = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}:.{1,128}$")]
 Channel = Literal["staff", "kiosk", "autopilot", "api"]
+CardNumber = Annotated[
+    str,
+    StringConstraints(max_length=40),
+    AfterValidator(checked_card_number),
+    Field(description="Digits ending in a check digit; spaces and dashes are ignored"),
+]
+"""A typed card number: separators dropped, the check digit verified."""
+_LOST_PLUS = re.compile(r" +[1-9]")
+
+
+def _plus_from_space(raw: Any) -> Any:
+    # An unencoded '+' in a query string decodes as a space: ' 380...' was sent as '+380...'.
+    if isinstance(raw, str) and _LOST_PLUS.match(raw):
+        return "+" + raw.lstrip(" ")
+    return raw
+
+
+PhoneQuery = Annotated[Phone, BeforeValidator(_plus_from_space)]
 
 
 class CustomerIn(StrictModel):
@@ -70,7 +90,9 @@ class CardPage(BaseModel):
 class CardFilters(CreatedRange):
     """The merchant's cards; every filter given narrows the list (none: all of them)."""
 
-    phone: Phone | None = None
+    phone: PhoneQuery | None = Field(
+        default=None, description="International (+380...) or national, of the merchant's country"
+    )
     email: Email | None = None
     pos: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}:.{1,128}$")] | None = (
         Field(default=None, description="<pos>:<customer id>, e.g. poster:123")
@@ -99,7 +121,7 @@ class CardQuery(CardFilters, PageQuery):
 class CardPath(BaseModel):
     """Path of one card: its number (spaces and dashes allowed)."""
 
-    number: str = Field(max_length=40)
+    number: CardNumber
 
 
 class StampsAdd(StrictModel):

@@ -6,8 +6,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from gateway.loyalty.cards.schemas import CardNumber
 from gateway.loyalty.programs.rewards import CodeValue
-from gateway.loyalty.vouchers.schemas import CardNumber, Note, RedemptionStatus, VoucherOut
+from gateway.loyalty.vouchers.schemas import Note, RedemptionStatus, VoucherOut
 from gateway.strict import OptionalBody, StrictModel
 
 PosTransactionId = Annotated[

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from gateway.loyalty.vouchers.schemas import CardNumber
+from gateway.loyalty.cards.schemas import CardNumber
 from gateway.pagination import CreatedRange, PageQuery, QueryTime
 
 SaleStatus = Literal["processed", "unattributed"]

@@ -6,13 +6,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from gateway.loyalty.cards.schemas import CardNumber
 from gateway.loyalty.programs.rewards import VoucherReward
 from gateway.loyalty.vouchers.states import RedeemChannel
 from gateway.pagination import PageQuery
 from gateway.strict import OptionalBody, StrictModel
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
-CardNumber = Annotated[str, StringConstraints(strip_whitespace=True, min_length=6, max_length=40)]
 Status = Literal["issued", "active", "redeemed", "expired", "voided"]
 
 
