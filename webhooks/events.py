@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gateway.enums import Meanings
 from gateway.pagination import Page, PageQuery, fetch_page
 from gateway.timestamps import iso_utc
 from webhooks.catalog import EVENT_TYPES
@@ -47,7 +48,16 @@ class EventPage(BaseModel):
 
     items: list[EventOut]
     next_cursor: str | None
-    order: Literal["newest_first", "oldest_first"]
+    order: Annotated[
+        Literal["newest_first", "oldest_first"],
+        Meanings(
+            {
+                "newest_first": "the list without after: newest events first",
+                "oldest_first": "the list after an event (?after=): oldest first, to catch up",
+            },
+            "The order of items.",
+        ),
+    ]
 
 
 def list_events(session: Session, merchant_id: str, query: EventQuery) -> tuple[Page[Event], str]:

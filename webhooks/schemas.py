@@ -7,12 +7,36 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, field_validator
 
+from gateway.enums import Meanings
 from gateway.strict import StrictModel
 from webhooks.catalog import EVENT_TYPES
 
 Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
-DeliveryStatus = Literal["pending", "succeeded", "failed", "exhausted"]
+DeliveryStatus = Annotated[
+    Literal["pending", "succeeded", "failed", "exhausted"],
+    Meanings(
+        {
+            "pending": "waiting for its first attempt or for its next retry",
+            "succeeded": "the endpoint answered 2xx",
+            "failed": "refused for good without retrying (the endpoint answered 410, was "
+            "disabled or deleted, or its address is not allowed)",
+            "exhausted": "every retry of the schedule failed",
+        },
+        "Where a delivery stands.",
+    ),
+]
+EndpointStatus = Annotated[
+    Literal["enabled", "disabled"],
+    Meanings(
+        {
+            "enabled": "receives deliveries",
+            "disabled": "receives nothing (by the merchant, after a 410, or after failing for "
+            "five days; disabled_reason says which)",
+        },
+        "Whether the endpoint receives deliveries.",
+    ),
+]
 
 
 def _known_types(value: list[str] | None) -> list[str] | None:
@@ -40,7 +64,7 @@ class EndpointPatch(StrictModel):
     url: Url | None = None
     event_types: list[str] | None = Field(default=None, max_length=100)
     description: Description | None = None
-    status: Literal["enabled", "disabled"] | None = None
+    status: EndpointStatus | None = None
 
     _types = field_validator("event_types")(_known_types)
 
@@ -52,7 +76,7 @@ class EndpointOut(BaseModel):
     url: str
     description: str | None
     event_types: list[str] | None
-    status: Literal["enabled", "disabled"]
+    status: EndpointStatus
     disabled_reason: str | None
     failing_since: datetime | None
     created_at: datetime

@@ -14,6 +14,7 @@ from pydantic import (
     model_validator,
 )
 
+from gateway.enums import Meanings
 from gateway.strict import StrictModel
 from gateway.text import reject_control_characters
 
@@ -48,7 +49,16 @@ class ConnectionCreate(StrictModel):
     """Poster: ``account``, ``application_secret``, ``access_token``.
     Serve: ``organization_id``, ``api_login``."""
 
-    pos: Literal["poster", "serve"]
+    pos: Annotated[
+        Literal["poster", "serve"],
+        Meanings(
+            {
+                "poster": "Poster POS: give account, application_secret and access_token",
+                "serve": "Syrve (Serve, formerly iiko): give organization_id and api_login",
+            },
+            "The point of sale to connect.",
+        ),
+    ]
     program_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     api_base_url: BaseUrl | None = Field(
         default=None, description="Another address of the POS API (a regional host, a sandbox)"
@@ -116,7 +126,16 @@ class ConnectionOut(BaseModel):
     program_id: str
     account: str | None = None
     organization_id: str | None = None
-    status: Literal["active", "needs_reauth"]
+    status: Annotated[
+        Literal["active", "needs_reauth"],
+        Meanings(
+            {
+                "active": "the POS accepts our credentials",
+                "needs_reauth": "the POS refused our credentials (status_reason says how); "
+                "its events wait until new ones arrive",
+            }
+        ),
+    ]
     status_reason: str | None
     api_base_url: str | None
     webhook_url: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select, update
@@ -13,11 +13,24 @@ from connectors.inbox.models import InboundEvent
 from connectors.inbox.states import InboundAction, sources_of, target_of
 from connectors.inbox.store import requeue_inbound
 from gateway.db import commit_unit, utcnow
+from gateway.enums import Meanings
 from gateway.errors import DomainError
 from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
 
-Status = Literal["pending", "processed", "ignored", "failed", "waiting"]
+Status = Annotated[
+    Literal["pending", "processed", "ignored", "failed", "waiting"],
+    Meanings(
+        {
+            "pending": "waiting to be processed, or to be retried after the POS was unreachable",
+            "processed": "applied (a sale or a refund was recorded)",
+            "ignored": "nothing to do (an open order, an object not used, an unknown removal)",
+            "failed": "could not be processed; error says why (retry it by hand)",
+            "waiting": "its connection needs new credentials; resumes when they arrive",
+        },
+        "Where an inbound POS event stands.",
+    ),
+]
 
 
 class InboundQuery(PageQuery):

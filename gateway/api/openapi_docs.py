@@ -22,6 +22,7 @@ from flask_openapi3.models.schema import Schema
 from flask_openapi3.types import ResponseDict
 from pydantic import BaseModel, Field
 
+from gateway.api.openapi_teaching import teach
 from gateway.api.problems import PROBLEM_CONTENT_TYPE
 from gateway.api.security_headers import html_policy
 
@@ -112,6 +113,7 @@ def _polish(document: dict[str, Any]) -> dict[str, Any]:
                 schema = content.get("application/json", {}).get("schema", {})
                 if schema.get("$ref", "").endswith(f"/{Problem.__name__}"):
                     content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
+    teach(document, COMPONENT_REF)
     return document
 
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints, TypeAdapter
 
+from gateway.enums import Meanings
 from gateway.loyalty.cards.identifiers import Email, Phone
+from gateway.loyalty.lottery.schemas import SpinOut
+from gateway.loyalty.programs.rewards import Award
+from gateway.loyalty.vouchers.schemas import VoucherOut
 from gateway.strict import StrictModel
 
 PosName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
@@ -16,7 +20,18 @@ PosCustomerId = Annotated[
 ]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 PosReference = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}:.{1,128}$")]
-Channel = Literal["staff", "kiosk", "autopilot", "api"]
+Channel = Annotated[
+    Literal["staff", "kiosk", "autopilot", "api"],
+    Meanings(
+        {
+            "staff": "a cashier added them with the staff scanner",
+            "kiosk": "the customer scanned their card at a self-service kiosk",
+            "autopilot": "the autopilot scanner added them without a cashier",
+            "api": "the merchant's own system through this API",
+        },
+        "Where manually added stamps came from.",
+    ),
+]
 
 
 class CustomerIn(StrictModel):
@@ -91,14 +106,35 @@ class StampsAdd(StrictModel):
     staff: Note | None = None
 
 
-class GrantedOut(BaseModel):
-    """A reward given by the stamps just added."""
+MILESTONE = "true for a milestone's reward, false for the goal's"
 
-    type: Literal["award", "voucher", "spin"]
-    milestone: bool
-    award: dict[str, Any] | None = None
-    voucher: dict[str, Any] | None = None
-    spin: dict[str, Any] | None = None
+
+class AwardGranted(BaseModel):
+    """An Award was given: hand it over on sight."""
+
+    type: Literal["award"]
+    milestone: bool = Field(description=MILESTONE)
+    award: Award
+
+
+class VoucherGranted(BaseModel):
+    """A voucher was issued to the card."""
+
+    type: Literal["voucher"]
+    milestone: bool = Field(description=MILESTONE)
+    voucher: VoucherOut
+
+
+class SpinGranted(BaseModel):
+    """The card earned a lottery spin (play it with POST /v1/spins/{id}/play)."""
+
+    type: Literal["spin"]
+    milestone: bool = Field(description=MILESTONE)
+    spin: SpinOut
+
+
+GrantedOut = Annotated[AwardGranted | VoucherGranted | SpinGranted, Field(discriminator="type")]
+GRANTED = TypeAdapter[GrantedOut](GrantedOut)
 
 
 class StampedCardOut(CardOut):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
 from gateway.loyalty.programs.rewards import CodeValue
 from gateway.loyalty.vouchers.schemas import CardNumber, Note, VoucherOut
+from gateway.loyalty.vouchers.states import RedeemChannel
 from gateway.strict import OptionalBody, StrictModel
 
 PosTransactionId = Annotated[
@@ -98,7 +99,7 @@ class RedemptionOut(BaseModel):
     voucher_id: str
     card_number: str | None
     code: str | None
-    channel: Literal["self", "staff", "pos", "api"]
+    channel: RedeemChannel
     location: str | None
     staff: str | None
     pos_transaction_id: str | None

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from gateway.enums import Meanings
 from gateway.loyalty.programs.rewards import Award, VariantKind
 from gateway.loyalty.vouchers.schemas import VoucherOut
 from gateway.pagination import PageQuery
 
-SpinStatus = Literal["pending", "played"]
+SpinStatus = Annotated[
+    Literal["pending", "played"],
+    Meanings(
+        {"pending": "waiting to be played", "played": "played; its outcome is set"},
+        "Whether the spin was played.",
+    ),
+]
 
 
 class SpinPath(BaseModel):

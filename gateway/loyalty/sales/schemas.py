@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
+
+from gateway.enums import Meanings
+from gateway.loyalty.cards.schemas import GrantedOut
 
 
 class SaleRedemptionOut(BaseModel):
@@ -12,7 +15,15 @@ class SaleRedemptionOut(BaseModel):
 
     code: str
     voucher_id: str | None
-    status: Literal["redeemed", "rejected"]
+    status: Annotated[
+        Literal["redeemed", "rejected"],
+        Meanings(
+            {
+                "redeemed": "the code redeemed the voucher in voucher_id",
+                "rejected": "the code redeemed nothing; reason says why",
+            }
+        ),
+    ]
     reason: str | None = Field(
         description="already_redeemed, expired, voided, not_active, unknown_code, "
         "customer_required or other_customer"
@@ -24,11 +35,20 @@ class SaleOut(BaseModel):
 
     id: str
     transaction_id: str
-    status: Literal["processed", "unattributed"]
+    status: Annotated[
+        Literal["processed", "unattributed"],
+        Meanings(
+            {
+                "processed": "the sale was applied to a card (stamps, rewards, redemptions)",
+                "unattributed": "the sale named no known customer: stored without stamps "
+                "(a claim link can attach it to a card later)",
+            }
+        ),
+    ]
     program_id: str | None
     card_number: str | None
     stamps_added: int
-    rewards: list[dict[str, Any]]
+    rewards: list[GrantedOut]
     redemptions: list[SaleRedemptionOut]
 
 

@@ -6,19 +6,45 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from gateway.loyalty.programs.rewards import VoucherReward
-from gateway.loyalty.vouchers.states import RedeemChannel
+from gateway.enums import Meanings
+from gateway.loyalty.programs.rewards import Redemption, VoucherReward
+from gateway.loyalty.vouchers.states import VOUCHER_STATUS_MEANINGS, RedeemChannel
 from gateway.strict import OptionalBody, StrictModel
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 CardNumber = Annotated[str, StringConstraints(strip_whitespace=True, min_length=6, max_length=40)]
-Status = Literal["issued", "active", "redeemed", "expired", "voided"]
+Status = Annotated[
+    Literal["issued", "active", "redeemed", "expired", "voided"], VOUCHER_STATUS_MEANINGS
+]
+SourceKind = Annotated[
+    Literal["goal", "milestone", "lottery", "manual"],
+    Meanings(
+        {
+            "goal": "the card reached its program's goal",
+            "milestone": "the card reached a milestone of its cycle",
+            "lottery": "a lottery spin won it",
+            "manual": "the merchant issued it (POST /v1/vouchers)",
+        },
+        "Why the voucher was issued.",
+    ),
+]
+CodeMode = Annotated[
+    Literal["shared", "unique", "pool"],
+    Meanings(
+        {
+            "shared": "one code for every voucher of the reward (e.g. the POS promo code)",
+            "unique": "a code of its own, drawn from the reward's pattern",
+            "pool": "a code of its own, taken from one of the merchant's code pools",
+        },
+        "Where the voucher's redeem code comes from.",
+    ),
+]
 
 
 class VoucherSource(BaseModel):
     """Why the voucher exists."""
 
-    kind: Literal["goal", "milestone", "lottery", "manual"]
+    kind: SourceKind
     sale_id: str | None
 
 
@@ -31,9 +57,9 @@ class VoucherOut(BaseModel):
     card_number: str | None
     description: str
     image_url: str | None
-    redemption: Literal["self", "staff", "code"]
+    redemption: Redemption
     code: str | None
-    code_mode: Literal["shared", "unique", "pool"] | None = Field(
+    code_mode: CodeMode | None = Field(
         description="pool with a null code: issued while its pool was empty; the code follows"
     )
     valid_until: str | None
