@@ -51,9 +51,9 @@ def _generate(document: dict[str, Any], directory: Path) -> str:
     spec.write_text(json.dumps(document))
     config.write_text(json.dumps(GENERATOR_CONFIG))
     generator = Path(sys.executable).with_name("openapi-python-client")
+    command = [str(generator), "generate", "--path", str(spec), "--config", str(config)]
     finished = subprocess.run(
-        [str(generator), "generate", "--path", str(spec), "--config", str(config)]
-        + ["--output-path", str(directory / PACKAGE), "--meta", "none"],
+        [*command, "--output-path", str(directory / PACKAGE), "--meta", "none"],
         capture_output=True,
         text=True,
         timeout=120,
