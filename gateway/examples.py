@@ -16,16 +16,17 @@ from pydantic import BaseModel, ConfigDict
 EXAMPLE_KEY = "example"
 
 
-def example(value: dict[str, Any]) -> ConfigDict:
-    """The model config that publishes ``value`` as the model's example."""
+def example(value: Any) -> ConfigDict:
+    """The model config that publishes ``value`` as the model's example (the rest of the
+    config is inherited; a model with settings of its own adds them with ``|``)."""
     return ConfigDict(json_schema_extra={EXAMPLE_KEY: value})
 
 
-def example_of(model: type[BaseModel]) -> dict[str, Any]:
+def example_of(model: type[BaseModel]) -> Any:
     """A copy of the example a model publishes (KeyError when it has none of its own)."""
     extra = model.model_config.get("json_schema_extra")
     assert isinstance(extra, dict), f"{model.__name__} publishes no example"
-    value: dict[str, Any] = copy.deepcopy(extra[EXAMPLE_KEY])  # type: ignore[arg-type]
+    value: Any = copy.deepcopy(extra[EXAMPLE_KEY])
     return value
 
 

@@ -18,6 +18,7 @@ from gateway.loyalty.sales.routes import sales_api
 from gateway.loyalty.vouchers.routes import vouchers
 from gateway.tenancy.routes import admin, v1
 from webhooks.routes import event_types, events, webhooks
+from webhooks.spec import webhooks_section
 
 
 def register_api(app: OpenAPI) -> None:
@@ -40,4 +41,4 @@ def register_api(app: OpenAPI) -> None:
     app.register_api(audit)
     for blueprint in HOOK_BLUEPRINTS:
         app.register_api(blueprint)
-    install_docs(app)
+    install_docs(app, webhooks_section)

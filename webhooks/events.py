@@ -9,10 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.enums import Meanings
+from gateway.examples import example, example_of
 from gateway.pagination import Page, PageQuery, fetch_page
 from gateway.timestamps import iso_utc
 from webhooks.catalog import EVENT_TYPES
 from webhooks.models import Event
+from webhooks.payloads import SaleData
 
 
 class EventQuery(BaseModel):
@@ -45,6 +47,22 @@ class EventOut(BaseModel):
 
 class EventPage(BaseModel):
     """A page of events; in ``after`` mode pass ``next_cursor`` as the next ``after``."""
+
+    model_config = example(
+        {
+            "items": [
+                {
+                    "id": "evt_01m8s0dp1q6jj235k7khx2f352",
+                    "type": "sale.processed",
+                    "timestamp": "2026-11-22T10:00:00Z",
+                    "merchant_id": "mer_01m8s0dny68yrczd7adgew8zt8",
+                    "data": example_of(SaleData),
+                }
+            ],
+            "next_cursor": None,
+            "order": "newest_first",
+        }
+    )
 
     items: list[EventOut]
     next_cursor: str | None

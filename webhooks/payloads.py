@@ -514,6 +514,18 @@ class EventTypeOut(BaseModel):
 class EventTypeList(BaseModel):
     """The event catalog."""
 
+    model_config = example(
+        {
+            "items": [
+                {
+                    "type": "card.created",
+                    "description": "A card was enrolled in a program.",
+                    "schema": {"type": "object", "properties": {"card_number": {"type": "string"}}},
+                }
+            ]
+        }
+    )
+
     items: list[EventTypeOut]
 
 

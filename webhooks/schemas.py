@@ -8,8 +8,36 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, field_validator
 
 from gateway.enums import Meanings
+from gateway.examples import example, page_example
 from gateway.strict import StrictModel
 from webhooks.catalog import EVENT_TYPES
+
+ENDPOINT: dict[str, Any] = {
+    "id": "whe_01m8s0dp5e8g0j2m4p6r8t0w2y",
+    "url": "https://pos.example.com/hooks/stampgate",
+    "description": "Our CRM",
+    "event_types": ["voucher.redeemed", "sale.processed"],
+    "status": "enabled",
+    "disabled_reason": None,
+    "failing_since": None,
+    "created_at": "2026-11-22T10:00:00Z",
+    "updated_at": "2026-11-22T10:00:00Z",
+    "recover_since": None,
+}
+SECRET: str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # noqa: S105 (an example, shown in the docs)
+DELIVERY: dict[str, Any] = {
+    "id": "dlv_01m8s0dp7g0j2m4p6r8t0w2y4a",
+    "endpoint_id": "whe_01m8s0dp5e8g0j2m4p6r8t0w2y",
+    "event_id": "evt_01m8s0dp1q6jj235k7khx2f352",
+    "event_type": "voucher.redeemed",
+    "status": "succeeded",
+    "attempts": 1,
+    "next_attempt_at": None,
+    "last_attempt_at": "2026-11-22T10:00:01Z",
+    "last_status_code": 200,
+    "last_error": None,
+    "created_at": "2026-11-22T10:00:00Z",
+}
 
 Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
@@ -51,6 +79,14 @@ def _known_types(value: list[str] | None) -> list[str] | None:
 class EndpointCreate(StrictModel):
     """``POST /v1/webhook-endpoints``: ``event_types`` null means every type."""
 
+    model_config = example(
+        {
+            "url": "https://pos.example.com/hooks/stampgate",
+            "event_types": ["voucher.redeemed", "sale.processed"],
+            "description": "Our CRM",
+        }
+    )
+
     url: Url = Field(examples=["https://example.com/hooks/stampgate"])
     event_types: list[str] | None = Field(default=None, max_length=100)
     description: Description | None = None
@@ -60,6 +96,8 @@ class EndpointCreate(StrictModel):
 
 class EndpointPatch(StrictModel):
     """``PATCH /v1/webhook-endpoints/{id}``: only the fields given change."""
+
+    model_config = example({"status": "enabled"})
 
     url: Url | None = None
     event_types: list[str] | None = Field(default=None, max_length=100)
@@ -71,6 +109,8 @@ class EndpointPatch(StrictModel):
 
 class EndpointOut(BaseModel):
     """An endpoint (its secret is shown only on creation and rotation)."""
+
+    model_config = example(ENDPOINT)
 
     id: str
     url: str
@@ -89,11 +129,20 @@ class EndpointOut(BaseModel):
 class EndpointCreated(EndpointOut):
     """A new endpoint with its signing secret."""
 
+    model_config = example({**ENDPOINT, "secret": SECRET})
+
     secret: str
 
 
 class SecretRotated(BaseModel):
     """The new secret; the previous one keeps signing beside it until ``previous_valid_until``."""
+
+    model_config = example(
+        {
+            "secret": "whsec_3o5Cq1k0nq3lYg2o7m1E4dN8bVvQ0i9sX6eF2rT5uHw=",
+            "previous_valid_until": "2026-11-23T10:00:00Z",
+        }
+    )
 
     secret: str
     previous_valid_until: datetime
@@ -102,11 +151,15 @@ class SecretRotated(BaseModel):
 class EndpointSecret(BaseModel):
     """The current signing secret."""
 
+    model_config = example({"secret": SECRET})
+
     secret: str
 
 
 class EndpointPage(BaseModel):
     """A page of endpoints."""
+
+    model_config = page_example(EndpointOut)
 
     items: list[EndpointOut]
     next_cursor: str | None
@@ -121,11 +174,21 @@ class EndpointPath(BaseModel):
 class RecoverRequest(StrictModel):
     """``POST .../recover``: re-send every failed or exhausted delivery created since then."""
 
+    model_config = example({"since": "2026-11-21T10:00:00Z"})
+
     since: AwareDatetime
 
 
 class Accepted(BaseModel):
     """Work queued: how many deliveries, and the ids involved."""
+
+    model_config = example(
+        {
+            "deliveries": 1,
+            "delivery_ids": ["dlv_01m8s0dp7g0j2m4p6r8t0w2y4a"],
+            "event_id": "evt_01m8s0dp7h1k3m5p7r9t1w3y5b",
+        }
+    )
 
     deliveries: int
     delivery_ids: list[str]
@@ -155,6 +218,8 @@ class AttemptOut(BaseModel):
 class DeliveryOut(BaseModel):
     """A delivery of one event to one endpoint."""
 
+    model_config = example(DELIVERY)
+
     id: str
     endpoint_id: str
     event_id: str
@@ -171,11 +236,30 @@ class DeliveryOut(BaseModel):
 class DeliveryDetail(DeliveryOut):
     """A delivery with every attempt, oldest first."""
 
+    model_config = example(
+        {
+            **DELIVERY,
+            "attempt_log": [
+                {
+                    "attempted_at": "2026-11-22T10:00:01Z",
+                    "duration_ms": 84,
+                    "status_code": 200,
+                    "outcome": "succeeded",
+                    "response_headers": {"content-type": "text/plain"},
+                    "response_body": "ok",
+                    "error": None,
+                }
+            ],
+        }
+    )
+
     attempt_log: list[AttemptOut]
 
 
 class DeliveryPage(BaseModel):
     """A page of deliveries."""
+
+    model_config = page_example(DeliveryOut)
 
     items: list[DeliveryOut]
     next_cursor: str | None

@@ -15,8 +15,30 @@ from connectors.inbox.store import requeue_inbound
 from gateway.db import commit_unit, utcnow
 from gateway.enums import Meanings
 from gateway.errors import DomainError
+from gateway.examples import example, page_example
 from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
+
+INBOUND: dict[str, Any] = {
+    "id": "inb_01m8s0dp8h1k3m5p7r9t1w3y5b7c",
+    "connection_id": "con_01m8s0dp4d7f9h1k3m5p7r9t1w",
+    "pos": "poster",
+    "kind": "transaction.closed",
+    "object_id": "1001",
+    "status": "processed",
+    "attempts": 1,
+    "next_attempt_at": None,
+    "last_error": None,
+    "result": {"sale_id": "sale_01m8s0dp0030q358kacpva62kf"},
+    "payload": {
+        "account": "mycafe",
+        "object": "transaction",
+        "object_id": 1001,
+        "action": "closed",
+    },
+    "received_at": "2026-11-22T10:00:00Z",
+    "processed_at": "2026-11-22T10:00:01Z",
+}
 
 Status = Annotated[
     Literal["pending", "processed", "ignored", "failed", "waiting"],
@@ -84,6 +106,8 @@ def retry_inbound(session: Session, merchant_id: str, event_id: str) -> InboundE
 class InboundOut(BaseModel):
     """An inbound event as the API shows it."""
 
+    model_config = example(INBOUND)
+
     id: str
     connection_id: str
     pos: str
@@ -101,6 +125,8 @@ class InboundOut(BaseModel):
 
 class InboundPage(BaseModel):
     """A page of inbound events."""
+
+    model_config = page_example(InboundOut)
 
     items: list[InboundOut]
     next_cursor: str | None

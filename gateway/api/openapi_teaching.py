@@ -4,22 +4,25 @@ the meaning of every enum value, and the ``webhooks`` section of the events we s
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 from gateway.enums import restore_meanings
 from gateway.examples import EXAMPLE_KEY
-from webhooks.spec import webhooks_section
 
 JSON = "application/json"
+# Given the reference template: the webhooks entries and the component schemas they use.
+WebhooksSection = Callable[[str], tuple[dict[str, Any], dict[str, Any]]]
 
 
-def teach(document: dict[str, Any], ref_template: str) -> None:
+def teach(document: dict[str, Any], ref_template: str, webhooks: WebhooksSection | None) -> None:
     """Complete ``document`` in place."""
-    entries, schemas = webhooks_section(ref_template)
     components = document["components"]["schemas"]
-    for name, schema in schemas.items():
-        components.setdefault(name, schema)
-    document["webhooks"] = entries
+    if webhooks is not None:
+        entries, schemas = webhooks(ref_template)
+        for name, schema in schemas.items():
+            components.setdefault(name, schema)
+        document["webhooks"] = entries
     for path_item in document["paths"].values():
         for operation in path_item.values():
             bodies = [operation.get("requestBody", {})]

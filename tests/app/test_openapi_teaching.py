@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 
 from tests.support.api import Api
 from tests.support.codes import new_card
+from tests.support.openapi import our_models
 from tests.support.programs import FREE_COFFEE, nine_stamp_card
 from webhooks.catalog import EVENT_TYPES
 from webhooks.payloads import DATA_MODELS
@@ -69,6 +70,19 @@ def test_every_model_example_matches_its_model(client: FlaskClient) -> None:
     for name, value in examples.items():
         errors = _errors(document, {"$ref": f"#/components/schemas/{name}"}, value)
         assert not errors, f"{name}: {errors}"
+
+
+def test_every_example_is_accepted_by_its_own_model(client: FlaskClient) -> None:
+    # Stricter than the schema: the models' own validators (time zones, goals, patterns) run.
+    components = _document(client)["components"]["schemas"]
+    models = our_models()
+    checked = 0
+    for name, schema in components.items():
+        if "example" in schema and len(models.get(name, ())) == 1:
+            (model,) = models[name]
+            model.model_validate(schema["example"])
+            checked += 1
+    assert checked > 50
 
 
 def _nodes(node: Any, at: str = "") -> Iterator[tuple[str, dict[str, Any]]]:

@@ -20,6 +20,7 @@ import pytest
 import requests
 
 from tests.e2e.conftest import Server, gateway_command
+from tests.support.programs import FREE_PIZZA
 from tests.support.receiver import running_receiver
 
 pytestmark = pytest.mark.e2e
@@ -35,13 +36,6 @@ GENERATOR_CONFIG = {
         "image/svg+xml": "application/octet-stream",
         "text/csv": "application/octet-stream",
     },
-}
-FREE_PIZZA = {
-    "type": "voucher",
-    "description": "Free pizza",
-    "redemption": "code",
-    "code": {"mode": "shared", "value": "FREEPIZZA9"},
-    "validity": {"kind": "days", "count": 30},
 }
 
 

@@ -8,11 +8,24 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, StringConstraints, TypeAdapter
 
 from gateway.enums import Meanings
+from gateway.examples import example, page_example
 from gateway.loyalty.cards.identifiers import Email, Phone
 from gateway.loyalty.lottery.schemas import SpinOut
 from gateway.loyalty.programs.rewards import Award
 from gateway.loyalty.vouchers.schemas import VoucherOut
 from gateway.strict import StrictModel
+
+CARD: dict[str, Any] = {
+    "id": "crd_01m8s0dnzj7bdz39mzfgxvb89e",
+    "number": "961647490641",
+    "program_id": "prg_01m8s0dnz989va9jv410bcyyg5",
+    "stamps": 2,
+    "stamps_goal": 9,
+    "cycle": 1,
+    "customer": {"phone": "+380501234567", "email": "olena@example.com", "pos": {"poster": "123"}},
+    "created_at": "2026-11-22T10:00:00Z",
+    "updated_at": "2026-11-22T10:00:00Z",
+}
 
 PosName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
 PosCustomerId = Annotated[
@@ -45,6 +58,17 @@ class CustomerIn(StrictModel):
 class CardCreate(StrictModel):
     """``POST /v1/cards``."""
 
+    model_config = example(
+        {
+            "program_id": "prg_01m8s0dnz989va9jv410bcyyg5",
+            "customer": {
+                "phone": "+380501234567",
+                "email": "olena@example.com",
+                "pos": {"poster": "123"},
+            },
+        }
+    )
+
     program_id: str = Field(max_length=64)
     customer: CustomerIn = Field(default_factory=CustomerIn)
 
@@ -60,6 +84,8 @@ class CustomerOut(BaseModel):
 class CardOut(BaseModel):
     """A card and its progress in the current cycle."""
 
+    model_config = example(CARD)
+
     id: str
     number: str
     program_id: str
@@ -73,6 +99,8 @@ class CardOut(BaseModel):
 
 class CardPage(BaseModel):
     """A page of cards."""
+
+    model_config = page_example(CardOut)
 
     items: list[CardOut]
     next_cursor: str | None
@@ -99,6 +127,8 @@ class CardPath(BaseModel):
 
 class StampsAdd(StrictModel):
     """``POST /v1/cards/{number}/stamps``: stamps from a staff scanner, kiosk or autopilot."""
+
+    model_config = example({"count": 1, "channel": "staff", "location": "main", "staff": "bar-1"})
 
     count: int = Field(ge=1, le=100)
     channel: Channel
@@ -140,6 +170,24 @@ GRANTED = TypeAdapter[GrantedOut](GrantedOut)
 class StampedCardOut(CardOut):
     """The card after the stamps, and the rewards they gave."""
 
+    model_config = example(
+        {
+            **CARD,
+            "stamps": 3,
+            "rewards": [
+                {
+                    "type": "award",
+                    "milestone": True,
+                    "award": {
+                        "type": "award",
+                        "description": "Any regular coffee",
+                        "image_url": None,
+                    },
+                }
+            ],
+        }
+    )
+
     rewards: list[GrantedOut]
 
 
@@ -154,6 +202,20 @@ class JournalEntry(BaseModel):
 
 class JournalPage(BaseModel):
     """A page of the card's history, newest first."""
+
+    model_config = example(
+        {
+            "items": [
+                {
+                    "id": "evt_01m8s0dp1108wjx4mh10pqjvdq",
+                    "type": "card.stamped",
+                    "created_at": "2026-11-22T10:00:00Z",
+                    "data": {"card_number": "961647490641", "added": 1, "stamps": 3, "cycle": 1},
+                }
+            ],
+            "next_cursor": None,
+        }
+    )
 
     items: list[JournalEntry]
     next_cursor: str | None

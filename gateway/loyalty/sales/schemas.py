@@ -7,7 +7,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from gateway.enums import Meanings
+from gateway.examples import example, example_of
 from gateway.loyalty.cards.schemas import GrantedOut
+from gateway.loyalty.vouchers.schemas import VoucherOut
 
 
 class SaleRedemptionOut(BaseModel):
@@ -33,6 +35,26 @@ class SaleRedemptionOut(BaseModel):
 class SaleOut(BaseModel):
     """The result of a sale: stamps, rewards and redemptions."""
 
+    model_config = example(
+        {
+            "id": "sale_01m8s0dp0y9805chhh9xrfvnhz",
+            "transaction_id": "T-1001",
+            "status": "processed",
+            "program_id": "prg_01m8s0dnz989va9jv410bcyyg5",
+            "card_number": "961647490641",
+            "stamps_added": 1,
+            "rewards": [{"type": "voucher", "milestone": False, "voucher": example_of(VoucherOut)}],
+            "redemptions": [
+                {
+                    "code": "FREECOFFEE",
+                    "voucher_id": None,
+                    "status": "rejected",
+                    "reason": "unknown_code",
+                }
+            ],
+        }
+    )
+
     id: str
     transaction_id: str
     status: Annotated[
@@ -54,6 +76,17 @@ class SaleOut(BaseModel):
 
 class RefundOut(BaseModel):
     """The result of a refund."""
+
+    model_config = example(
+        {
+            "id": "ref_01m8s0dp21793e67qr7h4073az",
+            "sale_id": "sale_01m8s0dp0030q358kacpva62kf",
+            "refund_id": "R-1",
+            "stamps_reversed": 1,
+            "shortfall": 0,
+            "voided_vouchers": [],
+        }
+    )
 
     id: str
     sale_id: str

@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
 from gateway.enums import Meanings
+from gateway.examples import example, page_example
 from gateway.loyalty.programs.rewards import Redemption, VoucherReward
 from gateway.loyalty.vouchers.states import VOUCHER_STATUS_MEANINGS, RedeemChannel
 from gateway.strict import OptionalBody, StrictModel
+
+VOUCHER: dict[str, Any] = {
+    "id": "vch_01m8s0dp10fzd7v9vyqmcwdev8",
+    "status": "active",
+    "program_id": "prg_01m8s0dnz989va9jv410bcyyg5",
+    "card_number": "961647490641",
+    "description": "Free pizza",
+    "image_url": None,
+    "redemption": "code",
+    "code": "FREEPIZZA9",
+    "code_mode": "shared",
+    "valid_until": "2026-12-22T10:00:00Z",
+    "issued_at": "2026-11-22T10:00:00Z",
+    "activated_at": "2026-11-22T10:00:00Z",
+    "redeemed_at": None,
+    "expired_at": None,
+    "voided_at": None,
+    "held_until": None,
+    "redemption_id": None,
+    "source": {"kind": "goal", "sale_id": "sale_01m8s0dp0y9805chhh9xrfvnhz"},
+}
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 CardNumber = Annotated[str, StringConstraints(strip_whitespace=True, min_length=6, max_length=40)]
@@ -51,6 +73,8 @@ class VoucherSource(BaseModel):
 class VoucherOut(BaseModel):
     """A voucher, as the contract shows it."""
 
+    model_config = example(VOUCHER)
+
     id: str
     status: Status
     program_id: str | None
@@ -76,6 +100,8 @@ class VoucherOut(BaseModel):
 class VoucherPage(BaseModel):
     """A page of vouchers."""
 
+    model_config = page_example(VoucherOut)
+
     items: list[VoucherOut]
     next_cursor: str | None
 
@@ -98,6 +124,19 @@ class VoucherQuery(BaseModel):
 class GoodwillVoucher(StrictModel):
     """``POST /v1/vouchers``: a one-time voucher, with or without a card."""
 
+    model_config = example(
+        {
+            "reward": {
+                "type": "voucher",
+                "description": "A dessert, sorry for the wait",
+                "redemption": "staff",
+                "validity": {"kind": "days", "count": 14},
+            },
+            "card_number": "961647490641",
+            "reason": "goodwill",
+        }
+    )
+
     reward: VoucherReward
     card_number: CardNumber | None = None
     reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = "goodwill"
@@ -106,11 +145,15 @@ class GoodwillVoucher(StrictModel):
 class AssignVoucher(StrictModel):
     """``POST /v1/vouchers/{id}/assign``."""
 
+    model_config = example({"card_number": "961647490641"})
+
     card_number: CardNumber
 
 
 class RedeemVoucher(OptionalBody):
     """``POST /v1/vouchers/{id}/redeem``."""
+
+    model_config = example({"channel": "staff", "location": "main", "staff": "bar-1"})
 
     channel: RedeemChannel = "api"
     location: Note | None = None
