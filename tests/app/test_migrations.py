@@ -68,39 +68,54 @@ def _columns(name: str, *names: str, json: tuple[str, ...] = ()) -> TableClause:
     return table(name, *(column(c) for c in names), *(column(c, json_type) for c in json))
 
 
+MERCHANTS = _columns("merchants", "id", "name", "currency", "timezone", "created_at")
+PROGRAMS = _columns(
+    "programs",
+    *("id", "merchant_id", "name", "stamps_goal", "stampless_when_redeeming"),
+    *("auto_enroll", "created_at", "updated_at"),
+    json=("reward", "milestones", "rules"),
+)
+
+
+def _program_row(
+    program_id: str, merchant_id: str, rules: list[dict[str, object]]
+) -> dict[str, object]:
+    now = datetime.now(UTC)
+    return {
+        "id": program_id,
+        "merchant_id": merchant_id,
+        "name": "Card",
+        "stamps_goal": 9,
+        "stampless_when_redeeming": True,
+        "auto_enroll": True,
+        "created_at": now,
+        "updated_at": now,
+        "reward": {"type": "award", "description": "Coffee"},
+        "milestones": [],
+        "rules": rules,
+    }
+
+
 def test_wide_integers_brings_stored_rules_within_their_bounds(empty_database: str) -> None:
     migrate.upgrade(empty_database, "0005_pos_connections")
     now = datetime.now(UTC)
-    merchants = _columns("merchants", "id", "name", "currency", "timezone", "created_at")
-    programs = _columns(
-        "programs",
-        *("id", "merchant_id", "name", "stamps_goal", "stampless_when_redeeming"),
-        *("auto_enroll", "created_at", "updated_at"),
-        json=("reward", "milestones", "rules"),
-    )
     engine = build_engine(empty_database)
     with engine.begin() as connection:
         connection.execute(
-            merchants.insert().values(
+            MERCHANTS.insert().values(
                 id="mer_1", name="Cafe", currency="EUR", timezone="UTC", created_at=now
             )
         )
         connection.execute(
-            programs.insert().values(
-                id="prg_1",
-                merchant_id="mer_1",
-                name="Card",
-                stamps_goal=9,
-                stampless_when_redeeming=True,
-                auto_enroll=True,
-                created_at=now,
-                updated_at=now,
-                reward={"type": "award", "description": "Coffee"},
-                milestones=[],
-                rules=[
-                    {"kind": "per_sale", "stamps": 3_000_000_000, "min_total": 10**15},
-                    {"kind": "per_amount", "stamps": 2, "every": 10**13},
-                ],
+            PROGRAMS.insert().values(
+                _program_row(
+                    "prg_1",
+                    "mer_1",
+                    [
+                        {"kind": "per_sale", "stamps": 3_000_000_000, "min_total": 10**15},
+                        {"kind": "per_amount", "stamps": 2, "every": 10**13},
+                    ],
+                )
             )
         )
     engine.dispose()
@@ -117,3 +132,31 @@ def test_wide_integers_brings_stored_rules_within_their_bounds(empty_database: s
     total = {c["name"]: c["type"] for c in inspect(engine).get_columns("sales")}["total"]
     assert isinstance(total, BigInteger)
     engine.dispose()
+
+
+def test_default_program_keeps_where_sales_without_program_id_went(empty_database: str) -> None:
+    migrate.upgrade(empty_database, "0007_audit_events")
+    now = datetime.now(UTC)
+    owners = {"prg_only": "mer_one", "prg_a": "mer_two", "prg_b": "mer_two"}
+    engine = build_engine(empty_database)
+    with engine.begin() as connection:
+        for merchant_id in sorted(set(owners.values())):
+            connection.execute(
+                MERCHANTS.insert().values(
+                    id=merchant_id, name="Cafe", currency="EUR", timezone="UTC", created_at=now
+                )
+            )
+        for program_id, merchant_id in owners.items():
+            connection.execute(
+                PROGRAMS.insert().values(
+                    _program_row(program_id, merchant_id, [{"kind": "per_sale", "stamps": 1}])
+                )
+            )
+    engine.dispose()
+    migrate.upgrade(empty_database)
+    engine = build_engine(empty_database)
+    with Session(engine) as session:
+        defaults = {program.id: program.is_default for program in session.query(Program)}
+    engine.dispose()
+    # One program: its sales keep going there; several: sales still have to name theirs.
+    assert defaults == {"prg_only": True, "prg_a": False, "prg_b": False}

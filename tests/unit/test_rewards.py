@@ -284,7 +284,8 @@ def test_no_warnings_for_an_ordinary_lottery() -> None:
 def test_warns_about_a_single_100_percent_slot() -> None:
     parsed = Lottery.model_validate(lottery(variant("award", "100", AWARD)))
     (warning,) = lottery_warnings(parsed)
-    assert "100%" in warning
+    assert warning.code == "lottery_certain_outcome"
+    assert "100%" in warning.detail
 
 
 @pytest.mark.parametrize(("no_prize", "warned"), [("50.00", False), ("50.01", True)])
@@ -295,4 +296,5 @@ def test_warns_when_no_prize_is_above_half(no_prize: str, warned: bool) -> None:
     )
     warnings = lottery_warnings(parsed)
     assert bool(warnings) is warned
-    assert all("no_prize" in warning for warning in warnings)
+    assert all(warning.code == "lottery_mostly_no_prize" for warning in warnings)
+    assert all("no_prize" in warning.detail for warning in warnings)

@@ -76,7 +76,10 @@ def test_changing_what_cards_earn_after_cards_exist_is_warned(
     post_sale(api, merchant, sale_body("T-1"))
     changed = api.call("PATCH", path, merchant["api_key"], json={"stamps_goal": 12}).get_json()
     assert changed["stamps_goal"] == 12
-    assert any("stamps_goal" in warning and "1 card" in warning for warning in changed["warnings"])
+    [warning] = changed["warnings"]
+    assert warning["code"] == "earning_changed"
+    assert "stamps_goal" in warning["detail"]
+    assert "1 card" in warning["detail"]
     renamed = api.call("PATCH", path, merchant["api_key"], json={"name": "New name"}).get_json()
     assert renamed["warnings"] == []
 

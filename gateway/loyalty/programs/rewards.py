@@ -25,6 +25,7 @@ from gateway.loyalty.codes.text import (
     pattern_space,
     placeholders_needed,
 )
+from gateway.loyalty.programs.warnings import ProgramWarning, warning
 from gateway.strict import FrozenStrictModel
 from gateway.text import reject_control_characters
 
@@ -288,17 +289,27 @@ def voucher_rewards(reward: Award | VoucherReward | Lottery) -> list[VoucherRewa
 NO_PRIZE_WARNING_ABOVE = Decimal("50.00")
 
 
-def lottery_warnings(lottery: Lottery) -> list[str]:
-    """Allowed but probably unintended lottery set-ups, as human-readable warnings."""
-    warnings: list[str] = []
+def lottery_warnings(lottery: Lottery) -> list[ProgramWarning]:
+    """Allowed but probably unintended lottery set-ups."""
+    warnings: list[ProgramWarning] = []
     if any(variant.probability == HUNDRED for variant in lottery.variants):
-        warnings.append("one variant has a 100% probability: every spin has the same outcome")
+        warnings.append(
+            warning(
+                "lottery_certain_outcome",
+                f"{lottery.name}: one variant has a 100% probability: every spin has the same "
+                "outcome",
+            )
+        )
     no_prize = sum(
         (variant.probability for variant in lottery.variants if variant.kind == "no_prize"),
         Decimal(0),
     )
     if no_prize > NO_PRIZE_WARNING_ABOVE:
         warnings.append(
-            f"no_prize has a {no_prize:.2f}% probability: most spins win nothing (above 50%)"
+            warning(
+                "lottery_mostly_no_prize",
+                f"{lottery.name}: no_prize has a {no_prize:.2f}% probability: most spins win "
+                "nothing (above 50%)",
+            )
         )
     return warnings

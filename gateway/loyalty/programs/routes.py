@@ -18,6 +18,7 @@ from gateway.loyalty.programs.schemas import (
     ProgramPatch,
     ProgramPath,
 )
+from gateway.loyalty.programs.warnings import ProgramWarning
 from gateway.pagination import PageQuery
 
 programs = merchant_blueprint(
@@ -25,7 +26,7 @@ programs = merchant_blueprint(
 )
 
 
-def _out(program: Program, warnings: list[str] | None = None) -> dict[str, Any]:
+def _out(program: Program, warnings: list[ProgramWarning] | None = None) -> dict[str, Any]:
     fields = {
         column: getattr(program, column)
         for column in ProgramOut.model_fields

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from gateway.examples import example, page_example
 from gateway.loyalty.cards.progress import MAX_REWARDS_PER_SALE
 from gateway.loyalty.programs.rewards import Lottery, Reward, lottery_warnings
+from gateway.loyalty.programs.warnings import ProgramWarning, warning
 from gateway.strict import StrictModel
 from mappings.rules import DEFAULT_MAX_STAMPS_PER_SALE, MAX_STAMPS_PER_SALE, Rule
 
@@ -51,9 +52,10 @@ class Milestone(StrictModel):
     reward: Reward
 
 
-NO_RULES_WARNING = (
-    "rules: there are none, so sales earn no stamps; add one, "
-    'e.g. {"kind": "per_sale", "stamps": 1}'
+NO_RULES_WARNING = warning(
+    "no_rules",
+    'rules: there are none, so sales earn no stamps; add one, e.g. {"kind": "per_sale", '
+    '"stamps": 1}',
 )
 
 
@@ -80,22 +82,33 @@ class ProgramMechanics(StrictModel):
             raise ValueError("milestones: two milestones at the same number of stamps")
         return self
 
-    def setup_warnings(self) -> list[str]:
+    def setup_warnings(self) -> list[ProgramWarning]:
         """Allowed but probably unintended set-ups."""
-        found: list[str] = []
+        found: list[ProgramWarning] = []
         if not self.rules:
             found.append(NO_RULES_WARNING)
         rewards = [self.reward, *(milestone.reward for milestone in self.milestones)]
         for reward in rewards:
             if isinstance(reward, Lottery):
-                found.extend(f"{reward.name}: {warning}" for warning in lottery_warnings(reward))
+                found.extend(lottery_warnings(reward))
         return found
+
+
+DEFAULT_DESCRIPTION = (
+    "Whether sales without program_id go to this program. The merchant's first program is the "
+    "default; setting it on another moves it there; false leaves the merchant without a default "
+    "(then, with several programs, such sales answer 422 program_required)"
+)
 
 
 class ProgramCreate(ProgramMechanics):
     """``POST /v1/programs``."""
 
     model_config = example(PROGRAM)
+
+    is_default: bool | None = Field(
+        default=None, description=f"{DEFAULT_DESCRIPTION}. Null: true for the first program"
+    )
 
 
 class ProgramPatch(StrictModel):
@@ -115,6 +128,7 @@ class ProgramPatch(StrictModel):
     )
     stampless_when_redeeming: bool | None = None
     auto_enroll: bool | None = None
+    is_default: bool | None = Field(default=None, description=DEFAULT_DESCRIPTION)
 
 
 class ProgramOut(ProgramMechanics):
@@ -124,6 +138,7 @@ class ProgramOut(ProgramMechanics):
         {
             **PROGRAM,
             "id": "prg_01m8s0dnz989va9jv410bcyyg5",
+            "is_default": True,
             "created_at": "2026-11-22T10:00:00Z",
             "updated_at": "2026-11-22T10:00:00Z",
             "warnings": [],
@@ -133,7 +148,8 @@ class ProgramOut(ProgramMechanics):
     id: str
     created_at: datetime
     updated_at: datetime
-    warnings: list[str] = Field(default_factory=list)
+    is_default: bool = Field(description=DEFAULT_DESCRIPTION)
+    warnings: list[ProgramWarning] = Field(default_factory=list)
 
 
 class ProgramPage(BaseModel):

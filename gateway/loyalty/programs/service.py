@@ -6,16 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from gateway.db import commit_unit, utcnow
+from gateway.db import commit_unit_of_work, utcnow
 from gateway.ids import new_id
 from gateway.loyalty.cards.models import Card
 from gateway.loyalty.codes.pools import require_own_pools
 from gateway.loyalty.programs.models import Program
 from gateway.loyalty.programs.rewards import STORED, VoucherReward, voucher_rewards
 from gateway.loyalty.programs.schemas import ProgramCreate, ProgramMechanics, ProgramPatch
+from gateway.loyalty.programs.warnings import ProgramWarning, warning
 from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
 
@@ -34,7 +35,7 @@ class ProgramResult:
     """A program row and the warnings to answer with."""
 
     program: Program
-    warnings: list[str]
+    warnings: list[ProgramWarning]
 
 
 def mechanics_of(program: Program) -> ProgramMechanics:
@@ -65,25 +66,73 @@ def _apply(program: Program, mechanics: ProgramMechanics) -> None:
 
 
 def create_program(session: Session, merchant_id: str, body: ProgramCreate) -> ProgramResult:
-    """Create a program for the merchant."""
+    """Create a program for the merchant; the first one becomes the default."""
     require_own_pools(session, merchant_id, _vouchers_of(body))
-    program = Program(id=new_id("prg"), merchant_id=merchant_id)
-    _apply(program, body)
-    session.add(program)
-    commit_unit(session)
-    return ProgramResult(program, body.setup_warnings() + _sibling_warnings(session, merchant_id))
+    mechanics = ProgramMechanics.model_validate(body.model_dump(exclude={"is_default"}))
+    program_id = new_id("prg")
+
+    def create() -> ProgramResult:
+        program = Program(id=program_id, merchant_id=merchant_id)
+        _apply(program, mechanics)
+        is_default = body.is_default
+        if is_default is None:
+            is_default = not _count(session, merchant_id)
+        _set_default(session, program, is_default)
+        session.add(program)
+        session.flush()
+        return ProgramResult(
+            program, mechanics.setup_warnings() + _default_warnings(session, program)
+        )
+
+    return commit_unit_of_work(session, create)
 
 
-def _sibling_warnings(session: Session, merchant_id: str) -> list[str]:
-    """A second program changes what a sale without ``program_id`` means: say so once."""
-    count = session.scalar(select(func.count()).where(Program.merchant_id == merchant_id)) or 0
-    if count != 2:
+def default_program(session: Session, merchant_id: str) -> Program | None:
+    """The program sales without ``program_id`` go to, if the merchant has one."""
+    return session.scalars(
+        select(Program).where(Program.merchant_id == merchant_id, Program.is_default)
+    ).first()
+
+
+def _count(session: Session, merchant_id: str) -> int:
+    return session.scalar(select(func.count()).where(Program.merchant_id == merchant_id)) or 0
+
+
+def _set_default(session: Session, program: Program, is_default: bool) -> None:
+    if is_default:
+        # The old default gives way first: the unique index allows one default per merchant.
+        session.execute(
+            update(Program)
+            .where(
+                Program.merchant_id == program.merchant_id,
+                Program.is_default,
+                Program.id != program.id,
+            )
+            .values(is_default=False)
+        )
+    program.is_default = is_default
+
+
+def _default_warnings(session: Session, program: Program) -> list[ProgramWarning]:
+    """With several programs, say where a sale without ``program_id`` goes."""
+    count = _count(session, program.merchant_id)
+    if count < 2 or program.is_default:
         return []
-    return [
-        "program_id: the merchant now has 2 programs, so every POST /v1/sales must name its "
-        "program_id (a sale without one answers 422 program_required); POS connections "
-        "already name theirs"
-    ]
+    fix = f'PATCH /v1/programs/{program.id} with {{"is_default": true}}'
+    default = default_program(session, program.merchant_id)
+    if default is None:
+        detail = (
+            f"program_id: the merchant has {count} programs and none is the default, so every "
+            "POST /v1/sales must name its program_id (a sale without one answers 422 "
+            f"program_required); {fix} makes this one the default"
+        )
+    else:
+        detail = (
+            f'program_id: sales without program_id go to the default program "{default.name}" '
+            f"({default.id}); a sale for this program must name its program_id, or {fix} "
+            "makes it the default. POS connections name their own program"
+        )
+    return [warning("default_program", detail)]
 
 
 def get_program(session: Session, merchant_id: str, program_id: str) -> Program:
@@ -103,20 +152,37 @@ def update_program(
     """Change the given fields; the result must still be a valid program."""
     program = get_program(session, merchant_id, program_id)
     before = _stored_fields(program)
-    merged = {**before, **patch.model_dump(mode="json", exclude_unset=True)}
-    mechanics = ProgramMechanics.model_validate(merged)
+    given = patch.model_dump(mode="json", exclude_unset=True)
+    is_default = given.pop("is_default", None)
+    mechanics = ProgramMechanics.model_validate({**before, **given})
     require_own_pools(session, merchant_id, _vouchers_of(mechanics))
+    warnings = mechanics.setup_warnings() + _earning_warnings(session, program, before, mechanics)
+
+    def change() -> ProgramResult:
+        _apply(program, mechanics)
+        if is_default is not None:
+            _set_default(session, program, is_default)
+        program.updated_at = utcnow()
+        session.flush()
+        if is_default is None:
+            return ProgramResult(program, warnings)
+        return ProgramResult(program, warnings + _default_warnings(session, program))
+
+    return commit_unit_of_work(session, change)
+
+
+def _earning_warnings(
+    session: Session, program: Program, before: dict[str, Any], mechanics: ProgramMechanics
+) -> list[ProgramWarning]:
     after = mechanics.model_dump(mode="json")
     changed = [name for name in MECHANICS if after[name] != before[name]]
-    warnings = mechanics.setup_warnings()
-    if changed:
-        cards = session.scalar(select(func.count()).where(Card.program_id == program.id)) or 0
-        if cards:
-            warnings.append(
-                f"{', '.join(changed)} changed while {cards} card(s) exist: their stamps stay, "
-                "but what they earn from now on follows the new settings"
-            )
-    _apply(program, mechanics)
-    program.updated_at = utcnow()
-    commit_unit(session)
-    return ProgramResult(program, warnings)
+    if not changed:
+        return []
+    cards = session.scalar(select(func.count()).where(Card.program_id == program.id)) or 0
+    if not cards:
+        return []
+    detail = (
+        f"{', '.join(changed)} changed while {cards} card(s) exist: their stamps stay, but what "
+        "they earn from now on follows the new settings"
+    )
+    return [warning("earning_changed", detail)]

@@ -17,7 +17,7 @@ from gateway.loyalty.cards.ledger import Stamping, add_stamps
 from gateway.loyalty.cards.models import Card
 from gateway.loyalty.cards.progress import MAX_REWARDS_PER_SALE, stamps_within_rewards
 from gateway.loyalty.programs.models import Program
-from gateway.loyalty.programs.service import get_program, mechanics_of
+from gateway.loyalty.programs.service import default_program, get_program, mechanics_of
 from gateway.loyalty.sales.canonical import PosSale
 from gateway.loyalty.sales.customers import resolve_card
 from gateway.loyalty.sales.models import Sale
@@ -82,13 +82,19 @@ def _program_for(session: Session, merchant: Merchant, sale: PosSale) -> Program
         ).first()
         if card is not None:
             return get_program(session, merchant.id, card.program_id)
+    default = default_program(session, merchant.id)
+    if default is not None:
+        return default
     programs = session.scalars(
         select(Program).where(Program.merchant_id == merchant.id).limit(2)
     ).all()
-    if len(programs) != 1:
+    if not programs:
+        raise DomainError("program_required", "The merchant has no program yet: create one.")
+    if len(programs) > 1:
         raise DomainError(
             "program_required",
-            "Give program_id: the merchant has no program or more than one.",
+            "Give program_id: the merchant has several programs and none is the default "
+            '(PATCH /v1/programs/{id} with {"is_default": true} sets one).',
         )
     return programs[0]
 

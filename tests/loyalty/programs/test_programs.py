@@ -68,12 +68,14 @@ def test_lottery_probabilities_must_add_up_to_100(api: Api, merchant: dict[str, 
 def test_unusual_lotteries_are_allowed_with_warnings(api: Api, merchant: dict[str, Any]) -> None:
     certain = create(api, merchant, nine_stamp_card(reward=lottery(("award", "100"))))
     assert certain.status_code == 201
-    assert any("100%" in warning for warning in certain.get_json()["warnings"])
+    assert [w["code"] for w in certain.get_json()["warnings"]] == ["lottery_certain_outcome"]
+    assert any("100%" in w["detail"] for w in certain.get_json()["warnings"])
     stingy = create(
         api, merchant, nine_stamp_card(reward=lottery(("no_prize", "60"), ("voucher", "40")))
     )
     assert stingy.status_code == 201
-    assert any("no_prize" in warning for warning in stingy.get_json()["warnings"])
+    assert "lottery_mostly_no_prize" in [w["code"] for w in stingy.get_json()["warnings"]]
+    assert any("no_prize" in w["detail"] for w in stingy.get_json()["warnings"])
 
 
 def test_patch_changes_only_what_is_given(api: Api, merchant: dict[str, Any]) -> None:
@@ -124,8 +126,9 @@ def test_a_program_without_rules_is_created_with_a_warning_that_names_the_fix(
     created = create(api, merchant, nine_stamp_card(rules=[]))
     assert created.status_code == 201
     [warning] = created.get_json()["warnings"]
-    assert warning.startswith("rules: ")
-    assert '"per_sale"' in warning
+    assert warning["code"] == "no_rules"
+    assert warning["detail"].startswith("rules: ")
+    assert '"per_sale"' in warning["detail"]
     path = f"/v1/programs/{created.get_json()['id']}"
     fixed = api.call(
         "PATCH", path, merchant["api_key"], json={"rules": [{"kind": "per_sale", "stamps": 1}]}
@@ -133,14 +136,56 @@ def test_a_program_without_rules_is_created_with_a_warning_that_names_the_fix(
     assert fixed.get_json()["warnings"] == []
 
 
-def test_the_second_program_warns_that_sales_must_name_their_program(
+def test_the_first_program_is_the_default_and_a_second_one_says_where_sales_go(
     api: Api, merchant: dict[str, Any]
 ) -> None:
     first = create(api, merchant, nine_stamp_card()).get_json()
     assert first["warnings"] == []
+    assert first["is_default"] is True
     second = create(api, merchant, nine_stamp_card(name="Tea card")).get_json()
+    assert second["is_default"] is False
     [warning] = second["warnings"]
-    assert warning.startswith("program_id: ")
-    assert "program_required" in warning
-    third = create(api, merchant, nine_stamp_card(name="Cake card")).get_json()
-    assert third["warnings"] == []
+    assert warning["code"] == "default_program"
+    assert first["id"] in warning["detail"]
+    assert f"PATCH /v1/programs/{second['id']}" in warning["detail"]
+    assert '"is_default": true' in warning["detail"]
+
+
+def test_making_another_program_the_default_moves_it(api: Api, merchant: dict[str, Any]) -> None:
+    first = create(api, merchant, nine_stamp_card()).get_json()
+    second = create(api, merchant, nine_stamp_card(name="Tea card")).get_json()
+    moved = api.call(
+        "PATCH", f"/v1/programs/{second['id']}", merchant["api_key"], json={"is_default": True}
+    )
+    assert moved.status_code == 200
+    assert moved.get_json()["is_default"] is True
+    assert moved.get_json()["warnings"] == []
+    defaults = {
+        program["id"]: program["is_default"]
+        for program in api.call("GET", "/v1/programs", merchant["api_key"]).get_json()["items"]
+    }
+    assert defaults == {first["id"]: False, second["id"]: True}
+
+
+def test_clearing_the_default_warns_that_sales_must_name_their_program(
+    api: Api, merchant: dict[str, Any]
+) -> None:
+    first = create(api, merchant, nine_stamp_card()).get_json()
+    create(api, merchant, nine_stamp_card(name="Tea card"))
+    cleared = api.call(
+        "PATCH", f"/v1/programs/{first['id']}", merchant["api_key"], json={"is_default": False}
+    ).get_json()
+    assert cleared["is_default"] is False
+    [warning] = cleared["warnings"]
+    assert warning["code"] == "default_program"
+    assert "none is the default" in warning["detail"]
+    assert "program_required" in warning["detail"]
+
+
+def test_a_program_created_as_the_default_takes_over(api: Api, merchant: dict[str, Any]) -> None:
+    first = create(api, merchant, nine_stamp_card()).get_json()
+    second = create(api, merchant, {**nine_stamp_card(name="Tea card"), "is_default": True})
+    assert second.get_json()["is_default"] is True
+    assert second.get_json()["warnings"] == []
+    again = api.call("GET", f"/v1/programs/{first['id']}", merchant["api_key"]).get_json()
+    assert again["is_default"] is False

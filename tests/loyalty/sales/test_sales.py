@@ -90,20 +90,32 @@ def test_concurrent_deliveries_of_one_sale_apply_it_once(
     assert len(event_data(app, "card.stamped")) == 1
 
 
-def test_the_program_must_be_named_when_there_are_several(
+def test_sales_without_program_id_go_to_the_default_program(
     api: Api, merchant: dict[str, Any]
 ) -> None:
     coffee = make_program(api, merchant)
-    assert post_sale(api, merchant, sale_body("T-1")).status_code == 201
+    assert post_sale(api, merchant, sale_body("T-1")).get_json()["program_id"] == coffee["id"]
     tea = make_program(api, merchant, name="Tea")
-    assert_problem(post_sale(api, merchant, sale_body("T-2")), 422, "program_required")
+    assert post_sale(api, merchant, sale_body("T-2")).get_json()["program_id"] == coffee["id"]
     named = post_sale(api, merchant, sale_body("T-3", program_id=tea["id"])).get_json()
     assert named["program_id"] == tea["id"]
     by_card = post_sale(
         api, merchant, sale_body("T-4", customer={"card_number": named["card_number"]})
     ).get_json()
     assert by_card["program_id"] == tea["id"]
-    assert coffee["id"] != tea["id"]
+    api.call("PATCH", f"/v1/programs/{tea['id']}", merchant["api_key"], json={"is_default": True})
+    assert post_sale(api, merchant, sale_body("T-5")).get_json()["program_id"] == tea["id"]
+
+
+def test_without_a_default_the_program_must_be_named(api: Api, merchant: dict[str, Any]) -> None:
+    coffee = make_program(api, merchant)
+    make_program(api, merchant, name="Tea")
+    api.call(
+        "PATCH", f"/v1/programs/{coffee['id']}", merchant["api_key"], json={"is_default": False}
+    )
+    refused = post_sale(api, merchant, sale_body("T-1"))
+    assert_problem(refused, 422, "program_required")
+    assert "is_default" in refused.get_json()["detail"]
 
 
 def test_a_merchant_without_programs_gets_program_required(
