@@ -30,6 +30,7 @@ from gateway.observability.metrics import HttpMetrics
 from gateway.queue.background import BackgroundLoop
 from gateway.redis_client import connect_redis
 from gateway.routes import register_api
+from gateway.web.security import install_web_security
 from webhooks.deliver import Deliverer, drain
 from webhooks.dispatch import hand_over_after_commit
 from webhooks.jobs import wake_for_new
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
     install_limiter(app, extensions.limiter)
     install_input_rules(app)
     install_security_headers(app)
+    install_web_security(app, settings)
     register_error_handlers(app)
     app.teardown_appcontext(close_request_session)
     register_api(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -27,10 +28,14 @@ from gateway.loyalty.codes.commands import codes, vouchers_issue
 from gateway.loyalty.vouchers.service import expire_due
 from gateway.queue.workers import run_workers
 from gateway.tenancy import service
+from gateway.tenancy.commands import user
 from gateway.tenancy.schemas import MerchantCreate
+from gateway.tenancy.users import create_user
 from webhooks import jobs as delivery_jobs
 
 DEMO_KEY_FILE = VAR_DIR / "demo-api-key"
+DEMO_LOGIN_FILE = VAR_DIR / "demo-login"
+DEMO_OWNER = "owner@demo.example"
 
 
 @contextmanager
@@ -196,6 +201,7 @@ def vouchers_expire() -> None:
 
 vouchers.add_command(vouchers_issue)
 main.add_command(codes)
+main.add_command(user)
 
 
 @main.command()
@@ -203,20 +209,44 @@ main.add_command(codes)
     "--port", default=lambda: os.environ.get("PORT", "8000"), show_default="$PORT or 8000"
 )
 def demo(port: str) -> None:
-    """Create a demo merchant once and print its key with a working curl example."""
+    """Create a demo merchant and owner once; print the key, a curl and the console login."""
     settings = Settings()
     if DEMO_KEY_FILE.exists():
         api_key = DEMO_KEY_FILE.read_text().strip()
     else:
         created = _create_merchant(settings, "Demo Coffee", "EUR", "Europe/Kyiv")
         api_key = created["api_key"]
-        DEMO_KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
-        DEMO_KEY_FILE.write_text(api_key + "\n")
-        DEMO_KEY_FILE.chmod(0o600)
+        _write_private(DEMO_KEY_FILE, api_key)
+    if not DEMO_LOGIN_FILE.exists():
+        _create_demo_owner(settings, api_key)
+    password = DEMO_LOGIN_FILE.read_text().strip()
     click.echo(f"demo merchant API key: {api_key}")
     click.echo(
         f"try: curl -s -H 'Authorization: Bearer {api_key}' http://127.0.0.1:{port}/v1/merchant"
     )
+    click.echo(f"console: http://127.0.0.1:{port}/console/login")
+    click.echo(f"  email: {DEMO_OWNER}  password: {password}")
+
+
+def _write_private(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text + "\n")
+    path.chmod(0o600)
+
+
+def _create_demo_owner(settings: Settings, api_key: str) -> None:
+    password = secrets.token_urlsafe(12)
+    with _session(settings) as session:
+        key = service.authenticate(session, api_key)
+        if key is None:
+            raise click.ClickException(
+                f"{DEMO_KEY_FILE} holds a revoked key; delete var/ to start over"
+            )
+        try:
+            create_user(session, key.merchant_id, DEMO_OWNER, "owner", password)
+        except DomainError as exc:
+            raise click.ClickException(exc.detail) from None
+    _write_private(DEMO_LOGIN_FILE, password)
 
 
 @main.command(context_settings={"ignore_unknown_options": True})

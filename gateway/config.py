@@ -98,6 +98,11 @@ class Settings(BaseSettings):
     code_lockout_after: int = Field(default=10, ge=1)
     code_lockout_after_per_key: int = Field(default=30, ge=1)
     code_lockout_seconds: int = Field(default=900, ge=1)
+    # Failed console logins per account (the e-mail typed) and per client address.
+    limit_login_failures_per_account: str = "5/15 minutes"
+    limit_login_failures_per_address: str = "20/15 minutes"
+    # Minutes without a request after which a console session ends.
+    console_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
 
     @field_validator("webhook_retry_schedule", "inbound_retry_schedule", mode="before")
     @classmethod
@@ -112,6 +117,8 @@ class Settings(BaseSettings):
         "limit_install_callbacks",
         "limit_code_attempts_per_key",
         "limit_code_attempts_per_location",
+        "limit_login_failures_per_account",
+        "limit_login_failures_per_address",
     )
     @classmethod
     def _parse_limit(cls, value: str) -> str:

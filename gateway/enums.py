@@ -10,13 +10,14 @@ as a table and a program can read.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
 DESCRIPTIONS_KEY = "x-enumDescriptions"
+Value = TypeVar("Value", bound=str)
 # Every list of meanings by its Markdown text: flask-openapi3 drops ``x-`` keys from the
 # schemas it copies, and the served document adds them back from here.
 _BY_DESCRIPTION: dict[str, dict[str, str]] = {}
@@ -25,8 +26,8 @@ _BY_DESCRIPTION: dict[str, dict[str, str]] = {}
 class Meanings:
     """What each value of an annotated ``Literal`` (or enum) means."""
 
-    def __init__(self, meanings: Mapping[str, str], summary: str = "") -> None:
-        self.meanings = dict(meanings)
+    def __init__(self, meanings: Mapping[Value, str], summary: str = "") -> None:
+        self.meanings: dict[str, str] = {str(value): text for value, text in meanings.items()}
         self.summary = summary
         _BY_DESCRIPTION[describe(self.meanings, summary)] = self.meanings
 

@@ -11,7 +11,7 @@ from gateway.loyalty.lottery.models import Spin
 from gateway.loyalty.programs.models import Program
 from gateway.loyalty.sales.models import Refund, Sale
 from gateway.loyalty.vouchers.models import Voucher, VoucherRedemption
-from gateway.tenancy.models import ApiKey, Merchant
+from gateway.tenancy.models import ApiKey, Merchant, User
 from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "Sale",
     "Spin",
     "StampEntry",
+    "User",
     "Voucher",
     "VoucherRedemption",
     "WebhookEndpoint",

@@ -17,12 +17,14 @@ from gateway.loyalty.programs.routes import programs
 from gateway.loyalty.sales.routes import sales_api
 from gateway.loyalty.vouchers.routes import vouchers
 from gateway.tenancy.routes import admin, v1
+from gateway.web.console.limits import limit_logins
+from gateway.web.console.routes import console
 from webhooks.routes import event_types, events, webhooks
 from webhooks.spec import webhooks_section
 
 
 def register_api(app: OpenAPI) -> None:
-    """Attach the operations, admin and merchant routes and the API documents."""
+    """Attach the operations, admin and merchant routes, the API documents and the console."""
     install_ops(app)
     app.register_api(admin)
     app.register_api(v1)
@@ -42,3 +44,6 @@ def register_api(app: OpenAPI) -> None:
     for blueprint in HOOK_BLUEPRINTS:
         app.register_api(blueprint)
     install_docs(app, webhooks_section)
+    app.register_blueprint(console)
+    ext = app.extensions["stampgate"]
+    limit_logins(ext.limiter, ext.settings)

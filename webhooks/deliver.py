@@ -19,21 +19,23 @@ from sqlalchemy.orm import Session, sessionmaker
 from gateway.config import Settings
 from gateway.crypto import SecretBox, SecretUnreadable, secret_box
 from gateway.db import utcnow
-from gateway.egress.pinned import outbound_session, post_pinned
+from gateway.egress.pinned import outbound_session, post_pinned, user_agent
 from gateway.egress.ssrf import UrlNotAllowed, check_url
 from gateway.queue.table import QueueTable, WorkRow, work_batch
 from gateway.queue.table import drain as drain_table
 from gateway.timestamps import iso_utc
+from webhooks.events import sent_body
 from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
 from webhooks.outbox import record_event
 from webhooks.retry import classify, next_delay, parse_retry_after
-from webhooks.signing import envelope, headers
+from webhooks.signing import headers
+from webhooks.states import WAITING, waiting_status
 
 log = logging.getLogger(__name__)
 BODY_KEPT = 2048
 Kind = Literal["first", "retry", "any"]
 ModelT = TypeVar("ModelT", Event, WebhookEndpoint)
-DELIVERIES = QueueTable(Delivery, batch=50)
+DELIVERIES = QueueTable(Delivery, batch=50, waiting=WAITING)
 LANES: dict[Kind, ColumnElement[bool] | None] = {
     "first": Delivery.attempts == 0,
     "retry": Delivery.attempts > 0,
@@ -56,14 +58,25 @@ class Deliverer:
 
 
 @dataclass(frozen=True)
-class Answer:
-    """What the receiver said, or what went wrong on the way."""
+class Sent:
+    """What an attempt sent: the URL and the headers that identify and sign it (the body is
+    the event's envelope)."""
 
+    url: str
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What was sent, and what the receiver said or what went wrong on the way."""
+
+    sent: Sent | None
     status_code: int | None
     headers: dict[str, str] | None
     body: str | None
     error: str | None
     duration_ms: int
+    truncated: bool | None = None
 
 
 def deliver_batch(
@@ -132,28 +145,33 @@ def _secrets(box: SecretBox, endpoint: WebhookEndpoint, now: datetime) -> list[s
 
 def _post(deliverer: Deliverer, endpoint: WebhookEndpoint, event: Event) -> Answer:
     settings = deliverer.settings
-    timestamp = iso_utc(event.created_at)
-    body = envelope(event.id, event.type, timestamp, event.merchant_id, event.data)
+    body = sent_body(event)
     started = time.perf_counter()
     try:
         secrets = _secrets(secret_box(settings.secret_key), endpoint, utcnow())
     except SecretUnreadable:
         error = "signing secret unreadable: STAMPGATE_SECRET_KEY changed? rotate the secret"
-        return Answer(None, None, None, error, _since(started))
+        return Answer(None, None, None, None, error, _since(started))
     signed = headers(event.id, int(time.time()), body, secrets)
     try:
         target = check_url(
             endpoint.url, settings.webhook_allowed_networks, settings.webhook_require_https
         )
+    except UrlNotAllowed as exc:
+        return Answer(None, None, None, None, f"url not allowed: {exc.reason}", _since(started))
+    # The session adds the User-Agent; the log shows it beside the signing headers.
+    sent = Sent(endpoint.url, {**signed, "user-agent": user_agent()})
+    try:
         reply = post_pinned(
             deliverer.http, target, body, signed, settings.webhook_timeout, BODY_KEPT
         )
-    except UrlNotAllowed as exc:
-        return Answer(None, None, None, f"url not allowed: {exc.reason}", _since(started))
     except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
-        return Answer(None, None, None, f"{type(exc).__name__}: {exc}"[:500], _since(started))
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        return Answer(sent, None, None, None, error, _since(started))
     kept = reply.body.decode("utf-8", errors="replace")
-    return Answer(reply.status_code, dict(reply.headers), kept, None, _since(started))
+    return Answer(
+        sent, reply.status_code, dict(reply.headers), kept, None, _since(started), reply.truncated
+    )
 
 
 def _since(started: float) -> int:
@@ -175,6 +193,7 @@ def _record(
         endpoint.failing_since, endpoint.failing_announced = None, False
     elif verdict == "gone":
         outcome = "failed"
+        endpoint.failing_since = endpoint.failing_since or now
         disable_endpoint(session, endpoint, "the receiver answered 410 Gone")
     else:
         retry_after = parse_retry_after((answer.headers or {}).get("Retry-After"), now)
@@ -188,14 +207,17 @@ def _record(
             delivery_id=delivery.id,
             attempted_at=now,
             duration_ms=answer.duration_ms,
+            request_url=answer.sent.url if answer.sent else None,
+            request_headers=answer.sent.headers if answer.sent else None,
             status_code=answer.status_code,
             response_headers=answer.headers,
             response_body=answer.body,
+            response_truncated=answer.truncated,
             error=answer.error,
             outcome=outcome,
         )
     )
-    status = "pending" if outcome == "retrying" else outcome
+    status = waiting_status(delivery.attempts) if outcome == "retrying" else outcome
     _finish(delivery, status, answer.status_code, answer.error)
     return outcome
 
@@ -210,7 +232,7 @@ def _finish(
         status_code,
         error,
     )
-    if status != "pending":
+    if status not in WAITING:
         delivery.next_attempt_at = None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from gateway.audit.recorder import note
@@ -22,6 +22,7 @@ from webhooks.models import Delivery, WebhookEndpoint
 from webhooks.outbox import record_event
 from webhooks.schemas import EndpointCreate, EndpointPatch
 from webhooks.signing import new_secret
+from webhooks.states import WAITING, waiting_status
 
 
 def _allowed(settings: Settings, url: str) -> str:
@@ -163,7 +164,11 @@ def _make_due(session: Session, ids: list[str]) -> None:
         session.execute(
             update(Delivery)
             .where(Delivery.id.in_(ids))
-            .values(status="pending", next_attempt_at=utcnow(), locked_until=None)
+            .values(
+                status=case((Delivery.attempts > 0, "retrying"), else_="pending"),
+                next_attempt_at=utcnow(),
+                locked_until=None,
+            )
         )
         requeue(session, ids)
 
@@ -171,11 +176,11 @@ def _make_due(session: Session, ids: list[str]) -> None:
 def retry_delivery(session: Session, merchant_id: str, delivery_id: str) -> Delivery:
     """Attempt a delivery again now, whatever its status (a replay when it had succeeded)."""
     delivery = get_delivery(session, merchant_id, delivery_id)
-    if delivery.status == "pending" and delivery.locked_until and delivery.locked_until > utcnow():
+    if delivery.status in WAITING and delivery.locked_until and delivery.locked_until > utcnow():
         raise DomainError("delivery_in_progress", "This delivery is being attempted right now.")
     status = delivery.status
     _make_due(session, [delivery.id])
-    changes = {"status": {"before": status, "after": "pending"}}
+    changes = {"status": {"before": status, "after": waiting_status(delivery.attempts)}}
     _note(session, delivery, "delivery.retried", changes=changes)
     commit_unit(session)
     session.refresh(delivery)

@@ -80,7 +80,12 @@ class Delivery(Base):
 
 
 class DeliveryAttempt(Base):
-    """One HTTP attempt of a delivery: what was answered, or what went wrong."""
+    """One HTTP attempt of a delivery: what was sent, what was answered, or what went wrong.
+
+    The body sent is not copied per attempt: it is the event's envelope, rebuilt byte for byte
+    from the event row (``webhooks.signing.envelope``); the headers (signature, timestamp)
+    differ per attempt and are kept.
+    """
 
     __tablename__ = "delivery_attempts"
 
@@ -90,8 +95,12 @@ class DeliveryAttempt(Base):
     )
     attempted_at: Mapped[datetime]
     duration_ms: Mapped[int]
+    # Null when nothing was sent (the URL was refused, the secret could not be read).
+    request_url: Mapped[str | None] = mapped_column(String(2048))
+    request_headers: Mapped[dict[str, str] | None] = mapped_column(JsonDocument)
     status_code: Mapped[int | None]
     response_headers: Mapped[dict[str, str] | None] = mapped_column(JsonDocument)
     response_body: Mapped[str | None] = mapped_column(Text)
+    response_truncated: Mapped[bool | None]
     error: Mapped[str | None] = mapped_column(String(500))
     outcome: Mapped[str] = mapped_column(String(16))

@@ -13,7 +13,16 @@ from gateway.api.session import request_session
 from gateway.extensions import extensions
 from gateway.pagination import PageQuery
 from webhooks import endpoints as service
-from webhooks.events import EventPage, EventQuery, event_out, list_events
+from webhooks.events import (
+    EventDetail,
+    EventPage,
+    EventPath,
+    EventQuery,
+    event_detail,
+    event_out,
+    get_event,
+    list_events,
+)
 from webhooks.payloads import EventTypeList, describe_event_types
 from webhooks.presenters import delivery_out, endpoint_out
 from webhooks.schemas import (
@@ -139,7 +148,8 @@ def list_endpoint_deliveries(path: EndpointPath, query: DeliveryQuery) -> dict[s
 
 @webhooks.get("/deliveries/<delivery_id>", responses={200: DeliveryDetail, **_ONE})
 def get_delivery(path: DeliveryPath) -> dict[str, Any]:
-    """A delivery with every attempt: time, duration, status, headers, first 2 KB, or the error."""
+    """A delivery with its ``attempts``, oldest first: the request sent (URL, signing headers,
+    the exact body) and the answer (status, headers, first 2 KiB), or the error."""
     return delivery_out(
         request_session(),
         service.get_delivery(request_session(), current_merchant_id(), path.delivery_id),
@@ -170,6 +180,13 @@ def list_merchant_events(query: EventQuery) -> dict[str, Any]:
         "next_cursor": page.next_cursor,
         "order": order,
     }
+
+
+@events.get("/events/<event_id>", responses={200: EventDetail, **_ONE})
+def get_merchant_event(path: EventPath) -> dict[str, Any]:
+    """One event: the exact JSON body its deliveries send, and those deliveries."""
+    session = request_session()
+    return event_detail(session, get_event(session, current_merchant_id(), path.event_id))
 
 
 event_types = merchant_blueprint(

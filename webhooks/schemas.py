@@ -11,6 +11,12 @@ from gateway.enums import Meanings
 from gateway.examples import example, page_example
 from gateway.strict import StrictModel
 from webhooks.catalog import EVENT_TYPES
+from webhooks.states import (
+    DELIVERY_STATUSES,
+    ENDPOINT_HEALTH,
+    DeliveryStatus,
+    EndpointHealth,
+)
 
 ENDPOINT: dict[str, Any] = {
     "id": "whe_01m8s0dp5e8g0j2m4p6r8t0w2y",
@@ -19,6 +25,7 @@ ENDPOINT: dict[str, Any] = {
     "event_types": ["voucher.redeemed", "sale.processed"],
     "status": "enabled",
     "disabled_reason": None,
+    "health": "healthy",
     "failing_since": None,
     "created_at": "2026-11-22T10:00:00Z",
     "updated_at": "2026-11-22T10:00:00Z",
@@ -31,7 +38,7 @@ DELIVERY: dict[str, Any] = {
     "event_id": "evt_01m8s0dp1q6jj235k7khx2f352",
     "event_type": "voucher.redeemed",
     "status": "succeeded",
-    "attempts": 1,
+    "attempt_count": 1,
     "next_attempt_at": None,
     "last_attempt_at": "2026-11-22T10:00:01Z",
     "last_status_code": 200,
@@ -39,28 +46,54 @@ DELIVERY: dict[str, Any] = {
     "created_at": "2026-11-22T10:00:00Z",
 }
 
+ATTEMPT: dict[str, Any] = {
+    "attempted_at": "2026-11-22T10:00:01Z",
+    "duration_ms": 84,
+    "outcome": "succeeded",
+    "request": {
+        "url": "https://pos.example.com/hooks/stampgate",
+        "headers": {
+            "webhook-id": "evt_01m8s0dp1q6jj235k7khx2f352",
+            "webhook-timestamp": "1795341601",
+            "webhook-signature": "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
+            "content-type": "application/json",
+            "user-agent": "stampgate/0.1.0",
+        },
+        "body": '{"id":"evt_01m8s0dp1q6jj235k7khx2f352","type":"voucher.redeemed",...}',
+    },
+    "response": {
+        "status_code": 200,
+        "headers": {"content-type": "text/plain"},
+        "body": "ok",
+        "body_truncated": False,
+    },
+    "error": None,
+}
+
 Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
-DeliveryStatus = Annotated[
-    Literal["pending", "succeeded", "failed", "exhausted"],
+DELIVERY_STATUS = Annotated[
+    DeliveryStatus, Meanings(DELIVERY_STATUSES, "Where the delivery stands.")
+]
+ATTEMPT_OUTCOME = Annotated[
+    Literal["succeeded", "retrying", "failed", "exhausted"],
     Meanings(
         {
-            "pending": "waiting for its first attempt or for its next retry",
-            "succeeded": "the endpoint answered 2xx",
-            "failed": "refused for good without retrying (the endpoint answered 410, was "
-            "disabled or deleted, or its address is not allowed)",
-            "exhausted": "every retry of the schedule failed",
+            "succeeded": "the receiver answered 2xx",
+            "retrying": "it failed and another attempt is scheduled",
+            "failed": "410 Gone: the endpoint was disabled",
+            "exhausted": "it failed and was the last attempt of the schedule",
         },
-        "Where a delivery stands.",
+        "What the attempt decided.",
     ),
 ]
 EndpointStatus = Annotated[
     Literal["enabled", "disabled"],
     Meanings(
         {
-            "enabled": "receives deliveries",
-            "disabled": "receives nothing (by the merchant, after a 410, or after failing for "
-            "five days; disabled_reason says which)",
+            "enabled": "events are delivered",
+            "disabled": "nothing is sent (see `disabled_reason`: by the merchant, after a 410, "
+            "or after failing for five days) until the endpoint is enabled again",
         },
         "Whether the endpoint receives deliveries.",
     ),
@@ -118,7 +151,14 @@ class EndpointOut(BaseModel):
     event_types: list[str] | None
     status: EndpointStatus
     disabled_reason: str | None
-    failing_since: datetime | None
+    health: Annotated[
+        EndpointHealth,
+        Meanings(ENDPOINT_HEALTH, "How deliveries to the endpoint are going, beside `status`."),
+    ]
+    failing_since: datetime | None = Field(
+        description="When the first of the failed attempts since the last success was made; "
+        "null while `health` is `healthy`."
+    )
     created_at: datetime
     updated_at: datetime
     recover_since: datetime | None = Field(
@@ -198,21 +238,43 @@ class Accepted(BaseModel):
 class DeliveryQuery(BaseModel):
     """Filter an endpoint's deliveries."""
 
-    status: DeliveryStatus | None = None
+    status: DELIVERY_STATUS | None = Field(
+        default=None, description="Only deliveries in this status"
+    )
     cursor: str | None = Field(default=None, max_length=64)
     limit: int = Field(default=50, ge=1, le=500)
 
 
+class SentRequest(BaseModel):
+    """The request an attempt sent, as the receiver got it (the secret is never shown)."""
+
+    url: str
+    headers: dict[str, str] = Field(
+        description="webhook-id, webhook-timestamp, webhook-signature, content-type, user-agent"
+    )
+    body: str = Field(description="The exact bytes sent (compact JSON, ASCII), as text")
+
+
+class ReceivedResponse(BaseModel):
+    """What the receiver answered: status, headers and the first 2 KiB of the body."""
+
+    status_code: int
+    headers: dict[str, str]
+    body: str = Field(description="The first 2 KiB of the answer, as UTF-8 text")
+    body_truncated: bool = Field(description="True when the answer was longer than 2 KiB")
+
+
 class AttemptOut(BaseModel):
-    """One HTTP attempt."""
+    """One HTTP attempt: the request sent and the answer, or the error when none came."""
 
     attempted_at: datetime
     duration_ms: int
-    status_code: int | None
-    outcome: str
-    response_headers: dict[str, str] | None
-    response_body: str | None
-    error: str | None
+    outcome: ATTEMPT_OUTCOME
+    request: SentRequest | None = Field(
+        description="Null when nothing was sent (the URL was refused, the secret unreadable)"
+    )
+    response: ReceivedResponse | None = Field(description="Null when no answer came (see `error`)")
+    error: str | None = Field(description="Why no answer came (timeout, refused connection...)")
 
 
 class DeliveryOut(BaseModel):
@@ -224,9 +286,11 @@ class DeliveryOut(BaseModel):
     endpoint_id: str
     event_id: str
     event_type: str
-    status: DeliveryStatus
-    attempts: int
-    next_attempt_at: datetime | None
+    status: DELIVERY_STATUS
+    attempt_count: int = Field(description="How many attempts were made so far")
+    next_attempt_at: datetime | None = Field(
+        description="When the next attempt is due (`pending`, `retrying`); null otherwise"
+    )
     last_attempt_at: datetime | None
     last_status_code: int | None
     last_error: str | None
@@ -236,24 +300,9 @@ class DeliveryOut(BaseModel):
 class DeliveryDetail(DeliveryOut):
     """A delivery with every attempt, oldest first."""
 
-    model_config = example(
-        {
-            **DELIVERY,
-            "attempt_log": [
-                {
-                    "attempted_at": "2026-11-22T10:00:01Z",
-                    "duration_ms": 84,
-                    "status_code": 200,
-                    "outcome": "succeeded",
-                    "response_headers": {"content-type": "text/plain"},
-                    "response_body": "ok",
-                    "error": None,
-                }
-            ],
-        }
-    )
+    model_config = example({**DELIVERY, "attempts": [ATTEMPT]})
 
-    attempt_log: list[AttemptOut]
+    attempts: list[AttemptOut] = Field(description="Every attempt, oldest first")
 
 
 class DeliveryPage(BaseModel):

@@ -56,6 +56,7 @@ AUDITED: dict[str, AuditSpec] = {
     "pos_connections": _spec("connection", redact=("credentials",)),
     "inbound_events": _spec("inbound_event", ignore=("payload", "locked_until")),
     "webhook_endpoints": _spec("webhook_endpoint", redact=("secret", "previous_secret")),
+    "users": _spec("user", redact=("password_hash",), ignore=("last_login_at",)),
 }
 # Every other table, with the reason it is not followed row by row (a test holds the two lists
 # to the metadata, so a new table needs a decision).

@@ -1,7 +1,7 @@
 """A table as a work queue: claim due rows in batches under a lease, work them, release the rest.
 
 A queue table has ``id``, ``status``, ``next_attempt_at`` and ``locked_until`` columns. A row
-is due when it is pending, its time has come and no worker holds its lease. Claiming is one
+is due when it waits, its time has come and no worker holds its lease. Claiming is one
 UPDATE over a ``FOR UPDATE SKIP LOCKED`` select, so concurrent workers take different rows
 instead of queueing on the same ones (PostgreSQL; SQLite has a single writer anyway and
 leaves the clause out). The table is the queue and the source of truth: a worker that dies
@@ -25,12 +25,12 @@ RowT = TypeVar("RowT", bound=DeclarativeBase)
 
 @dataclass(frozen=True, eq=False)
 class QueueTable(Generic[RowT]):
-    """A table whose pending rows are work, taken ``batch`` at a time, oldest due first."""
+    """A table whose waiting rows are work, taken ``batch`` at a time, oldest due first."""
 
     model: type[RowT]
     batch: int
     order_by: tuple[str, ...] = ("next_attempt_at",)
-    pending: str = "pending"
+    waiting: tuple[str, ...] = ("pending",)
 
     def column(self, name: str) -> ColumnElement[Any]:
         """One of the table's columns, for conditions on its rows."""
@@ -41,7 +41,7 @@ class QueueTable(Generic[RowT]):
         """The condition of a row that may be worked on now."""
         locked_until = self.column("locked_until")
         return (
-            (self.column("status") == self.pending)
+            self.column("status").in_(self.waiting)
             & (self.column("next_attempt_at") <= now)
             & or_(locked_until.is_(None), locked_until < now)
         )

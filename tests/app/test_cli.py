@@ -13,6 +13,7 @@ from gateway.cli import main
 from gateway.db import build_engine, build_session_factory
 from gateway.models import ApiKey
 from gateway.tenancy.service import authenticate
+from gateway.tenancy.users import authenticate_user
 from tests.support.services import fresh_postgres_database
 
 
@@ -80,3 +81,71 @@ def test_demo_merchant_is_created_once(empty_database: str) -> None:
     assert "curl -s -H 'Authorization: Bearer sgk_" in first
     assert "http://127.0.0.1:8123/v1/merchant" in first
     assert (Path("var") / "demo-api-key").stat().st_mode & 0o077 == 0
+    assert "console: http://127.0.0.1:8123/console/login" in first
+    assert "email: owner@demo.example  password: " in first
+    assert (Path("var") / "demo-login").stat().st_mode & 0o077 == 0
+
+
+def test_user_create_prints_a_link_or_takes_the_password_on_stdin(empty_database: str) -> None:
+    run("db", "upgrade")
+    created = json.loads(
+        run("merchant", "create", "--name", "Cafe", "--currency", "EUR", "--timezone", "UTC")
+    )
+    invited = run(
+        "user",
+        "create",
+        "--merchant",
+        created["id"],
+        "--email",
+        "A@Cafe.example",
+        "--role",
+        "owner",
+    )
+    assert "(a@cafe.example, owner) created" in invited
+    assert "/console/set-password/" in invited
+    scripted = CliRunner().invoke(
+        main,
+        [
+            "user",
+            "create",
+            "--merchant",
+            created["id"],
+            "--email",
+            "b@cafe.example",
+            "--role",
+            "manager",
+            "--password-stdin",
+        ],
+        input="a long enough password\n",
+    )
+    assert scripted.exit_code == 0, scripted.output
+    assert "set-password" not in scripted.output
+    engine = build_engine(empty_database)
+    with build_session_factory(engine)() as session:
+        assert authenticate_user(session, "b@cafe.example", "a long enough password") is not None
+        assert authenticate_user(session, "a@cafe.example", "") is None
+    engine.dispose()
+
+
+def test_user_create_refuses_bad_input_with_the_reason(empty_database: str) -> None:
+    run("db", "upgrade")
+    created = json.loads(
+        run("merchant", "create", "--name", "Cafe", "--currency", "EUR", "--timezone", "UTC")
+    )
+    base = ["user", "create", "--merchant", created["id"], "--email"]
+    cases = [
+        ([*base, "a@cafe.example", "--role", "cashier"], "Invalid value for '--role'"),
+        ([*base, "a@cafe.example", "--role", "owner", "--password-stdin"], "at least 10"),
+        ([*base, "not-an-address", "--role", "owner"], "not an e-mail address"),
+        (
+            ["user", "create", "--merchant", "mer_x", "--email", "a@b.example", "--role", "owner"],
+            "merchant not found",
+        ),
+    ]
+    for args, message in cases:
+        refused = CliRunner().invoke(main, args, input="short\n")
+        assert refused.exit_code != 0, args
+        assert message in refused.output, (args, refused.output)
+    run(*base, "a@cafe.example", "--role", "owner")
+    taken = CliRunner().invoke(main, [*base, "A@cafe.example", "--role", "staff"])
+    assert "an account with this address exists" in taken.output

@@ -10,7 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import JSON, BigInteger, TableClause, column, inspect, table
+from sqlalchemy import JSON, BigInteger, TableClause, column, inspect, select, table
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
@@ -160,3 +160,69 @@ def test_default_program_keeps_where_sales_without_program_id_went(empty_databas
     engine.dispose()
     # One program: its sales keep going there; several: sales still have to name theirs.
     assert defaults == {"prg_only": True, "prg_a": False, "prg_b": False}
+
+
+def test_delivery_requests_reads_failed_pending_deliveries_as_retrying(
+    empty_database: str,
+) -> None:
+    migrate.upgrade(empty_database, "0008_default_program")
+    now = datetime.now(UTC)
+    events = _columns("events", "id", "merchant_id", "type", "created_at", json=("data",))
+    endpoints = _columns(
+        "webhook_endpoints",
+        *("id", "merchant_id", "url", "status", "secret", "failing_announced"),
+        *("created_at", "updated_at"),
+    )
+    deliveries = _columns(
+        "deliveries",
+        *("id", "merchant_id", "endpoint_id", "event_id", "status", "attempts"),
+        *("created_at", "updated_at"),
+    )
+    engine = build_engine(empty_database)
+    with engine.begin() as connection:
+        merchant = {"id": "mer_1", "name": "Cafe", "currency": "EUR", "timezone": "UTC"}
+        connection.execute(MERCHANTS.insert().values(**merchant, created_at=now))
+        connection.execute(
+            endpoints.insert().values(
+                id="whe_1",
+                merchant_id="mer_1",
+                url="https://example.com/hooks",
+                status="enabled",
+                secret="sealed",
+                failing_announced=False,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        stored = [("new", "pending", 0), ("failed_once", "pending", 2), ("done", "succeeded", 1)]
+        for name, status, attempts in stored:
+            connection.execute(
+                events.insert().values(
+                    id=f"evt_{name}",
+                    merchant_id="mer_1",
+                    type="sale.processed",
+                    data={},
+                    created_at=now,
+                )
+            )
+            connection.execute(
+                deliveries.insert().values(
+                    id=f"dlv_{name}",
+                    merchant_id="mer_1",
+                    endpoint_id="whe_1",
+                    event_id=f"evt_{name}",
+                    status=status,
+                    attempts=attempts,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+    migrate.upgrade(empty_database)
+    with engine.connect() as connection:
+        statuses = connection.execute(select(deliveries.c.id, deliveries.c.status)).tuples()
+        assert dict(statuses.all()) == {
+            "dlv_new": "pending",
+            "dlv_failed_once": "retrying",
+            "dlv_done": "succeeded",
+        }
+    engine.dispose()

@@ -113,3 +113,23 @@ def test_demo_flow_prints_a_curl_that_works(start_server: StartServer, tmp_path:
         shlex.split(curl_line.removeprefix("try: ")), check=True, capture_output=True, text=True
     ).stdout
     assert json.loads(output)["name"] == "Demo Coffee"
+    _log_in_with_the_printed_demo_login(printed)
+
+
+def _log_in_with_the_printed_demo_login(printed: str) -> None:
+    lines = printed.splitlines()
+    login_url = next(line for line in lines if line.startswith("console: ")).split(" ", 1)[1]
+    credentials = next(line for line in lines if line.strip().startswith("email: ")).split()
+    email, password = credentials[1], credentials[3]
+    browser = requests.Session()
+    form = browser.get(login_url, timeout=10)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+    assert token is not None
+    answered = browser.post(
+        login_url,
+        data={"email": email, "password": password, "csrf_token": token.group(1)},
+        timeout=10,
+    )
+    assert answered.status_code == 200
+    assert answered.url.endswith("/console/")
+    assert "Demo Coffee" in answered.text

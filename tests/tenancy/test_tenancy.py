@@ -192,6 +192,13 @@ def _first_delivery_of(api: Api, owner: dict[str, Any]) -> str:
     return delivery_id
 
 
+def _first_event_of(api: Api, owner: dict[str, Any]) -> str:
+    endpoint_id = _first_endpoint_of(api, owner)
+    accepted = api.call("POST", f"/v1/webhook-endpoints/{endpoint_id}/test", owner["api_key"])
+    event_id: str = accepted.get_json()["event_id"]
+    return event_id
+
+
 def _first_connection_of(api: Api, owner: dict[str, Any]) -> str:
     account = f"cafe-{uuid.uuid4().hex[:12]}"
     body = {
@@ -299,6 +306,7 @@ OWNED_OBJECT_ROUTES: dict[str, tuple[str, Callable[[Api, dict[str, Any]], str], 
     "/v1/webhook-endpoints/<endpoint_id>/deliveries": ("GET", _first_endpoint_of, None),
     "/v1/deliveries/<delivery_id>": ("GET", _first_delivery_of, None),
     "/v1/deliveries/<delivery_id>/retry": ("POST", _first_delivery_of, None),
+    "/v1/events/<event_id>": ("GET", _first_event_of, None),
     "/v1/connections/<connection_id>": ("GET", _first_connection_of, None),
     "/v1/connections/<connection_id>/locations": ("PUT", _first_connection_of, {"1": "main"}),
     "/v1/connections/<connection_id>/codes": ("PUT", _first_connection_of, {"5": "CODE"}),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.loyalty.cards.identifiers import normalize_email, normalize_phone
+from gateway.emails import normalize_email
+from gateway.loyalty.cards.identifiers import normalize_phone
 
 
 @pytest.mark.parametrize(

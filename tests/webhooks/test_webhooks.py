@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from importlib.metadata import version
 from typing import Any
@@ -13,70 +13,16 @@ from typing import Any
 import pytest
 from flask import Flask
 from sqlalchemy import select
-from standardwebhooks import Webhook
 
 from gateway.db import utcnow
 from tests.support.api import Api
 from tests.support.problems import assert_problem
 from tests.support.programs import nine_stamp_card
-from tests.support.receiver import Received, Receiver, running_receiver
+from tests.support.receiver import Receiver, running_receiver
 from tests.support.sales import post_sale, sale_body
-from webhooks.deliver import Deliverer, drain
+from tests.support.webhooks import LOOPBACK, add_endpoint, deliver_all, deliverer_of, verify
+from webhooks.deliver import drain
 from webhooks.models import Delivery, WebhookEndpoint
-
-LOOPBACK = ("127.0.0.0/8",)
-
-
-@pytest.fixture
-def hooks_app(make_app: Callable[..., Flask]) -> Flask:
-    """An app that may deliver to loopback receivers, retrying at once (schedule 0, 0)."""
-    return make_app(webhook_allowed_networks=LOOPBACK, webhook_retry_schedule=(0, 0))
-
-
-@pytest.fixture
-def hooks_api(hooks_app: Flask) -> Api:
-    return Api(hooks_app.test_client(), "test-admin-token")
-
-
-@pytest.fixture
-def shop(hooks_api: Api) -> dict[str, Any]:
-    """A merchant with the 9-stamp program."""
-    merchant = hooks_api.create_merchant("Hooked Cafe")
-    hooks_api.call("POST", "/v1/programs", merchant["api_key"], json=nine_stamp_card())
-    return merchant
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with running_receiver() as server:
-        yield server
-
-
-def deliverer_of(app: Flask) -> Deliverer:
-    ext = app.extensions["stampgate"]
-    return Deliverer(ext.settings, ext.session_factory)
-
-
-def add_endpoint(api: Api, merchant: dict[str, Any], url: str, **fields: Any) -> dict[str, Any]:
-    response = api.call(
-        "POST", "/v1/webhook-endpoints", merchant["api_key"], json={"url": url, **fields}
-    )
-    assert response.status_code == 201, response.get_json()
-    body: dict[str, Any] = response.get_json()
-    return body
-
-
-def deliver_all(app: Flask, rounds: int = 10) -> None:
-    """Run delivery rounds until nothing is due (the schedule in these tests is 0 s)."""
-    deliverer = deliverer_of(app)
-    for _ in range(rounds):
-        if drain(deliverer) == 0:
-            return
-
-
-def verify(request: Received, secret: str) -> dict[str, Any]:
-    payload: dict[str, Any] = Webhook(secret).verify(request.body, request.headers)
-    return payload
 
 
 def test_endpoint_lifecycle(hooks_api: Api, shop: dict[str, Any], receiver: Receiver) -> None:
@@ -166,13 +112,13 @@ def test_a_receiver_failing_twice_gets_the_same_webhook_id_each_time(
     deliveries = hooks_api.call(
         "GET", f"/v1/webhook-endpoints/{endpoint['id']}/deliveries", shop["api_key"]
     ).get_json()["items"]
-    assert [(d["status"], d["attempts"]) for d in deliveries] == [("succeeded", 3)]
+    assert [(d["status"], d["attempt_count"]) for d in deliveries] == [("succeeded", 3)]
     detail = hooks_api.call(
         "GET", f"/v1/deliveries/{deliveries[0]['id']}", shop["api_key"]
     ).get_json()
-    assert [a["status_code"] for a in detail["attempt_log"]] == [500, 503, 200]
-    assert [a["outcome"] for a in detail["attempt_log"]] == ["retrying", "retrying", "succeeded"]
-    assert detail["attempt_log"][0]["response_body"] == "ok"
+    assert [a["response"]["status_code"] for a in detail["attempts"]] == [500, 503, 200]
+    assert [a["outcome"] for a in detail["attempts"]] == ["retrying", "retrying", "succeeded"]
+    assert detail["attempts"][0]["response"]["body"] == "ok"
 
 
 def test_deliveries_are_exhausted_after_the_schedule(
@@ -189,7 +135,11 @@ def test_deliveries_are_exhausted_after_the_schedule(
         shop["api_key"],
         query_string={"status": "exhausted"},
     ).get_json()["items"]
-    assert [d["attempts"] for d in deliveries] == [3]
+    assert [d["attempt_count"] for d in deliveries] == [3]
+    again = hooks_api.call("POST", f"/v1/deliveries/{deliveries[0]['id']}/retry", shop["api_key"])
+    assert again.status_code == 202
+    assert (again.get_json()["status"], again.get_json()["attempt_count"]) == ("retrying", 3)
+    assert again.get_json()["next_attempt_at"] is not None
 
 
 def test_a_redirect_is_a_failure_and_is_not_followed(
@@ -221,7 +171,7 @@ def test_410_disables_the_endpoint_and_tells_the_others(
     read = hooks_api.call(
         "GET", f"/v1/webhook-endpoints/{doomed['id']}", shop["api_key"]
     ).get_json()
-    assert read["status"] == "disabled"
+    assert (read["status"], read["health"]) == ("disabled", "failing")
     assert "410" in read["disabled_reason"]
     post_sale(hooks_api, shop, sale_body("T-2"))
     deliver_all(hooks_app)
@@ -387,7 +337,8 @@ def test_only_the_first_2kb_of_an_answer_are_read_and_kept(
         "GET", f"/v1/deliveries/{deliveries[0]['id']}", shop["api_key"]
     ).get_json()
     assert detail["status"] == "succeeded"
-    assert len(detail["attempt_log"][0]["response_body"]) == 2048
+    response = detail["attempts"][0]["response"]
+    assert (len(response["body"]), response["body_truncated"]) == (2048, True)
 
 
 def test_signing_secrets_are_stored_sealed(

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 import phonenumbers
 from pydantic import AfterValidator, StringConstraints
 
-MAX_EMAIL_LENGTH = 254
+from gateway.emails import normalize_email
+
 _PARSE_ERRORS = {
     phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: (
         "the phone number needs its international prefix (e.g. +380...)"
@@ -17,7 +17,6 @@ _PARSE_ERRORS = {
     phonenumbers.NumberParseException.TOO_SHORT_NSN: "the phone number is too short",
     phonenumbers.NumberParseException.TOO_LONG: "the phone number is too long",
 }
-_EMAIL_SHAPE = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
 
 
 def normalize_phone(raw: str, default_region: str | None) -> str:
@@ -32,16 +31,6 @@ def normalize_phone(raw: str, default_region: str | None) -> str:
     if not phonenumbers.is_valid_number(parsed):
         raise ValueError("not a valid phone number for its country")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-
-
-def normalize_email(raw: str) -> str:
-    """``raw`` trimmed and lower-cased, if it looks like ``name@domain.tld``."""
-    text = raw.strip().lower()
-    if len(text) > MAX_EMAIL_LENGTH:
-        raise ValueError(f"the e-mail address is longer than {MAX_EMAIL_LENGTH} characters")
-    if not text.isprintable() or _EMAIL_SHAPE.fullmatch(text) is None:
-        raise ValueError("not an e-mail address (expected name@domain.tld)")
-    return text
 
 
 Phone = Annotated[

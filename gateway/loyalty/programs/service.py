@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from gateway.db import commit_unit_of_work, utcnow
+from gateway.errors import DomainError
 from gateway.ids import new_id
 from gateway.loyalty.cards.models import Card
 from gateway.loyalty.codes.pools import require_own_pools
@@ -147,10 +148,24 @@ def list_programs(session: Session, merchant_id: str, query: PageQuery) -> Page[
 
 
 def update_program(
-    session: Session, merchant_id: str, program_id: str, patch: ProgramPatch
+    session: Session,
+    merchant_id: str,
+    program_id: str,
+    patch: ProgramPatch,
+    seen_version: datetime | None = None,
 ) -> ProgramResult:
-    """Change the given fields; the result must still be a valid program."""
+    """Change the given fields; the result must still be a valid program.
+
+    ``seen_version`` (the ``updated_at`` the caller read) refuses a change made over another
+    one: a form left open must not silently undo what someone saved meanwhile.
+    """
     program = get_program(session, merchant_id, program_id)
+    if seen_version is not None and program.updated_at != seen_version:
+        raise DomainError(
+            "conflict",
+            "This program was changed by someone else after you opened it. Reload the page to "
+            "see their changes, then make yours again.",
+        )
     before = _stored_fields(program)
     given = patch.model_dump(mode="json", exclude_unset=True)
     is_default = given.pop("is_default", None)

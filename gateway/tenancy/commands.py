@@ -1,0 +1,42 @@
+"""``stampgate user create``: merchant users from the command line."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from gateway.config import Settings
+from gateway.db import build_engine, build_session_factory
+from gateway.errors import DomainError
+from gateway.tenancy.users import ROLES, create_user, set_password_url
+
+
+@click.group()
+def user() -> None:
+    """Merchant users (console and scanner logins)."""
+
+
+@user.command("create")
+@click.option("--merchant", "merchant_id", required=True, help="mer_...")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from standard input (scripts)."
+)
+def create(merchant_id: str, email: str, role: str, password_stdin: bool) -> None:
+    """Create a user; prints a one-time set-password link unless the password is given."""
+    settings = Settings()
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    engine = build_engine(settings.database_url)
+    try:
+        with build_session_factory(engine)() as session:
+            created = create_user(session, merchant_id, email, role, password)
+            click.echo(f"user {created.id} ({created.email}, {created.role}) created")
+            if password is None:
+                link = set_password_url(settings.public_url, settings.secret_key, created)
+                click.echo(f"set-password link (24 hours, once): {link}")
+    except DomainError as exc:
+        raise click.ClickException(exc.detail) from None
+    finally:
+        engine.dispose()

@@ -1,0 +1,1 @@
+"""The pages people use: the merchant's console (and, later, the scanner and customer pages)."""

@@ -1,0 +1,36 @@
+"""What every web page shares: the signed session cookie and CSRF protection on every form."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from gateway.config import Settings
+
+csrf = CSRFProtect()
+SESSION_COOKIE = "stampgate_session"
+
+
+def install_web_security(app: Flask, settings: Settings) -> None:
+    """Sign sessions with the gateway's secret; forms are checked by the pages that have them.
+
+    The API authenticates with bearer keys, so CSRF is enforced per web blueprint
+    (``protect_forms``), never on the API or the POS hooks.
+    """
+    app.secret_key = settings.secret_key
+    app.config.update(
+        SESSION_COOKIE_NAME=SESSION_COOKIE,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
+        WTF_CSRF_CHECK_DEFAULT=False,
+        # A form stays valid as long as its session: the idle timeout ends both.
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_SSL_STRICT=settings.public_url.startswith("https://"),
+    )
+    csrf.init_app(app)
+
+
+def protect_forms() -> None:
+    """Refuse a form posted without this session's CSRF token (``CSRFError``, 400)."""
+    csrf.protect()
