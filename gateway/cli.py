@@ -24,6 +24,7 @@ from gateway.audit.service import purge_audit_events
 from gateway.config import VAR_DIR, Settings
 from gateway.db import build_engine, build_session_factory
 from gateway.errors import DomainError
+from gateway.export_commands import export
 from gateway.loyalty.codes.commands import codes, vouchers_issue
 from gateway.loyalty.vouchers.service import expire_due
 from gateway.queue.workers import run_workers
@@ -201,6 +202,7 @@ def vouchers_expire() -> None:
 
 vouchers.add_command(vouchers_issue)
 main.add_command(codes)
+main.add_command(export)
 main.add_command(user)
 
 

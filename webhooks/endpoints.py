@@ -58,7 +58,7 @@ def create_endpoint(
 def list_endpoints(session: Session, merchant_id: str, query: PageQuery) -> Page[WebhookEndpoint]:
     """The merchant's endpoints, newest first."""
     statement = select(WebhookEndpoint).where(WebhookEndpoint.merchant_id == merchant_id)
-    return fetch_page(session, statement, WebhookEndpoint.id, query)
+    return fetch_page(session, statement, WebhookEndpoint.id, WebhookEndpoint.created_at, query)
 
 
 def update_endpoint(
@@ -219,4 +219,4 @@ def list_deliveries(
     statement = select(Delivery).where(Delivery.endpoint_id == endpoint.id)
     if status:
         statement = statement.where(Delivery.status == status)
-    return fetch_page(session, statement, Delivery.id, query)
+    return fetch_page(session, statement, Delivery.id, Delivery.created_at, query)

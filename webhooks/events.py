@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from gateway.enums import Meanings
 from gateway.examples import example, example_of, page_example
 from gateway.ownership import owned_by
-from gateway.pagination import Page, PageQuery, fetch_page
+from gateway.pagination import Page, PageQuery, created_within, fetch_page
 from gateway.timestamps import iso_utc
 from webhooks.catalog import EVENT_TYPES
 from webhooks.models import Delivery, Event
@@ -21,15 +21,13 @@ from webhooks.signing import envelope
 from webhooks.states import DELIVERY_STATUSES, DeliveryStatus
 
 
-class EventQuery(BaseModel):
+class EventQuery(PageQuery):
     """``type`` filters; ``after`` (an event id) switches to oldest-first from that event."""
 
     type: str | None = Field(default=None, max_length=64, description="e.g. voucher.redeemed")
     after: str | None = Field(
         default=None, max_length=64, description="Return events after this id, oldest first"
     )
-    cursor: str | None = Field(default=None, max_length=64)
-    limit: int = Field(default=50, ge=1, le=500)
 
     @field_validator("type")
     @classmethod
@@ -120,10 +118,9 @@ def list_events(session: Session, merchant_id: str, query: EventQuery) -> tuple[
     if query.type:
         statement = statement.where(Event.type == query.type)
     if query.after is None:
-        page = fetch_page(
-            session, statement, Event.id, PageQuery(cursor=query.cursor, limit=query.limit)
-        )
+        page = fetch_page(session, statement, Event.id, Event.created_at, query)
         return page, "newest_first"
+    statement = created_within(statement, Event.created_at, query)
     rows = session.scalars(
         statement.where(Event.id > query.after).order_by(Event.id).limit(query.limit + 1)
     ).all()

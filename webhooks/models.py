@@ -18,6 +18,7 @@ class Event(Base):
     __table_args__ = (
         Index("ix_events_merchant_type", "merchant_id", "type", "id"),
         Index("ix_events_card", "card_id", "id"),
+        Index("ix_events_merchant_created", "merchant_id", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)

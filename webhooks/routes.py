@@ -138,7 +138,7 @@ def list_endpoint_deliveries(path: EndpointPath, query: DeliveryQuery) -> dict[s
         current_merchant_id(),
         path.endpoint_id,
         query.status,
-        PageQuery(cursor=query.cursor, limit=query.limit),
+        query,
     )
     return {
         "items": [delivery_out(request_session(), item) for item in page.items],

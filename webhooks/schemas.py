@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, field_v
 
 from gateway.enums import Meanings
 from gateway.examples import example, page_example
+from gateway.pagination import PageQuery
 from gateway.strict import StrictModel
 from webhooks.catalog import EVENT_TYPES
 from webhooks.states import (
@@ -235,14 +236,12 @@ class Accepted(BaseModel):
     event_id: str | None = None
 
 
-class DeliveryQuery(BaseModel):
+class DeliveryQuery(PageQuery):
     """Filter an endpoint's deliveries."""
 
     status: DELIVERY_STATUS | None = Field(
         default=None, description="Only deliveries in this status"
     )
-    cursor: str | None = Field(default=None, max_length=64)
-    limit: int = Field(default=50, ge=1, le=500)
 
 
 class SentRequest(BaseModel):

@@ -116,7 +116,7 @@ def get_connection(session: Session, merchant_id: str, connection_id: str) -> Po
 def list_connections(session: Session, merchant_id: str, query: PageQuery) -> Page[PosConnection]:
     """The merchant's connections, newest first."""
     statement = select(PosConnection).where(PosConnection.merchant_id == merchant_id)
-    return fetch_page(session, statement, PosConnection.id, query)
+    return fetch_page(session, statement, PosConnection.id, PosConnection.created_at, query)
 
 
 def update_connection(

@@ -74,7 +74,7 @@ def list_inbound(session: Session, merchant_id: str, query: InboundQuery) -> Pag
         statement = statement.where(InboundEvent.status == query.status)
     if query.connection_id is not None:
         statement = statement.where(InboundEvent.connection_id == query.connection_id)
-    return fetch_page(session, statement, InboundEvent.id, query)
+    return fetch_page(session, statement, InboundEvent.id, InboundEvent.received_at, query)
 
 
 def retry_inbound(session: Session, merchant_id: str, event_id: str) -> InboundEvent:

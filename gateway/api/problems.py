@@ -59,7 +59,7 @@ STATUSES: Final[Mapping[str, int]] = MappingProxyType(
         "probabilities_not_100": 422,
         "program_required": 422,
         "currency_mismatch": 422,
-        "identifier_required": 422,
+        "invalid_time_range": 422,
         "other_program": 422,
         "card_exists": 409,
         "sale_conflict": 409,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.config import JsonDict
 
 from gateway.audit.catalog import OBJECT_TYPES
-from gateway.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from gateway.pagination import PageQuery
 
 ACTOR_KINDS = ("api_key", "admin", "user")
 _EXAMPLE: JsonDict = {
@@ -31,15 +31,9 @@ _EXAMPLE: JsonDict = {
 }
 
 
-class AuditQuery(BaseModel):
+class AuditQuery(PageQuery):
     """Filters of the audit log; every one narrows the list."""
 
-    cursor: str | None = Field(
-        default=None, max_length=64, description="next_cursor of the previous page"
-    )
-    limit: int = Field(default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    created_after: AwareDatetime | None = Field(default=None, description="RFC 3339, exclusive")
-    created_before: AwareDatetime | None = Field(default=None, description="RFC 3339, exclusive")
     object_type: str | None = Field(default=None, max_length=32, description="e.g. voucher")
     object_id: str | None = Field(default=None, max_length=64)
     actor: str | None = Field(

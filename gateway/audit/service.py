@@ -10,16 +10,12 @@ from sqlalchemy.orm import Session
 from gateway.audit.models import AuditEvent
 from gateway.audit.schemas import ACTOR_KINDS, Actor, AuditEventOut, AuditQuery
 from gateway.db import commit_unit, utcnow
-from gateway.pagination import Page, PageQuery, fetch_page
+from gateway.pagination import Page, fetch_page
 
 
 def list_audit_events(session: Session, merchant_id: str, query: AuditQuery) -> Page[AuditEvent]:
     """The merchant's audit events, newest first, narrowed by the query's filters."""
     statement = select(AuditEvent).where(AuditEvent.merchant_id == merchant_id)
-    if query.created_after is not None:
-        statement = statement.where(AuditEvent.created_at > query.created_after)
-    if query.created_before is not None:
-        statement = statement.where(AuditEvent.created_at < query.created_before)
     if query.object_type is not None:
         statement = statement.where(AuditEvent.object_type == query.object_type)
     if query.object_id is not None:
@@ -30,8 +26,7 @@ def list_audit_events(session: Session, merchant_id: str, query: AuditQuery) -> 
         statement = statement.where(AuditEvent.actor_kind == query.actor)
     elif query.actor is not None:
         statement = statement.where(AuditEvent.actor_id == query.actor)
-    page = PageQuery(cursor=query.cursor, limit=query.limit)
-    return fetch_page(session, statement, AuditEvent.id, page)
+    return fetch_page(session, statement, AuditEvent.id, AuditEvent.created_at, query)
 
 
 def audit_event_out(row: AuditEvent) -> AuditEventOut:

@@ -68,7 +68,7 @@ def create_api_key(session: Session, merchant_id: str, label: str | None = None)
 def list_api_keys(session: Session, merchant_id: str, query: PageQuery) -> Page[ApiKey]:
     """The merchant's keys, newest first, revoked ones included."""
     statement = select(ApiKey).where(ApiKey.merchant_id == merchant_id)
-    return fetch_page(session, statement, ApiKey.id, query)
+    return fetch_page(session, statement, ApiKey.id, ApiKey.created_at, query)
 
 
 def revoke_api_key(session: Session, merchant_id: str, key_id: str) -> ApiKey:

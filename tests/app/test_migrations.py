@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from gateway import migrate
 from gateway.db import build_engine
 from gateway.loyalty.programs.service import mechanics_of
-from gateway.models import Base, Program
+from gateway.models import Base, Card, Program
 from tests.support.services import fresh_postgres_database
 
 
@@ -226,3 +226,89 @@ def test_delivery_requests_reads_failed_pending_deliveries_as_retrying(
             "dlv_done": "succeeded",
         }
     engine.dispose()
+
+
+def test_list_filters_fill_each_cards_last_visit(empty_database: str) -> None:
+    migrate.upgrade(empty_database, "0010_users")
+    now = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    cards = _columns(
+        "cards",
+        *("id", "merchant_id", "program_id", "number", "stamps", "cycle", "version"),
+        *("created_at", "updated_at"),
+    )
+    sales = _columns(
+        "sales",
+        *("id", "merchant_id", "source", "transaction_id", "fingerprint", "program_id"),
+        *("card_id", "status", "total", "currency", "closed_at", "stamps_added"),
+        *("stamps_reversed", "created_at"),
+        json=("body", "result"),
+    )
+    entries = _columns(
+        "stamp_entries",
+        *("merchant_id", "card_id", "kind", "delta", "stamps_after", "cycle_after", "created_at"),
+    )
+    engine = build_engine(empty_database)
+    with engine.begin() as connection:
+        connection.execute(
+            MERCHANTS.insert().values(
+                id="mer_1", name="Cafe", currency="EUR", timezone="UTC", created_at=now
+            )
+        )
+        connection.execute(PROGRAMS.insert().values(**_program_row("prg_1", "mer_1", [])))
+        for card_id in ("crd_sold", "crd_stamped", "crd_never"):
+            connection.execute(
+                cards.insert().values(
+                    id=card_id,
+                    merchant_id="mer_1",
+                    program_id="prg_1",
+                    number=card_id,
+                    stamps=0,
+                    cycle=1,
+                    version=1,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        for number, closed_at in ((1, datetime(2026, 11, 3, tzinfo=UTC)), (2, now)):
+            connection.execute(
+                sales.insert().values(
+                    id=f"sale_{number}",
+                    merchant_id="mer_1",
+                    source="api",
+                    transaction_id=f"T-{number}",
+                    fingerprint="x",
+                    program_id="prg_1",
+                    card_id="crd_sold",
+                    status="processed",
+                    total=500,
+                    currency="EUR",
+                    closed_at=closed_at.replace(hour=9),
+                    stamps_added=1,
+                    stamps_reversed=0,
+                    created_at=now,
+                    body={},
+                    result={},
+                )
+            )
+        connection.execute(
+            entries.insert().values(
+                merchant_id="mer_1",
+                card_id="crd_stamped",
+                kind="manual",
+                delta=1,
+                stamps_after=1,
+                cycle_after=1,
+                created_at=datetime(2026, 11, 20, 8, tzinfo=UTC),
+            )
+        )
+    engine.dispose()
+    migrate.upgrade(empty_database)
+    engine = build_engine(empty_database)
+    with Session(engine) as session:
+        visits = dict(session.execute(select(Card.id, Card.last_visit_at)).tuples().all())
+    engine.dispose()
+    assert visits == {
+        "crd_sold": datetime(2026, 12, 1, 9, tzinfo=UTC),
+        "crd_stamped": datetime(2026, 11, 20, 8, tzinfo=UTC),
+        "crd_never": None,
+    }

@@ -7,7 +7,10 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from tests.support.api import Api
+from tests.support.codes import give, new_card
 from tests.support.console import PASSWORD, make_user
+from tests.support.programs import FREE_PIZZA
 
 pytestmark = pytest.mark.browser
 
@@ -73,3 +76,21 @@ def test_the_login_works_with_the_keyboard_at_phone_width(
     assert fits, "the dashboard scrolls sideways at phone width"
     button = page.get_by_role("button", name="Log out").bounding_box()
     assert button["height"] >= 44  # a thumb-sized target
+
+
+def test_another_merchants_voucher_url_answers_404(
+    page: Any,
+    live_url: str,
+    app: Flask,
+    api: Api,
+    merchant: dict[str, Any],
+    other_merchant: dict[str, Any],
+) -> None:
+    theirs = give(api, other_merchant, FREE_PIZZA, new_card(api, other_merchant))
+    make_user(app, merchant["id"], "owner@cafe.example")
+    _log_in(page, live_url, "owner@cafe.example", PASSWORD)
+    page.get_by_role("navigation", name="Main").wait_for()
+    answered = page.goto(f"{live_url}/console/vouchers/{theirs['id']}")
+    assert answered.status == 404
+    assert page.get_by_role("alert").is_visible()
+    assert "FREEPIZZA9" not in page.content()

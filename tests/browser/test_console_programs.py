@@ -41,7 +41,7 @@ def test_create_the_nine_stamp_card_with_milestones_and_a_pasted_code(
     page.locator("#milestones-1-stamps").fill("6")
     page.locator("#milestones-1-reward-type").select_option("voucher")
     page.locator("#milestones-1-reward-description").fill("Half-price cake")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_text("“Coffee card” is saved.").wait_for()
     [program] = api.call("GET", "/v1/programs", merchant["api_key"]).get_json()["items"]
     assert program["reward"]["code"] == {"mode": "shared", "value": "FREECOFFEE"}
@@ -60,7 +60,7 @@ def test_the_lottery_editor_saves_only_at_exactly_100_percent(
     page.locator("#reward-type").select_option("lottery")
     page.get_by_label("Name of the lottery").fill("Spin the wheel")
     add = page.get_by_role("button", name="+ ADD VARIANT")
-    save = page.get_by_role("button", name="Save")
+    save = page.get_by_role("button", name="Save", exact=True)
     add.click()
     page.locator("#reward-variants-0-kind").select_option("award")
     page.locator("#reward-variants-0-probability").fill("40")

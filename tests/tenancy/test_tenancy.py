@@ -337,6 +337,61 @@ def test_object_routes_answer_404_for_another_merchants_objects(
         assert_problem(response, 404, "not_found")
 
 
+def _card_id_of(api: Api, owner: dict[str, Any]) -> str:
+    number = _first_card_of(api, owner)
+    card_id: str = api.call("GET", f"/v1/cards/{number}", owner["api_key"]).get_json()["id"]
+    return card_id
+
+
+# Lists and exports of a whole merchant, and how to make an object of another merchant that
+# each would show: the caller never sees it, in the JSON items or in the CSV.
+MERCHANT_LISTS: dict[str, Callable[[Api, dict[str, Any]], str]] = {
+    "/v1/api-keys": _first_key_of,
+    "/v1/programs": _first_program_of,
+    "/v1/cards": _card_id_of,
+    "/v1/cards/export.csv": _card_id_of,
+    "/v1/sales": _first_sale_of,
+    "/v1/sales/export.csv": _first_sale_of,
+    "/v1/vouchers": _first_voucher_of,
+    "/v1/redemptions": _redemption_of,
+    "/v1/code-pools": _code_pool_of,
+    "/v1/webhook-endpoints": _first_endpoint_of,
+    "/v1/connections": _first_connection_of,
+    "/v1/inbound-events": _first_inbound_event_of,
+    "/v1/events": _first_card_of,  # card.created carries the card's number
+    "/v1/audit-events": _card_id_of,  # the card's creation, by its id
+}
+NOT_LISTS = {"/v1/merchant", "/v1/event-types", "/v1/connections/poster/install-url"}
+
+
+def test_merchant_lists_and_exports_show_only_the_callers_rows(
+    api: Api, merchant: dict[str, Any], other_merchant: dict[str, Any]
+) -> None:
+    for path, make in MERCHANT_LISTS.items():
+        theirs = make(api, other_merchant)
+        mine = make(api, merchant)
+        response = api.call("GET", path, merchant["api_key"])
+        assert response.status_code == 200, path
+        shown = response.get_data(as_text=True)
+        assert mine in shown, path
+        assert theirs not in shown, path
+        seen_by_them = api.call("GET", path, other_merchant["api_key"]).get_data(as_text=True)
+        assert theirs in seen_by_them, path
+        assert mine not in seen_by_them, path
+
+
+def test_every_merchant_list_has_an_isolation_case(app: Flask) -> None:
+    lists = {
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/v1/")
+        and not rule.arguments
+        and "GET" in (rule.methods or set())
+        and rule.rule not in NOT_LISTS
+    }
+    assert lists <= set(MERCHANT_LISTS), lists - set(MERCHANT_LISTS)
+
+
 def test_every_merchant_and_admin_route_requires_credentials(
     make_app: Callable[..., Flask],
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,13 @@ class Stamping:
     channel: str | None = None
     location: str | None = None
     staff: str | None = None
+
+
+def record_visit(card: Card, at: datetime) -> None:
+    """Remember the customer's latest visit; a time ahead of the clock counts as now."""
+    at = min(at, utcnow())
+    if card.last_visit_at is None or at > card.last_visit_at:
+        card.last_visit_at = at
 
 
 def add_stamps(

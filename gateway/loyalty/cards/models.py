@@ -32,6 +32,10 @@ class Card(Base):
             sqlite_where=text("email IS NOT NULL"),
             postgresql_where=text("email IS NOT NULL"),
         ),
+        # The card list: newest first within a merchant, narrowed by these ranges.
+        Index("ix_cards_merchant", "merchant_id", "id"),
+        Index("ix_cards_merchant_created", "merchant_id", "created_at"),
+        Index("ix_cards_merchant_last_visit", "merchant_id", "last_visit_at"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -46,6 +50,8 @@ class Card(Base):
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The customer's latest sale or stamp (cached, like the balance), None before the first.
+    last_visit_at: Mapped[datetime | None]
 
     __mapper_args__ = {"version_id_col": version}
 

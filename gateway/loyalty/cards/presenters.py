@@ -27,5 +27,6 @@ def card_out(session: Session, card: Card) -> dict[str, Any]:
         customer=customer,
         created_at=card.created_at,
         updated_at=card.updated_at,
+        last_visit_at=card.last_visit_at,
     )
     return out.model_dump(mode="json")

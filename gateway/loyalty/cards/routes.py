@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask_openapi3.models.tag import Tag
 
+from gateway.api.downloads import csv_documented, csv_download
 from gateway.api.guards import current_merchant_id, merchant_blueprint
 from gateway.api.openapi_docs import problem_responses
 from gateway.api.session import request_session
 from gateway.loyalty.cards import service
+from gateway.loyalty.cards.export import COLUMNS, card_export
 from gateway.loyalty.cards.presenters import card_out
 from gateway.loyalty.cards.schemas import (
     CardCreate,
+    CardFilters,
     CardOut,
     CardPage,
     CardPath,
@@ -39,13 +43,21 @@ def enrol_card(body: CardCreate) -> tuple[dict[str, Any], int]:
 
 @cards.get("/cards", responses={200: CardPage})
 def find_cards(query: CardQuery) -> dict[str, Any]:
-    """Cards of a customer, by ``phone``, ``email`` or ``pos=<pos>:<id>``."""
+    """The merchant's cards, newest first: all of them, or those of a customer (``phone``,
+    ``email``, ``pos=<pos>:<id>``), of a program, created or last visited in a time range,
+    with or without a voucher to redeem."""
     session = request_session()
     page = service.find_cards(session, current_merchant_id(), query)
     return {
         "items": [card_out(session, card) for card in page.items],
         "next_cursor": page.next_cursor,
     }
+
+
+@cards.get("/cards/export.csv", responses={200: csv_documented(COLUMNS, "the cards")})
+def export_cards(query: CardFilters) -> Response:
+    """Every card the list would show for these filters, as CSV (streamed, newest first)."""
+    return csv_download(card_export(current_merchant_id(), query), "cards.csv")
 
 
 @cards.get("/cards/<number>", responses={200: CardOut, **problem_responses(404)})

@@ -13,6 +13,7 @@ from gateway.loyalty.cards.identifiers import Email, Phone
 from gateway.loyalty.lottery.schemas import SpinOut
 from gateway.loyalty.programs.rewards import Award
 from gateway.loyalty.vouchers.schemas import VoucherOut
+from gateway.pagination import CreatedRange, PageQuery, QueryTime
 from gateway.strict import StrictModel
 
 CARD: dict[str, Any] = {
@@ -25,6 +26,7 @@ CARD: dict[str, Any] = {
     "customer": {"phone": "+380501234567", "email": "olena@example.com", "pos": {"poster": "123"}},
     "created_at": "2026-11-22T10:00:00Z",
     "updated_at": "2026-11-22T10:00:00Z",
+    "last_visit_at": "2026-11-22T10:00:00Z",
 }
 
 PosName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
@@ -95,6 +97,9 @@ class CardOut(BaseModel):
     customer: CustomerOut
     created_at: datetime
     updated_at: datetime
+    last_visit_at: datetime | None = Field(
+        description="The customer's latest sale or stamp on this card (null before the first)"
+    )
 
 
 class CardPage(BaseModel):
@@ -106,8 +111,8 @@ class CardPage(BaseModel):
     next_cursor: str | None
 
 
-class CardQuery(BaseModel):
-    """Find cards by one identifier (and optionally one program)."""
+class CardFilters(CreatedRange):
+    """The merchant's cards; every filter given narrows the list (none: all of them)."""
 
     phone: Phone | None = None
     email: Email | None = None
@@ -115,8 +120,24 @@ class CardQuery(BaseModel):
         Field(default=None, description="<pos>:<customer id>, e.g. poster:123")
     )
     program_id: str | None = Field(default=None, max_length=64)
-    cursor: str | None = Field(default=None, max_length=64)
-    limit: int = Field(default=50, ge=1, le=500)
+    last_visit_after: QueryTime | None = Field(
+        default=None,
+        description="Only cards whose latest sale or stamp was after this time (exclusive)",
+    )
+    last_visit_before: QueryTime | None = Field(
+        default=None,
+        description="Only cards whose latest sale or stamp was before this time (exclusive); "
+        "cards never visited are left out",
+    )
+    has_active_voucher: bool | None = Field(
+        default=None,
+        description="true: only cards holding a voucher that can be redeemed now; false: only "
+        "cards holding none",
+    )
+
+
+class CardQuery(CardFilters, PageQuery):
+    """A page of the merchant's cards, narrowed by the filters."""
 
 
 class CardPath(BaseModel):
@@ -134,6 +155,9 @@ class StampsAdd(StrictModel):
     channel: Channel
     location: Note | None = None
     staff: Note | None = None
+    reason: Note | None = Field(
+        default=None, description="Why the stamps were added by hand (kept in the audit log)"
+    )
 
 
 MILESTONE = "true for a milestone's reward, false for the goal's"

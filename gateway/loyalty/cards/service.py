@@ -4,23 +4,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, exists, or_, select
 from sqlalchemy.orm import Session
 
-from gateway.db import commit_unit_of_work
+from gateway.audit.recorder import note
+from gateway.db import commit_unit_of_work, utcnow
 from gateway.errors import DomainError, not_found
 from gateway.ids import new_id
-from gateway.loyalty.cards.ledger import Stamping, add_stamps
+from gateway.loyalty.cards.ledger import Stamping, add_stamps, record_visit
 from gateway.loyalty.cards.models import Card, CardPosId
 from gateway.loyalty.cards.numbers import (
     is_valid_card_number,
     new_card_number,
     normalize_card_number,
 )
-from gateway.loyalty.cards.schemas import CardCreate, CardQuery, CustomerIn, StampsAdd
+from gateway.loyalty.cards.schemas import (
+    CardCreate,
+    CardFilters,
+    CardQuery,
+    CustomerIn,
+    StampsAdd,
+)
 from gateway.loyalty.programs.models import Program
 from gateway.loyalty.programs.service import get_program
 from gateway.loyalty.vouchers.issuing import Granted
+from gateway.loyalty.vouchers.models import Voucher
+from gateway.loyalty.vouchers.states import VoucherStatus
 from gateway.pagination import Page, PageQuery, fetch_page
 from gateway.tenancy.service import get_merchant
 from webhooks.models import Event
@@ -126,8 +135,17 @@ def get_card(session: Session, merchant_id: str, number: str, *, lock: bool = Fa
     return card
 
 
-def find_cards(session: Session, merchant_id: str, query: CardQuery) -> Page[Card]:
-    """Cards matching one identifier, newest first."""
+def redeemable_now() -> tuple[ColumnElement[bool], ...]:
+    """Conditions of a voucher that a card holds and can redeem now (active, still valid)."""
+    return (
+        Voucher.status == VoucherStatus.ACTIVE,
+        or_(Voucher.valid_until.is_(None), Voucher.valid_until > utcnow()),
+    )
+
+
+def select_cards(merchant_id: str, query: CardFilters) -> Select[tuple[Card]]:
+    """The merchant's cards that match every filter of the query but the page and the
+    creation range (which the page and the export apply)."""
     statement: Select[tuple[Card]] = select(Card).where(Card.merchant_id == merchant_id)
     if query.program_id:
         statement = statement.where(Card.program_id == query.program_id)
@@ -141,10 +159,19 @@ def find_cards(session: Session, merchant_id: str, query: CardQuery) -> Page[Car
             CardPosId.pos == pos, CardPosId.pos_customer_id == pos_id
         )
         statement = statement.where(Card.id.in_(owners))
-    if not (query.phone or query.email or query.pos):
-        raise DomainError("identifier_required", "Give phone, email or pos to look cards up.")
-    page = PageQuery(cursor=query.cursor, limit=query.limit)
-    return fetch_page(session, statement, Card.id, page)
+    if query.last_visit_after is not None:
+        statement = statement.where(Card.last_visit_at > query.last_visit_after)
+    if query.last_visit_before is not None:
+        statement = statement.where(Card.last_visit_at < query.last_visit_before)
+    if query.has_active_voucher is not None:
+        held = exists().where(Voucher.card_id == Card.id, *redeemable_now())
+        statement = statement.where(held if query.has_active_voucher else ~held)
+    return statement
+
+
+def find_cards(session: Session, merchant_id: str, query: CardQuery) -> Page[Card]:
+    """The merchant's cards, newest first, narrowed by the query's filters."""
+    return fetch_page(session, select_cards(merchant_id, query), Card.id, Card.created_at, query)
 
 
 def stamp_card(session: Session, merchant_id: str, number: str, body: StampsAdd) -> StampResult:
@@ -155,7 +182,17 @@ def stamp_card(session: Session, merchant_id: str, number: str, body: StampsAdd)
         card = get_card(session, merchant_id, number, lock=True)
         program = get_program(session, merchant_id, card.program_id)
         timezone = get_merchant(session, merchant_id).timezone
+        record_visit(card, utcnow())
         granted = add_stamps(session, card, program, body.count, origin, timezone)
+        if body.reason:
+            note(
+                session,
+                merchant_id=merchant_id,
+                object_type="card",
+                object_id=card.id,
+                action="card.stamped_by_hand",
+                details={"count": body.count, "reason": body.reason},
+            )
         return StampResult(card=card, granted=granted)
 
     return commit_unit_of_work(session, stamp)
@@ -165,4 +202,4 @@ def card_journal(session: Session, merchant_id: str, number: str, query: PageQue
     """The card's events, newest first."""
     card = get_card(session, merchant_id, number)
     statement = select(Event).where(Event.merchant_id == merchant_id, Event.card_id == card.id)
-    return fetch_page(session, statement, Event.id, query)
+    return fetch_page(session, statement, Event.id, Event.created_at, query)

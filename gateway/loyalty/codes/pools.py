@@ -51,7 +51,7 @@ def find_pool(session: Session, pool_id: str) -> CodePool | None:
 def list_pools(session: Session, merchant_id: str, query: PageQuery) -> Page[CodePool]:
     """The merchant's pools, newest first."""
     statement = select(CodePool).where(CodePool.merchant_id == merchant_id)
-    return fetch_page(session, statement, CodePool.id, query)
+    return fetch_page(session, statement, CodePool.id, CodePool.created_at, query)
 
 
 def counts_of(session: Session, pool_ids: Iterable[str]) -> dict[str, PoolCounts]:

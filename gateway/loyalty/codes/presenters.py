@@ -40,6 +40,7 @@ def redemption_out(session: Session, redemption: VoucherRedemption) -> dict[str,
     card = session.get(Card, redemption.card_id) if redemption.card_id else None
     return {
         "id": redemption.id,
+        "status": "redeemed" if redemption.rolled_back_at is None else "rolled_back",
         "voucher_id": redemption.voucher_id,
         "card_number": card.number if card else None,
         "code": redemption.code,

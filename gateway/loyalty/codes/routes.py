@@ -43,13 +43,14 @@ from gateway.loyalty.codes.schemas import (
     PoolImportOut,
     ProgramCodesPath,
     RedemptionOut,
+    RedemptionPage,
     RedemptionPath,
     RollbackRedemption,
 )
 from gateway.loyalty.codes.uploads import Upload, add_codes, parse_codes, parse_csv
 from gateway.loyalty.vouchers import redeeming as redemptions
 from gateway.loyalty.vouchers.presenters import voucher_view
-from gateway.loyalty.vouchers.schemas import VoucherOut
+from gateway.loyalty.vouchers.schemas import RedemptionQuery, VoucherOut
 from gateway.pagination import PageQuery
 
 codes = merchant_blueprint(
@@ -94,6 +95,16 @@ def release_hold(path: HoldPath) -> dict[str, Any]:
     """Release a hold early (the order was cancelled); the voucher is free again."""
     voucher = code_desk.release_hold(request_session(), current_merchant_id(), path.hold_id)
     return voucher_view(request_session(), voucher)
+
+
+@codes.get("/redemptions", responses={200: RedemptionPage, **problem_responses(404)})
+def list_redemptions(query: RedemptionQuery) -> dict[str, Any]:
+    """Every redemption, by any channel, newest first: by voucher, card (404 for an unknown
+    number), status, channel, location and time."""
+    session = request_session()
+    page = redemptions.list_redemptions(session, current_merchant_id(), query)
+    items = [redemption_out(session, item) for item in page.items]
+    return {"items": items, "next_cursor": page.next_cursor}
 
 
 @codes.get("/redemptions/<redemption_id>", responses={200: RedemptionOut, **problem_responses(404)})

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from gateway.examples import example, example_of, page_example
 from gateway.loyalty.programs.rewards import CodeValue
-from gateway.loyalty.vouchers.schemas import CardNumber, Note, VoucherOut
+from gateway.loyalty.vouchers.schemas import CardNumber, Note, RedemptionStatus, VoucherOut
 from gateway.loyalty.vouchers.states import RedeemChannel
 from gateway.strict import OptionalBody, StrictModel
 
@@ -133,6 +133,7 @@ class RedemptionOut(BaseModel):
     model_config = example(
         {
             "id": "red_01m8s0dp1j2qyk3wb8740fd9n1",
+            "status": "redeemed",
             "voucher_id": "vch_01m8s0dp10fzd7v9vyqmcwdev8",
             "card_number": "961647490641",
             "code": "FREEPIZZA9",
@@ -155,6 +156,7 @@ class RedemptionOut(BaseModel):
     )
 
     id: str
+    status: RedemptionStatus
     voucher_id: str
     card_number: str | None
     code: str | None
@@ -168,6 +170,15 @@ class RedemptionOut(BaseModel):
     rolled_back_at: str | None
     rollback_reason: str | None
     voucher: VoucherOut
+
+
+class RedemptionPage(BaseModel):
+    """A page of redemptions, newest first."""
+
+    model_config = page_example(RedemptionOut)
+
+    items: list[RedemptionOut]
+    next_cursor: str | None
 
 
 class CodePoolCreate(StrictModel):

@@ -54,7 +54,7 @@ def list_spins(
     statement = select(Spin).where(Spin.merchant_id == merchant_id, Spin.card_id == card.id)
     if status is not None:
         statement = statement.where(Spin.status == status)
-    return fetch_page(session, statement, Spin.id, query)
+    return fetch_page(session, statement, Spin.id, Spin.created_at, query)
 
 
 def play_spin(session: Session, merchant_id: str, spin_id: str) -> PlayResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -66,8 +67,13 @@ def _apply(program: Program, mechanics: ProgramMechanics) -> None:
         setattr(program, name, value)
 
 
-def create_program(session: Session, merchant_id: str, body: ProgramCreate) -> ProgramResult:
-    """Create a program for the merchant; the first one becomes the default."""
+def create_program(
+    session: Session, merchant_id: str, body: ProgramCreate, *, dry_run: bool = False
+) -> ProgramResult:
+    """Create a program for the merchant; the first one becomes the default.
+
+    ``dry_run`` answers what creating it would warn about, and keeps nothing.
+    """
     require_own_pools(session, merchant_id, _vouchers_of(body))
     mechanics = ProgramMechanics.model_validate(body.model_dump(exclude={"is_default"}))
     program_id = new_id("prg")
@@ -85,7 +91,14 @@ def create_program(session: Session, merchant_id: str, body: ProgramCreate) -> P
             program, mechanics.setup_warnings() + _default_warnings(session, program)
         )
 
-    return commit_unit_of_work(session, create)
+    return _rehearsed(session, create) if dry_run else commit_unit_of_work(session, create)
+
+
+def _rehearsed(session: Session, work: Callable[[], ProgramResult]) -> ProgramResult:
+    try:
+        return work()
+    finally:
+        session.rollback()
 
 
 def default_program(session: Session, merchant_id: str) -> Program | None:
@@ -144,7 +157,7 @@ def get_program(session: Session, merchant_id: str, program_id: str) -> Program:
 def list_programs(session: Session, merchant_id: str, query: PageQuery) -> Page[Program]:
     """The merchant's programs, newest first."""
     statement = select(Program).where(Program.merchant_id == merchant_id)
-    return fetch_page(session, statement, Program.id, query)
+    return fetch_page(session, statement, Program.id, Program.created_at, query)
 
 
 def update_program(
@@ -153,11 +166,14 @@ def update_program(
     program_id: str,
     patch: ProgramPatch,
     seen_version: datetime | None = None,
+    *,
+    dry_run: bool = False,
 ) -> ProgramResult:
     """Change the given fields; the result must still be a valid program.
 
     ``seen_version`` (the ``updated_at`` the caller read) refuses a change made over another
-    one: a form left open must not silently undo what someone saved meanwhile.
+    one: a form left open must not silently undo what someone saved meanwhile. ``dry_run``
+    answers what the change would warn about, and keeps nothing.
     """
     program = get_program(session, merchant_id, program_id)
     if seen_version is not None and program.updated_at != seen_version:
@@ -183,7 +199,7 @@ def update_program(
             return ProgramResult(program, warnings)
         return ProgramResult(program, warnings + _default_warnings(session, program))
 
-    return commit_unit_of_work(session, change)
+    return _rehearsed(session, change) if dry_run else commit_unit_of_work(session, change)
 
 
 def _earning_warnings(

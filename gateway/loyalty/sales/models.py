@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.db import Base, JsonDocument, utcnow
@@ -15,7 +15,14 @@ class Sale(Base):
     """One closed sale; (merchant, source, transaction id) is its natural key."""
 
     __tablename__ = "sales"
-    __table_args__ = (UniqueConstraint("merchant_id", "source", "transaction_id"),)
+    __table_args__ = (
+        UniqueConstraint("merchant_id", "source", "transaction_id"),
+        # The sale list: newest first within a merchant, narrowed by these.
+        Index("ix_sales_merchant", "merchant_id", "id"),
+        Index("ix_sales_merchant_closed", "merchant_id", "closed_at"),
+        Index("ix_sales_merchant_created", "merchant_id", "created_at"),
+        Index("ix_sales_merchant_location", "merchant_id", "location", "id"),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask_openapi3.models.tag import Tag
 
+from gateway.api.downloads import csv_documented, csv_download
 from gateway.api.guards import current_merchant_id, merchant_blueprint
 from gateway.api.openapi_docs import problem_responses
 from gateway.api.session import request_session
@@ -13,7 +15,16 @@ from gateway.loyalty.codes.attempts import sale_attempt
 from gateway.loyalty.sales import refunds
 from gateway.loyalty.sales import service as sales
 from gateway.loyalty.sales.canonical import PosRefund, PosSale
-from gateway.loyalty.sales.schemas import RefundOut, SaleOut, SalePath
+from gateway.loyalty.sales.export import COLUMNS, sale_export
+from gateway.loyalty.sales.presenters import sale_listed
+from gateway.loyalty.sales.schemas import (
+    RefundOut,
+    SaleFilters,
+    SaleOut,
+    SalePage,
+    SalePath,
+    SaleQuery,
+)
 
 sales_api = merchant_blueprint(
     "sales",
@@ -33,6 +44,24 @@ def record_sale(body: PosSale) -> tuple[dict[str, Any], int]:
     if attempt is not None and outcome.created:
         attempt.saw(outcome.body.get("redemptions", []))
     return outcome.body, 201 if outcome.created else 200
+
+
+@sales_api.get("/sales", responses={200: SalePage, **problem_responses(404)})
+def list_sales(query: SaleQuery) -> dict[str, Any]:
+    """The merchant's sales, newest first: by the time they closed at the till, location,
+    status and card (404 for an unknown card number)."""
+    page = sales.list_sales(request_session(), current_merchant_id(), query)
+    return {"items": [sale_listed(sale) for sale in page.items], "next_cursor": page.next_cursor}
+
+
+@sales_api.get(
+    "/sales/export.csv",
+    responses={200: csv_documented(COLUMNS, "the sales"), **problem_responses(404)},
+)
+def export_sales(query: SaleFilters) -> Response:
+    """Every sale the list would show for these filters, as CSV (streamed, newest first)."""
+    export = sale_export(request_session(), current_merchant_id(), query)
+    return csv_download(export, "sales.csv")
 
 
 @sales_api.get("/sales/<sale_id>", responses={200: SaleOut, **problem_responses(404)})

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
 from gateway.enums import Meanings
-from gateway.examples import example, example_of
+from gateway.examples import example, example_of, page_example
 from gateway.loyalty.cards.schemas import GrantedOut
-from gateway.loyalty.vouchers.schemas import VoucherOut
+from gateway.loyalty.vouchers.schemas import CardNumber, VoucherOut
+from gateway.pagination import CreatedRange, PageQuery, QueryTime
+
+SaleStatus = Annotated[
+    Literal["processed", "unattributed"],
+    Meanings(
+        {
+            "processed": "the sale was applied to a card (stamps, rewards, redemptions)",
+            "unattributed": "the sale named no known customer: stored without stamps "
+            "(a claim link can attach it to a card later)",
+        },
+        "What became of the sale.",
+    ),
+]
 
 
 class SaleRedemptionOut(BaseModel):
@@ -57,21 +71,65 @@ class SaleOut(BaseModel):
 
     id: str
     transaction_id: str
-    status: Annotated[
-        Literal["processed", "unattributed"],
-        Meanings(
-            {
-                "processed": "the sale was applied to a card (stamps, rewards, redemptions)",
-                "unattributed": "the sale named no known customer: stored without stamps "
-                "(a claim link can attach it to a card later)",
-            }
-        ),
-    ]
+    status: SaleStatus
     program_id: str | None
     card_number: str | None
     stamps_added: int
     rewards: list[GrantedOut]
     redemptions: list[SaleRedemptionOut]
+
+
+class SaleListed(SaleOut):
+    """A sale in the list: its result, and what the POS said about it."""
+
+    model_config = example(
+        {
+            **example_of(SaleOut),
+            "source": "api",
+            "location": "main",
+            "total": 900,
+            "currency": "EUR",
+            "closed_at": "2026-11-22T10:00:00Z",
+            "stamps_reversed": 0,
+            "created_at": "2026-11-22T10:00:01Z",
+        }
+    )
+
+    source: str
+    location: str | None
+    total: int = Field(description="In minor units of the currency")
+    currency: str
+    closed_at: datetime = Field(description="When the sale was closed at the till")
+    stamps_reversed: int = Field(description="Stamps taken back by refunds")
+    created_at: datetime = Field(description="When the gateway received the sale")
+
+
+class SalePage(BaseModel):
+    """A page of sales, newest first."""
+
+    model_config = page_example(SaleListed)
+
+    items: list[SaleListed]
+    next_cursor: str | None
+
+
+class SaleFilters(CreatedRange):
+    """The merchant's sales; every filter given narrows the list. ``closed_*`` is the time the
+    sale closed at the till, ``created_*`` the time the gateway received it."""
+
+    closed_after: QueryTime | None = Field(
+        default=None, description="Only sales closed after this time (exclusive)"
+    )
+    closed_before: QueryTime | None = Field(
+        default=None, description="Only sales closed before this time (exclusive)"
+    )
+    location: str | None = Field(default=None, max_length=128, description="e.g. main")
+    status: SaleStatus | None = None
+    card: CardNumber | None = Field(default=None, description="A card number")
+
+
+class SaleQuery(SaleFilters, PageQuery):
+    """A page of the merchant's sales, narrowed by the filters."""
 
 
 class RefundOut(BaseModel):

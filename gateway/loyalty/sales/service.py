@@ -7,23 +7,26 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from gateway.db import commit_unit_of_work
 from gateway.errors import DomainError
 from gateway.ids import new_id
-from gateway.loyalty.cards.ledger import Stamping, add_stamps
+from gateway.loyalty.cards.ledger import Stamping, add_stamps, record_visit
 from gateway.loyalty.cards.models import Card
 from gateway.loyalty.cards.progress import MAX_REWARDS_PER_SALE, stamps_within_rewards
+from gateway.loyalty.cards.service import get_card
 from gateway.loyalty.programs.models import Program
 from gateway.loyalty.programs.service import default_program, get_program, mechanics_of
 from gateway.loyalty.sales.canonical import PosSale
 from gateway.loyalty.sales.customers import resolve_card
 from gateway.loyalty.sales.models import Sale
 from gateway.loyalty.sales.promo_codes import redeem_codes
+from gateway.loyalty.sales.schemas import SaleFilters, SaleQuery
 from gateway.loyalty.vouchers.presenters import granted_out
 from gateway.ownership import owned_by
+from gateway.pagination import Page, fetch_page
 from gateway.tenancy.models import Merchant
 from gateway.tenancy.service import get_merchant
 from mappings.rules import SaleLine, stamps_for_sale
@@ -116,6 +119,7 @@ def _apply_new_sale(
     )
     stamps, rewards = 0, []
     if card is not None:
+        record_visit(card, sale.closed_at)
         stamps = _stamps_earned(program, sale, any(r.status == "redeemed" for r in redemptions))
         stamps = _within_reward_cap(program, card, stamps)
         if stamps:
@@ -188,3 +192,26 @@ def _within_reward_cap(program: Program, card: Card, stamps: int) -> int:
 def get_sale(session: Session, merchant_id: str, sale_id: str) -> Sale:
     """One of the merchant's sales, or 404."""
     return owned_by(session, Sale, sale_id, merchant_id, "sale")
+
+
+def select_sales(session: Session, merchant_id: str, query: SaleFilters) -> Select[tuple[Sale]]:
+    """The merchant's sales that match the query's filters but the page and the creation range
+    (which the page and the export apply); an unknown ``card`` answers 404, as for vouchers."""
+    statement = select(Sale).where(Sale.merchant_id == merchant_id)
+    if query.closed_after is not None:
+        statement = statement.where(Sale.closed_at > query.closed_after)
+    if query.closed_before is not None:
+        statement = statement.where(Sale.closed_at < query.closed_before)
+    if query.location is not None:
+        statement = statement.where(Sale.location == query.location)
+    if query.status is not None:
+        statement = statement.where(Sale.status == query.status)
+    if query.card is not None:
+        statement = statement.where(Sale.card_id == get_card(session, merchant_id, query.card).id)
+    return statement
+
+
+def list_sales(session: Session, merchant_id: str, query: SaleQuery) -> Page[Sale]:
+    """The merchant's sales, newest first, narrowed by the query's filters."""
+    statement = select_sales(session, merchant_id, query)
+    return fetch_page(session, statement, Sale.id, Sale.created_at, query)

@@ -33,6 +33,7 @@ class Voucher(Base):
         Index("ix_vouchers_card_status", "card_id", "status"),
         Index("ix_vouchers_source_sale", "source_sale_id"),
         Index("ix_vouchers_status_valid_until", "status", "valid_until"),
+        Index("ix_vouchers_merchant_issued", "merchant_id", "issued_at"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -75,6 +76,12 @@ class VoucherRedemption(Base):
     """One successful redemption of a voucher, by any channel; rolled back at most once."""
 
     __tablename__ = "redemptions"
+    __table_args__ = (
+        # The redemption list: newest first within a merchant, by card, by time.
+        Index("ix_redemptions_merchant", "merchant_id", "id"),
+        Index("ix_redemptions_card", "card_id", "id"),
+        Index("ix_redemptions_merchant_redeemed", "merchant_id", "redeemed_at"),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)

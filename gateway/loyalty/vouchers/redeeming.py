@@ -9,17 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from gateway.db import commit_unit_of_work, utcnow
 from gateway.errors import DomainError
 from gateway.ids import new_id
+from gateway.loyalty.cards.service import get_card
 from gateway.loyalty.vouchers.holds import Claimant
 from gateway.loyalty.vouchers.lifecycle import expire_if_due, move
 from gateway.loyalty.vouchers.models import Voucher, VoucherRedemption
+from gateway.loyalty.vouchers.schemas import RedemptionQuery
 from gateway.loyalty.vouchers.states import VoucherAction
 from gateway.ownership import owned_by
+from gateway.pagination import Page, fetch_page
 
 _UNREDEEMED = {
     "redeemed_at": None,
@@ -87,6 +90,30 @@ def redeem(session: Session, voucher: Voucher, request: RedeemRequest) -> Vouche
 def get_redemption(session: Session, merchant_id: str, redemption_id: str) -> VoucherRedemption:
     """One of the merchant's redemptions, or 404."""
     return owned_by(session, VoucherRedemption, redemption_id, merchant_id, "redemption")
+
+
+def list_redemptions(
+    session: Session, merchant_id: str, query: RedemptionQuery
+) -> Page[VoucherRedemption]:
+    """The merchant's redemptions, newest first, narrowed by the query's filters (an unknown
+    ``card`` answers 404, as for vouchers)."""
+    statement = select(VoucherRedemption).where(VoucherRedemption.merchant_id == merchant_id)
+    if query.voucher is not None:
+        statement = statement.where(VoucherRedemption.voucher_id == query.voucher)
+    if query.card is not None:
+        card = get_card(session, merchant_id, query.card)
+        statement = statement.where(VoucherRedemption.card_id == card.id)
+    if query.status == "redeemed":
+        statement = statement.where(VoucherRedemption.rolled_back_at.is_(None))
+    elif query.status == "rolled_back":
+        statement = statement.where(VoucherRedemption.rolled_back_at.is_not(None))
+    if query.channel is not None:
+        statement = statement.where(VoucherRedemption.channel == query.channel)
+    if query.location is not None:
+        statement = statement.where(VoucherRedemption.location == query.location)
+    return fetch_page(
+        session, statement, VoucherRedemption.id, VoucherRedemption.redeemed_at, query
+    )
 
 
 def rollback_redemption(

@@ -10,6 +10,7 @@ from gateway.enums import Meanings
 from gateway.examples import example, page_example
 from gateway.loyalty.programs.rewards import Redemption, VoucherReward
 from gateway.loyalty.vouchers.states import VOUCHER_STATUS_MEANINGS, RedeemChannel
+from gateway.pagination import PageQuery
 from gateway.strict import OptionalBody, StrictModel
 
 VOUCHER: dict[str, Any] = {
@@ -112,13 +113,11 @@ class VoucherPath(BaseModel):
     voucher_id: str = Field(max_length=64)
 
 
-class VoucherQuery(BaseModel):
-    """Filter vouchers by card and status."""
+class VoucherQuery(PageQuery):
+    """Filter vouchers by card and status; ``created_*`` is the time the voucher was issued."""
 
     card: CardNumber | None = None
     status: Status | None = None
-    cursor: str | None = Field(default=None, max_length=64)
-    limit: int = Field(default=50, ge=1, le=500)
 
 
 class GoodwillVoucher(StrictModel):
@@ -158,3 +157,23 @@ class RedeemVoucher(OptionalBody):
     channel: RedeemChannel = "api"
     location: Note | None = None
     staff: Note | None = None
+
+
+RedemptionStatus = Annotated[
+    Literal["redeemed", "rolled_back"],
+    Meanings(
+        {"redeemed": "still in force", "rolled_back": "undone since (the voucher is usable again)"},
+        "Whether the redemption still stands.",
+    ),
+]
+
+
+class RedemptionQuery(PageQuery):
+    """The merchant's redemptions; every filter given narrows the list. ``created_*`` is the
+    time of the redemption (``redeemed_at``)."""
+
+    voucher: str | None = Field(default=None, max_length=64, description="A voucher id (vch_...)")
+    card: CardNumber | None = Field(default=None, description="A card number")
+    status: RedemptionStatus | None = None
+    channel: RedeemChannel | None = None
+    location: str | None = Field(default=None, max_length=128, description="e.g. main")

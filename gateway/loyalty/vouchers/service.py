@@ -21,7 +21,7 @@ from gateway.loyalty.vouchers.schemas import (
 )
 from gateway.loyalty.vouchers.states import VoucherAction, check_channel
 from gateway.ownership import owned_by
-from gateway.pagination import Page, PageQuery, fetch_page
+from gateway.pagination import Page, fetch_page
 from gateway.tenancy.service import get_merchant
 
 SWEEP_BATCH = 500
@@ -55,9 +55,7 @@ def list_vouchers(session: Session, merchant_id: str, query: VoucherQuery) -> Pa
     expire_due(session, merchant_id=merchant_id)
     if query.status:
         statement = statement.where(Voucher.status == query.status)
-    return fetch_page(
-        session, statement, Voucher.id, PageQuery(cursor=query.cursor, limit=query.limit)
-    )
+    return fetch_page(session, statement, Voucher.id, Voucher.issued_at, query)
 
 
 def issue_goodwill(session: Session, merchant_id: str, body: GoodwillVoucher) -> Voucher:

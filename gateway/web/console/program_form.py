@@ -102,6 +102,11 @@ def _list(text: str) -> list[str]:
     return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
 
 
+def reward_from_form(form: Mapping[str, str], prefix: str) -> dict[str, Any]:
+    """One reward's fields of a form (an Award or a Voucher), as the API takes it."""
+    return _reward(_getter(form), prefix, prize_only=True)
+
+
 def _reward(get: Getter, prefix: str, prize_only: bool = False) -> dict[str, Any]:
     kind = get(f"{prefix}-type")
     if kind == "lottery" and not prize_only:

@@ -58,9 +58,11 @@ def programs_create() -> Page:
         body = ProgramCreate.model_validate(
             {**body_from_form(values, _exponent()), "is_default": _default_choice(values)}
         )
-        result = service.create_program(session, _merchant_id(), body)
+        result = service.create_program(session, _merchant_id(), body, dry_run=_checking(values))
     except (ValidationError, DomainError) as exc:
         return _editor(None, values, _errors(exc), 422)
+    if _checking(values):
+        return _editor(None, values, FormErrors(), warnings=result.warnings)
     _flash_saved(result.program, result.warnings)
     return redirect(url_for("console.programs_edit", program_id=result.program.id))
 
@@ -88,29 +90,50 @@ def programs_update(program_id: str) -> Page:
             {**body_from_form(values, _exponent()), "is_default": _default_choice(values)}
         )
         result = service.update_program(
-            session, _merchant_id(), program_id, patch, _seen_version(values)
+            session,
+            _merchant_id(),
+            program_id,
+            patch,
+            _seen_version(values),
+            dry_run=_checking(values),
         )
     except (ValidationError, DomainError) as exc:
         status = 409 if isinstance(exc, DomainError) and exc.code == "conflict" else 422
         return _editor(program, values, _errors(exc), status)
+    if _checking(values):
+        return _editor(program, values, FormErrors(), warnings=result.warnings)
     _flash_saved(result.program, result.warnings)
     return redirect(url_for("console.programs_edit", program_id=program_id))
 
 
 def _editor(
-    program: Program | None, values: dict[str, str], errors: FormErrors, status: int = 200
+    program: Program | None,
+    values: dict[str, str],
+    errors: FormErrors,
+    status: int = 200,
+    warnings: list[ProgramWarning] | None = None,
 ) -> tuple[str, int]:
-    pools = list_pools(request_session(), _merchant_id(), PageQuery(limit=500)).items
     page = render_template(
         "console/program_form.html",
         program=program,
         values=values,
         errors=errors,
-        pools_options=[(pool.id, pool.name) for pool in pools],
+        pools_options=pool_options(),
+        warnings=warnings,
         currency=_currency(),
         rows=rows,
     )
     return page, status
+
+
+def _checking(values: dict[str, str]) -> bool:
+    return values.get("intent") == "check"
+
+
+def pool_options() -> list[tuple[str, str]]:
+    """The merchant's code pools, as a select offers them."""
+    pools = list_pools(request_session(), _merchant_id(), PageQuery(limit=500)).items
+    return [(pool.id, pool.name) for pool in pools]
 
 
 def _default_choice(values: dict[str, str]) -> bool | None:

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from gateway.web.console import dashboard, keys, login, programs, team
+from gateway.web.console import cards as cards
+from gateway.web.console import dashboard as dashboard
+from gateway.web.console import keys as keys
+from gateway.web.console import login as login
+from gateway.web.console import pools as pools
+from gateway.web.console import programs as programs
+from gateway.web.console import team as team
+from gateway.web.console import vouchers as vouchers
 from gateway.web.console.blueprint import console
 
-PAGES = (dashboard, keys, login, programs, team)  # importing a page module registers its views
+# Importing a page module registers its views on the blueprint.
+PAGES = (cards, dashboard, keys, login, pools, programs, team, vouchers)
 __all__ = ["PAGES", "console"]

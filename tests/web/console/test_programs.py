@@ -133,3 +133,27 @@ def test_another_merchants_program_is_not_found(
     )
     assert refused.status_code == 404
     assert "Theirs" not in owner_console.get("/console/programs").get_data(as_text=True)
+
+
+def test_check_before_saving_shows_the_warnings_and_keeps_nothing(
+    owner_console: Console, api: Api, merchant: dict[str, Any]
+) -> None:
+    no_rules = {k: v for k, v in NINE_STAMPS.items() if not k.startswith("rules-")}
+    checked = owner_console.submit(
+        "/console/programs/new", {**no_rules, "intent": "check"}, "/console/programs/new"
+    )
+    assert checked.status_code == 200
+    html = checked.get_data(as_text=True)
+    assert "Nothing is saved yet." in html
+    assert "rules: there are none, so sales earn no stamps" in html
+    assert _programs(api, merchant) == []
+    owner_console.submit("/console/programs/new", NINE_STAMPS, "/console/programs/new")
+    [program] = _programs(api, merchant)
+    path = f"/console/programs/{program['id']}"
+    owner_console.get(path)
+    version = owner_console.last_page.split('name="version" value="', 1)[1].split('"', 1)[0]
+    fine = owner_console.submit(path, {**NINE_STAMPS, "version": version, "intent": "check"})
+    assert "No warnings: ready to save." in fine.get_data(as_text=True)
+    renamed = {**NINE_STAMPS, "version": version, "intent": "check", "name": "Renamed"}
+    owner_console.submit(path, renamed)
+    assert _programs(api, merchant)[0]["name"] == "Coffee card"

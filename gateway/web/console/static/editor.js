@@ -1,11 +1,10 @@
-// The program editor: sections follow their select, rows are added and removed, and a
-// lottery's total probability is shown live; Save waits until every lottery adds up to 100%.
+// Reward editors (programs, goodwill vouchers): sections follow their select, rows are added
+// and removed, and a lottery's total probability is shown live; Save waits until every lottery
+// adds up to 100%.
 "use strict";
 
-(function () {
-  const form = document.getElementById("program-form");
-  if (!form) return;
-  const save = form.querySelector("[data-save]");
+document.querySelectorAll("form[data-editor]").forEach(function (form) {
+  const saves = form.querySelectorAll("[data-save]");
 
   function selectNamed(name) {
     return form.querySelector('select[name="' + CSS.escape(name) + '"]');
@@ -46,7 +45,7 @@
       total.textContent = (cents / 100).toFixed(2).replace(/\.00$/, "");
       if (shown(lottery) && cents !== 10000) allAddUp = false;
     });
-    save.disabled = !allAddUp;
+    saves.forEach(function (button) { button.disabled = !allAddUp; });
   }
 
   function nextIndex(list) {
@@ -87,4 +86,4 @@
   form.addEventListener("change", applySwitches);
   form.addEventListener("input", updateTotals);
   applySwitches();
-})();
+});
