@@ -35,6 +35,7 @@ class ConnectionView:
     locations: dict[str, str]
     codes: dict[str, str]
     timezone: str = "UTC"  # the merchant's, for POS times that carry no zone of their own
+    country: str | None = None  # the merchant's, for phones in national form
 
 
 @dataclass(frozen=True)

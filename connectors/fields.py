@@ -10,9 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import TypeAdapter, ValidationError
 from tzlocal.windows_tz import win_tz
 
-from gateway.loyalty.cards.identifiers import Email, Phone
+from gateway.loyalty.cards.identifiers import Email, normalize_phone
 
-_phone = TypeAdapter(Phone)
 _email = TypeAdapter(Email)
 
 
@@ -42,12 +41,22 @@ def whole_units(value: Any) -> int:
     return max(int(amount), 1)
 
 
-def valid_phone(value: Any) -> str | None:
-    """The phone in E.164, or None when it is missing or not a phone (the sale is kept)."""
+def valid_phone(value: Any, country: str | None = None) -> str | None:
+    """The phone in E.164, or None when it is missing or not a phone (the sale is kept).
+
+    Digits alone are tried as an international number first (POS exports often drop the
+    ``+``), then as a national one of ``country`` (the merchant's).
+    """
     if not value:
         return None
-    text = str(value)
-    return _valid(_phone, f"+{text}" if text.isdigit() else text)
+    text = str(value).strip()
+    candidates = [f"+{text}", text] if text.isdigit() else [text]
+    for candidate in candidates:
+        try:
+            return normalize_phone(candidate, country)
+        except ValueError:
+            continue
+    return None
 
 
 def valid_email(value: Any) -> str | None:

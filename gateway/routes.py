@@ -10,6 +10,7 @@ from connectors.routes import HOOK_BLUEPRINTS
 from gateway.api.openapi_docs import install_docs
 from gateway.api.ops import install_ops
 from gateway.audit.routes import audit
+from gateway.loyalty.analytics.routes import analytics
 from gateway.loyalty.cards.routes import cards
 from gateway.loyalty.codes.routes import code_pools, codes
 from gateway.loyalty.lottery.routes import spins
@@ -41,6 +42,7 @@ def register_api(app: OpenAPI) -> None:
     app.register_api(connections)
     app.register_api(inbound)
     app.register_api(audit)
+    app.register_api(analytics)
     for blueprint in HOOK_BLUEPRINTS:
         app.register_api(blueprint)
     install_docs(app, webhooks_section)

@@ -19,6 +19,7 @@ class Event(Base):
         Index("ix_events_merchant_type", "merchant_id", "type", "id"),
         Index("ix_events_card", "card_id", "id"),
         Index("ix_events_merchant_created", "merchant_id", "created_at"),
+        Index("ix_events_merchant_type_created", "merchant_id", "type", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)

@@ -28,7 +28,11 @@ def open_credentials(connection: PosConnection, settings: Settings) -> dict[str,
 
 
 def view_of(
-    connection: PosConnection, settings: Settings, currency: str, timezone: str = "UTC"
+    connection: PosConnection,
+    settings: Settings,
+    currency: str,
+    timezone: str = "UTC",
+    country: str | None = None,
 ) -> ConnectionView:
     """Plain values of a connection, safe to use after its session is gone."""
     return ConnectionView(
@@ -43,12 +47,15 @@ def view_of(
         locations=dict(connection.locations or {}),
         codes=dict(connection.codes or {}),
         timezone=timezone,
+        country=country,
     )
 
 
 def load_view(session: Session, connection: PosConnection, settings: Settings) -> ConnectionView:
-    """``view_of`` with the merchant's currency and time zone looked up."""
+    """``view_of`` with the merchant's currency, time zone and country looked up."""
     merchant = session.execute(
-        select(Merchant.currency, Merchant.timezone).where(Merchant.id == connection.merchant_id)
+        select(Merchant.currency, Merchant.timezone, Merchant.country).where(
+            Merchant.id == connection.merchant_id
+        )
     ).one()
-    return view_of(connection, settings, merchant.currency, merchant.timezone)
+    return view_of(connection, settings, merchant.currency, merchant.timezone, merchant.country)

@@ -43,7 +43,7 @@ def to_sale(
         closed_at=closed_at(transaction),
         currency=connection.currency,
         total=minor_units(transaction.get("payed_sum") or transaction.get("sum")),
-        customer=_customer(_id(transaction.get("client_id")), customer),
+        customer=_customer(_id(transaction.get("client_id")), customer, connection.country),
         lines=[line for line in sale_lines if line is not None],
         promo_codes=codes_of_promotions(connection.codes, sorted(promotions)),
     )
@@ -71,13 +71,15 @@ def _line(line: dict[str, Any]) -> PosSaleLine | None:
     )
 
 
-def _customer(client_id: str | None, client: dict[str, Any] | None) -> SaleCustomer:
+def _customer(
+    client_id: str | None, client: dict[str, Any] | None, country: str | None
+) -> SaleCustomer:
     if client_id is None:
         return SaleCustomer()
     client = client or {}
     return SaleCustomer(
         pos_customer_id=client_id,
-        phone=valid_phone(client.get("phone_number") or client.get("phone")),
+        phone=valid_phone(client.get("phone_number") or client.get("phone"), country),
         email=valid_email(client.get("email")),
     )
 

@@ -51,7 +51,7 @@ def to_sale(
         closed_at=local_time(str(closed), found.zone).astimezone(UTC),
         currency=connection.currency,
         total=minor_units(order.get("sum"), exponent),
-        customer=_customer(order, found.phone),
+        customer=_customer(order, found.phone, connection.country),
         lines=[line for line in lines if line is not None],
         promo_codes=promo_codes(connection, order, found.coupon_series),
     )
@@ -118,8 +118,8 @@ def phone_of(order: dict[str, Any]) -> str | None:
     return str(given) if given else None
 
 
-def _customer(order: dict[str, Any], looked_up: str | None) -> SaleCustomer:
+def _customer(order: dict[str, Any], looked_up: str | None, country: str | None) -> SaleCustomer:
     return SaleCustomer(
         pos_customer_id=regular_customer(order),
-        phone=valid_phone(phone_of(order) or looked_up),
+        phone=valid_phone(phone_of(order) or looked_up, country),
     )

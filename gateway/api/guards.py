@@ -23,7 +23,8 @@ from gateway.api.session import request_session
 from gateway.audit.recorder import AuditContext, bind
 from gateway.errors import DomainError
 from gateway.extensions import extensions
-from gateway.tenancy.service import authenticate
+from gateway.tenancy.countries import set_phone_country
+from gateway.tenancy.service import authenticate, get_merchant
 
 ADMIN_SCOPE = "admin"
 CSV_CONTENT_TYPE = "text/csv"
@@ -49,6 +50,8 @@ def require_merchant() -> None:
     if key is None:
         raise DomainError("unauthorized", "The API key is unknown or revoked.")
     g.merchant_id = key.merchant_id
+    # Bodies and queries are validated after this: their phones read the merchant's country.
+    set_phone_country(get_merchant(request_session(), key.merchant_id).country)
     _record_changes_as("api_key", key.id)
     g.api_key_id = key.id
 
@@ -150,4 +153,10 @@ def _guarded(
     blueprint.before_request(require_json_body)
     blueprint.before_request(begin_idempotent)
     blueprint.after_request(idempotency.finish)
+    blueprint.teardown_request(_forget_phone_country)
     return blueprint
+
+
+def _forget_phone_country(_exc: BaseException | None) -> None:
+    # A thread serves other requests next: none of them may read this merchant's country.
+    set_phone_country(None)

@@ -8,19 +8,21 @@ them both ways, and that every code the source raises is in the table).
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from http import HTTPStatus
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, get_type_hints
 
-from flask import Flask, Response, json
-from pydantic import ValidationError
+from flask import Flask, Response, current_app, json, request
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
+from gateway.api import validation
 from gateway.errors import DomainError
 from gateway.observability.logs import exception_text
 
@@ -60,6 +62,7 @@ STATUSES: Final[Mapping[str, int]] = MappingProxyType(
         "program_required": 422,
         "currency_mismatch": 422,
         "invalid_time_range": 422,
+        "invalid_card_number": 422,
         "other_program": 422,
         "card_exists": 409,
         "sale_conflict": 409,
@@ -150,7 +153,9 @@ _DETAILS = {
 DATABASE_RETRY_AFTER_SECONDS = 2
 
 # Validation failures with a contract code of their own answer with it instead of the generic one.
-PROMOTED_ERROR_TYPES = frozenset({"probabilities_not_100", "pattern_too_small"})
+PROMOTED_ERROR_TYPES = frozenset(
+    {"probabilities_not_100", "pattern_too_small", "invalid_card_number"}
+)
 
 
 class RawInputRefused(Exception):  # noqa: N818 -- it carries the refusal, not a failure of its own
@@ -210,21 +215,38 @@ def _headers(exc: DomainError) -> dict[str, str]:
 
 
 def validation_problem(exc: ValidationError) -> Response:
-    """422 ``validation_error`` listing every failing field."""
-    errors = [
-        {
-            "loc": [str(part) for part in error["loc"]],
-            "msg": error["msg"].removeprefix("Value error, "),
-            "type": error["type"],
-        }
-        for error in exc.errors(include_url=False, include_context=False, include_input=False)
-    ]
+    """422 ``validation_error`` listing every failing field, each named, in plain words."""
+    part, model = _validated_part(exc.title)
+    errors: list[dict[str, Any]] = []
+    for error in exc.errors(include_url=False, include_input=False):
+        place = validation.locate(model, error["loc"])
+        errors.append(
+            {
+                "loc": validation.error_loc(error, place, part),
+                "msg": validation.message(error, place, part),
+                "type": error["type"],
+            }
+        )
     count = len(errors)
-    detail = f"{count} field{'s' if count != 1 else ''} failed validation"
+    detail = str(errors[0]["msg"]) if count == 1 else f"{count} fields failed validation"
     code = next(
         (e["type"] for e in errors if e["type"] in PROMOTED_ERROR_TYPES), "validation_error"
     )
     return problem_response(STATUSES[code], code, detail, errors=errors)
+
+
+def _validated_part(title: str) -> tuple[str, type[BaseModel] | None]:
+    """Which part of the request (body, query, path) the model named ``title`` validated."""
+    view = current_app.view_functions.get(request.endpoint or "") if request else None
+    try:
+        hints = get_type_hints(inspect.unwrap(view)) if view is not None else {}
+    except (NameError, TypeError):  # a view whose annotations do not resolve: no part known
+        hints = {}
+    for part in ("body", "query", "path"):
+        model = hints.get(part)
+        if isinstance(model, type) and issubclass(model, BaseModel) and model.__name__ == title:
+            return part, model
+    return "body", None
 
 
 def _handle_raw_input_refused(exc: RawInputRefused) -> Response:

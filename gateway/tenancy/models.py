@@ -19,6 +19,8 @@ class Merchant(Base):
     name: Mapped[str] = mapped_column(String(200))
     currency: Mapped[str] = mapped_column(String(3))
     timezone: Mapped[str] = mapped_column(String(64))
+    # ISO 3166-1 alpha-2; national phone numbers are read as this country's. None: unknown.
+    country: Mapped[str | None] = mapped_column(String(2))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -21,6 +21,7 @@ from gateway.tenancy.schemas import (
     MerchantCreated,
     MerchantOut,
     MerchantPath,
+    MerchantUpdate,
 )
 
 v1 = merchant_blueprint(
@@ -32,6 +33,14 @@ v1 = merchant_blueprint(
 def read_own_merchant() -> dict[str, Any]:
     """The merchant this API key belongs to."""
     merchant = service.get_merchant(request_session(), current_merchant_id())
+    return MerchantOut.model_validate(merchant).model_dump(mode="json")
+
+
+@v1.patch("/merchant", responses={200: MerchantOut})
+def update_own_merchant(body: MerchantUpdate) -> dict[str, Any]:
+    """Change the merchant's ``country`` (how national phone numbers are read)."""
+    changes = body.model_dump(include=body.model_fields_set)
+    merchant = service.update_merchant(request_session(), current_merchant_id(), changes)
     return MerchantOut.model_validate(merchant).model_dump(mode="json")
 
 
@@ -70,7 +79,11 @@ admin = admin_blueprint("admin", __name__, Tag(name="Admin", description="Operat
 def create_merchant(body: MerchantCreate) -> tuple[dict[str, Any], int]:
     """Create a merchant and its first API key (shown once)."""
     merchant, issued = service.create_merchant(
-        request_session(), name=body.name, currency=body.currency, timezone=body.timezone
+        request_session(),
+        name=body.name,
+        currency=body.currency,
+        timezone=body.timezone,
+        country=body.country,
     )
     out = MerchantOut.model_validate(merchant)
     return MerchantCreated(**out.model_dump(), api_key=issued.plaintext).model_dump(

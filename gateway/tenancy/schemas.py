@@ -11,12 +11,14 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from gateway.examples import example, page_example
 from gateway.money import Currency
 from gateway.strict import OptionalBody, StrictModel
+from gateway.tenancy.countries import Country
 
 MERCHANT: dict[str, Any] = {
     "id": "mer_01m8s0dny68yrczd7adgew8zt8",
     "name": "Cafe Aroma",
     "currency": "EUR",
     "timezone": "Europe/Kyiv",
+    "country": "UA",
     "created_at": "2026-11-22T10:00:00Z",
 }
 
@@ -42,6 +44,17 @@ class MerchantCreate(StrictModel):
     name: Name
     currency: Currency
     timezone: TimeZoneName = Field(examples=["Europe/Kyiv"])
+    country: Country | None = Field(
+        default=None, description="Default: the country of the time zone, if it has one"
+    )
+
+
+class MerchantUpdate(StrictModel):
+    """``PATCH /v1/merchant``: the fields given change; ``country: null`` clears it."""
+
+    model_config = example({"country": "UA"})
+
+    country: Country | None = None
 
 
 class MerchantOut(BaseModel):
@@ -53,6 +66,10 @@ class MerchantOut(BaseModel):
     name: str
     currency: str
     timezone: str
+    country: str | None = Field(
+        description="ISO 3166-1 alpha-2; phone numbers in national form are read as this "
+        "country's (null: only international numbers are accepted)"
+    )
     created_at: datetime
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +13,7 @@ from gateway.errors import not_found
 from gateway.ids import new_id
 from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
+from gateway.tenancy.countries import country_of_timezone
 from gateway.tenancy.keys import generate_key, key_matches, prefix_of
 from gateway.tenancy.models import ApiKey, Merchant
 
@@ -38,10 +40,19 @@ def _issue_key(session: Session, merchant_id: str, label: str | None) -> IssuedK
 
 
 def create_merchant(
-    session: Session, *, name: str, currency: str, timezone: str
+    session: Session, *, name: str, currency: str, timezone: str, country: str | None = None
 ) -> tuple[Merchant, IssuedKey]:
-    """Create a merchant together with its first API key, in one transaction."""
-    merchant = Merchant(id=new_id("mer"), name=name, currency=currency, timezone=timezone)
+    """Create a merchant and its first API key, in one transaction.
+
+    ``country`` defaults to the time zone's (``Europe/Kyiv``: ``UA``), when one country has it.
+    """
+    merchant = Merchant(
+        id=new_id("mer"),
+        name=name,
+        currency=currency,
+        timezone=timezone,
+        country=country or country_of_timezone(timezone),
+    )
     session.add(merchant)
     session.flush()
     issued = _issue_key(session, merchant.id, label="initial")
@@ -54,6 +65,15 @@ def get_merchant(session: Session, merchant_id: str) -> Merchant:
     merchant = session.get(Merchant, merchant_id)
     if merchant is None:
         raise not_found("merchant")
+    return merchant
+
+
+def update_merchant(session: Session, merchant_id: str, changes: dict[str, Any]) -> Merchant:
+    """Change the merchant's editable fields (``country``) given in ``changes``."""
+    merchant = get_merchant(session, merchant_id)
+    if "country" in changes:
+        merchant.country = changes["country"]
+    commit_unit(session)
     return merchant
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
+from gateway.api import validation
 from gateway.errors import DomainError
 
 
@@ -29,9 +30,10 @@ def errors_of(exc: DomainError | ValidationError, form_fields: Iterable[str]) ->
     known = set(form_fields)
     errors = FormErrors()
     if isinstance(exc, ValidationError):
-        for error in exc.errors(include_url=False, include_context=False, include_input=False):
+        for error in exc.errors(include_url=False, include_input=False):
             name = str(error["loc"][0]) if error["loc"] else ""
-            _place(errors, known, name, error["msg"].removeprefix("Value error, "))
+            place = validation.locate(None, error["loc"])
+            _place(errors, known, name, validation.message(error, place, "form"))
         return errors
     name, separator, message = exc.detail.partition(": ")
     if separator and name in known:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from gateway.loyalty.cards.numbers import luhn_check_digit
 from tests.support.api import Api
 from tests.support.codes import new_card, post
 from tests.support.lists import all_items
@@ -19,6 +20,7 @@ from tests.support.programs import nine_stamp_card
 from tests.support.sales import sale_body
 
 Maker = Callable[[Api, dict[str, Any]], str]
+UNKNOWN_CARD = "1" * 11 + luhn_check_digit("1" * 11)
 STAFF_VOUCHER = {"type": "voucher", "description": "Cake", "redemption": "staff"}
 
 
@@ -33,6 +35,11 @@ def _list_operations(client: FlaskClient) -> list[str]:
         for op in operations(_document(client))
         if op.method == "GET" and any(p["name"] == "cursor" for p in op.parameters("query"))
     ]
+
+
+def _placeholder_url(path: str) -> str:
+    """The path with its parameters filled in by well-formed values that name nothing."""
+    return path.replace("{number}", UNKNOWN_CARD).replace("{", "").replace("}", "")
 
 
 def _now() -> str:
@@ -68,7 +75,7 @@ def test_every_list_refuses_a_time_without_offset_naming_the_field(
     api: Api, merchant: dict[str, Any]
 ) -> None:
     for path in _list_operations(api.client):
-        url = path.replace("{", "").replace("}", "")  # the query is read before any lookup
+        url = _placeholder_url(path)  # the query is read before any lookup
         for field in ("created_after", "created_before"):
             response = api.call(
                 "GET", url, merchant["api_key"], query_string={field: "2026-12-01T10:00:00"}
@@ -86,7 +93,7 @@ def test_every_list_refuses_a_reversed_range_naming_both_fields(
         "created_before": "2026-12-01T00:00:00+02:00",
     }
     for path in _list_operations(api.client):
-        url = path.replace("{", "").replace("}", "")
+        url = _placeholder_url(path)
         response = api.call("GET", url, merchant["api_key"], query_string=reversed_range)
         body = assert_problem(response, 422, "invalid_time_range")
         assert "created_after" in body["detail"], path

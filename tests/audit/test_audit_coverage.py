@@ -169,6 +169,7 @@ CASES: dict[tuple[str, str], Callable[[Walk], Call]] = {
             "headers": {"Authorization": f"Bearer {w.api.admin_token}"},
         },
     ),
+    ("PATCH", "/v1/merchant"): lambda w: ("/v1/merchant", _body({"country": "DE"})),
     ("POST", "/v1/api-keys"): lambda w: ("/v1/api-keys", _body({"label": "till"})),
     ("DELETE", "/v1/api-keys/<key_id>"): lambda w: (
         f"/v1/api-keys/{w.ok('POST', '/v1/api-keys', json={})['id']}",

@@ -176,6 +176,15 @@ def _first_sale_of(api: Api, owner: dict[str, Any]) -> str:
     return sale_id
 
 
+def _sale_location_of(api: Api, owner: dict[str, Any]) -> str:
+    # The analytics name the locations where stamps were given.
+    location = f"spot-{uuid.uuid4().hex[:12]}"
+    program_id = _first_program_of(api, owner)
+    sale = sale_body(f"T-{uuid.uuid4().hex}", program_id=program_id, location=location)
+    assert api.call("POST", "/v1/sales", owner["api_key"], json=sale).status_code == 201
+    return location
+
+
 def _first_endpoint_of(api: Api, owner: dict[str, Any]) -> str:
     # A public literal address passes the SSRF guard without DNS; nothing is delivered here.
     body = {"url": "https://1.1.1.1/hooks"}
@@ -360,6 +369,7 @@ MERCHANT_LISTS: dict[str, Callable[[Api, dict[str, Any]], str]] = {
     "/v1/inbound-events": _first_inbound_event_of,
     "/v1/events": _first_card_of,  # card.created carries the card's number
     "/v1/audit-events": _card_id_of,  # the card's creation, by its id
+    "/v1/analytics": _sale_location_of,
 }
 NOT_LISTS = {"/v1/merchant", "/v1/event-types", "/v1/connections/poster/install-url"}
 

@@ -73,6 +73,7 @@ class StampEntry(Base):
     """One append-only ledger line: stamps added or taken away, and the balance after it."""
 
     __tablename__ = "stamp_entries"
+    __table_args__ = (Index("ix_stamp_entries_merchant_created", "merchant_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
     merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"))

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import secrets
 
+from pydantic_core import PydanticCustomError
+
 DEFAULT_LENGTH = 12
+INVALID_CARD_NUMBER = "invalid_card_number"
+NOT_DIGITS = "must be a card number: digits (spaces and dashes may separate them)"
+BAD_CHECK_DIGIT = (
+    "is not a valid card number: its last digit (the check digit) does not match the others; "
+    "look for a mistyped or swapped digit"
+)
 _SEPARATORS = str.maketrans("", "", " -")
 
 
@@ -40,6 +48,22 @@ def is_valid_card_number(number: str) -> bool:
 def normalize_card_number(raw: str) -> str:
     """A typed card number without the spaces and dashes people put in to read it."""
     return raw.strip().translate(_SEPARATORS)
+
+
+def card_number_problem(digits: str) -> str | None:
+    """Why ``digits`` (normalised) cannot be a card number, or None when it can be one."""
+    if len(digits) < 2 or not _is_digits(digits):
+        return NOT_DIGITS
+    return None if is_valid_card_number(digits) else BAD_CHECK_DIGIT
+
+
+def checked_card_number(raw: str) -> str:
+    """A typed card number, normalised; refused (``invalid_card_number``) unless it checks."""
+    digits = normalize_card_number(raw)
+    problem = card_number_problem(digits)
+    if problem is not None:
+        raise PydanticCustomError(INVALID_CARD_NUMBER, problem)
+    return digits
 
 
 def new_card_number(length: int = DEFAULT_LENGTH) -> str:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, TypeAdapter
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringConstraints
 
 from gateway.enums import Meanings
 from gateway.examples import example, page_example
 from gateway.loyalty.cards.identifiers import Email, Phone
-from gateway.loyalty.lottery.schemas import SpinOut
-from gateway.loyalty.programs.rewards import Award
-from gateway.loyalty.vouchers.schemas import VoucherOut
+from gateway.loyalty.cards.numbers import checked_card_number
 from gateway.pagination import CreatedRange, PageQuery, QueryTime
 from gateway.strict import StrictModel
 
@@ -47,6 +46,24 @@ Channel = Annotated[
         "Where manually added stamps came from.",
     ),
 ]
+CardNumber = Annotated[
+    str,
+    StringConstraints(max_length=40),
+    AfterValidator(checked_card_number),
+    Field(description="Digits ending in a check digit; spaces and dashes are ignored"),
+]
+"""A typed card number: separators dropped, the check digit verified."""
+_LOST_PLUS = re.compile(r" +[1-9]")
+
+
+def _plus_from_space(raw: Any) -> Any:
+    # An unencoded '+' in a query string decodes as a space: ' 380...' was sent as '+380...'.
+    if isinstance(raw, str) and _LOST_PLUS.match(raw):
+        return "+" + raw.lstrip(" ")
+    return raw
+
+
+PhoneQuery = Annotated[Phone, BeforeValidator(_plus_from_space)]
 
 
 class CustomerIn(StrictModel):
@@ -114,7 +131,9 @@ class CardPage(BaseModel):
 class CardFilters(CreatedRange):
     """The merchant's cards; every filter given narrows the list (none: all of them)."""
 
-    phone: Phone | None = None
+    phone: PhoneQuery | None = Field(
+        default=None, description="International (+380...) or national, of the merchant's country"
+    )
     email: Email | None = None
     pos: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}:.{1,128}$")] | None = (
         Field(default=None, description="<pos>:<customer id>, e.g. poster:123")
@@ -143,7 +162,7 @@ class CardQuery(CardFilters, PageQuery):
 class CardPath(BaseModel):
     """Path of one card: its number (spaces and dashes allowed)."""
 
-    number: str = Field(max_length=40)
+    number: CardNumber
 
 
 class StampsAdd(StrictModel):
@@ -158,61 +177,6 @@ class StampsAdd(StrictModel):
     reason: Note | None = Field(
         default=None, description="Why the stamps were added by hand (kept in the audit log)"
     )
-
-
-MILESTONE = "true for a milestone's reward, false for the goal's"
-
-
-class AwardGranted(BaseModel):
-    """An Award was given: hand it over on sight."""
-
-    type: Literal["award"]
-    milestone: bool = Field(description=MILESTONE)
-    award: Award
-
-
-class VoucherGranted(BaseModel):
-    """A voucher was issued to the card."""
-
-    type: Literal["voucher"]
-    milestone: bool = Field(description=MILESTONE)
-    voucher: VoucherOut
-
-
-class SpinGranted(BaseModel):
-    """The card earned a lottery spin (play it with POST /v1/spins/{id}/play)."""
-
-    type: Literal["spin"]
-    milestone: bool = Field(description=MILESTONE)
-    spin: SpinOut
-
-
-GrantedOut = Annotated[AwardGranted | VoucherGranted | SpinGranted, Field(discriminator="type")]
-GRANTED = TypeAdapter[GrantedOut](GrantedOut)
-
-
-class StampedCardOut(CardOut):
-    """The card after the stamps, and the rewards they gave."""
-
-    model_config = example(
-        {
-            **CARD,
-            "stamps": 3,
-            "rewards": [
-                {
-                    "type": "award",
-                    "milestone": True,
-                    "award": {
-                        "type": "award",
-                        "description": "Any regular coffee",
-                        "image_url": None,
-                    },
-                }
-            ],
-        }
-    )
-
-    rewards: list[GrantedOut]
 
 
 class JournalEntry(BaseModel):

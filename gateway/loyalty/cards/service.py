@@ -14,7 +14,7 @@ from gateway.ids import new_id
 from gateway.loyalty.cards.ledger import Stamping, add_stamps, record_visit
 from gateway.loyalty.cards.models import Card, CardPosId
 from gateway.loyalty.cards.numbers import (
-    is_valid_card_number,
+    card_number_problem,
     new_card_number,
     normalize_card_number,
 )
@@ -124,10 +124,11 @@ def enrol_card(session: Session, merchant_id: str, body: CardCreate) -> Card:
 
 
 def get_card(session: Session, merchant_id: str, number: str, *, lock: bool = False) -> Card:
-    """A card of the merchant by its number, or 404 (also for a mistyped check digit)."""
+    """A card of the merchant by its number; ``invalid_card_number`` when it cannot be one."""
     digits = normalize_card_number(number)
-    if not is_valid_card_number(digits):
-        raise not_found("card")
+    problem = card_number_problem(digits)
+    if problem is not None:
+        raise DomainError("invalid_card_number", f"The card number {problem}.")
     statement = select(Card).where(Card.merchant_id == merchant_id, Card.number == digits)
     card = session.scalars(statement.with_for_update() if lock else statement).first()
     if card is None:

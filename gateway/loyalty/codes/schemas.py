@@ -7,8 +7,9 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints
 
 from gateway.examples import example, example_of, page_example
+from gateway.loyalty.cards.schemas import CardNumber
 from gateway.loyalty.programs.rewards import CodeValue
-from gateway.loyalty.vouchers.schemas import CardNumber, Note, RedemptionStatus, VoucherOut
+from gateway.loyalty.vouchers.schemas import Note, RedemptionStatus, VoucherOut
 from gateway.loyalty.vouchers.states import RedeemChannel
 from gateway.strict import OptionalBody, StrictModel
 

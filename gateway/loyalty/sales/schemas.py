@@ -9,8 +9,9 @@ from pydantic import BaseModel, Field
 
 from gateway.enums import Meanings
 from gateway.examples import example, example_of, page_example
-from gateway.loyalty.cards.schemas import GrantedOut
-from gateway.loyalty.vouchers.schemas import CardNumber, VoucherOut
+from gateway.loyalty.cards.schemas import CardNumber
+from gateway.loyalty.vouchers.granted import GrantedOut
+from gateway.loyalty.vouchers.schemas import VoucherOut
 from gateway.pagination import CreatedRange, PageQuery, QueryTime
 
 SaleStatus = Annotated[

@@ -34,6 +34,7 @@ class Voucher(Base):
         Index("ix_vouchers_source_sale", "source_sale_id"),
         Index("ix_vouchers_status_valid_until", "status", "valid_until"),
         Index("ix_vouchers_merchant_issued", "merchant_id", "issued_at"),
+        Index("ix_vouchers_merchant_expired", "merchant_id", "expired_at"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)

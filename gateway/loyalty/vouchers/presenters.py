@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from gateway.db import utcnow
-from gateway.loyalty.cards.schemas import GRANTED
 from gateway.loyalty.lottery.presenters import spin_out
+from gateway.loyalty.vouchers.granted import GRANTED
 from gateway.loyalty.vouchers.holds import is_live
 from gateway.loyalty.vouchers.issuing import Granted
 from gateway.loyalty.vouchers.lifecycle import card_number_of

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from gateway.enums import Meanings
 from gateway.examples import example, page_example
+from gateway.loyalty.cards.schemas import CardNumber
 from gateway.loyalty.programs.rewards import Redemption, VoucherReward
 from gateway.loyalty.vouchers.states import VOUCHER_STATUS_MEANINGS, RedeemChannel
 from gateway.pagination import PageQuery
@@ -35,7 +36,6 @@ VOUCHER: dict[str, Any] = {
 }
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
-CardNumber = Annotated[str, StringConstraints(strip_whitespace=True, min_length=6, max_length=40)]
 Status = Annotated[
     Literal["issued", "active", "redeemed", "expired", "voided"], VOUCHER_STATUS_MEANINGS
 ]

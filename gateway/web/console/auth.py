@@ -14,7 +14,9 @@ from werkzeug.wrappers import Response
 from gateway.api.session import request_session
 from gateway.audit.recorder import AuditContext, bind
 from gateway.extensions import extensions
+from gateway.tenancy.countries import set_phone_country
 from gateway.tenancy.models import User
+from gateway.tenancy.service import get_merchant
 from gateway.tenancy.users import get_user, session_fingerprint
 
 ViewT = TypeVar("ViewT", bound=Callable[..., Any])
@@ -89,7 +91,12 @@ def console_page(*roles: str) -> Callable[[ViewT], ViewT]:
                 abort(403)
             if request.method in _CHANGING_METHODS:
                 _record_changes_as(user)
-            return view(*args, **kwargs)
+            # Phones typed on the page read as numbers of the merchant's country, as in the API.
+            set_phone_country(get_merchant(request_session(), user.merchant_id).country)
+            try:
+                return view(*args, **kwargs)
+            finally:
+                set_phone_country(None)
 
         return guarded  # type: ignore[return-value]
 

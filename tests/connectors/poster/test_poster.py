@@ -72,6 +72,17 @@ def sale_of(world: PosWorld, transaction_id: str) -> dict[str, Any]:
     return body
 
 
+def test_a_national_phone_from_the_pos_reads_as_the_merchants_countrys(
+    world: PosWorld, poster: FakePoster
+) -> None:
+    poster.clients["8"] = {"client_id": "8", "phone_number": "050 222 22 22", "phone": ""}
+    poster.add_sale("102", [LATTE], client_id="8", spot_id="1")
+    assert hook(world, poster_hook(102)).status_code == 200
+    assert world.process() == 1
+    (card,) = world.cards("pos=poster:8")
+    assert card["customer"]["phone"] == "+380502222222"  # the merchant's country is UA
+
+
 def test_a_closed_sale_is_acknowledged_stored_then_stamped(
     world: PosWorld, poster: FakePoster
 ) -> None:

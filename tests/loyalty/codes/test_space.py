@@ -21,7 +21,7 @@ def test_a_four_character_pattern_is_refused_for_the_default_volume(
     program = post(api, merchant, "/v1/programs", nine_stamp_card(reward=small))
     assert_problem(program, 422, "pattern_too_small")
     (error,) = program.get_json()["errors"]
-    assert error["loc"][-2:] == ["code", "unique"]
+    assert error["loc"][-2:] == ["reward", "code"]
     assert "923,521" in error["msg"]
     assert "at least 7" in error["msg"]
     goodwill = post(api, merchant, "/v1/vouchers", {"reward": small})

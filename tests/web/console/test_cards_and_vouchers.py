@@ -42,6 +42,8 @@ def test_a_card_is_found_by_number_and_phone(
     found = owner_console.get("/console/cards?q=%2B380501234567")
     assert found.status_code == 200
     assert "+380501234567" in found.get_data(as_text=True)
+    national = owner_console.get("/console/cards?q=050+123+45+67")  # the merchant is in UA
+    assert "+380501234567" in national.get_data(as_text=True)
     refused = owner_console.get("/console/cards?q=12")
     assert refused.status_code == 422
     assert 'id="q-error"' in refused.get_data(as_text=True)
