@@ -38,7 +38,7 @@ def read_own_merchant() -> dict[str, Any]:
 
 @v1.patch("/merchant", responses={200: MerchantOut})
 def update_own_merchant(body: MerchantUpdate) -> dict[str, Any]:
-    """Change the merchant's ``country`` (how national phone numbers are read)."""
+    """Change the merchant's name, time zone or ``country`` (how national phones are read)."""
     changes = body.model_dump(include=body.model_fields_set)
     merchant = service.update_merchant(request_session(), current_merchant_id(), changes)
     return MerchantOut.model_validate(merchant).model_dump(mode="json")

@@ -50,10 +50,19 @@ class MerchantCreate(StrictModel):
 
 
 class MerchantUpdate(StrictModel):
-    """``PATCH /v1/merchant``: the fields given change; ``country: null`` clears it."""
+    """``PATCH /v1/merchant``: the fields given change; ``country: null`` clears it.
 
-    model_config = example({"country": "UA"})
+    The currency stays: stored amounts and stamp rules are in it.
+    """
 
+    model_config = example({"name": "Cafe Aroma Podil", "country": "UA"})
+
+    name: Name | None = None
+    timezone: TimeZoneName | None = Field(
+        default=None,
+        examples=["Europe/Kyiv"],
+        description="Days of analytics and fixed-date validity follow it from now on",
+    )
     country: Country | None = None
 
 

@@ -69,10 +69,14 @@ def get_merchant(session: Session, merchant_id: str) -> Merchant:
 
 
 def update_merchant(session: Session, merchant_id: str, changes: dict[str, Any]) -> Merchant:
-    """Change the merchant's editable fields (``country``) given in ``changes``."""
+    """Change the merchant's editable fields (name, time zone, country) given in ``changes``;
+    a name or time zone given as null keeps the current one."""
     merchant = get_merchant(session, merchant_id)
     if "country" in changes:
         merchant.country = changes["country"]
+    for name in ("name", "timezone"):
+        if changes.get(name) is not None:
+            setattr(merchant, name, changes[name])
     commit_unit(session)
     return merchant
 

@@ -97,3 +97,29 @@ def test_the_migration_backfills_countries_from_time_zones(tmp_path: Path) -> No
     countries = {row.id: row.country for row in rows}
     engine.dispose()
     assert countries == {"mer_a": "UA", "mer_b": "PT", "mer_c": None}
+
+
+def test_name_and_time_zone_change_and_the_currency_stays(
+    api: Api, merchant: dict[str, Any]
+) -> None:
+    changed = api.call(
+        "PATCH",
+        "/v1/merchant",
+        merchant["api_key"],
+        json={"name": "Cafe One & Terrace", "timezone": "Europe/Warsaw"},
+    )
+    assert changed.status_code == 200
+    body = changed.get_json()
+    assert (body["name"], body["timezone"], body["currency"]) == (
+        "Cafe One & Terrace",
+        "Europe/Warsaw",
+        merchant["currency"],
+    )
+    refused = api.call("PATCH", "/v1/merchant", merchant["api_key"], json={"currency": "USD"})
+    assert refused.status_code == 422
+    bad_zone = api.call("PATCH", "/v1/merchant", merchant["api_key"], json={"timezone": "Mars/X"})
+    assert bad_zone.status_code == 422
+    assert bad_zone.get_json()["errors"][0]["loc"] == ["timezone"]
+    assert api.call("GET", "/v1/merchant", merchant["api_key"]).get_json()["timezone"] == (
+        "Europe/Warsaw"
+    )

@@ -20,7 +20,7 @@ from gateway.tenancy.service import get_merchant
 from gateway.web.console.auth import console_page
 from gateway.web.console.blueprint import Page, console, logged_in_user
 from gateway.web.console.program_form import body_from_form, field_of, form_from_program, rows
-from gateway.web.forms import FormErrors
+from gateway.web.forms import FormErrors, validation_errors
 
 NEW_PROGRAM = {
     "name": "",
@@ -151,18 +151,9 @@ def _seen_version(values: dict[str, str]) -> datetime | None:
 
 
 def _errors(exc: ValidationError | DomainError) -> FormErrors:
-    errors = FormErrors()
     if isinstance(exc, DomainError):
-        errors.general.append(exc.detail)
-        return errors
-    for error in exc.errors(include_url=False, include_context=False, include_input=False):
-        message = error["msg"].removeprefix("Value error, ")
-        name = field_of(error["loc"])
-        if name:
-            errors.fields.setdefault(name, message[:1].upper() + message[1:])
-        else:
-            errors.general.append(message)
-    return errors
+        return FormErrors(general=[exc.detail])
+    return validation_errors(exc, field_of, known=None)
 
 
 def _flash_saved(program: Program, warnings: list[ProgramWarning]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from pydantic import ValidationError
 
 from gateway.api.session import request_session
 from gateway.errors import DomainError
@@ -10,11 +11,13 @@ from gateway.extensions import extensions
 from gateway.tenancy import service as tenancy
 from gateway.tenancy import users
 from gateway.tenancy.models import User
+from gateway.tenancy.schemas import MerchantUpdate
 from gateway.web.console.auth import console_page
 from gateway.web.console.blueprint import Page, console, logged_in_user
 from gateway.web.forms import FormErrors, errors_of
 
 INVITE_FIELDS = ("email", "role")
+BUSINESS_FIELDS = ("name", "timezone", "country")
 
 
 @console.get("/settings")
@@ -29,6 +32,7 @@ def _settings_page(
     invite_link: str | None,
     status: int = 200,
     values: dict[str, str] | None = None,
+    business: dict[str, str] | None = None,
 ) -> tuple[str, int]:
     user = logged_in_user()
     session = request_session()
@@ -42,6 +46,7 @@ def _settings_page(
             invite_link=invite_link,
             values=values or {"email": "", "role": "manager"},
             can_manage_users=user.role == "owner",
+            business=business or _business_values(merchant_id=user.merchant_id),
         ),
         status,
     )
@@ -83,3 +88,23 @@ def set_password_link(user: User) -> str:
     return users.set_password_url(
         extensions().settings.public_url, extensions().settings.secret_key, user
     )
+
+
+def _business_values(merchant_id: str) -> dict[str, str]:
+    merchant = tenancy.get_merchant(request_session(), merchant_id)
+    return {"name": merchant.name, "timezone": merchant.timezone, "country": merchant.country or ""}
+
+
+@console.post("/settings/business")
+@console_page("owner")
+def update_business() -> Page:
+    """Change the business's name, time zone and country (the API's own validation)."""
+    business = {name: request.form.get(name, "").strip() for name in BUSINESS_FIELDS}
+    try:
+        body = MerchantUpdate.model_validate({**business, "country": business["country"] or None})
+    except ValidationError as exc:
+        return _settings_page(errors_of(exc, BUSINESS_FIELDS), None, 422, business=business)
+    changes = body.model_dump(include=body.model_fields_set)
+    tenancy.update_merchant(request_session(), logged_in_user().merchant_id, changes)
+    flash("The business settings are saved.")
+    return redirect(url_for("console.settings"))

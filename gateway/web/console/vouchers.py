@@ -18,7 +18,7 @@ from gateway.web.console.auth import console_page
 from gateway.web.console.blueprint import Page, console, logged_in_user
 from gateway.web.console.program_form import field_of, reward_from_form
 from gateway.web.console.programs import pool_options
-from gateway.web.forms import FormErrors
+from gateway.web.forms import FormErrors, validation_errors
 
 STATUSES: tuple[Status, ...] = ("issued", "active", "redeemed", "expired", "voided")
 PICTURES = ("qr.svg", "barcode.svg")
@@ -37,8 +37,7 @@ def vouchers() -> Page:
         page = service.list_vouchers(session, logged_in_user().merchant_id, query)
         items = [voucher_view(session, voucher) for voucher in page.items]
     except ValidationError as exc:
-        for error in exc.errors(include_url=False, include_context=False, include_input=False):
-            errors.fields[field_of(error["loc"])] = error["msg"].removeprefix("Value error, ")
+        errors = validation_errors(exc, field_of, known=None)
     except DomainError as exc:
         errors.fields["card"] = exc.detail
     page_html = render_template(
@@ -109,11 +108,7 @@ def vouchers_issue() -> Page:
         parsed = GoodwillVoucher.model_validate(body)
         voucher = service.issue_goodwill(request_session(), logged_in_user().merchant_id, parsed)
     except ValidationError as exc:
-        errors = FormErrors()
-        for error in exc.errors(include_url=False, include_context=False, include_input=False):
-            message = error["msg"].removeprefix("Value error, ")
-            errors.fields.setdefault(field_of(error["loc"]), message[:1].upper() + message[1:])
-        return _issue_page(values, errors, 422)
+        return _issue_page(values, validation_errors(exc, field_of, known=None), 422)
     except DomainError as exc:
         field = "card_number" if exc.code == "not_found" else ""
         errors = (

@@ -148,3 +148,39 @@ def test_a_removed_user_is_logged_out_at_once(
     assert "manager@cafe.example" not in owner_console.get("/console/settings").get_data(
         as_text=True
     )
+
+
+def test_the_owner_changes_the_business_settings_with_the_apis_checks(
+    owner_console: Console, api: Api, merchant: dict[str, Any]
+) -> None:
+    form = {"name": "Cafe One & Terrace", "timezone": "Europe/Warsaw", "country": "pl"}
+    refused = owner_console.submit(
+        "/console/settings/business", {**form, "timezone": "Mars/Olympus"}, "/console/settings"
+    )
+    assert refused.status_code == 422
+    assert 'id="timezone-error">Not an IANA time zone name' in refused.get_data(as_text=True)
+    assert api.call("GET", "/v1/merchant", merchant["api_key"]).get_json()["name"] == "Cafe One"
+    saved = owner_console.submit("/console/settings/business", form, "/console/settings")
+    assert saved.status_code == 302
+    now = api.call("GET", "/v1/merchant", merchant["api_key"]).get_json()
+    assert (now["name"], now["timezone"], now["country"]) == (
+        "Cafe One & Terrace",
+        "Europe/Warsaw",
+        "PL",
+    )
+
+
+def test_a_manager_sees_the_business_settings_but_cannot_change_them(
+    app: Flask, owner: Any, merchant: dict[str, Any]
+) -> None:
+    make_user(app, merchant["id"], "manager@cafe.example", role="manager")
+    console = Console(app.test_client())
+    console.log_in("manager@cafe.example")
+    page = console.get("/console/settings").get_data(as_text=True)
+    assert "Save business settings" not in page
+    refused = console.submit(
+        "/console/settings/business",
+        {"name": "Mine", "timezone": "UTC", "country": ""},
+        "/console/settings",
+    )
+    assert refused.status_code == 403
