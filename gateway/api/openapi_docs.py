@@ -22,6 +22,7 @@ from flask_openapi3.models.schema import Schema
 from flask_openapi3.types import ResponseDict
 from pydantic import BaseModel, Field
 
+from gateway.api.openapi_teaching import WebhooksSection, teach
 from gateway.api.problems import PROBLEM_CONTENT_TYPE
 from gateway.api.security_headers import html_policy
 
@@ -40,6 +41,7 @@ COMPONENT_REF = "#/components/schemas/{model}"
 SWAGGER_ASSETS = Path(flask_openapi3_swagger.__file__).parent / "templates" / "swagger"
 PAGE_FILES = Path(__file__).parent / "swagger"
 OPENAPI_URL = "/openapi.json"
+WEBHOOKS_KEY = "openapi_webhooks"
 # The one inline style element the Swagger UI bundle adds (the colours of its logo).
 SWAGGER_LOGO_STYLE = "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='"
 MERCHANT_SECURITY: list[dict[str, list[str]]] = [{"apiKey": []}]
@@ -73,13 +75,21 @@ def problem_responses(*statuses: int) -> ResponseDict:
     return dict.fromkeys(statuses, Problem)
 
 
-def raw_body(blueprint: APIBlueprint, model: type[BaseModel], description: str) -> dict[str, Any]:
-    """Document a body the view reads raw (``openapi_extensions``), its schemas as components."""
+def raw_body(
+    blueprint: APIBlueprint,
+    model: type[BaseModel],
+    description: str,
+    csv: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Document a body the view reads raw (``openapi_extensions``), its schemas as components;
+    ``csv`` documents a ``text/csv`` form of it too."""
     schema = model.model_json_schema(ref_template=COMPONENT_REF)
     for name, definition in {**schema.pop("$defs", {}), model.__name__: schema}.items():
         blueprint.components_schemas[name] = Schema(**definition)
     reference = {"$ref": COMPONENT_REF.format(model=model.__name__)}
-    content = {"application/json": {"schema": reference}}
+    content: dict[str, Any] = {"application/json": {"schema": reference}}
+    if csv is not None:
+        content = {"text/csv": csv, **content}
     return {"requestBody": {"content": content, "description": description, "required": True}}
 
 
@@ -112,6 +122,7 @@ def _polish(document: dict[str, Any]) -> dict[str, Any]:
                 schema = content.get("application/json", {}).get("schema", {})
                 if schema.get("$ref", "").endswith(f"/{Problem.__name__}"):
                     content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
+    teach(document, COMPONENT_REF, current_app.extensions.get(WEBHOOKS_KEY))
     return document
 
 
@@ -157,8 +168,10 @@ def _docs_blueprint() -> Blueprint:
     return docs
 
 
-def install_docs(app: Flask) -> None:
-    """Serve ``/openapi.json`` and a Swagger UI at ``/docs`` (assets bundled, no CDN)."""
+def install_docs(app: Flask, webhooks: WebhooksSection | None = None) -> None:
+    """Serve ``/openapi.json`` (with ``webhooks`` as its webhooks section) and a Swagger UI
+    at ``/docs`` (assets bundled, no CDN)."""
+    app.extensions[WEBHOOKS_KEY] = webhooks
     app.add_url_rule(OPENAPI_URL, "openapi_document", _openapi_document, methods=["GET"])
     app.add_url_rule("/docs", "docs", _docs_page, methods=["GET"])
     app.register_blueprint(_docs_blueprint(), url_prefix="/docs")
