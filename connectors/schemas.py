@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_openapi3.models.tag import Tag
 from pydantic import BaseModel
 
+from gateway.examples import example
+
 HOOKS_TAG = Tag(name="POS webhooks", description="Webhooks the POS systems send us.")
 # What every POS webhook door can answer besides its own check (signature or token).
 HOOK_REFUSALS = (
@@ -19,5 +21,7 @@ HOOK_REFUSALS = (
 
 class HookAccepted(BaseModel):
     """The webhook is stored; it is processed after this answer."""
+
+    model_config = example({"status": "accepted"})
 
     status: str = "accept"

@@ -21,6 +21,7 @@ from gateway.tenancy.routes import admin, v1
 from gateway.web.console.limits import limit_logins
 from gateway.web.console.routes import console
 from webhooks.routes import event_types, events, webhooks
+from webhooks.spec import webhooks_section
 
 
 def register_api(app: OpenAPI) -> None:
@@ -44,7 +45,7 @@ def register_api(app: OpenAPI) -> None:
     app.register_api(analytics)
     for blueprint in HOOK_BLUEPRINTS:
         app.register_api(blueprint)
-    install_docs(app)
+    install_docs(app, webhooks_section)
     app.register_blueprint(console)
     ext = app.extensions["stampgate"]
     limit_logins(ext.limiter, ext.settings)

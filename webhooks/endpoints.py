@@ -62,10 +62,21 @@ def list_endpoints(session: Session, merchant_id: str, query: PageQuery) -> Page
 
 
 def update_endpoint(
-    session: Session, settings: Settings, merchant_id: str, endpoint_id: str, patch: EndpointPatch
+    session: Session,
+    settings: Settings,
+    merchant_id: str,
+    endpoint_id: str,
+    patch: EndpointPatch,
+    read_at: datetime | None = None,
 ) -> tuple[WebhookEndpoint, datetime | None]:
-    """Change an endpoint; re-enabling returns since when deliveries failed (for ``recover``)."""
+    """Change an endpoint; re-enabling returns since when deliveries failed (for ``recover``).
+
+    ``read_at``, the ``updated_at`` the change was based on, refuses it (409 ``conflict``)
+    when the endpoint changed since.
+    """
     endpoint = get_endpoint(session, merchant_id, endpoint_id)
+    if read_at is not None and read_at != endpoint.updated_at:
+        raise DomainError("conflict", "This endpoint was changed after the form was opened.")
     given = patch.model_fields_set
     if "url" in given and patch.url is not None:
         endpoint.url = _allowed(settings, patch.url)

@@ -3,19 +3,22 @@ one event with the deliveries made of it."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gateway.enums import Meanings
+from gateway.examples import example, example_of, page_example
 from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, created_within, fetch_page
 from gateway.timestamps import iso_utc
 from webhooks.catalog import EVENT_TYPES
 from webhooks.models import Delivery, Event
+from webhooks.payloads import SaleData
 from webhooks.signing import envelope
-from webhooks.states import DELIVERY_STATUSES, DeliveryStatus, describe
+from webhooks.states import DELIVERY_STATUSES, DeliveryStatus
 
 
 class EventQuery(PageQuery):
@@ -37,6 +40,16 @@ class EventQuery(PageQuery):
 class EventOut(BaseModel):
     """One event as it is delivered: id, type, time, merchant, data."""
 
+    model_config = example(
+        {
+            "id": "evt_01m8s0dp1q6jj235k7khx2f352",
+            "type": "sale.processed",
+            "timestamp": "2026-11-22T10:00:00Z",
+            "merchant_id": "mer_01m8s0dny68yrczd7adgew8zt8",
+            "data": example_of(SaleData),
+        }
+    )
+
     id: str
     type: str
     timestamp: str
@@ -49,13 +62,27 @@ class EventDelivery(BaseModel):
 
     id: str
     endpoint_id: str
-    status: DeliveryStatus = Field(description=describe(DELIVERY_STATUSES))
+    status: Annotated[DeliveryStatus, Meanings(DELIVERY_STATUSES, "Where the delivery stands.")]
     attempt_count: int
 
 
 class EventDetail(EventOut):
     """One event: its fields are the exact JSON body its deliveries send, plus ``deliveries``
     (one per endpoint it was addressed to, oldest first; not part of the delivered body)."""
+
+    model_config = example(
+        {
+            **example_of(EventOut),
+            "deliveries": [
+                {
+                    "id": "dlv_01m8s0dp7g0j2m4p6r8t0w2y4a",
+                    "endpoint_id": "whe_01m8s0dp5e8g0j2m4p6r8t0w2y",
+                    "status": "succeeded",
+                    "attempt_count": 1,
+                }
+            ],
+        }
+    )
 
     deliveries: list[EventDelivery]
 
@@ -69,9 +96,20 @@ class EventPath(BaseModel):
 class EventPage(BaseModel):
     """A page of events; in ``after`` mode pass ``next_cursor`` as the next ``after``."""
 
+    model_config = page_example(EventOut, order="newest_first")
+
     items: list[EventOut]
     next_cursor: str | None
-    order: Literal["newest_first", "oldest_first"]
+    order: Annotated[
+        Literal["newest_first", "oldest_first"],
+        Meanings(
+            {
+                "newest_first": "the list without after: newest events first",
+                "oldest_first": "the list after an event (?after=): oldest first, to catch up",
+            },
+            "The order of items.",
+        ),
+    ]
 
 
 def list_events(session: Session, merchant_id: str, query: EventQuery) -> tuple[Page[Event], str]:

@@ -7,14 +7,28 @@ field to an event later is not a breaking change for receivers that validate.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gateway.enums import Meanings
+from gateway.examples import example
 from gateway.loyalty.cards.schemas import Channel
 from gateway.loyalty.programs.rewards import VariantKind
-from gateway.loyalty.vouchers.states import RedeemChannel, VoucherStatus
+from gateway.loyalty.vouchers.schemas import SourceKind, Status
+from gateway.loyalty.vouchers.states import RedeemChannel
 from webhooks.catalog import EVENT_TYPES
+
+VOUCHER_DATA: dict[str, Any] = {
+    "voucher_id": "vch_01m8s0dp10fzd7v9vyqmcwdev8",
+    "status": "active",
+    "card_number": "961647490641",
+    "program_id": "prg_01m8s0dnz989va9jv410bcyyg5",
+    "description": "Free pizza",
+    "code": "FREEPIZZA9",
+    "valid_until": "2026-12-31T14:33:59Z",
+    "source": {"kind": "goal", "sale_id": "sale_01m8s0dp0y9805chhh9xrfvnhz"},
+}
 
 
 class EventData(BaseModel):
@@ -26,6 +40,14 @@ class EventData(BaseModel):
 class CardCreatedData(EventData):
     """A new card."""
 
+    model_config = example(
+        {
+            "card_number": "961647490641",
+            "program_id": "prg_01m8s0dnz989va9jv410bcyyg5",
+            "enrolled_by": "sale",
+        }
+    )
+
     card_number: str
     program_id: str
     enrolled_by: str = Field(description="api, or sale when a sale enrolled the customer")
@@ -34,12 +56,35 @@ class CardCreatedData(EventData):
 class CardStampedData(EventData):
     """Stamps added to a card, and where they came from."""
 
+    model_config = example(
+        {
+            "card_number": "961647490641",
+            "program_id": "prg_01m8s0dnz989va9jv410bcyyg5",
+            "added": 1,
+            "stamps": 4,
+            "cycle": 1,
+            "kind": "sale",
+            "sale_id": "sale_01m8s0dp0030q358kacpva62kf",
+            "channel": None,
+            "location": "main",
+            "staff": None,
+        }
+    )
+
     card_number: str
     program_id: str
     added: int
     stamps: int = Field(description="Stamps in the current cycle after this change")
     cycle: int
-    kind: Literal["sale", "manual"]
+    kind: Annotated[
+        Literal["sale", "manual"],
+        Meanings(
+            {
+                "sale": "a sale earned them (sale_id is set)",
+                "manual": "added by hand (POST /v1/cards/{number}/stamps; channel is set)",
+            }
+        ),
+    ]
     sale_id: str | None
     channel: Channel | None = Field(description="Set for manual stamps")
     location: str | None
@@ -48,6 +93,18 @@ class CardStampedData(EventData):
 
 class CardStampsReversedData(EventData):
     """Stamps taken back by a refund; earlier cycles may be reopened."""
+
+    model_config = example(
+        {
+            "card_number": "961647490641",
+            "sale_id": "sale_01m8s0dp0030q358kacpva62kf",
+            "removed": 1,
+            "shortfall": 0,
+            "stamps": 3,
+            "cycle": 1,
+            "undone_cycles": [],
+        }
+    )
 
     card_number: str
     sale_id: str
@@ -61,6 +118,15 @@ class CardStampsReversedData(EventData):
 class CardGoalReachedData(EventData):
     """A card completed a cycle."""
 
+    model_config = example(
+        {
+            "card_number": "961647490641",
+            "program_id": "prg_01m8s0dnz989va9jv410bcyyg5",
+            "cycle": 1,
+            "sale_id": "sale_01m8s0dp0y9805chhh9xrfvnhz",
+        }
+    )
+
     card_number: str
     program_id: str
     cycle: int = Field(description="The cycle that was completed")
@@ -70,11 +136,25 @@ class CardGoalReachedData(EventData):
 class CardMilestoneReachedData(CardGoalReachedData):
     """A card reached a milestone of its cycle."""
 
+    model_config = example(
+        {
+            "card_number": "961647490641",
+            "program_id": "prg_01m8s0dnz989va9jv410bcyyg5",
+            "cycle": 1,
+            "sale_id": "sale_01m8s0dp0030q358kacpva62kf",
+            "stamps": 3,
+        }
+    )
+
     stamps: int = Field(description="The milestone's number of stamps")
 
 
 class AwardSummary(EventData):
     """An award as the program describes it."""
+
+    model_config = example(
+        {"type": "award", "description": "Any regular coffee", "image_url": None}
+    )
 
     type: Literal["award"]
     description: str
@@ -83,6 +163,16 @@ class AwardSummary(EventData):
 
 class RewardAwardedData(EventData):
     """An award to hand over."""
+
+    model_config = example(
+        {
+            "card_number": "961647490641",
+            "award": {"type": "award", "description": "Any regular coffee", "image_url": None},
+            "milestone": True,
+            "cycle": 1,
+            "sale_id": "sale_01m8s0dp0030q358kacpva62kf",
+        }
+    )
 
     card_number: str
     award: AwardSummary
@@ -94,15 +184,19 @@ class RewardAwardedData(EventData):
 class VoucherSourceSummary(EventData):
     """Why the voucher exists."""
 
-    kind: Literal["goal", "milestone", "lottery", "manual"]
+    model_config = example({"kind": "goal", "sale_id": "sale_01m8s0dp0y9805chhh9xrfvnhz"})
+
+    kind: SourceKind
     sale_id: str | None
 
 
 class VoucherData(EventData):
     """A voucher's summary, as it is after the change."""
 
+    model_config = example(VOUCHER_DATA)
+
     voucher_id: str
-    status: VoucherStatus
+    status: Status
     card_number: str | None
     program_id: str | None
     description: str
@@ -113,6 +207,19 @@ class VoucherData(EventData):
 
 class VoucherRedeemedData(VoucherData):
     """A redeemed voucher and how it was redeemed."""
+
+    model_config = example(
+        {
+            **VOUCHER_DATA,
+            "status": "redeemed",
+            "channel": "pos",
+            "location": "main",
+            "staff": None,
+            "sale_id": "sale_01m8s0dp1d3v6s9k7x2c4b8n0m",
+            "pos_transaction_id": "T-1002",
+            "redemption_id": "red_01m8s0dp1j2qyk3wb8740fd9n1",
+        }
+    )
 
     channel: RedeemChannel
     location: str | None = None
@@ -129,12 +236,37 @@ class VoucherRedeemedData(VoucherData):
 class VoucherVoidedData(VoucherData):
     """A cancelled voucher and why."""
 
-    reason: Literal["merchant", "refund"]
+    model_config = example(
+        {
+            **VOUCHER_DATA,
+            "status": "voided",
+            "reason": "refund",
+            "sale_id": "sale_01m8s0dp0y9805chhh9xrfvnhz",
+        }
+    )
+
+    reason: Annotated[
+        Literal["merchant", "refund"],
+        Meanings(
+            {
+                "merchant": "the merchant cancelled it (POST /v1/vouchers/{id}/void)",
+                "refund": "the sale whose stamps paid for it was refunded",
+            }
+        ),
+    ]
     sale_id: str | None = Field(default=None, description="The refunded sale (reason refund)")
 
 
 class VoucherRedemptionRolledBackData(VoucherData):
     """A redemption that was undone; the voucher is active again (or expired meanwhile)."""
+
+    model_config = example(
+        {
+            **VOUCHER_DATA,
+            "redemption_id": "red_01m8s0dp1j2qyk3wb8740fd9n1",
+            "reason": "rung up twice",
+        }
+    )
 
     redemption_id: str
     reason: str | None
@@ -143,11 +275,25 @@ class VoucherRedemptionRolledBackData(VoucherData):
 class VoucherCodePoolData(VoucherData):
     """A pool voucher waiting for a code, or one that just got its code."""
 
+    model_config = example(
+        {**VOUCHER_DATA, "code": None, "pool_id": "cpl_01m8s0dp2a5c7e9g1j3k5m7p9r"}
+    )
+
     pool_id: str
 
 
 class VoucherRedemptionRejectedData(EventData):
     """A promo code on a sale that redeemed nothing."""
+
+    model_config = example(
+        {
+            "code": "FREEPIZZA9",
+            "reason": "already_redeemed",
+            "sale_id": "sale_01m8s0dp2m4n6p8r0t2v4x6z8b",
+            "card_number": "961647490641",
+            "voucher_id": "vch_01m8s0dp10fzd7v9vyqmcwdev8",
+        }
+    )
 
     code: str
     reason: str = Field(
@@ -162,6 +308,15 @@ class VoucherRedemptionRejectedData(EventData):
 class LotterySpinCreatedData(EventData):
     """A spin waiting to be played."""
 
+    model_config = example(
+        {
+            "spin_id": "spn_01m8s0dp3b5d7f9h1k3m5p7r9t",
+            "card_number": "961647490641",
+            "lottery": "Spin to win",
+            "sale_id": "sale_01m8s0dp0y9805chhh9xrfvnhz",
+        }
+    )
+
     spin_id: str
     card_number: str
     lottery: str = Field(description="The lottery's name")
@@ -171,6 +326,19 @@ class LotterySpinCreatedData(EventData):
 class LotteryPlayedData(LotterySpinCreatedData):
     """A played spin and its outcome."""
 
+    model_config = example(
+        {
+            "spin_id": "spn_01m8s0dp3b5d7f9h1k3m5p7r9t",
+            "card_number": "961647490641",
+            "lottery": "Spin to win",
+            "sale_id": "sale_01m8s0dp0y9805chhh9xrfvnhz",
+            "kind": "voucher",
+            "name": "Free coffee",
+            "voucher_id": "vch_01m8s0dp3c6e8g0j2m4p6r8t0w",
+            "next_spin_id": None,
+        }
+    )
+
     kind: VariantKind
     name: str = Field(description="The variant drawn")
     voucher_id: str | None
@@ -179,6 +347,17 @@ class LotteryPlayedData(LotterySpinCreatedData):
 
 class SaleData(EventData):
     """A sale as it was applied."""
+
+    model_config = example(
+        {
+            "id": "sale_01m8s0dp0030q358kacpva62kf",
+            "transaction_id": "T-1001",
+            "program_id": "prg_01m8s0dnz989va9jv410bcyyg5",
+            "card_number": "961647490641",
+            "stamps_added": 1,
+            "source": "api",
+        }
+    )
 
     id: str
     transaction_id: str
@@ -191,6 +370,14 @@ class SaleData(EventData):
 class ConnectionMappingsStaleData(EventData):
     """Mappings (POS promotion id -> redeem code) whose promotion the POS no longer lists."""
 
+    model_config = example(
+        {
+            "connection_id": "con_01m8s0dp4d7f9h1k3m5p7r9t1w",
+            "pos": "poster",
+            "stale_mappings": {"17": "FREEPIZZA9"},
+        }
+    )
+
     connection_id: str
     pos: str
     stale_mappings: dict[str, str]
@@ -199,15 +386,44 @@ class ConnectionMappingsStaleData(EventData):
 class FraudSuspectedData(EventData):
     """A run of unknown codes that locked an API key (or one of its locations) out."""
 
-    kind: Literal["code_guessing"]
-    scope: Literal["location", "key"] = Field(
-        description="location: the run of one location of the key; key: of the whole key"
+    model_config = example(
+        {
+            "kind": "code_guessing",
+            "scope": "location",
+            "api_key_id": "key_01m8s0dnyp52sw4khjxmyksbqg",
+            "location": "main",
+            "operation": "redeem",
+            "unknown_codes": 20,
+            "window_seconds": 900,
+            "locked_until": "2026-11-22T10:15:00Z",
+            "last_code_shape": "FR********",
+        }
     )
+
+    kind: Literal["code_guessing"]
+    scope: Annotated[
+        Literal["location", "key"],
+        Meanings(
+            {
+                "location": "the run of one location of the key; that location is locked out",
+                "key": "the run of the whole key; the key is locked out",
+            }
+        ),
+    ]
     api_key_id: str
     location: str | None
-    operation: Literal["check", "hold", "redeem", "sale"] = Field(
-        description="Where the last code was tried: a code route, or the promo codes of a sale"
-    )
+    operation: Annotated[
+        Literal["check", "hold", "redeem", "sale"],
+        Meanings(
+            {
+                "check": "POST /v1/codes/check",
+                "hold": "POST /v1/codes/hold",
+                "redeem": "POST /v1/codes/redeem",
+                "sale": "the promo codes of a sale",
+            },
+            "Where the last code was tried.",
+        ),
+    ]
     unknown_codes: int = Field(description="Unknown codes in a row that set off the lockout")
     window_seconds: int = Field(description="The window of the run, and of the lockout")
     locked_until: datetime
@@ -219,6 +435,14 @@ class FraudSuspectedData(EventData):
 class EndpointFailingData(EventData):
     """A webhook endpoint failing since ``failing_since``."""
 
+    model_config = example(
+        {
+            "endpoint_id": "whe_01m8s0dp5e8g0j2m4p6r8t0w2y",
+            "url": "https://pos.example.com/hooks/stampgate",
+            "failing_since": "2026-11-21T10:00:00Z",
+        }
+    )
+
     endpoint_id: str
     url: str
     failing_since: datetime
@@ -227,6 +451,14 @@ class EndpointFailingData(EventData):
 class EndpointDisabledData(EventData):
     """A webhook endpoint that was disabled."""
 
+    model_config = example(
+        {
+            "endpoint_id": "whe_01m8s0dp5e8g0j2m4p6r8t0w2y",
+            "url": "https://pos.example.com/hooks/stampgate",
+            "reason": "failing for 5 days",
+        }
+    )
+
     endpoint_id: str
     url: str
     reason: str
@@ -234,6 +466,10 @@ class EndpointDisabledData(EventData):
 
 class WebhookTestData(EventData):
     """A test event."""
+
+    model_config = example(
+        {"message": "A test event from stampgate", "endpoint_id": "whe_01m8s0dp5e8g0j2m4p6r8t0w2y"}
+    )
 
     message: str
     endpoint_id: str
@@ -277,6 +513,18 @@ class EventTypeOut(BaseModel):
 
 class EventTypeList(BaseModel):
     """The event catalog."""
+
+    model_config = example(
+        {
+            "items": [
+                {
+                    "type": "card.created",
+                    "description": "A card was enrolled in a program.",
+                    "schema": {"type": "object", "properties": {"card_number": {"type": "string"}}},
+                }
+            ]
+        }
+    )
 
     items: list[EventTypeOut]
 

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, field_validator
 
+from gateway.enums import Meanings
+from gateway.examples import example, page_example
 from gateway.pagination import PageQuery
 from gateway.strict import StrictModel
 from webhooks.catalog import EVENT_TYPES
@@ -15,11 +17,88 @@ from webhooks.states import (
     ENDPOINT_HEALTH,
     DeliveryStatus,
     EndpointHealth,
-    describe,
 )
+
+ENDPOINT: dict[str, Any] = {
+    "id": "whe_01m8s0dp5e8g0j2m4p6r8t0w2y",
+    "url": "https://pos.example.com/hooks/stampgate",
+    "description": "Our CRM",
+    "event_types": ["voucher.redeemed", "sale.processed"],
+    "status": "enabled",
+    "disabled_reason": None,
+    "health": "healthy",
+    "failing_since": None,
+    "created_at": "2026-11-22T10:00:00Z",
+    "updated_at": "2026-11-22T10:00:00Z",
+    "recover_since": None,
+}
+SECRET: str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # noqa: S105 (an example, shown in the docs)
+DELIVERY: dict[str, Any] = {
+    "id": "dlv_01m8s0dp7g0j2m4p6r8t0w2y4a",
+    "endpoint_id": "whe_01m8s0dp5e8g0j2m4p6r8t0w2y",
+    "event_id": "evt_01m8s0dp1q6jj235k7khx2f352",
+    "event_type": "voucher.redeemed",
+    "status": "succeeded",
+    "attempt_count": 1,
+    "next_attempt_at": None,
+    "last_attempt_at": "2026-11-22T10:00:01Z",
+    "last_status_code": 200,
+    "last_error": None,
+    "created_at": "2026-11-22T10:00:00Z",
+}
+
+ATTEMPT: dict[str, Any] = {
+    "attempted_at": "2026-11-22T10:00:01Z",
+    "duration_ms": 84,
+    "outcome": "succeeded",
+    "request": {
+        "url": "https://pos.example.com/hooks/stampgate",
+        "headers": {
+            "webhook-id": "evt_01m8s0dp1q6jj235k7khx2f352",
+            "webhook-timestamp": "1795341601",
+            "webhook-signature": "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=",
+            "content-type": "application/json",
+            "user-agent": "stampgate/0.1.0",
+        },
+        "body": '{"id":"evt_01m8s0dp1q6jj235k7khx2f352","type":"voucher.redeemed",...}',
+    },
+    "response": {
+        "status_code": 200,
+        "headers": {"content-type": "text/plain"},
+        "body": "ok",
+        "body_truncated": False,
+    },
+    "error": None,
+}
 
 Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2048)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+DELIVERY_STATUS = Annotated[
+    DeliveryStatus, Meanings(DELIVERY_STATUSES, "Where the delivery stands.")
+]
+ATTEMPT_OUTCOME = Annotated[
+    Literal["succeeded", "retrying", "failed", "exhausted"],
+    Meanings(
+        {
+            "succeeded": "the receiver answered 2xx",
+            "retrying": "it failed and another attempt is scheduled",
+            "failed": "410 Gone: the endpoint was disabled",
+            "exhausted": "it failed and was the last attempt of the schedule",
+        },
+        "What the attempt decided.",
+    ),
+]
+EndpointStatus = Annotated[
+    Literal["enabled", "disabled"],
+    Meanings(
+        {
+            "enabled": "events are delivered",
+            "disabled": "nothing is sent (see `disabled_reason`: by the merchant, after a 410, "
+            "or after failing for five days) until the endpoint is enabled again",
+        },
+        "Whether the endpoint receives deliveries.",
+    ),
+]
 
 
 def _known_types(value: list[str] | None) -> list[str] | None:
@@ -34,6 +113,14 @@ def _known_types(value: list[str] | None) -> list[str] | None:
 class EndpointCreate(StrictModel):
     """``POST /v1/webhook-endpoints``: ``event_types`` null means every type."""
 
+    model_config = example(
+        {
+            "url": "https://pos.example.com/hooks/stampgate",
+            "event_types": ["voucher.redeemed", "sale.processed"],
+            "description": "Our CRM",
+        }
+    )
+
     url: Url = Field(examples=["https://example.com/hooks/stampgate"])
     event_types: list[str] | None = Field(default=None, max_length=100)
     description: Description | None = None
@@ -44,10 +131,12 @@ class EndpointCreate(StrictModel):
 class EndpointPatch(StrictModel):
     """``PATCH /v1/webhook-endpoints/{id}``: only the fields given change."""
 
+    model_config = example({"status": "enabled"})
+
     url: Url | None = None
     event_types: list[str] | None = Field(default=None, max_length=100)
     description: Description | None = None
-    status: Literal["enabled", "disabled"] | None = None
+    status: EndpointStatus | None = None
 
     _types = field_validator("event_types")(_known_types)
 
@@ -55,19 +144,18 @@ class EndpointPatch(StrictModel):
 class EndpointOut(BaseModel):
     """An endpoint (its secret is shown only on creation and rotation)."""
 
+    model_config = example(ENDPOINT)
+
     id: str
     url: str
     description: str | None
     event_types: list[str] | None
-    status: Literal["enabled", "disabled"] = Field(
-        description="`enabled`: events are delivered; `disabled`: nothing is sent (see "
-        "`disabled_reason`) until the endpoint is enabled again."
-    )
+    status: EndpointStatus
     disabled_reason: str | None
-    health: EndpointHealth = Field(
-        description="How deliveries to the endpoint are going, beside `status`:\n"
-        + describe(ENDPOINT_HEALTH)
-    )
+    health: Annotated[
+        EndpointHealth,
+        Meanings(ENDPOINT_HEALTH, "How deliveries to the endpoint are going, beside `status`."),
+    ]
     failing_since: datetime | None = Field(
         description="When the first of the failed attempts since the last success was made; "
         "null while `health` is `healthy`."
@@ -82,11 +170,20 @@ class EndpointOut(BaseModel):
 class EndpointCreated(EndpointOut):
     """A new endpoint with its signing secret."""
 
+    model_config = example({**ENDPOINT, "secret": SECRET})
+
     secret: str
 
 
 class SecretRotated(BaseModel):
     """The new secret; the previous one keeps signing beside it until ``previous_valid_until``."""
+
+    model_config = example(
+        {
+            "secret": "whsec_3o5Cq1k0nq3lYg2o7m1E4dN8bVvQ0i9sX6eF2rT5uHw=",
+            "previous_valid_until": "2026-11-23T10:00:00Z",
+        }
+    )
 
     secret: str
     previous_valid_until: datetime
@@ -95,11 +192,15 @@ class SecretRotated(BaseModel):
 class EndpointSecret(BaseModel):
     """The current signing secret."""
 
+    model_config = example({"secret": SECRET})
+
     secret: str
 
 
 class EndpointPage(BaseModel):
     """A page of endpoints."""
+
+    model_config = page_example(EndpointOut)
 
     items: list[EndpointOut]
     next_cursor: str | None
@@ -114,25 +215,32 @@ class EndpointPath(BaseModel):
 class RecoverRequest(StrictModel):
     """``POST .../recover``: re-send every failed or exhausted delivery created since then."""
 
+    model_config = example({"since": "2026-11-21T10:00:00Z"})
+
     since: AwareDatetime
 
 
 class Accepted(BaseModel):
     """Work queued: how many deliveries, and the ids involved."""
 
+    model_config = example(
+        {
+            "deliveries": 1,
+            "delivery_ids": ["dlv_01m8s0dp7g0j2m4p6r8t0w2y4a"],
+            "event_id": "evt_01m8s0dp7h1k3m5p7r9t1w3y5b",
+        }
+    )
+
     deliveries: int
     delivery_ids: list[str]
     event_id: str | None = None
 
 
-_STATUS_MEANINGS = describe(DELIVERY_STATUSES)
-
-
 class DeliveryQuery(PageQuery):
     """Filter an endpoint's deliveries."""
 
-    status: DeliveryStatus | None = Field(
-        default=None, description="Only deliveries in this status:\n" + _STATUS_MEANINGS
+    status: DELIVERY_STATUS | None = Field(
+        default=None, description="Only deliveries in this status"
     )
 
 
@@ -160,11 +268,7 @@ class AttemptOut(BaseModel):
 
     attempted_at: datetime
     duration_ms: int
-    outcome: Literal["succeeded", "retrying", "failed", "exhausted"] = Field(
-        description="What the attempt decided: `succeeded`, `retrying` (another attempt is "
-        "scheduled), `failed` (410 Gone: the endpoint was disabled), `exhausted` (the last "
-        "attempt of the schedule)."
-    )
+    outcome: ATTEMPT_OUTCOME
     request: SentRequest | None = Field(
         description="Null when nothing was sent (the URL was refused, the secret unreadable)"
     )
@@ -175,11 +279,13 @@ class AttemptOut(BaseModel):
 class DeliveryOut(BaseModel):
     """A delivery of one event to one endpoint."""
 
+    model_config = example(DELIVERY)
+
     id: str
     endpoint_id: str
     event_id: str
     event_type: str
-    status: DeliveryStatus = Field(description=_STATUS_MEANINGS)
+    status: DELIVERY_STATUS
     attempt_count: int = Field(description="How many attempts were made so far")
     next_attempt_at: datetime | None = Field(
         description="When the next attempt is due (`pending`, `retrying`); null otherwise"
@@ -193,11 +299,15 @@ class DeliveryOut(BaseModel):
 class DeliveryDetail(DeliveryOut):
     """A delivery with every attempt, oldest first."""
 
+    model_config = example({**DELIVERY, "attempts": [ATTEMPT]})
+
     attempts: list[AttemptOut] = Field(description="Every attempt, oldest first")
 
 
 class DeliveryPage(BaseModel):
     """A page of deliveries."""
+
+    model_config = page_example(DeliveryOut)
 
     items: list[DeliveryOut]
     next_cursor: str | None

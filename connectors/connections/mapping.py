@@ -4,6 +4,7 @@ the maps decide is in ``mappings/``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
@@ -23,10 +24,16 @@ T = TypeVar("T")
 
 
 def set_locations(
-    session: Session, merchant_id: str, connection_id: str, locations: dict[str, str]
+    session: Session,
+    merchant_id: str,
+    connection_id: str,
+    locations: dict[str, str],
+    unchanged_since: datetime | None = None,
 ) -> PosConnection:
-    """Replace the map of POS spots / terminal groups to locations."""
+    """Replace the map of POS spots / terminal groups to locations (when ``unchanged_since``
+    is given, only if the connection has not changed since)."""
     connection = get_connection(session, merchant_id, connection_id)
+    refuse_if_changed(connection, unchanged_since)
     connection.locations, connection.updated_at = dict(locations), utcnow()
     commit_unit(session)
     return connection
@@ -39,10 +46,13 @@ def set_codes(
     merchant_id: str,
     connection_id: str,
     codes: dict[str, str],
+    unchanged_since: datetime | None = None,
 ) -> PosConnection:
-    """Replace the map of POS promotions to redeem codes; unknown promotion ids are refused."""
+    """Replace the map of POS promotions to redeem codes; unknown promotion ids are refused
+    (and, when ``unchanged_since`` is given, a connection changed since)."""
     connection = get_connection(session, merchant_id, connection_id)
     promotions = _promotions(session, settings, connector, connection)
+    refuse_if_changed(connection, unchanged_since)
     unknown = sorted(stale_codes(codes, _ids(promotions)))
     if unknown:
         raise DomainError(
@@ -54,6 +64,17 @@ def set_codes(
     connection.updated_at = utcnow()
     commit_unit(session)
     return connection
+
+
+def refuse_if_changed(connection: PosConnection, unchanged_since: datetime | None) -> None:
+    """409 ``conflict`` when the connection changed after ``unchanged_since`` (a form opened
+    before another change would overwrite it)."""
+    if unchanged_since is not None and connection.updated_at != unchanged_since:
+        raise DomainError(
+            "conflict",
+            "This connection was changed after the form was opened; reload the page and make "
+            "your change again.",
+        )
 
 
 def list_promotions(

@@ -24,6 +24,7 @@ from connectors.poster.install import install_url
 from gateway.api.guards import current_merchant_id, merchant_blueprint
 from gateway.api.openapi_docs import problem_responses
 from gateway.api.session import request_session
+from gateway.examples import example
 from gateway.extensions import extensions
 from gateway.loyalty.programs.service import get_program
 from gateway.pagination import PageQuery
@@ -48,6 +49,12 @@ class InstallQuery(BaseModel):
 
 class InstallLink(BaseModel):
     """Send the merchant here to approve the app in Poster."""
+
+    model_config = example(
+        {
+            "url": "https://joinposter.com/api/auth?application_id=1234&redirect_uri=https%3A%2F%2Fstampgate.example.com%2Fconnect%2Fposter%2Fcallback&response_type=code&state=s1"
+        }
+    )
 
     url: str
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -14,8 +14,29 @@ from pydantic import (
     model_validator,
 )
 
+from gateway.enums import Meanings
+from gateway.examples import example, page_example
 from gateway.strict import StrictModel
 from gateway.text import reject_control_characters
+
+CONNECTION: dict[str, Any] = {
+    "id": "con_01m8s0dp4d7f9h1k3m5p7r9t1w",
+    "pos": "poster",
+    "program_id": "prg_01m8s0dnz989va9jv410bcyyg5",
+    "account": "mycafe",
+    "organization_id": None,
+    "status": "active",
+    "status_reason": None,
+    "api_base_url": None,
+    "webhook_url": "https://stampgate.example.com/hooks/poster",
+    "webhook_token": None,
+    "locations": {"1": "main"},
+    "codes": {"17": "FREEPIZZA9"},
+    "stale_codes": {},
+    "synced_at": "2026-11-22T10:00:00Z",
+    "created_at": "2026-11-22T10:00:00Z",
+    "updated_at": "2026-11-22T10:00:00Z",
+}
 
 MAX_MAP_ENTRIES = 1000
 
@@ -48,7 +69,26 @@ class ConnectionCreate(StrictModel):
     """Poster: ``account``, ``application_secret``, ``access_token``.
     Serve: ``organization_id``, ``api_login``."""
 
-    pos: Literal["poster", "serve"]
+    model_config = example(
+        {
+            "pos": "poster",
+            "program_id": "prg_01m8s0dnz989va9jv410bcyyg5",
+            "account": "mycafe",
+            "application_secret": "3f9c0e1a7b",
+            "access_token": "123456:abcdef0123456789",
+        }
+    )
+
+    pos: Annotated[
+        Literal["poster", "serve"],
+        Meanings(
+            {
+                "poster": "Poster POS: give account, application_secret and access_token",
+                "serve": "Syrve (Serve, formerly iiko): give organization_id and api_login",
+            },
+            "The point of sale to connect.",
+        ),
+    ]
     program_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     api_base_url: BaseUrl | None = Field(
         default=None, description="Another address of the POS API (a regional host, a sandbox)"
@@ -83,6 +123,8 @@ class ConnectionCreate(StrictModel):
 class ConnectionPatch(StrictModel):
     """New credentials re-authorise a connection: its waiting events resume."""
 
+    model_config = example({"access_token": "123456:fedcba9876543210"})
+
     program_id: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
     api_base_url: BaseUrl | None = None
     application_secret: Secret | None = None
@@ -103,20 +145,35 @@ CodeMap = Annotated[dict[PosKey, RedeemCode], Field(max_length=MAX_MAP_ENTRIES)]
 class LocationsBody(RootModel[LocationMap]):
     """``{"<POS spot / terminal group id>": "<location>"}``; replaces the whole map."""
 
+    model_config = example({"1": "main", "2": "terrace"})
+
 
 class CodesBody(RootModel[CodeMap]):
     """``{"<POS promotion / discount / coupon id>": "<redeem code>"}``; replaces the whole map."""
 
+    model_config = example({"17": "FREEPIZZA9"})
+
 
 class ConnectionOut(BaseModel):
     """A connection; secrets are never shown (Serve's ``webhook_token`` only on create)."""
+
+    model_config = example(CONNECTION)
 
     id: str
     pos: str
     program_id: str
     account: str | None = None
     organization_id: str | None = None
-    status: Literal["active", "needs_reauth"]
+    status: Annotated[
+        Literal["active", "needs_reauth"],
+        Meanings(
+            {
+                "active": "the POS accepts our credentials",
+                "needs_reauth": "the POS refused our credentials (status_reason says how); "
+                "its events wait until new ones arrive",
+            }
+        ),
+    ]
     status_reason: str | None
     api_base_url: str | None
     webhook_url: str
@@ -133,6 +190,8 @@ class ConnectionOut(BaseModel):
 
 class ConnectionPage(BaseModel):
     """A page of connections."""
+
+    model_config = page_example(ConnectionOut)
 
     items: list[ConnectionOut]
     next_cursor: str | None
@@ -151,12 +210,34 @@ class PromotionOut(BaseModel):
 class PromotionList(BaseModel):
     """What the POS offers now, and mappings whose POS promotion no longer exists."""
 
+    model_config = example(
+        {
+            "items": [
+                {
+                    "id": "17",
+                    "name": "Free pizza",
+                    "kind": "promotion",
+                    "active": True,
+                    "code": "FREEPIZZA9",
+                }
+            ],
+            "stale_mappings": {},
+        }
+    )
+
     items: list[PromotionOut]
     stale_mappings: dict[str, str]
 
 
 class WebhookRegistration(BaseModel):
     """What the POS now holds as its webhook settings."""
+
+    model_config = example(
+        {
+            "webhook_url": "https://stampgate.example.com/hooks/serve/con_01m8s0dp4d7f9h1k3m5p7r9t1w",
+            "filters": {"deliveryOrderFilter": {"orderStatuses": ["Closed"]}},
+        }
+    )
 
     webhook_url: str
     filters: dict[str, object]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 from sqlalchemy import select, update
@@ -13,11 +13,46 @@ from connectors.inbox.models import InboundEvent
 from connectors.inbox.states import InboundAction, sources_of, target_of
 from connectors.inbox.store import requeue_inbound
 from gateway.db import commit_unit, utcnow
+from gateway.enums import Meanings
 from gateway.errors import DomainError
+from gateway.examples import example, page_example
 from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
 
-Status = Literal["pending", "processed", "ignored", "failed", "waiting"]
+INBOUND: dict[str, Any] = {
+    "id": "inb_01m8s0dp8h1k3m5p7r9t1w3y5b7c",
+    "connection_id": "con_01m8s0dp4d7f9h1k3m5p7r9t1w",
+    "pos": "poster",
+    "kind": "transaction.closed",
+    "object_id": "1001",
+    "status": "processed",
+    "attempts": 1,
+    "next_attempt_at": None,
+    "last_error": None,
+    "result": {"sale_id": "sale_01m8s0dp0030q358kacpva62kf"},
+    "payload": {
+        "account": "mycafe",
+        "object": "transaction",
+        "object_id": 1001,
+        "action": "closed",
+    },
+    "received_at": "2026-11-22T10:00:00Z",
+    "processed_at": "2026-11-22T10:00:01Z",
+}
+
+Status = Annotated[
+    Literal["pending", "processed", "ignored", "failed", "waiting"],
+    Meanings(
+        {
+            "pending": "waiting to be processed, or to be retried after the POS was unreachable",
+            "processed": "applied (a sale or a refund was recorded)",
+            "ignored": "nothing to do (an open order, an object not used, an unknown removal)",
+            "failed": "could not be processed; error says why (retry it by hand)",
+            "waiting": "its connection needs new credentials; resumes when they arrive",
+        },
+        "Where an inbound POS event stands.",
+    ),
+]
 
 
 class InboundQuery(PageQuery):
@@ -71,6 +106,8 @@ def retry_inbound(session: Session, merchant_id: str, event_id: str) -> InboundE
 class InboundOut(BaseModel):
     """An inbound event as the API shows it."""
 
+    model_config = example(INBOUND)
+
     id: str
     connection_id: str
     pos: str
@@ -88,6 +125,8 @@ class InboundOut(BaseModel):
 
 class InboundPage(BaseModel):
     """A page of inbound events."""
+
+    model_config = page_example(InboundOut)
 
     items: list[InboundOut]
     next_cursor: str | None

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from gateway.errors import DomainError
+from gateway.examples import example
 from gateway.inputs import parse_json
 
 Account = Annotated[str, StringConstraints(min_length=1, max_length=128)]
@@ -17,7 +18,17 @@ Word = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 class PosterHook(BaseModel):
     """``{"account","object","object_id","action","time","verify","data"?}``."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True) | example(
+        {
+            "account": "mycafe",
+            "object": "transaction",
+            "object_id": 1001,
+            "action": "closed",
+            "time": "1795341600",
+            "verify": "5d41402abc4b2a76b9719d911017c592",
+            "data": None,
+        }
+    )
 
     account: Account
     object: Word

@@ -22,6 +22,7 @@ from flask_openapi3.models.schema import Schema
 from pydantic import BaseModel, Field
 
 from gateway.api.guide_pages import GUIDES, add_guide_pages
+from gateway.api.openapi_teaching import WebhooksSection, teach
 from gateway.api.problem_docs import describe_problems
 from gateway.api.problem_docs import problem_responses as problem_responses  # routes' import
 from gateway.api.security_headers import html_policy
@@ -41,6 +42,7 @@ COMPONENT_REF = "#/components/schemas/{model}"
 SWAGGER_ASSETS = Path(flask_openapi3_swagger.__file__).parent / "templates" / "swagger"
 PAGE_FILES = Path(__file__).parent / "swagger"
 OPENAPI_URL = "/openapi.json"
+WEBHOOKS_KEY = "openapi_webhooks"
 # The one inline style element the Swagger UI bundle adds (the colours of its logo).
 SWAGGER_LOGO_STYLE = "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='"
 MERCHANT_SECURITY: list[dict[str, list[str]]] = [{"apiKey": []}]
@@ -66,13 +68,21 @@ class Problem(BaseModel):
     errors: list[FieldError] | None = None
 
 
-def raw_body(blueprint: APIBlueprint, model: type[BaseModel], description: str) -> dict[str, Any]:
-    """Document a body the view reads raw (``openapi_extensions``), its schemas as components."""
+def raw_body(
+    blueprint: APIBlueprint,
+    model: type[BaseModel],
+    description: str,
+    csv: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Document a body the view reads raw (``openapi_extensions``), its schemas as components;
+    ``csv`` documents a ``text/csv`` form of it too."""
     schema = model.model_json_schema(ref_template=COMPONENT_REF)
     for name, definition in {**schema.pop("$defs", {}), model.__name__: schema}.items():
         blueprint.components_schemas[name] = Schema(**definition)
     reference = {"$ref": COMPONENT_REF.format(model=model.__name__)}
-    content = {"application/json": {"schema": reference}}
+    content: dict[str, Any] = {"application/json": {"schema": reference}}
+    if csv is not None:
+        content = {"text/csv": csv, **content}
     return {"requestBody": {"content": content, "description": description, "required": True}}
 
 
@@ -93,6 +103,7 @@ def _polish(document: dict[str, Any]) -> dict[str, Any]:
                 parameter["in"] != "header" for parameter in operation.get("parameters", [])
             )
             describe_problems(method, operation, takes_input)
+    teach(document, COMPONENT_REF, current_app.extensions.get(WEBHOOKS_KEY))
     return document
 
 
@@ -139,8 +150,10 @@ def _docs_blueprint() -> Blueprint:
     return docs
 
 
-def install_docs(app: Flask) -> None:
-    """Serve ``/openapi.json`` and a Swagger UI at ``/docs`` (assets bundled, no CDN)."""
+def install_docs(app: Flask, webhooks: WebhooksSection | None = None) -> None:
+    """Serve ``/openapi.json`` (with ``webhooks`` as its webhooks section) and a Swagger UI
+    at ``/docs`` (assets bundled, no CDN)."""
+    app.extensions[WEBHOOKS_KEY] = webhooks
     app.add_url_rule(OPENAPI_URL, "openapi_document", _openapi_document, methods=["GET"])
     app.add_url_rule("/docs", "docs", _docs_page, methods=["GET"])
     app.register_blueprint(_docs_blueprint(), url_prefix="/docs")

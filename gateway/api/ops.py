@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from gateway.api.openapi_docs import operation_id, problem_responses
 from gateway.api.readiness import check_readiness
 from gateway.errors import DomainError
+from gateway.examples import example
 from gateway.extensions import extensions
 
 ops = APIBlueprint(
@@ -22,11 +23,15 @@ ops = APIBlueprint(
 class Health(BaseModel):
     """The process is up."""
 
+    model_config = example({"status": "ok"})
+
     status: str
 
 
 class Readiness(BaseModel):
     """Each dependency and whether it answered."""
+
+    model_config = example({"status": "ok", "checks": {"database": "ok", "redis": "ok"}})
 
     status: str
     checks: dict[str, str]

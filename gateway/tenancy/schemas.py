@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from gateway.examples import example, page_example
 from gateway.money import Currency
 from gateway.strict import OptionalBody, StrictModel
 from gateway.tenancy.countries import Country
+
+MERCHANT: dict[str, Any] = {
+    "id": "mer_01m8s0dny68yrczd7adgew8zt8",
+    "name": "Cafe Aroma",
+    "currency": "EUR",
+    "timezone": "Europe/Kyiv",
+    "country": "UA",
+    "created_at": "2026-11-22T10:00:00Z",
+}
 
 _TIMEZONES = frozenset(available_timezones())
 
@@ -29,6 +39,8 @@ TimeZoneName = Annotated[str, StringConstraints(max_length=64), AfterValidator(_
 class MerchantCreate(StrictModel):
     """``POST /admin/v1/merchants``."""
 
+    model_config = example({"name": "Cafe Aroma", "currency": "EUR", "timezone": "Europe/Kyiv"})
+
     name: Name
     currency: Currency
     timezone: TimeZoneName = Field(examples=["Europe/Kyiv"])
@@ -43,6 +55,8 @@ class MerchantUpdate(StrictModel):
     The currency stays: stored amounts and stamp rules are in it.
     """
 
+    model_config = example({"name": "Cafe Aroma Podil", "country": "UA"})
+
     name: Name | None = None
     timezone: TimeZoneName | None = Field(
         default=None,
@@ -55,7 +69,7 @@ class MerchantUpdate(StrictModel):
 class MerchantOut(BaseModel):
     """A merchant."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True) | example(MERCHANT)
 
     id: str
     name: str
@@ -71,6 +85,10 @@ class MerchantOut(BaseModel):
 class MerchantCreated(MerchantOut):
     """A new merchant and its first API key, shown only in this response."""
 
+    model_config = example(
+        {**MERCHANT, "api_key": "sgk_2y0rfGh3UHZgwkyxhVfOUBxBi8xuyQ7XKa8Mywwjs7U"}
+    )
+
     api_key: str
 
 
@@ -83,13 +101,23 @@ class MerchantPath(BaseModel):
 class ApiKeyCreate(OptionalBody):
     """``POST /v1/api-keys``."""
 
+    model_config = example({"label": "till 2"})
+
     label: Label | None = None
 
 
 class ApiKeyOut(BaseModel):
     """A stored key: never its secret."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True) | example(
+        {
+            "id": "key_01m8s0dnyp52sw4khjxmyksbqg",
+            "label": "initial",
+            "prefix": "2y0rfGh3UHZg",
+            "created_at": "2026-11-22T10:00:00Z",
+            "revoked_at": None,
+        }
+    )
 
     id: str
     label: str | None
@@ -101,6 +129,15 @@ class ApiKeyOut(BaseModel):
 class ApiKeyCreated(BaseModel):
     """A new key; ``api_key`` is shown only in this response."""
 
+    model_config = example(
+        {
+            "id": "key_01m8s0dnz616svg4t2w2btt5bx",
+            "api_key": "sgk_QeS1PK27Osns8hRM6JxctLGxr9AyuzCJfUJarmQHtoM",
+            "label": "till 2",
+            "created_at": "2026-11-22T10:00:00Z",
+        }
+    )
+
     id: str
     api_key: str
     label: str | None
@@ -109,6 +146,8 @@ class ApiKeyCreated(BaseModel):
 
 class ApiKeyPage(BaseModel):
     """A page of keys."""
+
+    model_config = page_example(ApiKeyOut)
 
     items: list[ApiKeyOut]
     next_cursor: str | None

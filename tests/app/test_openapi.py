@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin
@@ -14,18 +11,16 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
-from pydantic import BaseModel
 
 from gateway.api.problems import RAW_INPUT_STATUSES, STATUSES
 from tests.support.api import Api
 from tests.support.codes import new_card
-from tests.support.openapi import assert_documented, operations, resolve
+from tests.support.openapi import assert_documented, operations, our_models, resolve
 from tests.support.problems import assert_problem
 from tests.support.programs import nine_stamp_card
 
 UNDOCUMENTED = {"/openapi.json", "/docs", "/metrics"}
 PAGES = ("/docs/", "/console/")  # web pages for people, not API operations
-PACKAGES = ("gateway", "connectors", "webhooks", "mappings")
 
 
 def _document(client: FlaskClient) -> dict[str, Any]:
@@ -152,27 +147,9 @@ def test_refusals_found_by_fuzzing_are_documented(
     assert "409" in paths["/connect/poster/callback"]["get"]["responses"]
 
 
-def _our_models() -> dict[str, set[type[BaseModel]]]:
-    """Every pydantic model of the project's packages, by class name."""
-    for package_name in PACKAGES:
-        package = importlib.import_module(package_name)
-        for module in pkgutil.walk_packages(package.__path__, f"{package_name}."):
-            if not module.name.endswith("__main__") and ".migrations." not in module.name:
-                importlib.import_module(module.name)
-    by_name: dict[str, set[type[BaseModel]]] = defaultdict(set)
-    pending: list[type[BaseModel]] = [BaseModel]
-    while pending:
-        model = pending.pop()
-        for subclass in model.__subclasses__():
-            pending.append(subclass)
-            if subclass.__module__.partition(".")[0] in PACKAGES:
-                by_name[subclass.__name__].add(subclass)
-    return by_name
-
-
 def test_each_component_name_belongs_to_one_model(client: FlaskClient) -> None:
     components = _document(client)["components"]["schemas"]
-    models = _our_models()
+    models = our_models()
     for name, component in components.items():
         owners = models.get(name, set())
         assert len(owners) <= 1, f"{name} names {len(owners)} models: {sorted(map(str, owners))}"

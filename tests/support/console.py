@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
@@ -41,8 +42,11 @@ class Console:
         assert found, "the page has no form with a CSRF token"
         return found.group(1)
 
-    def submit(self, path: str, data: dict[str, str], from_page: str | None = None) -> TestResponse:
-        """Post a form with the token of ``from_page`` (or of the last page opened)."""
+    def submit(
+        self, path: str, data: Mapping[str, str | list[str]], from_page: str | None = None
+    ) -> TestResponse:
+        """Post a form (a list is a field sent once per value) with the token of ``from_page``
+        (or of the last page opened)."""
         if from_page is not None:
             self.get(from_page)
         response = self.client.post(path, data={**data, "csrf_token": self.token()})

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import copy
+import importlib
+import pkgutil
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
 from werkzeug.test import TestResponse
 
 Json = Any
+PACKAGES = ("gateway", "connectors", "webhooks", "mappings")
 LeafPath = tuple[str | int, ...]
 _MAX_DEPTH = 8
 
@@ -144,3 +149,21 @@ def assert_documented(
     assert response.status_code in statuses, (
         f"{method} {path} answered {response.status_code}, documented: {sorted(statuses)}"
     )
+
+
+def our_models() -> dict[str, set[type[BaseModel]]]:
+    """Every pydantic model of the project's packages, by class name."""
+    for package_name in PACKAGES:
+        package = importlib.import_module(package_name)
+        for module in pkgutil.walk_packages(package.__path__, f"{package_name}."):
+            if not module.name.endswith("__main__") and ".migrations." not in module.name:
+                importlib.import_module(module.name)
+    by_name: dict[str, set[type[BaseModel]]] = defaultdict(set)
+    pending: list[type[BaseModel]] = [BaseModel]
+    while pending:
+        model = pending.pop()
+        for subclass in model.__subclasses__():
+            pending.append(subclass)
+            if subclass.__module__.partition(".")[0] in PACKAGES:
+                by_name[subclass.__name__].add(subclass)
+    return by_name

@@ -76,11 +76,20 @@ def make_world(
     api = Api(app.test_client(), app.extensions["stampgate"].settings.admin_token)
     merchant = api.create_merchant("POS Cafe", currency=currency)
     key = merchant["api_key"]
+    program_body, connection = connect_program(api, key, connection_body, **program)
+    return PosWorld(app, api, key, program_body, connection)
+
+
+def connect_program(
+    api: Api, key: str, connection_body: dict[str, Any], **program: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A 9-stamp program of the merchant and a connection feeding it, through the API."""
     created = api.call("POST", "/v1/programs", key, json=nine_stamp_card(**program))
     assert created.status_code == 201, created.get_json()
-    program_body = created.get_json()
+    program_body: dict[str, Any] = created.get_json()
     response = api.call(
         "POST", "/v1/connections", key, json={**connection_body, "program_id": program_body["id"]}
     )
     assert response.status_code == 201, response.get_json()
-    return PosWorld(app, api, key, program_body, response.get_json())
+    connection: dict[str, Any] = response.get_json()
+    return program_body, connection

@@ -23,9 +23,9 @@ from gateway.loyalty.cards.schemas import (
     CardPath,
     CardQuery,
     JournalPage,
-    StampedCardOut,
     StampsAdd,
 )
+from gateway.loyalty.vouchers.granted import StampedCardOut
 from gateway.loyalty.vouchers.presenters import granted_out
 from gateway.pagination import PageQuery
 

@@ -8,10 +8,25 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringConstraints
 
+from gateway.enums import Meanings
+from gateway.examples import example, page_example
 from gateway.loyalty.cards.identifiers import Email, Phone
 from gateway.loyalty.cards.numbers import checked_card_number
 from gateway.pagination import CreatedRange, PageQuery, QueryTime
 from gateway.strict import StrictModel
+
+CARD: dict[str, Any] = {
+    "id": "crd_01m8s0dnzj7bdz39mzfgxvb89e",
+    "number": "961647490641",
+    "program_id": "prg_01m8s0dnz989va9jv410bcyyg5",
+    "stamps": 2,
+    "stamps_goal": 9,
+    "cycle": 1,
+    "customer": {"phone": "+380501234567", "email": "olena@example.com", "pos": {"poster": "123"}},
+    "created_at": "2026-11-22T10:00:00Z",
+    "updated_at": "2026-11-22T10:00:00Z",
+    "last_visit_at": "2026-11-22T10:00:00Z",
+}
 
 PosName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
 PosCustomerId = Annotated[
@@ -19,7 +34,18 @@ PosCustomerId = Annotated[
 ]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
 PosReference = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}:.{1,128}$")]
-Channel = Literal["staff", "kiosk", "autopilot", "api"]
+Channel = Annotated[
+    Literal["staff", "kiosk", "autopilot", "api"],
+    Meanings(
+        {
+            "staff": "a cashier added them with the staff scanner",
+            "kiosk": "the customer scanned their card at a self-service kiosk",
+            "autopilot": "the autopilot scanner added them without a cashier",
+            "api": "the merchant's own system through this API",
+        },
+        "Where manually added stamps came from.",
+    ),
+]
 CardNumber = Annotated[
     str,
     StringConstraints(max_length=40),
@@ -51,6 +77,17 @@ class CustomerIn(StrictModel):
 class CardCreate(StrictModel):
     """``POST /v1/cards``."""
 
+    model_config = example(
+        {
+            "program_id": "prg_01m8s0dnz989va9jv410bcyyg5",
+            "customer": {
+                "phone": "+380501234567",
+                "email": "olena@example.com",
+                "pos": {"poster": "123"},
+            },
+        }
+    )
+
     program_id: str = Field(max_length=64)
     customer: CustomerIn = Field(default_factory=CustomerIn)
 
@@ -65,6 +102,8 @@ class CustomerOut(BaseModel):
 
 class CardOut(BaseModel):
     """A card and its progress in the current cycle."""
+
+    model_config = example(CARD)
 
     id: str
     number: str
@@ -82,6 +121,8 @@ class CardOut(BaseModel):
 
 class CardPage(BaseModel):
     """A page of cards."""
+
+    model_config = page_example(CardOut)
 
     items: list[CardOut]
     next_cursor: str | None
@@ -127,6 +168,8 @@ class CardPath(BaseModel):
 class StampsAdd(StrictModel):
     """``POST /v1/cards/{number}/stamps``: stamps from a staff scanner, kiosk or autopilot."""
 
+    model_config = example({"count": 1, "channel": "staff", "location": "main", "staff": "bar-1"})
+
     count: int = Field(ge=1, le=100)
     channel: Channel
     location: Note | None = None
@@ -134,22 +177,6 @@ class StampsAdd(StrictModel):
     reason: Note | None = Field(
         default=None, description="Why the stamps were added by hand (kept in the audit log)"
     )
-
-
-class GrantedOut(BaseModel):
-    """A reward given by the stamps just added."""
-
-    type: Literal["award", "voucher", "spin"]
-    milestone: bool
-    award: dict[str, Any] | None = None
-    voucher: dict[str, Any] | None = None
-    spin: dict[str, Any] | None = None
-
-
-class StampedCardOut(CardOut):
-    """The card after the stamps, and the rewards they gave."""
-
-    rewards: list[GrantedOut]
 
 
 class JournalEntry(BaseModel):
@@ -163,6 +190,20 @@ class JournalEntry(BaseModel):
 
 class JournalPage(BaseModel):
     """A page of the card's history, newest first."""
+
+    model_config = example(
+        {
+            "items": [
+                {
+                    "id": "evt_01m8s0dp1108wjx4mh10pqjvdq",
+                    "type": "card.stamped",
+                    "created_at": "2026-11-22T10:00:00Z",
+                    "data": {"card_number": "961647490641", "added": 1, "stamps": 3, "cycle": 1},
+                }
+            ],
+            "next_cursor": None,
+        }
+    )
 
     items: list[JournalEntry]
     next_cursor: str | None

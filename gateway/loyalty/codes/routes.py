@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, request
-from flask_openapi3.models import RawModel
 from flask_openapi3.models.tag import Tag
 
 from gateway.api.guards import (
@@ -14,7 +13,7 @@ from gateway.api.guards import (
     current_merchant_id,
     merchant_blueprint,
 )
-from gateway.api.openapi_docs import problem_responses
+from gateway.api.openapi_docs import problem_responses, raw_body
 from gateway.api.session import request_session
 from gateway.extensions import extensions
 from gateway.loyalty.cards.numbers import CARD_LOOKUP
@@ -156,12 +155,8 @@ code_pools = merchant_blueprint(
 )
 
 
-class PoolCodesUpload(RawModel):
-    """Codes as CSV (one per line, or a ``code`` column) or as JSON ``{"codes": [...]}``."""
-
-    mimetypes = [CSV_CONTENT_TYPE, "application/json"]
-
-
+UPLOAD = "Codes as CSV (one per line, or a ``code`` column) or as JSON"
+CSV_UPLOAD = {"schema": {"type": "string"}, "example": "code\nPZ-7K3M-Q9XD\nPZ-4HRT-2WNB\n"}
 CSV_RESPONSE = {
     "description": "CSV: code,status,voucher_id,card_number,valid_until,issued_at,mode",
     "content": {CSV_CONTENT_TYPE: {"schema": {"type": "string"}}},
@@ -202,12 +197,13 @@ def _upload() -> Upload:
 @code_pools.post(
     "/code-pools/<pool_id>/codes",
     responses={200: PoolImportOut, **problem_responses("not_found", "malformed_csv")},
+    openapi_extensions=raw_body(code_pools, PoolCodesJson, UPLOAD, csv=CSV_UPLOAD),
 )
 @accepts_csv
-def add_pool_codes(path: CodePoolPath, raw: PoolCodesUpload) -> dict[str, Any]:
+def add_pool_codes(path: CodePoolPath) -> dict[str, Any]:
     """Add codes as CSV (one per line, or a ``code`` column) or JSON ``{"codes":[...]}``:
     duplicates are skipped and bad rows refused, each reported with its line."""
-    del raw  # the body is read by _upload: CSV or JSON
+    # The body is read by _upload (CSV or JSON), so it is documented apart.
     report = add_codes(request_session(), current_merchant_id(), path.pool_id, _upload())
     return import_out(request_session(), report)
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from gateway.examples import example, example_of, page_example
 from gateway.loyalty.cards.schemas import CardNumber
 from gateway.loyalty.programs.rewards import CodeValue
 from gateway.loyalty.vouchers.schemas import Note, RedemptionStatus, VoucherOut
+from gateway.loyalty.vouchers.states import RedeemChannel
 from gateway.strict import OptionalBody, StrictModel
 
 PosTransactionId = Annotated[
@@ -22,6 +24,8 @@ DEFAULT_HOLD_SECONDS = 900
 class CodeCheck(StrictModel):
     """``POST /v1/codes/check``: would this code redeem a voucher now? Changes nothing."""
 
+    model_config = example({"code": "FREEPIZZA9", "card_number": "961647490641"})
+
     code: CodeValue
     card_number: CardNumber | None = None
     hold_id: str | None = Field(default=None, max_length=64)
@@ -34,6 +38,8 @@ class CodeCheck(StrictModel):
 class CodeCheckOut(BaseModel):
     """The verdict: ``reason`` is null when the code can be redeemed."""
 
+    model_config = example({"valid": True, "reason": None, "voucher": example_of(VoucherOut)})
+
     valid: bool
     reason: str | None = Field(
         description="already_redeemed, expired, voided, not_active, held, other_customer, "
@@ -44,6 +50,16 @@ class CodeCheckOut(BaseModel):
 
 class CodeHold(StrictModel):
     """``POST /v1/codes/hold``: keep the voucher for this POS transaction until it closes."""
+
+    model_config = example(
+        {
+            "code": "FREEPIZZA9",
+            "card_number": "961647490641",
+            "ttl_seconds": 300,
+            "pos_transaction_id": "T-1002",
+            "location": "main",
+        }
+    )
 
     code: CodeValue
     card_number: CardNumber | None = None
@@ -57,6 +73,15 @@ class CodeHold(StrictModel):
 class HoldOut(BaseModel):
     """A live hold: redeem with its ``hold_id`` (or the same ``pos_transaction_id``)."""
 
+    model_config = example(
+        {
+            "hold_id": "hld_01m8s0dp6f9h1k3m5p7r9t1w3y",
+            "expires_at": "2026-11-22T10:05:00Z",
+            "pos_transaction_id": "T-1002",
+            "voucher": {**example_of(VoucherOut), "held_until": "2026-11-22T10:05:00Z"},
+        }
+    )
+
     hold_id: str
     expires_at: str
     pos_transaction_id: str | None
@@ -65,6 +90,15 @@ class HoldOut(BaseModel):
 
 class CodeRedeem(StrictModel):
     """``POST /v1/codes/redeem``: redeem the voucher the code names (channel ``pos``)."""
+
+    model_config = example(
+        {
+            "code": "FREEPIZZA9",
+            "card_number": "961647490641",
+            "location": "main",
+            "pos_transaction_id": "T-1002",
+        }
+    )
 
     code: CodeValue
     card_number: CardNumber | None = None
@@ -89,18 +123,45 @@ class RedemptionPath(BaseModel):
 class RollbackRedemption(OptionalBody):
     """``POST /v1/redemptions/{id}/rollback``."""
 
+    model_config = example({"reason": "rung up twice"})
+
     reason: Reason | None = None
 
 
 class RedemptionOut(BaseModel):
     """A redemption and the voucher as it is now."""
 
+    model_config = example(
+        {
+            "id": "red_01m8s0dp1j2qyk3wb8740fd9n1",
+            "status": "redeemed",
+            "voucher_id": "vch_01m8s0dp10fzd7v9vyqmcwdev8",
+            "card_number": "961647490641",
+            "code": "FREEPIZZA9",
+            "channel": "pos",
+            "location": "main",
+            "staff": None,
+            "pos_transaction_id": "T-1002",
+            "sale_id": None,
+            "hold_id": None,
+            "redeemed_at": "2026-11-22T10:00:00Z",
+            "rolled_back_at": None,
+            "rollback_reason": None,
+            "voucher": {
+                **example_of(VoucherOut),
+                "status": "redeemed",
+                "redeemed_at": "2026-11-22T10:00:00Z",
+                "redemption_id": "red_01m8s0dp1j2qyk3wb8740fd9n1",
+            },
+        }
+    )
+
     id: str
-    status: RedemptionStatus = Field(description="redeemed, or rolled_back once undone")
+    status: RedemptionStatus
     voucher_id: str
     card_number: str | None
     code: str | None
-    channel: Literal["self", "staff", "pos", "api"]
+    channel: RedeemChannel
     location: str | None
     staff: str | None
     pos_transaction_id: str | None
@@ -115,6 +176,8 @@ class RedemptionOut(BaseModel):
 class RedemptionPage(BaseModel):
     """A page of redemptions, newest first."""
 
+    model_config = page_example(RedemptionOut)
+
     items: list[RedemptionOut]
     next_cursor: str | None
 
@@ -122,11 +185,23 @@ class RedemptionPage(BaseModel):
 class CodePoolCreate(StrictModel):
     """``POST /v1/code-pools``."""
 
+    model_config = example({"name": "Partner coupons"})
+
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
 class CodePoolOut(BaseModel):
     """A pool and how many of its codes are free and taken."""
+
+    model_config = example(
+        {
+            "id": "cpl_01m8s0dp2a5c7e9g1j3k5m7p9r",
+            "name": "Partner coupons",
+            "available": 998,
+            "taken": 2,
+            "created_at": "2026-11-22T10:00:00Z",
+        }
+    )
 
     id: str
     name: str
@@ -137,6 +212,8 @@ class CodePoolOut(BaseModel):
 
 class CodePoolPage(BaseModel):
     """A page of pools."""
+
+    model_config = page_example(CodePoolOut)
 
     items: list[CodePoolOut]
     next_cursor: str | None
@@ -151,6 +228,8 @@ class CodePoolPath(BaseModel):
 class PoolCodesJson(StrictModel):
     """The JSON form of an upload: ``{"codes": [...]}`` (``line`` = 1-based position)."""
 
+    model_config = example({"codes": ["PZ-7K3M-Q9XD", "PZ-4HRT-2WNB"]})
+
     codes: list[Annotated[str, StringConstraints(max_length=1000)]] = Field(max_length=100_000)
 
 
@@ -164,6 +243,16 @@ class RowProblemOut(BaseModel):
 
 class PoolImportOut(BaseModel):
     """What an upload did: codes added, waiting vouchers served, rows skipped or refused."""
+
+    model_config = example(
+        {
+            "pool": example_of(CodePoolOut),
+            "added": 998,
+            "assigned": 0,
+            "skipped": [],
+            "rejected": [],
+        }
+    )
 
     pool: CodePoolOut
     added: int

@@ -18,6 +18,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from gateway.enums import Meanings
 from gateway.loyalty.codes.text import (
     CODE_PLACEHOLDER,
     SPARSENESS,
@@ -28,8 +29,32 @@ from gateway.loyalty.programs.warnings import ProgramWarning, warning
 from gateway.strict import FrozenStrictModel
 from gateway.text import reject_control_characters
 
-Redemption = Literal["self", "staff", "code"]
-VariantKind = Literal["award", "voucher", "try_again", "no_prize"]
+Redemption = Annotated[
+    Literal["self", "staff", "code"],
+    Meanings(
+        {
+            "self": "the customer redeems it in their Wallet card (the voucher page's button); "
+            "every other channel may redeem it too",
+            "staff": "a cashier scans its QR code or barcode (or types its id); the customer "
+            "cannot redeem it alone",
+            "code": "its redeem code is entered at the till (the POS reports the promo code) "
+            "or at the code desk; the customer cannot redeem it alone",
+        },
+        "Who may redeem the voucher.",
+    ),
+]
+VariantKind = Annotated[
+    Literal["award", "voucher", "try_again", "no_prize"],
+    Meanings(
+        {
+            "award": "wins the variant's Award (handed over on sight)",
+            "voucher": "wins the variant's voucher",
+            "try_again": "wins nothing now but gives a new spin",
+            "no_prize": "wins nothing",
+        },
+        "What a lottery variant gives.",
+    ),
+]
 
 HUNDRED = Decimal("100.00")
 _CENT = Decimal("0.01")

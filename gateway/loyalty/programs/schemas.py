@@ -3,15 +3,39 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from gateway.examples import example, page_example
 from gateway.loyalty.cards.progress import MAX_REWARDS_PER_SALE
 from gateway.loyalty.programs.rewards import Lottery, Reward, lottery_warnings
 from gateway.loyalty.programs.warnings import ProgramWarning, warning
 from gateway.strict import StrictModel
 from mappings.rules import DEFAULT_MAX_STAMPS_PER_SALE, MAX_STAMPS_PER_SALE, Rule
+
+PROGRAM: dict[str, Any] = {
+    "name": "Coffee card",
+    "stamps_goal": 9,
+    "reward": {
+        "type": "voucher",
+        "description": "Free pizza",
+        "image_url": None,
+        "redemption": "code",
+        "code": {"mode": "shared", "value": "FREEPIZZA9"},
+        "validity": {"kind": "days", "count": 30},
+    },
+    "milestones": [
+        {
+            "stamps": 3,
+            "reward": {"type": "award", "description": "Any regular coffee", "image_url": None},
+        }
+    ],
+    "rules": [{"kind": "per_sale", "stamps": 1, "min_total": None}],
+    "max_stamps_per_sale": None,
+    "stampless_when_redeeming": True,
+    "auto_enroll": True,
+}
 
 MAX_GOAL = 100
 CAP_DESCRIPTION = (
@@ -80,6 +104,8 @@ DEFAULT_DESCRIPTION = (
 class ProgramCreate(ProgramMechanics):
     """``POST /v1/programs``."""
 
+    model_config = example(PROGRAM)
+
     is_default: bool | None = Field(
         default=None, description=f"{DEFAULT_DESCRIPTION}. Null: true for the first program"
     )
@@ -87,6 +113,10 @@ class ProgramCreate(ProgramMechanics):
 
 class ProgramPatch(StrictModel):
     """``PATCH /v1/programs/{id}``: only the fields given change."""
+
+    model_config = example(
+        {"name": "Pizza card", "rules": [{"kind": "per_amount", "stamps": 1, "every": 1000}]}
+    )
 
     name: Name | None = None
     stamps_goal: int | None = Field(default=None, ge=1, le=MAX_GOAL)
@@ -104,7 +134,16 @@ class ProgramPatch(StrictModel):
 class ProgramOut(ProgramMechanics):
     """A program, and warnings about its set-up or about the change just made."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore") | example(
+        {
+            **PROGRAM,
+            "id": "prg_01m8s0dnz989va9jv410bcyyg5",
+            "is_default": True,
+            "created_at": "2026-11-22T10:00:00Z",
+            "updated_at": "2026-11-22T10:00:00Z",
+            "warnings": [],
+        }
+    )
 
     id: str
     created_at: datetime
@@ -115,6 +154,8 @@ class ProgramOut(ProgramMechanics):
 
 class ProgramPage(BaseModel):
     """A page of programs."""
+
+    model_config = page_example(ProgramOut)
 
     items: list[ProgramOut]
     next_cursor: str | None

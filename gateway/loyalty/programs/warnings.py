@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
-WarningCode = Literal[
-    "no_rules",
-    "default_program",
-    "earning_changed",
-    "lottery_certain_outcome",
-    "lottery_mostly_no_prize",
-]
+from gateway.enums import Meanings
+
 WARNING_CODES: dict[str, str] = {
     "no_rules": "the program has no rules, so sales earn no stamps",
     "default_program": (
@@ -22,14 +17,22 @@ WARNING_CODES: dict[str, str] = {
     "lottery_certain_outcome": "a lottery variant has a 100% probability",
     "lottery_mostly_no_prize": "a lottery's no_prize probability is above 50%",
 }
+WarningCode = Annotated[
+    Literal[
+        "no_rules",
+        "default_program",
+        "earning_changed",
+        "lottery_certain_outcome",
+        "lottery_mostly_no_prize",
+    ],
+    Meanings(WARNING_CODES, "What the warning is about (stable, for machines)."),
+]
 
 
 class ProgramWarning(BaseModel):
     """One warning: a stable ``code`` for machines and a ``detail`` that names the fix."""
 
-    code: WarningCode = Field(
-        description="; ".join(f"`{code}`: {meaning}" for code, meaning in WARNING_CODES.items())
-    )
+    code: WarningCode
     detail: str
 
 

@@ -13,6 +13,7 @@ from pydantic import (
     field_validator,
 )
 
+from gateway.examples import example
 from gateway.loyalty.cards.identifiers import Email, Phone
 from gateway.money import Currency
 from gateway.strict import FrozenStrictModel
@@ -75,6 +76,22 @@ class PosSaleLine(FrozenStrictModel):
 class PosSale(FrozenStrictModel):
     """A closed sale. The natural key is (merchant, ``source``, ``transaction_id``)."""
 
+    model_config = example(
+        {
+            "source": "api",
+            "transaction_id": "T-1001",
+            "location": "main",
+            "closed_at": "2026-11-22T10:00:00Z",
+            "currency": "EUR",
+            "total": 900,
+            "customer": {"phone": "+380501234567"},
+            "lines": [
+                {"product": "12", "category": "3", "name": "Latte", "quantity": 2, "amount": 900}
+            ],
+            "promo_codes": ["FREEPIZZA9"],
+        }
+    )
+
     source: Source = "api"
     transaction_id: PosId
     program_id: Annotated[str, StringConstraints(max_length=64)] | None = None
@@ -102,6 +119,15 @@ class PosSale(FrozenStrictModel):
 
 class PosRefund(FrozenStrictModel):
     """A refund of a sale: all of it (``lines`` null) or the given lines."""
+
+    model_config = example(
+        {
+            "refund_id": "R-1",
+            "lines": [
+                {"product": "12", "category": "3", "name": "Latte", "quantity": 1, "amount": 450}
+            ],
+        }
+    )
 
     refund_id: PosId
     lines: list[PosSaleLine] | None = Field(default=None, max_length=MAX_LINES)

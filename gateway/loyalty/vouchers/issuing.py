@@ -96,6 +96,7 @@ def create_spin(session: Session, card: Card, lottery: Lottery, source: Source) 
         source_sale_id=source.sale_id,
         source_cycle=source.cycle,
         source_milestone=source.milestone,
+        created_at=utcnow(),  # the answer shows it before the row is flushed
     )
     session.add(spin)
     data = {

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from gateway.db import utcnow
-from gateway.loyalty.cards.schemas import GrantedOut
 from gateway.loyalty.lottery.presenters import spin_out
+from gateway.loyalty.vouchers.granted import GRANTED
 from gateway.loyalty.vouchers.holds import is_live
 from gateway.loyalty.vouchers.issuing import Granted
 from gateway.loyalty.vouchers.lifecycle import card_number_of
@@ -47,11 +47,13 @@ def voucher_view(session: Session, voucher: Voucher) -> dict[str, Any]:
 
 def granted_out(granted: Granted, card_number: str) -> dict[str, Any]:
     """One reward given, as ``{"type", "milestone", "award"|"voucher"|"spin"}``."""
-    out = GrantedOut(
-        type=granted.type,
-        milestone=granted.milestone,
-        award=granted.award,
-        voucher=voucher_out(granted.voucher, card_number) if granted.voucher else None,
-        spin=spin_out(granted.spin, card_number) if granted.spin else None,
+    given: dict[str, Any] | None = granted.award
+    if granted.voucher is not None:
+        given = voucher_out(granted.voucher, card_number)
+    elif granted.spin is not None:
+        given = spin_out(granted.spin, card_number)
+    out = GRANTED.validate_python(
+        {"type": granted.type, "milestone": granted.milestone, granted.type: given}
     )
-    return out.model_dump(mode="json", exclude_none=True)
+    body: dict[str, Any] = GRANTED.dump_python(out, mode="json")
+    return body

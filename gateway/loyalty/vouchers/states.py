@@ -5,11 +5,33 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Final, Literal
+from typing import Annotated, Final, Literal
 
+from gateway.enums import Meanings
 from gateway.loyalty.programs.rewards import Redemption
 
-RedeemChannel = Literal["self", "staff", "pos", "api"]
+RedeemChannel = Annotated[
+    Literal["self", "staff", "pos", "api"],
+    Meanings(
+        {
+            "self": "the customer, from their Wallet card (only vouchers whose redemption is self)",
+            "staff": "a cashier, by scanning or typing the voucher in the staff scanner",
+            "pos": "the point of sale, reporting the voucher's code with a sale",
+            "api": "the merchant's own system through this API",
+        },
+        "Who redeemed the voucher.",
+    ),
+]
+VOUCHER_STATUS_MEANINGS = Meanings(
+    {
+        "issued": "created without a card; assign it to a card to make it usable",
+        "active": "on a card and redeemable",
+        "redeemed": "used (final, unless the redemption is rolled back)",
+        "expired": "its validity ended before it was used (final)",
+        "voided": "cancelled by the merchant or by a refund of the sale that paid for it (final)",
+    },
+    "Where the voucher is in its life: issued -> active -> redeemed, active -> expired, voided.",
+)
 
 CHANNEL_NOT_ALLOWED: Final = "channel_not_allowed"
 

@@ -7,11 +7,13 @@ from gateway.web.console import dashboard as dashboard
 from gateway.web.console import keys as keys
 from gateway.web.console import login as login
 from gateway.web.console import pools as pools
+from gateway.web.console import pos as pos
 from gateway.web.console import programs as programs
 from gateway.web.console import team as team
 from gateway.web.console import vouchers as vouchers
+from gateway.web.console import webhooks as webhooks
 from gateway.web.console.blueprint import console
 
 # Importing a page module registers its views on the blueprint.
-PAGES = (cards, dashboard, keys, login, pools, programs, team, vouchers)
+PAGES = (cards, dashboard, keys, login, pools, pos, programs, team, vouchers, webhooks)
 __all__ = ["PAGES", "console"]
