@@ -92,7 +92,7 @@ def operation_id(*, bp_name: str = "", name: str = "", path: str = "", method: s
     return name
 
 
-def _polish(document: dict[str, Any]) -> dict[str, Any]:
+def _polish(document: dict[str, Any], webhooks: WebhooksSection | None) -> dict[str, Any]:
     """Every POST takes an Idempotency-Key; every operation lists the problem codes it answers."""
     document = copy.deepcopy(document)
     for path_item in document["paths"].values():
@@ -103,7 +103,7 @@ def _polish(document: dict[str, Any]) -> dict[str, Any]:
                 parameter["in"] != "header" for parameter in operation.get("parameters", [])
             )
             describe_problems(method, operation, takes_input)
-    teach(document, COMPONENT_REF, current_app.extensions.get(WEBHOOKS_KEY))
+    teach(document, COMPONENT_REF, webhooks)
     return document
 
 
@@ -111,7 +111,7 @@ def served_document(app: Flask) -> dict[str, Any]:
     """The app's /openapi.json document, built once."""
     document: dict[str, Any] | None = app.extensions.get("openapi_document")
     if document is None:
-        document = _polish(app.api_doc)  # type: ignore[attr-defined]
+        document = _polish(app.api_doc, app.extensions.get(WEBHOOKS_KEY))  # type: ignore[attr-defined]
         app.extensions["openapi_document"] = document
     return document
 

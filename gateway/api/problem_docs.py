@@ -216,7 +216,12 @@ def problem_response_doc(status: int, codes: Iterable[str]) -> dict[str, Any]:
     codes = list(codes)
     phrase = HTTPStatus(status).phrase
     lines = "\n".join(f"- `{code}`: {MEANINGS[code]}" for code in codes)
-    schema = {**PROBLEM_REF, "properties": {"code": {"enum": codes}}}
+    code_schema = {
+        "enum": codes,
+        "description": lines,
+        "x-enumDescriptions": {code: MEANINGS[code] for code in codes},
+    }
+    schema = {**PROBLEM_REF, "properties": {"code": code_schema}}
     examples = {
         code: {"summary": MEANINGS[code], "value": _example(status, code)} for code in codes
     }
