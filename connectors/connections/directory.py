@@ -16,9 +16,9 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from connectors.connections.models import PosConnection
+from connectors.connections.views import credentials_unreadable
 from gateway.config import Settings
 from gateway.crypto import SecretUnreadable, secret_box
-from gateway.errors import DomainError
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,5 @@ class ConnectionDirectory:
         try:
             opened: dict[str, str] = json.loads(secret_box(self._settings.secret_key).open(sealed))
         except SecretUnreadable:
-            raise DomainError(
-                "credentials_unreadable",
-                "The connection's credentials were sealed with another STAMPGATE_SECRET_KEY.",
-            ) from None
+            raise credentials_unreadable() from None
         return opened

@@ -13,7 +13,7 @@ from connectors.base import Connector, Promotion
 from connectors.connections.claims import pos_unreachable
 from connectors.connections.models import PosConnection
 from connectors.connections.service import get_connection
-from connectors.connections.views import load_view
+from connectors.connections.views import readable_view
 from connectors.errors import PosAuthRejected, PosError, PosUnavailable
 from gateway.config import Settings
 from gateway.db import commit_unit, utcnow
@@ -94,7 +94,7 @@ def _ids(promotions: list[Promotion]) -> list[str]:
 def _promotions(
     session: Session, settings: Settings, connector: Connector, connection: PosConnection
 ) -> list[Promotion]:
-    view = load_view(session, connection, settings)
+    view = readable_view(session, connection, settings)
     return call_pos(session, connection, lambda: connector.promotions(view))
 
 

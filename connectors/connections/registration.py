@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from connectors.base import Connector, RegistersWebhooks
 from connectors.connections.mapping import call_pos
 from connectors.connections.service import get_connection, webhook_url
-from connectors.connections.views import load_view
+from connectors.connections.views import readable_view
 from gateway.audit.recorder import note
 from gateway.config import Settings
 from gateway.db import commit_unit
@@ -26,7 +26,7 @@ def register_webhook(
             "registration_not_supported",
             f"{connection.pos} webhooks are configured in the POS's own developer settings.",
         )
-    view = load_view(session, connection, settings)
+    view = readable_view(session, connection, settings)
     url = webhook_url(settings, connection)
     held = call_pos(session, connection, lambda: connector.register_webhook(view, url))
     token = held.get("authToken")

@@ -36,7 +36,13 @@ connections = merchant_blueprint(
 )
 _ONE = problem_responses("not_found")
 # Asking the POS: its refusals and failures.
-_POS_CALL = ("not_found", "pos_auth_rejected", "pos_unreachable", "pos_error")
+_POS_CALL = (
+    "not_found",
+    "pos_auth_rejected",
+    "pos_unreachable",
+    "pos_error",
+    "credentials_unreadable",
+)
 # Proving that credentials belong to the account, and checking the API address.
 _CLAIM = ("not_found", "account_not_verified", "pos_unreachable", "url_not_allowed")
 

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from connectors.base import ConnectionView
 from connectors.connections.models import PosConnection
 from gateway.config import Settings
-from gateway.crypto import secret_box
+from gateway.crypto import SecretUnreadable, secret_box
+from gateway.errors import DomainError
 from gateway.tenancy.models import Merchant
 
 
@@ -59,3 +60,22 @@ def load_view(session: Session, connection: PosConnection, settings: Settings) -
         )
     ).one()
     return view_of(connection, settings, merchant.currency, merchant.timezone, merchant.country)
+
+
+def credentials_unreadable() -> DomainError:
+    """The refusal of a connection whose secrets were sealed under another secret key."""
+    return DomainError(
+        "credentials_unreadable",
+        "The connection's credentials were sealed with another STAMPGATE_SECRET_KEY: restore "
+        "that key, or enter the POS credentials again.",
+    )
+
+
+def readable_view(
+    session: Session, connection: PosConnection, settings: Settings
+) -> ConnectionView:
+    """``load_view`` for a request: unreadable credentials answer 503, not a server error."""
+    try:
+        return load_view(session, connection, settings)
+    except SecretUnreadable:
+        raise credentials_unreadable() from None

@@ -354,6 +354,11 @@ def test_a_changed_secret_key_parks_events_until_credentials_are_sent_again(
     assert "STAMPGATE_SECRET_KEY" in waiting["last_error"]
     assert_problem(hook(rekeyed, poster_hook(802)), 503, "credentials_unreadable")
     path = f"/v1/connections/{world.connection['id']}"
+    # Routes that call the POS answer the same, never a server error.
+    listed = rekeyed.api.call("GET", f"{path}/promotions", world.key)
+    assert "STAMPGATE_SECRET_KEY" in assert_problem(listed, 503, "credentials_unreadable")["detail"]
+    mapped = rekeyed.api.call("PUT", f"{path}/codes", world.key, json={"5": "FREEPIZZA9"})
+    assert_problem(mapped, 503, "credentials_unreadable")
     resent = {"application_secret": APP_SECRET, "access_token": TOKEN}
     assert rekeyed.api.call("PATCH", path, world.key, json=resent).status_code == 200
 
