@@ -47,7 +47,7 @@ def require_merchant() -> None:
     g.merchant_id = key.merchant_id
     # Bodies and queries are validated after this: their phones read the merchant's country.
     set_phone_country(get_merchant(request_session(), key.merchant_id).country)
-    _record_changes_as("api_key", key.id)
+    record_changes_as("api_key", key.id)
     g.api_key_id = key.id
 
 
@@ -59,10 +59,10 @@ def require_admin() -> None:
     if not hmac.compare_digest(_bearer_token().encode(), expected.encode()):
         raise DomainError("unauthorized", "The admin token is wrong.")
     g.merchant_id = None
-    _record_changes_as("admin", None)
+    record_changes_as("admin", None)
 
 
-def _record_changes_as(actor_kind: str, actor_id: str | None) -> None:
+def record_changes_as(actor_kind: str, actor_id: str | None) -> None:
     """Changes made by this request go to the audit log under this actor (reads record none)."""
     if request.method not in _CHANGING_METHODS:
         return

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 from flask import abort, g, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
+from gateway.api.guards import record_changes_as
 from gateway.api.session import request_session
-from gateway.audit.recorder import AuditContext, bind
 from gateway.extensions import extensions
 from gateway.tenancy.countries import set_phone_country
 from gateway.tenancy.models import User
@@ -21,7 +21,6 @@ from gateway.tenancy.users import get_user, session_fingerprint
 
 ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 CONSOLE_ROLES = ("owner", "manager")
-_CHANGING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 _TOUCH_EVERY_SECONDS = 60
 
 
@@ -89,8 +88,7 @@ def console_page(*roles: str) -> Callable[[ViewT], ViewT]:
                 return _to_login()
             if user.role not in allowed:
                 abort(403)
-            if request.method in _CHANGING_METHODS:
-                _record_changes_as(user)
+            record_changes_as("user", user.id)  # changing requests only, as the API's
             # Phones typed on the page read as numbers of the merchant's country, as in the API.
             set_phone_country(get_merchant(request_session(), user.merchant_id).country)
             try:
@@ -106,17 +104,3 @@ def console_page(*roles: str) -> Callable[[ViewT], ViewT]:
 def _to_login() -> Response:
     target = request.full_path.rstrip("?") if request.method == "GET" else request.referrer
     return redirect(url_for("console.login", next=safe_next(target)))
-
-
-def _record_changes_as(user: User) -> None:
-    rule = request.url_rule.rule if request.url_rule is not None else request.path
-    bind(
-        request_session(),
-        AuditContext(
-            actor_kind="user",
-            actor_id=user.id,
-            operation=f"{request.method} {rule}",
-            remote_addr=request.remote_addr,
-            request_id=g.get("request_id"),
-        ),
-    )
