@@ -1,4 +1,5 @@
-"""Failed logins are limited per account and per address; the console has no other limit."""
+"""Failed logins are limited per account and per address, and so are set-password links that
+are not valid; the console's other pages are behind the login."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from gateway.emails import normalize_email
 from gateway.web.console.routes import console
 
 LOGIN = "console.login_submit"
+# The doors without a session: the login form and the set-password links.
+DOORS = frozenset({LOGIN, "console.set_password", "console.set_password_submit"})
 
 
 def limit_logins(limiter: Limiter, settings: Settings) -> None:
@@ -29,8 +32,8 @@ def limit_logins(limiter: Limiter, settings: Settings) -> None:
     limiter.shared_limit(
         settings.limit_login_failures_per_address,
         scope="login-failures-address",
-        deduct_when=_failed_login,
-        exempt_when=_is_not_a_login,
+        deduct_when=_refused_at_a_door,
+        exempt_when=_is_not_a_door,
         error_message="Too many failed logins from this address.",
     )(console)
 
@@ -41,6 +44,15 @@ def _failed_login(response: Response) -> bool:
 
 def _is_not_a_login() -> bool:
     return request.endpoint != LOGIN
+
+
+def _refused_at_a_door(response: Response) -> bool:
+    # A wrong password (401), or a set-password link that is forged, used or expired (404).
+    return response.status_code in {401, 404}
+
+
+def _is_not_a_door() -> bool:
+    return request.endpoint not in DOORS
 
 
 def _typed_account() -> str:

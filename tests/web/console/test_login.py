@@ -153,3 +153,15 @@ def test_failed_logins_are_limited_per_address(
     locked = console.log_in("owner@cafe.example")
     assert locked.status_code == 429
     assert "from this address" in locked.get_data(as_text=True)
+
+
+def test_bad_set_password_links_count_against_the_address(
+    make_app: Callable[..., Flask], merchant: dict[str, Any]
+) -> None:
+    app = make_app(limit_login_failures_per_address="3/15 minutes")
+    client = app.test_client()
+    for number in range(3):
+        assert client.get(f"/console/set-password/forged-{number}").status_code == 404
+    locked = client.get("/console/set-password/forged-again")
+    assert locked.status_code == 429
+    assert "Too many failed logins from this address." in locked.get_data(as_text=True)
