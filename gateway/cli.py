@@ -31,11 +31,13 @@ from gateway.queue.workers import run_workers
 from gateway.tenancy import service
 from gateway.tenancy.commands import user
 from gateway.tenancy.schemas import MerchantCreate
+from gateway.tenancy.seats import DEMO_SEAT, demo_seat_link
 from gateway.tenancy.users import create_user
 from webhooks import jobs as delivery_jobs
 
 DEMO_KEY_FILE = VAR_DIR / "demo-api-key"
 DEMO_LOGIN_FILE = VAR_DIR / "demo-login"
+DEMO_SEAT_FILE = VAR_DIR / "demo-scanner-link"
 DEMO_OWNER = "owner@demo.example"
 
 
@@ -211,7 +213,8 @@ main.add_command(user)
     "--port", default=lambda: os.environ.get("PORT", "8000"), show_default="$PORT or 8000"
 )
 def demo(port: str) -> None:
-    """Create a demo merchant and owner once; print the key, a curl and the console login."""
+    """Create a demo merchant, owner and scanner seat once; print the key, a curl, the console
+    login and a sign-in link for the scanner."""
     settings = Settings()
     if DEMO_KEY_FILE.exists():
         api_key = DEMO_KEY_FILE.read_text().strip()
@@ -228,6 +231,21 @@ def demo(port: str) -> None:
     )
     click.echo(f"console: http://127.0.0.1:{port}/console/login")
     click.echo(f"  email: {DEMO_OWNER}  password: {password}")
+    link = _demo_scanner_link(settings, api_key)
+    click.echo(f"scanner (staff seat '{DEMO_SEAT.name}'): open this link once on the device:")
+    click.echo(f"  {link}")
+
+
+def _demo_scanner_link(settings: Settings, api_key: str) -> str:
+    last = DEMO_SEAT_FILE.read_text().strip() if DEMO_SEAT_FILE.exists() else ""
+    with _session(settings) as session:
+        key = service.authenticate(session, api_key)
+        if key is None:
+            raise click.ClickException(f"{DEMO_KEY_FILE} holds a revoked key; delete var/")
+        secret = settings.secret_key
+        link = demo_seat_link(session, key.merchant_id, settings.public_url, secret, last)
+    _write_private(DEMO_SEAT_FILE, link)
+    return link
 
 
 def _write_private(path: Path, text: str) -> None:

@@ -101,6 +101,8 @@ class Settings(BaseSettings):
     # Failed console logins per account (the e-mail typed) and per client address.
     limit_login_failures_per_account: str = "5/15 minutes"
     limit_login_failures_per_address: str = "20/15 minutes"
+    # Camera frames a scanner seat may send for decoding.
+    limit_scanner_frames: str = "180/minute"
     # Minutes without a request after which a console session ends.
     console_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
 
@@ -119,6 +121,7 @@ class Settings(BaseSettings):
         "limit_code_attempts_per_location",
         "limit_login_failures_per_account",
         "limit_login_failures_per_address",
+        "limit_scanner_frames",
     )
     @classmethod
     def _parse_limit(cls, value: str) -> str:

@@ -20,6 +20,8 @@ from gateway.loyalty.vouchers.routes import vouchers
 from gateway.tenancy.routes import admin, v1
 from gateway.web.console.limits import limit_logins
 from gateway.web.console.routes import console
+from gateway.web.scanner.limits import limit_scanner
+from gateway.web.scanner.routes import scanner
 from webhooks.routes import event_types, events, webhooks
 from webhooks.spec import webhooks_section
 
@@ -47,5 +49,7 @@ def register_api(app: OpenAPI) -> None:
         app.register_api(blueprint)
     install_docs(app, webhooks_section)
     app.register_blueprint(console)
+    app.register_blueprint(scanner)
     ext = app.extensions["stampgate"]
     limit_logins(ext.limiter, ext.settings)
+    limit_scanner(ext.limiter, ext.settings)

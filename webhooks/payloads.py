@@ -283,7 +283,8 @@ class VoucherCodePoolData(VoucherData):
 
 
 class VoucherRedemptionRejectedData(EventData):
-    """A promo code on a sale that redeemed nothing."""
+    """A code that redeemed nothing: a promo code on a sale, or a voucher refused at the staff
+    scanner (then ``sale_id`` is null and ``channel``, ``location`` and ``staff`` say where)."""
 
     model_config = example(
         {
@@ -300,9 +301,12 @@ class VoucherRedemptionRejectedData(EventData):
         description="unknown_code, customer_required, other_customer, already_redeemed, "
         "expired, voided, not_active..."
     )
-    sale_id: str
+    sale_id: str | None = Field(description="The sale that carried the code; null at a scanner")
     card_number: str | None
     voucher_id: str | None
+    channel: str | None = Field(default=None, description="`staff`: refused at the scanner")
+    location: str | None = Field(default=None, description="The scanner seat's location")
+    staff: str | None = Field(default=None, description="The scanner seat (its user id)")
 
 
 class LotterySpinCreatedData(EventData):
@@ -343,6 +347,11 @@ class LotteryPlayedData(LotterySpinCreatedData):
     name: str = Field(description="The variant drawn")
     voucher_id: str | None
     next_spin_id: str | None = Field(description="The new spin of a try_again outcome")
+    channel: str | None = Field(
+        default=None, description="`staff` when played at the staff scanner; null: the API"
+    )
+    location: str | None = Field(default=None, description="The scanner seat's location")
+    staff: str | None = Field(default=None, description="The scanner seat (its user id)")
 
 
 class SaleData(EventData):

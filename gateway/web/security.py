@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
@@ -27,6 +29,9 @@ def install_web_security(app: Flask, settings: Settings) -> None:
         # A form stays valid as long as its session: the idle timeout ends both.
         WTF_CSRF_TIME_LIMIT=None,
         WTF_CSRF_SSL_STRICT=settings.public_url.startswith("https://"),
+        # Only the scanner's device sessions are permanent: a till stays signed in for a year
+        # after its last page (revoking the seat ends it sooner); console sessions are not.
+        PERMANENT_SESSION_LIFETIME=timedelta(days=365),
     )
     csrf.init_app(app)
 

@@ -84,6 +84,9 @@ def test_demo_merchant_is_created_once(empty_database: str) -> None:
     assert "console: http://127.0.0.1:8123/console/login" in first
     assert "email: owner@demo.example  password: " in first
     assert (Path("var") / "demo-login").stat().st_mode & 0o077 == 0
+    assert "scanner (staff seat 'Bar Counter'): open this link once on the device:" in first
+    assert "/scanner/sign-in/" in first
+    assert (Path("var") / "demo-scanner-link").stat().st_mode & 0o077 == 0
 
 
 def test_user_create_prints_a_link_or_takes_the_password_on_stdin(empty_database: str) -> None:

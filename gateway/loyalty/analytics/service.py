@@ -37,7 +37,7 @@ from gateway.loyalty.analytics.schemas import (
 from gateway.loyalty.cards.models import StampEntry
 from gateway.loyalty.sales.models import Sale
 from gateway.loyalty.vouchers.models import Voucher, VoucherRedemption
-from gateway.tenancy.models import Merchant
+from gateway.tenancy.models import Merchant, StaffSeat
 from gateway.timestamps import iso_utc
 from webhooks.models import Event
 
@@ -159,10 +159,11 @@ def merchant_analytics(
 
 
 def known_locations(session: Session, merchant_id: str) -> list[str]:
-    """The locations the merchant's sales and redemptions named, for a location choice."""
+    """The locations the merchant's sales, redemptions and staff seats named, for a choice."""
     sold = select(Sale.location).where(Sale.merchant_id == merchant_id)
     used = select(VoucherRedemption.location).where(VoucherRedemption.merchant_id == merchant_id)
-    names = session.scalars(sold.union(used)).all()
+    seated = select(StaffSeat.location).where(StaffSeat.merchant_id == merchant_id)
+    names = session.scalars(sold.union(used, seated)).all()
     return sorted(name for name in names if name)
 
 
@@ -251,11 +252,10 @@ class _Scope:
         return self._grouped(inner)
 
     def rejections(self) -> Select[Any]:
-        """(location of the sale, reason, count) of rejected promo codes."""
+        """(location of the scanner or of the sale, reason, count) of rejected codes."""
+        place = func.coalesce(Event.data["location"].as_string(), Sale.location)
         inner = (
-            select(
-                Sale.location.label("k_place"), Event.data["reason"].as_string().label("k_reason")
-            )
+            select(place.label("k_place"), Event.data["reason"].as_string().label("k_reason"))
             .select_from(Event)
             .outerjoin(Sale, Sale.id == Event.data["sale_id"].as_string())
             .where(
