@@ -32,6 +32,11 @@ CROSS_MERCHANT_TESTS = {
         "/console/code-pools/<pool_id>/codes",
         "/console/programs/<program_id>/codes.csv",
     ),
+    ("../scanner/test_seats.py", "test_another_merchants_seat_is_out_of_reach"): (
+        "/console/settings/seats/<seat_id>/link",
+        "/console/settings/seats/<seat_id>/sign-out",
+        "/console/settings/seats/<seat_id>/revoke",
+    ),
     ("test_programs.py", "test_another_merchants_program_is_not_found"): (
         "/console/programs/<program_id>",
     ),
