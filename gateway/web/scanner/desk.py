@@ -15,7 +15,7 @@ from gateway.loyalty.codes import scanner as desk
 from gateway.loyalty.lottery.service import PlayedBy, play_spin
 from gateway.loyalty.vouchers.presenters import voucher_view
 from gateway.loyalty.vouchers.service import get_voucher
-from gateway.web.forms import FormErrors, errors_of
+from gateway.web.forms import FormErrors
 from gateway.web.scanner.auth import seat_page, signed_in, where
 from gateway.web.scanner.blueprint import Page, scanner
 from gateway.web.scanner.language import _, ngettext
@@ -80,9 +80,8 @@ def add_stamp(number: str) -> Page:
         if isinstance(exc, DomainError) and exc.code in ("not_found", "invalid_card_number"):
             raise
         screen = card_screen(session, seat.merchant_id, number)
-        return render_template(
-            "scanner/card.html", errors=errors_of(exc, ("count",)), **screen
-        ), 422
+        errors = FormErrors(fields={"count": _("Type a number of stamps from 1 to 100.")})
+        return render_template("scanner/card.html", errors=errors, **screen), 422
     flash(ngettext("%(num)d stamp added.", "%(num)d stamps added.", body.count))
     if result.granted:
         flash(_("Reward reached: see the vouchers and spins below."))
@@ -118,9 +117,21 @@ def redeem(voucher_id: str) -> Page:
     except DomainError as exc:
         if exc.code == "not_found":
             raise
-        return _voucher_page(voucher_id, exc.detail, 409)
+        return _voucher_page(voucher_id, refusal_text(exc.code), 409)
     flash(_("Redeemed. Give the customer the reward."))
     return redirect(url_for("scanner.voucher", voucher_id=voucher_id))
+
+
+def refusal_text(code: str) -> str:
+    """Why a voucher cannot be redeemed, in the page's language."""
+    texts = {
+        "already_redeemed": _("The voucher was already redeemed."),
+        "expired": _("The voucher has expired."),
+        "voided": _("The voucher was voided."),
+        "not_active": _("The voucher has not been given to a card yet."),
+        "held": _("Another till holds the voucher right now; try again in a minute."),
+    }
+    return texts.get(code, _("The voucher cannot be redeemed now."))
 
 
 @scanner.get("/search")
@@ -134,10 +145,9 @@ def search() -> Page:
     try:
         query = CardQuery.model_validate({"email" if "@" in text else "phone": text})
         found = cards.find_cards(session, signed_in().merchant_id, query).items
-    except (ValidationError, DomainError) as exc:
-        errors = errors_of(exc, ("q",))
-        message = errors.general[0].split(": ", 1)[-1] if errors.general else _("Not found.")
-        errors = FormErrors(fields={"q": errors.fields.get("q", message)})
+    except (ValidationError, DomainError):
+        message = _("Type a phone number (e.g. +380501234567) or an e-mail address.")
+        errors = FormErrors(fields={"q": message})
         return render_template("scanner/search.html", q=text, found=None, errors=errors), 422
     shown = [card_out(session, found_card) for found_card in found]
     return render_template("scanner/search.html", q=text, found=shown, errors=FormErrors())

@@ -5,6 +5,8 @@ frames are decoded on the server."""
 from __future__ import annotations
 
 import io
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import qrcode
@@ -140,3 +142,29 @@ def test_a_camera_frame_is_decoded_on_the_server(bar: Console) -> None:
     assert bar.client.post("/scanner/decode", data=too_big, headers=headers).status_code == 422
     no_token = bar.client.post("/scanner/decode", data=_png("x"))
     assert no_token.status_code == 400
+
+
+def test_scans_of_one_card_at_once_from_two_devices_stamp_it_once(
+    app: Flask, api: Api, merchant: dict[str, Any]
+) -> None:
+    devices = [seat_device(app, merchant, name=f"Tab {n}")[1] for n in range(4)]
+    number = new_card(api, merchant)
+    for device in devices:
+        device.get("/scanner/auto")
+    tokens = [device.token() for device in devices]
+    start = threading.Barrier(len(devices))
+
+    def scan(index: int) -> str:
+        start.wait()
+        answer = devices[index].client.post(
+            "/scanner/auto/stamps",
+            data={"number": number, "csrf_token": tokens[index]},
+            headers=JSON,
+        )
+        status: str = answer.get_json()["status"]
+        return status
+
+    with ThreadPoolExecutor(len(devices)) as pool:
+        outcomes = sorted(pool.map(scan, range(len(devices))))
+    assert outcomes == ["repeated"] * (len(devices) - 1) + ["stamped"]
+    assert _stamps(api, merchant, number) == 1
