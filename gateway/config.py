@@ -103,6 +103,11 @@ class Settings(BaseSettings):
     limit_login_failures_per_address: str = "20/15 minutes"
     # Camera frames a scanner seat may send for decoding.
     limit_scanner_frames: str = "180/minute"
+    # The customer's pages (card, voucher, lottery, receipt claim): requests per address, per
+    # token, and links that lead nowhere per address (guessing tokens).
+    limit_public_pages_per_address: str = "120/minute"
+    limit_public_pages_per_token: str = "60/minute"  # noqa: S105 - a rate, not a secret
+    limit_public_unknown_tokens: str = "30/10 minutes"
     # Minutes without a request after which a console session ends.
     console_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
 
@@ -122,6 +127,9 @@ class Settings(BaseSettings):
         "limit_login_failures_per_account",
         "limit_login_failures_per_address",
         "limit_scanner_frames",
+        "limit_public_pages_per_address",
+        "limit_public_pages_per_token",
+        "limit_public_unknown_tokens",
     )
     @classmethod
     def _parse_limit(cls, value: str) -> str:

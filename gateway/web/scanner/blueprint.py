@@ -5,8 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, render_template
-from flask.blueprints import BlueprintSetupState
-from flask_babel import get_locale
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import Forbidden, NotFound
@@ -15,7 +13,7 @@ from werkzeug.wrappers import Response
 from gateway.api.problems import STATUSES
 from gateway.errors import DomainError
 from gateway.web.scanner.auth import current_seat
-from gateway.web.scanner.language import _, install_babel, ngettext
+from gateway.web.scanner.language import _
 from gateway.web.security import protect_forms
 
 scanner = Blueprint(
@@ -30,11 +28,6 @@ scanner.before_request(protect_forms)
 Page = str | tuple[str, int] | Response
 
 
-@scanner.record_once
-def _languages(state: BlueprintSetupState) -> None:
-    install_babel(state.app)
-
-
 @scanner.after_request
 def _never_cached(response: Response) -> Response:
     response.headers.setdefault("Cache-Control", "no-store")
@@ -43,7 +36,7 @@ def _never_cached(response: Response) -> Response:
 
 @scanner.context_processor
 def _layout() -> dict[str, Any]:
-    return {"seat": current_seat(), "_": _, "ngettext": ngettext, "lang": str(get_locale() or "en")}
+    return {"seat": current_seat()}
 
 
 def _error(message: str, status: int) -> tuple[str, int]:

@@ -211,3 +211,12 @@ def test_another_merchants_card_voucher_and_spin_are_not_found(
     assert api.call("GET", f"/v1/cards/{number}", key).get_json()["stamps"] == 0
     assert api.call("GET", f"/v1/vouchers/{voucher['id']}", key).get_json()["status"] == "active"
     assert api.call("GET", f"/v1/cards/{number}/spins?status=pending", key).get_json()["items"]
+
+
+def test_the_scanner_speaks_the_browsers_language(bar: Console) -> None:
+    japanese = bar.get("/scanner/", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert "カメラで読み取る" in japanese
+    assert '<html lang="ja">' in japanese
+    korean = bar.get("/scanner/?lang=ko").get_data(as_text=True)
+    assert "카메라로 스캔" in korean
+    assert "자동 스탬프 켜짐" in bar.get("/scanner/auto").get_data(as_text=True)  # remembered
