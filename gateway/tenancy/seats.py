@@ -6,7 +6,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Session
 from gateway.db import commit_unit, utcnow
 from gateway.errors import DomainError, not_found
 from gateway.ids import new_id
+from gateway.tenancy.links import sign_pair, signed_pair
 from gateway.tenancy.models import StaffSeat, User
 from gateway.tenancy.schemas import SeatCreate
 from gateway.tenancy.service import get_merchant
@@ -110,22 +110,14 @@ def new_link(
 def link_url(public_url: str, secret_key: str, seat: StaffSeat) -> str:
     """The seat's open sign-in link (valid 7 days, once)."""
     assert seat.link_nonce is not None
-    token = URLSafeTimedSerializer(secret_key, salt=LINK_SALT).dumps([seat.id, seat.link_nonce])
+    token = sign_pair(secret_key, LINK_SALT, seat.id, seat.link_nonce)
     return f"{public_url.rstrip('/')}{SIGN_IN_PATH}{token}"
 
 
 def seat_for_link(session: Session, secret_key: str, token: str) -> StaffSeat:
     """The seat a sign-in token names while the link is open (``not_found`` otherwise)."""
-    serializer = URLSafeTimedSerializer(secret_key, salt=LINK_SALT)
-    try:
-        seat_id, nonce = serializer.loads(token, max_age=LINK_SECONDS)
-    except SignatureExpired:
-        raise DomainError(
-            "not_found", "This sign-in link has expired; ask for a new one."
-        ) from None
-    except (BadSignature, ValueError, TypeError):
-        raise DomainError("not_found", "This sign-in link is not valid.") from None
-    seat = session.get(StaffSeat, str(seat_id))
+    seat_id, nonce = signed_pair(secret_key, LINK_SALT, token, LINK_SECONDS)
+    seat = session.get(StaffSeat, seat_id)
     if seat is None or seat.revoked_at is not None or seat.link_nonce != nonce:
         raise DomainError("not_found", "This sign-in link has been used or withdrawn.")
     return seat

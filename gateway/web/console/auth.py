@@ -11,13 +11,11 @@ from urllib.parse import urlsplit
 from flask import abort, g, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
-from gateway.api.guards import record_changes_as
 from gateway.api.session import request_session
 from gateway.extensions import extensions
-from gateway.tenancy.countries import set_phone_country
 from gateway.tenancy.models import User
-from gateway.tenancy.service import get_merchant
 from gateway.tenancy.users import get_user, session_fingerprint
+from gateway.web.acting import run_as_user
 
 ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 CONSOLE_ROLES = ("owner", "manager")
@@ -88,13 +86,7 @@ def console_page(*roles: str) -> Callable[[ViewT], ViewT]:
                 return _to_login()
             if user.role not in allowed:
                 abort(403)
-            record_changes_as("user", user.id)  # changing requests only, as the API's
-            # Phones typed on the page read as numbers of the merchant's country, as in the API.
-            set_phone_country(get_merchant(request_session(), user.merchant_id).country)
-            try:
-                return view(*args, **kwargs)
-            finally:
-                set_phone_country(None)
+            return run_as_user(user.id, user.merchant_id, functools.partial(view, *args, **kwargs))
 
         return guarded  # type: ignore[return-value]
 

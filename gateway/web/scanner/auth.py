@@ -8,13 +8,11 @@ from typing import Any, TypeVar
 
 from flask import abort, g, redirect, session, url_for
 
-from gateway.api.guards import record_changes_as
 from gateway.api.session import request_session
 from gateway.loyalty.codes.scanner import Seat
-from gateway.tenancy.countries import set_phone_country
 from gateway.tenancy.models import StaffSeat
 from gateway.tenancy.seats import signed_in_seat
-from gateway.tenancy.service import get_merchant
+from gateway.web.acting import run_as_user
 
 ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 MODES = ("scanner", "kiosk")
@@ -71,12 +69,7 @@ def seat_page(*modes: str) -> Callable[[ViewT], ViewT]:
                 return redirect(url_for("scanner.login"))
             if seat.mode not in allowed:
                 abort(403)
-            record_changes_as("user", seat.id)
-            set_phone_country(get_merchant(request_session(), seat.merchant_id).country)
-            try:
-                return view(*args, **kwargs)
-            finally:
-                set_phone_country(None)
+            return run_as_user(seat.id, seat.merchant_id, functools.partial(view, *args, **kwargs))
 
         return guarded  # type: ignore[return-value]
 
