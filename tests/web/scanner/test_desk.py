@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 
+from gateway.audit.models import AuditEvent
 from tests.support.api import Api
 from tests.support.codes import UNIQUE, code_voucher, give, new_card
 from tests.support.console import Console
@@ -104,6 +105,13 @@ def test_a_voucher_is_redeemed_once_then_refused_in_red_with_when_and_where(
     assert [(r["channel"], r["location"], r["staff"]) for r in redemptions] == [
         ("staff", "bar", seat.id)
     ]
+    with app.extensions["stampgate"].session_factory() as session:
+        audited = session.scalars(
+            select(AuditEvent).where(AuditEvent.object_id == voucher["id"]).order_by(AuditEvent.id)
+        ).all()
+    assert [(a.actor_kind, a.actor_id, a.operation) for a in audited][1:] == [
+        ("user", seat.id, "POST /scanner/vouchers/{voucher_id}/redeem")
+    ]  # after its issue through the API
     figures = api.call("GET", "/v1/analytics", merchant["api_key"]).get_json()
     assert figures["rejected_code_attempts"]["by_reason"] == {"already_redeemed": 2}
     assert any(
