@@ -12,7 +12,9 @@ from gateway.api.session import request_session
 from gateway.loyalty.codes.scanner import Seat
 from gateway.tenancy.models import StaffSeat
 from gateway.tenancy.seats import signed_in_seat
+from gateway.tenancy.service import get_merchant
 from gateway.web.acting import run_as_user
+from gateway.web.i18n import show_times_in
 
 ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 MODES = ("scanner", "kiosk")
@@ -69,6 +71,7 @@ def seat_page(*modes: str) -> Callable[[ViewT], ViewT]:
                 return redirect(url_for("scanner.login"))
             if seat.mode not in allowed:
                 abort(403)
+            show_times_in(get_merchant(request_session(), seat.merchant_id).timezone)
             return run_as_user(seat.id, seat.merchant_id, functools.partial(view, *args, **kwargs))
 
         return guarded  # type: ignore[return-value]

@@ -101,6 +101,7 @@ def _voucher_page(voucher_id: str, refusal: str | None, status: int) -> tuple[st
     page = render_template(
         "scanner/voucher.html",
         voucher=voucher_view(session, found),
+        valid_until=found.valid_until,
         used=used_at(session, found),
         refusal=refusal,
     )
