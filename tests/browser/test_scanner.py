@@ -85,5 +85,8 @@ def test_a_used_voucher_is_refused_in_red_with_when_and_where(
     assert "bar · Bar Counter · staff" in refused.inner_text()
     colour = refused.evaluate("element => getComputedStyle(element).borderTopColor")
     assert colour == "rgb(179, 38, 30)"
+    fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert fits, "the voucher scrolls sideways at phone width"
+    assert page.console_errors == []
     button = page.get_by_role("link", name="Next customer").bounding_box()
     assert button["height"] >= 44

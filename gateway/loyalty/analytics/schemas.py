@@ -99,8 +99,9 @@ class VoucherFigures(BaseModel):
 
 
 class RejectedCodes(BaseModel):
-    """Promo codes on sales that redeemed nothing (``voucher.redemption_rejected``), by reason:
-    ``already_redeemed`` and ``other_customer`` are the signs of a screenshot passed around."""
+    """Promo codes on sales and vouchers refused at the staff scanner that redeemed nothing
+    (``voucher.redemption_rejected``), by reason: ``already_redeemed`` and ``other_customer``
+    are the signs of a screenshot passed around."""
 
     total: int
     by_reason: dict[str, int]

@@ -30,6 +30,8 @@
   function autoStamp(form) {
     var outcome = document.getElementById("outcome");
     var field = form.querySelector("input[name=number]");
+    var kiosk = document.body.classList.contains("kiosk");
+    var clearing = null;
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var body = new FormData(form);
@@ -52,6 +54,11 @@
           outcome.className = "outcome " + answer.status;
           outcome.textContent = answer.message;
           beep(answer.status === "stamped");
+          if (kiosk) {
+            // The next customer should not see the last one's card.
+            window.clearTimeout(clearing);
+            clearing = window.setTimeout(function () { outcome.textContent = ""; }, 8000);
+          }
         })
         .catch(function () {
           outcome.className = "outcome refused";
