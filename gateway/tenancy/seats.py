@@ -80,6 +80,18 @@ def get_seat(session: Session, merchant_id: str, seat_id: str) -> StaffSeat:
     return seat
 
 
+def update_seat(session: Session, merchant_id: str, seat_id: str, body: SeatCreate) -> StaffSeat:
+    """Rename or move a seat, change its screen or its repeat window (its devices stay in)."""
+    seat = get_seat(session, merchant_id, seat_id)
+    seat.name, seat.location = body.name, body.location
+    seat.mode, seat.repeat_seconds = body.mode, body.repeat_seconds
+    try:
+        commit_unit(session)
+    except IntegrityError:
+        raise DomainError("conflict", "name: a seat with this name exists.") from None
+    return seat
+
+
 def revoke_seat(session: Session, merchant_id: str, seat_id: str) -> None:
     """End the seat: its link stops working and every device is signed out at its next page."""
     seat = get_seat(session, merchant_id, seat_id)

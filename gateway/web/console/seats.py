@@ -13,6 +13,7 @@ from gateway.extensions import extensions
 from gateway.loyalty.analytics.service import known_locations
 from gateway.loyalty.vouchers.images import qr_svg
 from gateway.tenancy import seats
+from gateway.tenancy.models import StaffSeat
 from gateway.tenancy.schemas import SeatCreate
 from gateway.web.console.auth import console_page
 from gateway.web.console.blueprint import Page, console, logged_in_user
@@ -68,6 +69,50 @@ def create_staff_seat() -> Page:
     settings = extensions().settings
     link = seats.NewLink(seat, seats.link_url(settings.public_url, settings.secret_key, seat))
     return _seats_page(FormErrors(), link, 201)
+
+
+@console.get("/settings/seats/<seat_id>")
+@console_page("owner")
+def staff_seat(seat_id: str) -> Page:
+    """A seat's settings, to change."""
+    seat = seats.get_seat(request_session(), logged_in_user().merchant_id, seat_id)
+    values = {name: str(getattr(seat, name)) for name in SEAT_FIELDS}
+    return _seat_form(seat, values, FormErrors())
+
+
+def _seat_form(
+    seat: StaffSeat, values: dict[str, str], errors: FormErrors, status: int = 200
+) -> tuple[str, int]:
+    session = request_session()
+    page = render_template(
+        "console/seat.html",
+        seat=seat,
+        values=values,
+        errors=errors,
+        locations=known_locations(session, seat.merchant_id),
+    )
+    return page, status
+
+
+@console.post("/settings/seats/<seat_id>")
+@console_page("owner")
+def update_staff_seat(seat_id: str) -> Page:
+    """Save a seat's name, location, screen and repeat window."""
+    session = request_session()
+    merchant_id = logged_in_user().merchant_id
+    seat = seats.get_seat(session, merchant_id, seat_id)
+    values = {name: request.form.get(name, "").strip() for name in SEAT_FIELDS}
+    try:
+        body = SeatCreate.model_validate(
+            {**values, "repeat_seconds": values["repeat_seconds"] or 10}
+        )
+        seats.update_seat(session, merchant_id, seat_id, body)
+    except (ValidationError, DomainError) as exc:
+        if isinstance(exc, DomainError) and exc.code == "not_found":
+            raise
+        return _seat_form(seat, values, errors_of(exc, SEAT_FIELDS), 422)
+    flash("The seat is saved.")
+    return redirect(url_for("console.staff_seats"))
 
 
 @console.post("/settings/seats/<seat_id>/link")

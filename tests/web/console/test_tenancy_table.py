@@ -33,6 +33,7 @@ CROSS_MERCHANT_TESTS = {
         "/console/programs/<program_id>/codes.csv",
     ),
     ("../scanner/test_seats.py", "test_another_merchants_seat_is_out_of_reach"): (
+        "/console/settings/seats/<seat_id>",
         "/console/settings/seats/<seat_id>/link",
         "/console/settings/seats/<seat_id>/sign-out",
         "/console/settings/seats/<seat_id>/revoke",

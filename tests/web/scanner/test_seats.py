@@ -111,6 +111,29 @@ def test_signing_the_devices_out_ends_every_session_and_a_new_link_works(
     assert second.get("/scanner/").status_code == 200
 
 
+def test_the_owner_changes_a_seat_and_its_devices_follow(
+    app: Flask, owner_console: Console, merchant: dict[str, Any]
+) -> None:
+    seat, link = make_seat(app, merchant["id"])
+    tablet = signed_in_device(app.test_client(), link)
+    form = owner_console.get(f"/console/settings/seats/{seat.id}").get_data(as_text=True)
+    assert 'value="Bar Counter"' in form
+    changed = {"name": "Kiosk Tablet", "location": "hall", "mode": "kiosk", "repeat_seconds": "30"}
+    saved = owner_console.submit(f"/console/settings/seats/{seat.id}", changed)
+    assert saved.status_code == 302
+    listed = owner_console.get("/console/settings/seats").get_data(as_text=True)
+    assert "<td>Kiosk Tablet</td>" in listed
+    assert "<td>30 s</td>" in listed
+    screen = tablet.get("/scanner/").get_data(as_text=True)
+    assert "Scan your card to collect your stamp" in screen  # a kiosk now, still signed in
+    bad = {**changed, "repeat_seconds": "-1"}
+    refused = owner_console.submit(
+        f"/console/settings/seats/{seat.id}", bad, f"/console/settings/seats/{seat.id}"
+    )
+    assert refused.status_code == 422
+    assert 'id="repeat_seconds-error"' in refused.get_data(as_text=True)
+
+
 def test_a_forged_link_is_a_plain_404(app: Flask) -> None:
     forged = app.test_client().get("/scanner/sign-in/not-a-token")
     assert forged.status_code == 404
@@ -121,9 +144,10 @@ def test_another_merchants_seat_is_out_of_reach(
     app: Flask, owner_console: Console, other_merchant: dict[str, Any]
 ) -> None:
     theirs, link = make_seat(app, other_merchant["id"], name="Their till")
+    assert owner_console.get(f"/console/settings/seats/{theirs.id}").status_code == 404
     owner_console.get("/console/settings/seats")
-    for action in ("link", "sign-out", "revoke"):
-        answer = owner_console.submit(f"/console/settings/seats/{theirs.id}/{action}", {})
+    for action in ("", "/link", "/sign-out", "/revoke"):
+        answer = owner_console.submit(f"/console/settings/seats/{theirs.id}{action}", {"name": "x"})
         assert answer.status_code == 404, action
     assert signed_in_device(app.test_client(), link).get("/scanner/").status_code == 200
 
