@@ -12,9 +12,23 @@ from gateway.web.console import programs as programs
 from gateway.web.console import seats as seats
 from gateway.web.console import team as team
 from gateway.web.console import vouchers as vouchers
+from gateway.web.console import webhook_removal as webhook_removal
 from gateway.web.console import webhooks as webhooks
 from gateway.web.console.blueprint import console
 
 # Importing a page module registers its views on the blueprint.
-PAGES = (cards, dashboard, keys, login, pools, pos, programs, seats, team, vouchers, webhooks)
+PAGES = (
+    cards,
+    dashboard,
+    keys,
+    login,
+    pools,
+    pos,
+    programs,
+    seats,
+    team,
+    vouchers,
+    webhook_removal,
+    webhooks,
+)
 __all__ = ["PAGES", "console"]
