@@ -9,12 +9,15 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import inspect, select
 
+from gateway.app import create_app
 from gateway.cli import main
+from gateway.config import Settings
 from gateway.db import build_engine, build_session_factory
 from gateway.models import ApiKey
 from gateway.tenancy.models import Merchant
 from gateway.tenancy.service import authenticate
 from gateway.tenancy.users import authenticate_user
+from tests.support.console import Console
 from tests.support.services import fresh_postgres_database
 
 
@@ -111,6 +114,20 @@ def test_demo_merchant_is_created_once(empty_database: str) -> None:
     assert "scanner (staff seat 'Bar Counter'): open this link once on the device:" in first
     assert "/scanner/sign-in/" in first
     assert (Path("var") / "demo-scanner-link").stat().st_mode & 0o077 == 0
+
+
+def test_the_demo_scanner_link_signs_a_device_in(empty_database: str) -> None:
+    run("db", "upgrade")
+    link = run("demo").splitlines()[-1].strip()
+    app = create_app(Settings())
+    device = Console(app.test_client())
+    path = "/" + link.split("/", 3)[3]
+    device.get(path)
+    assert device.submit(path, {}).headers["Location"] == "/scanner/"
+    assert "Bar Counter" in device.get("/scanner/").get_data(as_text=True)
+    app.extensions["stampgate"].close()
+    fresh = run("demo").splitlines()[-1].strip()
+    assert fresh != link  # the used link is replaced by a new one
 
 
 def test_user_create_prints_a_link_or_takes_the_password_on_stdin(empty_database: str) -> None:
