@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import jsonify, render_template, request
+from flask import jsonify, render_template, request, url_for
 from pydantic import ValidationError
 from werkzeug.wrappers import Response
 
@@ -72,6 +72,8 @@ def _stamp(number: str) -> tuple[dict[str, Any], int]:
     )
     if result.granted:
         message = _("Stamp added, and a reward reached!")
+        if seat.mode == "scanner":  # the staff opens the card to redeem it or to Play
+            progress["card_url"] = url_for("scanner.card", number=card["number"])
     return {"status": "stamped", "message": message, **progress}, 201
 
 

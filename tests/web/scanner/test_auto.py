@@ -16,6 +16,7 @@ from qrcode.image.pure import PyPNGImage
 from tests.support.api import Api
 from tests.support.codes import UNIQUE, code_voucher, give, new_card
 from tests.support.console import Console
+from tests.support.programs import nine_stamp_card
 from tests.support.scanner import seat_device
 
 JSON = {"Accept": "application/json"}
@@ -58,6 +59,21 @@ def test_a_repeated_scan_within_the_window_is_ignored_by_the_server(
     assert [(d["channel"], d["location"], d["staff"]) for d in stamped] == [
         ("autopilot", "bar", seat.id)
     ]
+
+
+def test_a_reward_reached_by_auto_stamp_offers_the_card(
+    app: Flask, bar: Console, api: Api, merchant: dict[str, Any]
+) -> None:
+    program = api.call(
+        "POST",
+        "/v1/programs",
+        merchant["api_key"],
+        json=nine_stamp_card(stamps_goal=1, milestones=[]),
+    )
+    number = new_card(api, merchant, program.get_json()["id"])
+    answer = _scan(bar, number).get_json()
+    assert answer["message"] == "Stamp added, and a reward reached!"
+    assert answer["card_url"] == f"/scanner/cards/{number}"
 
 
 def test_without_a_window_every_scan_stamps(app: Flask, api: Api, merchant: dict[str, Any]) -> None:

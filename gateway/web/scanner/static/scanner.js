@@ -53,6 +53,11 @@
           if (!answer) { return; }
           outcome.className = "outcome " + answer.status;
           outcome.textContent = answer.message;
+          var card = document.getElementById("outcome-card");
+          if (card) {
+            card.hidden = !answer.card_url;
+            if (answer.card_url) { card.querySelector("a").href = answer.card_url; }
+          }
           beep(answer.status === "stamped");
           if (kiosk) {
             // The next customer should not see the last one's card.
