@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask
+from flask import Flask, session
 from flask_wtf.csrf import CSRFProtect
 
 from gateway.config import Settings
@@ -39,3 +39,16 @@ def install_web_security(app: Flask, settings: Settings) -> None:
 def protect_forms() -> None:
     """Refuse a form posted without this session's CSRF token (``CSRFError``, 400)."""
     csrf.protect()
+
+
+# One browser may be both the owner's console and a till's scanner: the signed cookie holds
+# both, and starting or ending one of them leaves the other's keys alone.
+CONSOLE_KEYS = ("uid", "fp", "seen")
+SCANNER_KEYS = ("seat", "seat_epoch", "_permanent")
+
+
+def clear_session(keep: tuple[str, ...]) -> None:
+    """Empty the session (a fresh CSRF token with it) but for the other surface's ``keep``."""
+    kept = {key: session[key] for key in keep if key in session}
+    session.clear()
+    session.update(kept)

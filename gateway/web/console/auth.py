@@ -16,6 +16,7 @@ from gateway.extensions import extensions
 from gateway.tenancy.models import User
 from gateway.tenancy.users import get_user, session_fingerprint
 from gateway.web.acting import run_as_user
+from gateway.web.security import SCANNER_KEYS, clear_session
 
 ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 CONSOLE_ROLES = ("owner", "manager")
@@ -24,7 +25,7 @@ _TOUCH_EVERY_SECONDS = 60
 
 def log_in(user: User) -> None:
     """Start a fresh session for ``user`` (a new CSRF token with it)."""
-    session.clear()
+    clear_session(keep=SCANNER_KEYS)
     session["uid"] = user.id
     session["fp"] = session_fingerprint(user)
     session["seen"] = int(time.time())
@@ -32,7 +33,7 @@ def log_in(user: User) -> None:
 
 def log_out() -> None:
     """End the session."""
-    session.clear()
+    clear_session(keep=SCANNER_KEYS)
 
 
 def current_user() -> User | None:
@@ -50,11 +51,11 @@ def _session_user() -> User | None:
         return None
     now = int(time.time())
     if now - seen > extensions().settings.console_idle_minutes * 60:
-        session.clear()
+        clear_session(keep=SCANNER_KEYS)
         return None
     user = get_user(request_session(), user_id)
     if user is None or session_fingerprint(user) != session.get("fp"):
-        session.clear()  # removed, or the password changed since: log in again
+        clear_session(keep=SCANNER_KEYS)  # removed, or the password changed since: log in again
         return None
     if now - seen >= _TOUCH_EVERY_SECONDS:
         session["seen"] = now

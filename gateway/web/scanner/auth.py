@@ -15,6 +15,7 @@ from gateway.tenancy.seats import signed_in_seat
 from gateway.tenancy.service import get_merchant
 from gateway.web.acting import run_as_user
 from gateway.web.i18n import show_times_in
+from gateway.web.security import CONSOLE_KEYS, clear_session
 
 ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 MODES = ("scanner", "kiosk")
@@ -22,7 +23,7 @@ MODES = ("scanner", "kiosk")
 
 def sign_in(seat: StaffSeat) -> None:
     """Start a fresh device session for ``seat``; it lasts until the seat signs devices out."""
-    session.clear()
+    clear_session(keep=CONSOLE_KEYS)
     session.permanent = True  # no idle timeout: a till's tablet stays signed in
     session["seat"] = seat.id
     session["seat_epoch"] = seat.session_epoch
@@ -30,7 +31,7 @@ def sign_in(seat: StaffSeat) -> None:
 
 def sign_out() -> None:
     """End this device's session."""
-    session.clear()
+    clear_session(keep=CONSOLE_KEYS)
 
 
 def current_seat() -> StaffSeat | None:
@@ -42,7 +43,7 @@ def current_seat() -> StaffSeat | None:
     if isinstance(seat_id, str) and isinstance(epoch, int):
         seat = signed_in_seat(request_session(), seat_id, epoch)
         if seat is None:
-            session.clear()  # revoked, or its devices were signed out
+            clear_session(keep=CONSOLE_KEYS)  # revoked, or its devices were signed out
     g.scanner_seat = seat
     return seat
 

@@ -165,3 +165,19 @@ def test_a_form_without_its_csrf_token_is_refused(
     assert refused.status_code == 400
     card = api.call("GET", f"/v1/cards/{number}", merchant["api_key"]).get_json()
     assert card["stamps"] == 0
+
+
+def test_one_browser_can_be_the_owners_console_and_a_seat(
+    app: Flask, client: Any, owner: Any, merchant: dict[str, Any]
+) -> None:
+    _seat, link = make_seat(app, merchant["id"])
+    both = signed_in_device(client, link)
+    both.log_in(owner.email)
+    assert both.get("/console/settings").status_code == 200
+    assert both.get("/scanner/").status_code == 200
+    both.submit("/console/logout", {}, "/console/settings")
+    assert both.get("/scanner/").status_code == 200
+    both.log_in(owner.email)
+    both.submit("/scanner/sign-out", {}, "/scanner/")
+    assert both.get("/scanner/").headers["Location"] == "/scanner/login"
+    assert both.get("/console/settings").status_code == 200
