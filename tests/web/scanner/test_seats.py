@@ -79,6 +79,11 @@ def test_a_revoked_seat_is_sent_to_the_login_page(
     seat, link = make_seat(app, merchant["id"])
     tablet = signed_in_device(app.test_client(), link)
     assert tablet.get("/scanner/").status_code == 200
+    fresh = owner_console.submit(
+        f"/console/settings/seats/{seat.id}/link", {}, "/console/settings/seats"
+    )
+    unused = _LINK.search(fresh.get_data(as_text=True))
+    assert unused
     revoked = owner_console.submit(
         f"/console/settings/seats/{seat.id}/revoke", {}, "/console/settings/seats"
     )
@@ -88,6 +93,7 @@ def test_a_revoked_seat_is_sent_to_the_login_page(
     assert sent.headers["Location"] == "/scanner/login"
     assert tablet.get("/scanner/cards/4000000000006").headers["Location"] == "/scanner/login"
     assert "Sign this device in" in tablet.get("/scanner/login").get_data(as_text=True)
+    assert app.test_client().get(unused.group(1)).status_code == 404  # its open link too
     assert "<td>Bar Counter</td>" not in owner_console.get("/console/settings/seats").get_data(
         as_text=True
     )
