@@ -31,7 +31,7 @@ from gateway.loyalty.codes.commands import codes, vouchers_issue
 from gateway.loyalty.vouchers.service import expire_due
 from gateway.queue.workers import run_workers
 from gateway.tenancy import service
-from gateway.tenancy.commands import user
+from gateway.tenancy.commands import seat, user
 from gateway.tenancy.schemas import MerchantCreate
 from gateway.tenancy.seats import DEMO_SEAT, demo_seat_link
 from gateway.tenancy.users import create_user
@@ -238,6 +238,7 @@ vouchers.add_command(vouchers_issue)
 main.add_command(codes)
 main.add_command(export)
 main.add_command(user)
+main.add_command(seat)
 
 
 @main.command()

@@ -130,6 +130,23 @@ def test_the_demo_scanner_link_signs_a_device_in(empty_database: str) -> None:
     assert fresh != link  # the used link is replaced by a new one
 
 
+def test_seat_create_prints_its_sign_in_link(empty_database: str) -> None:
+    run("db", "upgrade")
+    created = json.loads(
+        run("merchant", "create", "--name", "Cafe", "--currency", "EUR", "--timezone", "UTC")
+    )
+    args = ["seat", "create", "--merchant", created["id"], "--name", "Till", "--location", "main"]
+    made = run(*args, "--mode", "kiosk")
+    assert "(Till, kiosk) created" in made
+    assert "sign-in link (7 days, once): http://" in made
+    assert "/scanner/sign-in/" in made
+    twice = CliRunner().invoke(main, args)
+    assert twice.exit_code != 0
+    assert "a seat with this name exists" in twice.output
+    empty = CliRunner().invoke(main, [*args[:5], "", "--location", "main"])
+    assert empty.exit_code != 0
+
+
 def test_user_create_prints_a_link_or_takes_the_password_on_stdin(empty_database: str) -> None:
     run("db", "upgrade")
     created = json.loads(
