@@ -49,6 +49,14 @@ def purge_job() -> int:
     return report.total
 
 
+def installed() -> Engine | None:
+    """The engine this process's purges use, when a worker installed one."""
+    try:
+        return _worker.get()[1]
+    except RuntimeError:
+        return None
+
+
 def install_worker(settings: Settings, redis: Redis) -> None:
     """Give this worker process the engine its purges use."""
     _worker.install((settings, build_engine(settings.database_url), redis))

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, delete, func, select, tuple_
+from sqlalchemy import ColumnElement, Delete, Engine, Select, delete, func, select, tuple_
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.config import Settings
@@ -104,22 +104,36 @@ def _delete_batch(
     counts: Counter[str],
 ) -> int:
     """Delete one batch of the rule's rows (children first); returns how many were picked."""
-    condition = rule.condition(cutoffs)
     with sessions() as session:
-        picked = select(*rule.key).where(condition).limit(batch)
-        keys = [tuple(row) for row in session.execute(picked.with_for_update(skip_locked=True))]
+        keys = [tuple(row) for row in session.execute(pick_statement(rule, cutoffs, batch))]
         if keys:
-            # The condition again: a row that changed after it was picked (SQLite takes no
-            # row locks) stays, and so do its children.
-            still = _key_in(rule, keys) & condition
-            for child in rule.children:
-                parents = select(rule.key[0]).where(still)
-                counts[child.model.__tablename__] += _deleted(
-                    session, delete(child.model).where(child.parent.in_(parents))
-                )
-            counts[rule.label] += _deleted(session, delete(rule.model).where(still))
+            for table, statement in delete_statements(rule, cutoffs, keys):
+                counts[table] += _deleted(session, statement)
         commit_unit(session)
         return len(keys)
+
+
+def pick_statement(rule: Rule, cutoffs: Cutoffs, batch: int) -> Select[Any]:
+    """The keys of one batch of the rule's rows, locked, skipping rows others hold."""
+    picked = select(*rule.key).where(rule.condition(cutoffs)).limit(batch)
+    return picked.with_for_update(skip_locked=True)
+
+
+def delete_statements(
+    rule: Rule, cutoffs: Cutoffs, keys: list[tuple[Any, ...]]
+) -> list[tuple[str, Delete]]:
+    """The deletes of a picked batch, children first, each with the table it counts for."""
+    # The condition again: a row that changed after it was picked (SQLite takes no row
+    # locks) stays, and so do its children.
+    still = _key_in(rule, keys) & rule.condition(cutoffs)
+    statements = [
+        (
+            child.model.__tablename__,
+            delete(child.model).where(child.parent.in_(select(rule.key[0]).where(still))),
+        )
+        for child in rule.children
+    ]
+    return [*statements, (rule.label, delete(rule.model).where(still))]
 
 
 def _key_in(rule: Rule, keys: list[tuple[Any, ...]]) -> ColumnElement[bool]:
@@ -129,6 +143,6 @@ def _key_in(rule: Rule, keys: list[tuple[Any, ...]]) -> ColumnElement[bool]:
     return tuple_(*rule.key).in_(keys)
 
 
-def _deleted(session: Session, statement: Any) -> int:
+def _deleted(session: Session, statement: Delete) -> int:
     result = session.execute(statement.execution_options(synchronize_session=False))
     return int(getattr(result, "rowcount", 0) or 0)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, exists, select, true
 
 from connectors.inbox.models import InboundEvent
 from connectors.inbox.states import InboundStatus
@@ -97,16 +97,22 @@ def _idempotency(cut: Cutoffs) -> ColumnElement[bool]:
     )
 
 
+def _without_delivery(where: ColumnElement[bool]) -> ColumnElement[bool]:
+    # OFFSET keeps PostgreSQL from turning NOT EXISTS into a hash anti-join that reads every
+    # delivery (it pulls up a plain EXISTS, and drops a LIMIT): the check stays one probe of
+    # ix_deliveries_event per old event.
+    probe = select(Delivery.id).where((Delivery.event_id == Event.id) & where)
+    return ~exists(probe.limit(1).offset(0))
+
+
 def _unneeded_events(cut: Cutoffs) -> ColumnElement[bool]:
-    needed = exists(select(Delivery.id).where(Delivery.event_id == Event.id))
-    return (Event.created_at < cut.events) & ~needed
+    return (Event.created_at < cut.events) & _without_delivery(true())
 
 
 def _events_freed(cut: Cutoffs) -> ColumnElement[bool]:
     """Events the run would let go once the deliveries before them are gone."""
     kept = ~(_delivered(cut) | _given_up(cut))
-    needed = exists(select(Delivery.id).where((Delivery.event_id == Event.id) & kept))
-    return (Event.created_at < cut.events) & ~needed
+    return (Event.created_at < cut.events) & _without_delivery(kept)
 
 
 _ATTEMPTS = (Child(DeliveryAttempt, DeliveryAttempt.delivery_id),)

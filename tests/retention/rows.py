@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import func, select
@@ -14,6 +15,8 @@ from connectors.inbox.models import InboundEvent
 from gateway.api.idempotency import IdempotencyRecord
 from gateway.db import utcnow
 from gateway.ids import new_id
+from tests.support.api import Api
+from tests.support.programs import nine_stamp_card
 from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
 
 
@@ -147,3 +150,56 @@ def attempts_of(app: Flask, delivery_ids: set[str]) -> int:
     with app.extensions["stampgate"].session_factory() as session:
         query = select(func.count()).where(DeliveryAttempt.delivery_id.in_(delivery_ids))
         return session.scalar(query) or 0
+
+
+World = dict[str, str]
+
+
+def program_of(api: Api, merchant: dict[str, Any]) -> str:
+    """A program of the merchant (POS connections need one)."""
+    response = api.call("POST", "/v1/programs", merchant["api_key"], json=nine_stamp_card())
+    assert response.status_code == 201, response.get_json()
+    program_id: str = response.get_json()["id"]
+    return program_id
+
+
+def seed_world(app: Flask, api: Api, merchant: dict[str, Any]) -> World:
+    """One row of every case, by name: ``gone_*`` are past retention, ``kept_*`` stay."""
+    program_id = program_of(api, merchant)
+    with app.extensions["stampgate"].session_factory() as session:
+        rows = Rows(session, merchant["id"], program_id)
+        endpoint = rows.endpoint()
+        world = {
+            "gone_event_delivered": rows.event(100),
+            "gone_event_given_up": rows.event(100),
+            "gone_event_bare": rows.event(100),
+            "kept_event_recent_delivery": rows.event(100),
+            "kept_event_failed_delivery": rows.event(100),
+            "kept_event_retrying": rows.event(100),
+            "kept_event_recent": rows.event(1),
+        }
+        world |= {
+            "gone_delivered": rows.delivery(
+                world["gone_event_delivered"], endpoint, "succeeded", 40
+            ),
+            "gone_exhausted": rows.delivery(
+                world["gone_event_given_up"], endpoint, "exhausted", 100
+            ),
+            "kept_delivered": rows.delivery(
+                world["kept_event_recent_delivery"], endpoint, "succeeded", 1
+            ),
+            "kept_failed": rows.delivery(
+                world["kept_event_failed_delivery"], endpoint, "failed", 40
+            ),
+            "kept_retrying": rows.delivery(world["kept_event_retrying"], endpoint, "retrying", 100),
+        }
+        connection = rows.connection()
+        for status in ("processed", "ignored", "failed", "pending", "waiting"):
+            prefix = "gone" if status in ("processed", "ignored") else "kept"
+            world[f"{prefix}_inbound_{status}"] = rows.inbound(connection, status, 40)
+        world["kept_inbound_recent"] = rows.inbound(connection, "processed", 1)
+        world["gone_key"] = rows.key(3)
+        world["kept_key_recent"] = rows.key(0.5)
+        world["kept_key_held"] = rows.key(3, held=True)
+        session.commit()
+    return world

@@ -14,66 +14,8 @@ from gateway.cli import main
 from gateway.config import Settings
 from gateway.retention.lock import exclusive
 from gateway.retention.purge import run_purge
-from tests.retention.rows import Rows, attempts_of, remaining
+from tests.retention.rows import Rows, World, attempts_of, program_of, remaining
 from tests.support.api import Api
-from tests.support.programs import nine_stamp_card
-
-World = dict[str, str]
-
-
-def _program(api: Api, merchant: dict[str, Any]) -> str:
-    response = api.call("POST", "/v1/programs", merchant["api_key"], json=nine_stamp_card())
-    assert response.status_code == 201, response.get_json()
-    program_id: str = response.get_json()["id"]
-    return program_id
-
-
-def _seed(app: Flask, api: Api, merchant: dict[str, Any]) -> World:
-    """One row of every case, by name: ``gone_*`` are past retention, ``kept_*`` stay."""
-    program_id = _program(api, merchant)
-    with app.extensions["stampgate"].session_factory() as session:
-        rows = Rows(session, merchant["id"], program_id)
-        endpoint = rows.endpoint()
-        world = {
-            "gone_event_delivered": rows.event(100),
-            "gone_event_given_up": rows.event(100),
-            "gone_event_bare": rows.event(100),
-            "kept_event_recent_delivery": rows.event(100),
-            "kept_event_failed_delivery": rows.event(100),
-            "kept_event_retrying": rows.event(100),
-            "kept_event_recent": rows.event(1),
-        }
-        world |= {
-            "gone_delivered": rows.delivery(
-                world["gone_event_delivered"], endpoint, "succeeded", 40
-            ),
-            "gone_exhausted": rows.delivery(
-                world["gone_event_given_up"], endpoint, "exhausted", 100
-            ),
-            "kept_delivered": rows.delivery(
-                world["kept_event_recent_delivery"], endpoint, "succeeded", 1
-            ),
-            "kept_failed": rows.delivery(
-                world["kept_event_failed_delivery"], endpoint, "failed", 40
-            ),
-            "kept_retrying": rows.delivery(world["kept_event_retrying"], endpoint, "retrying", 100),
-        }
-        connection = rows.connection()
-        for status in ("processed", "ignored", "failed", "pending", "waiting"):
-            prefix = "gone" if status in ("processed", "ignored") else "kept"
-            world[f"{prefix}_inbound_{status}"] = rows.inbound(connection, status, 40)
-        world["kept_inbound_recent"] = rows.inbound(connection, "processed", 1)
-        world["gone_key"] = rows.key(3)
-        world["kept_key_recent"] = rows.key(0.5)
-        world["kept_key_held"] = rows.key(3, held=True)
-        session.commit()
-    return world
-
-
-@pytest.fixture
-def world(app: Flask, api: Api, merchant: dict[str, Any]) -> World:
-    """The seeded rows of every case."""
-    return _seed(app, api, merchant)
 
 
 def _kept_and_gone(world: World) -> tuple[set[str], set[str]]:
@@ -157,7 +99,7 @@ def test_keys_outlive_their_replay_window_whatever_the_retention(
 def test_rows_go_in_batches_of_the_setting(
     app: Flask, settings: Settings, api: Api, merchant: dict[str, Any]
 ) -> None:
-    program_id = _program(api, merchant)
+    program_id = program_of(api, merchant)
     with app.extensions["stampgate"].session_factory() as session:
         rows = Rows(session, merchant["id"], program_id)
         endpoint = rows.endpoint()
