@@ -51,15 +51,18 @@ def run_purge(
     dry_run: bool = False,
     budget_seconds: float | None = None,
 ) -> PurgeReport | None:
-    """Purge what is past its retention; None when another purge holds the lock."""
+    """Purge what is past its retention; None when another purge holds the lock.
+
+    A dry run only reads, so it needs no lock and runs beside a purge.
+    """
+    sessions = build_session_factory(engine)
+    if dry_run:
+        return _count_all(sessions, Cutoffs.of(settings, utcnow()))
     with exclusive(engine, settings.database_url) as mine:
         if not mine:
             return None
-        sessions = build_session_factory(engine)
-        cutoffs = Cutoffs.of(settings, utcnow())
-        if dry_run:
-            return _count_all(sessions, cutoffs)
         deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
+        cutoffs = Cutoffs.of(settings, utcnow())
         return _delete_all(sessions, cutoffs, settings.purge_batch, deadline)
 
 
