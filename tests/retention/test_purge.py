@@ -3,19 +3,22 @@ worked on, or promised by the API stays; a dry run only counts; one purge at a t
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 from flask import Flask
 from sqlalchemy import event as sa_event
+from sqlalchemy import select
 
 from gateway.cli import main
 from gateway.config import Settings
 from gateway.retention.lock import exclusive
-from gateway.retention.purge import run_purge
+from gateway.retention.purge import PurgeReport, run_purge
 from tests.retention.rows import Rows, World, attempts_of, program_of, remaining
 from tests.support.api import Api
+from webhooks.models import Delivery
 
 
 def _kept_and_gone(world: World) -> tuple[set[str], set[str]]:
@@ -165,3 +168,30 @@ def test_the_command_prints_counts_per_table(
         busy = CliRunner().invoke(main, ["purge"])
     assert busy.exit_code == 1
     assert "another purge is running" in busy.output
+
+
+def test_rows_someone_holds_are_left_for_the_next_run_without_waiting(
+    app: Flask, settings: Settings, world: World
+) -> None:
+    if settings.is_sqlite:
+        pytest.skip("row locks and SKIP LOCKED are PostgreSQL's; SQLite has one writer")
+    engine = app.extensions["stampgate"].engine
+    held = world["gone_delivered"]
+    with engine.connect() as holder:
+        holder.execute(select(Delivery.id).where(Delivery.id == held).with_for_update())
+        outcome: list[PurgeReport | None] = []
+        purge = threading.Thread(target=lambda: outcome.append(run_purge(engine, settings)))
+        purge.start()
+        purge.join(timeout=60)  # a purge waiting on the held row would still be running
+        assert not purge.is_alive()
+        holder.rollback()
+    (report,) = outcome
+    assert report is not None
+    assert report.counts["deliveries (delivered)"] == 0
+    assert report.counts["deliveries (given up)"] == 1
+    assert held in remaining(app)["deliveries"]
+    assert world["gone_event_delivered"] in remaining(app)["events"]  # its delivery is left
+    later = run_purge(engine, settings)
+    assert later is not None
+    assert later.counts["deliveries (delivered)"] == 1
+    assert held not in remaining(app)["deliveries"]
