@@ -4,7 +4,7 @@ Seeds a scratch database as a gateway looks after months of hourly purges (ROWS 
 events over their retention, a few thousand rows just past it, inbound events and
 Idempotency-Keys likewise), ANALYZEs it and prints the top line of each plan and the
 indexes it uses. ``python -m bench.purge_plans``; ``BENCH_PURGE_ROWS`` (default 200000);
-``BENCH_PURGE_PLANS=full`` prints the whole plan of each batch pick too.
+``BENCH_PURGE_PLANS=full`` prints each whole plan too.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from bench.harness import scratch_database
 from gateway import migrate
 from gateway.config import Settings
 from gateway.db import utcnow
-from gateway.retention.purge import delete_statements, pick_statement
+from gateway.retention.purge import count_statements, delete_statements, pick_statement
 from gateway.retention.rules import RULES, Cutoffs
 
 ROWS = int(os.environ.get("BENCH_PURGE_ROWS", "200000"))
@@ -97,6 +97,13 @@ def _summary(plan: list[str]) -> str:
     return f"{head}; {uses}" + (f"; seq scan on {', '.join(seq)}" if seq else "")
 
 
+def _show(engine: Engine, label: str, statement: ClauseElement) -> None:
+    plan = _explain(engine, statement)
+    print(f"{label:<52} {_summary(plan)}")
+    if os.environ.get("BENCH_PURGE_PLANS") == "full":
+        print("\n".join(plan))
+
+
 def _sample_keys(engine: Engine, statement: Select[Any]) -> list[tuple[Any, ...]]:
     with engine.connect() as connection:
         return [tuple(row) for row in connection.execute(statement)]
@@ -115,20 +122,14 @@ def main() -> None:
             connection.exec_driver_sql("ANALYZE")
         cutoffs = Cutoffs.of(Settings(database_url=url), utcnow())
         print(f"rows={ROWS} past retention per table={PAST}")
-        full = os.environ.get("BENCH_PURGE_PLANS") == "full"
         for rule in RULES:
             pick = pick_statement(rule, cutoffs, 1000)
-            plan = _explain(engine, pick)
-            print(f"{rule.label + ' pick':<34} {_summary(plan)}")
-            if full:
-                print("\n".join(plan))
+            _show(engine, f"{rule.label}: pick", pick)
             keys = _sample_keys(engine, pick) or [("none",) * len(rule.key)]
             for table, statement in delete_statements(rule, cutoffs, keys):
-                name = f"{rule.label} delete {table}" if table != rule.label else rule.label
-                print(
-                    f"{name + ' delete' if table == rule.label else name:<34} "
-                    f"{_summary(_explain(engine, statement))}"
-                )
+                _show(engine, f"{rule.label}: delete {table}", statement)
+            for table, counting in count_statements(rule, cutoffs):
+                _show(engine, f"{rule.label}: dry run {table}", counting)
         engine.dispose()
 
 

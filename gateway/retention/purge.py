@@ -70,19 +70,28 @@ def _count_all(sessions: sessionmaker[Session], cutoffs: Cutoffs) -> PurgeReport
     report = PurgeReport(dry_run=True)
     with sessions() as session:
         for rule in RULES:
-            condition = (rule.predicted or rule.condition)(cutoffs)
-            report.counts[rule.label] += _count(session, rule.model, condition)
-            for child in rule.children:
-                parents = select(*rule.key).where(condition)
-                report.counts[child.model.__tablename__] += _count(
-                    session, child.model, child.parent.in_(parents)
-                )
+            for table, statement in count_statements(rule, cutoffs):
+                report.counts[table] += session.scalar(statement) or 0
         session.rollback()
     return report
 
 
-def _count(session: Session, model: type[Any], condition: ColumnElement[bool]) -> int:
-    return session.scalar(select(func.count()).select_from(model).where(condition)) or 0
+def count_statements(rule: Rule, cutoffs: Cutoffs) -> list[tuple[str, Select[Any]]]:
+    """What a dry run counts for the rule: its rows (as a run would find them, once earlier
+    rules have gone), then their children, each with the table it counts for."""
+    condition = (rule.predicted or rule.condition)(cutoffs)
+    statements = [(rule.label, _counting(rule.model, condition))]
+    for child in rule.children:
+        # Counted per parent (one index probe each), as the run deletes them, rather than
+        # joined: a join would read the whole child table to count a few of its rows.
+        per_parent = select(func.count()).where(child.parent == rule.key[0]).scalar_subquery()
+        total = select(func.coalesce(func.sum(per_parent), 0)).select_from(rule.model)
+        statements.append((child.model.__tablename__, total.where(condition)))
+    return statements
+
+
+def _counting(model: type[Any], condition: ColumnElement[bool]) -> Select[Any]:
+    return select(func.count()).select_from(model).where(condition)
 
 
 def _delete_all(
