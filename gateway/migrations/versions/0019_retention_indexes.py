@@ -2,7 +2,7 @@
 the deliveries of an event (also what deleting an event checks its foreign key with)
 
 Revision ID: 0019_retention_indexes
-Revises: 0013_analytics_indexes
+Revises: 0018_rejected_code_attempts
 Create Date: 2026-12-01 17:50:00
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0019_retention_indexes"
-down_revision = "0013_analytics_indexes"
+down_revision = "0018_rejected_code_attempts"
 branch_labels = None
 depends_on = None
 
