@@ -29,6 +29,7 @@ def test_auto_stamp_stamps_at_once_and_ignores_the_same_card_within_the_window(
     _seat, link = make_seat(app, merchant["id"])
     number = new_card(api, merchant)
     sign_in(page, live_url, link, "Bar Counter")
+    assert not page.get_by_role("button", name="Stop camera").is_visible()
     page.get_by_role("switch", name="Auto-stamp: off").click()
     page.get_by_role("heading", name="Auto-stamp is on").wait_for()
     field = page.get_by_label("Card number")
