@@ -44,7 +44,7 @@ def _session(settings: Settings) -> Iterator[Session]:
     """A session on the configured database; the engine is closed when the command ends."""
     engine = build_engine(settings.database_url)
     try:
-        with build_session_factory(engine)() as session:
+        with build_session_factory(engine, settings.public_url)() as session:
             yield session
     finally:
         engine.dispose()
