@@ -295,7 +295,7 @@ class VoucherCodePoolData(VoucherData):
 
 
 class VoucherRedemptionRejectedData(EventData):
-    """A promo code on a sale that redeemed nothing."""
+    """A promo code on a sale, or a voucher used on its page, that redeemed nothing."""
 
     model_config = example(
         {
@@ -307,14 +307,20 @@ class VoucherRedemptionRejectedData(EventData):
         }
     )
 
-    code: str
+    code: str | None = Field(description="The code presented (null: a voucher without a code)")
     reason: str = Field(
         description="unknown_code, customer_required, other_customer, already_redeemed, "
         "expired, voided, not_active..."
     )
-    sale_id: str
+    sale_id: str | None = Field(
+        description="The sale that carried the code (null when refused on a voucher's page)"
+    )
     card_number: str | None
     voucher_id: str | None
+    channel: RedeemChannel | None = Field(
+        default=None,
+        description="Who tried to redeem, when not a sale's promo code (self: the voucher page)",
+    )
 
 
 class LotterySpinCreatedData(EventData):
