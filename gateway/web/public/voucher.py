@@ -28,6 +28,7 @@ def _page(token: str, view: VoucherView, template: str, error: str | None = None
         token=token,
         voucher=voucher,
         merchant_name=view.merchant.name,
+        timezone=view.merchant.timezone,
         status=status_word(voucher.status),
         usable=voucher.status == "active",
         self_redeem=voucher.redemption == "self",

@@ -9,7 +9,15 @@
       var now = new Date();
       clocks.forEach(function (clock) {
         var lang = clock.getAttribute("data-lang") || undefined;
-        clock.textContent = now.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+        var options = { hour: "2-digit", minute: "2-digit", second: "2-digit" };
+        var zone = clock.getAttribute("data-timezone");
+        if (zone) { options.timeZone = zone; }  // the shop's time, as on the page's other times
+        try {
+          clock.textContent = now.toLocaleTimeString(lang, options);
+        } catch (unknownZone) {
+          delete options.timeZone;
+          clock.textContent = now.toLocaleTimeString(lang, options);
+        }
         clock.setAttribute("datetime", now.toISOString());
       });
     }
