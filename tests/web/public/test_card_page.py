@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from gateway.customer_links import looks_like_token
+from gateway.models import Event
 from tests.web.public.conftest import Shop, path_of
 
 
@@ -80,3 +83,14 @@ def test_unknown_and_forged_card_links_answer_one_plain_404(
     bodies = {page.get_data(as_text=True) for page in pages}
     assert len(bodies) == 1, "every unknown link answers the same page"
     assert "This link does not lead to a page." in bodies.pop()
+
+
+def test_the_events_of_a_new_card_and_voucher_carry_their_links(shop: Shop, app: Flask) -> None:
+    card = shop.card()
+    voucher = shop.voucher(card)
+    with app.extensions["stampgate"].session_factory() as session:
+        events = session.scalars(select(Event).where(Event.card_id == card["id"])).all()
+        links = {event.type: event.data.get("customer_url") for event in events}
+    assert links["card.created"] == card["customer_url"]
+    assert links["voucher.issued"] == voucher["customer_url"]
+    assert links["voucher.activated"] == voucher["customer_url"]

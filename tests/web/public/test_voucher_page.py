@@ -12,6 +12,7 @@ from sqlalchemy import select
 from gateway.models import Event
 from tests.support.programs import DESSERT_VOUCHER, FREE_PIZZA
 from tests.web.public.conftest import Shop, csrf_token, path_of
+from webhooks.payloads import VoucherRedemptionRejectedData
 
 
 def _use(browser: FlaskClient, voucher_path: str) -> tuple[int, str]:
@@ -137,4 +138,6 @@ def _rejections(app: Flask) -> list[tuple[str, str, str]]:
         events = session.scalars(
             select(Event).where(Event.type == "voucher.redemption_rejected")
         ).all()
+        for event in events:  # as the published schema of the event says
+            VoucherRedemptionRejectedData.model_validate(event.data)
         return [(e.data["reason"], e.data["voucher_id"], e.data["channel"]) for e in events]
