@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypedDict
 
 import click
 from pydantic import ValidationError
@@ -19,6 +20,7 @@ from connectors.connections.sync import sync_all
 from connectors.inbox import jobs as inbox_jobs
 from connectors.registry import build_connectors
 from gateway import migrate
+from gateway.api import validation
 from gateway.api.idempotency import purge_expired
 from gateway.audit.service import purge_audit_events
 from gateway.config import VAR_DIR, Settings
@@ -80,25 +82,55 @@ def merchant() -> None:
     """Merchants."""
 
 
-def _create_merchant(settings: Settings, name: str, currency: str, timezone: str) -> dict[str, str]:
+class CreatedMerchant(TypedDict):
+    """What ``merchant create`` prints: the new merchant and its first API key."""
+
+    id: str
+    name: str
+    country: str | None
+    api_key: str
+
+
+def _create_merchant(
+    settings: Settings, name: str, currency: str, timezone: str, country: str | None = None
+) -> CreatedMerchant:
     try:
-        body = MerchantCreate(name=name, currency=currency, timezone=timezone)
+        body = MerchantCreate(name=name, currency=currency, timezone=timezone, country=country)
     except ValidationError as exc:
-        raise click.BadParameter(str(exc)) from exc
+        raise click.BadParameter(_problems(exc)) from exc
     with _session(settings) as session:
         created, issued = service.create_merchant(
-            session, name=body.name, currency=body.currency, timezone=body.timezone
+            session,
+            name=body.name,
+            currency=body.currency,
+            timezone=body.timezone,
+            country=body.country,
         )
-        return {"id": created.id, "name": created.name, "api_key": issued.plaintext}
+        return CreatedMerchant(
+            id=created.id, name=created.name, country=created.country, api_key=issued.plaintext
+        )
+
+
+def _problems(exc: ValidationError) -> str:
+    """The validation messages, one per field, as the API and the console word them."""
+    return "; ".join(
+        "--" + validation.message(error, validation.locate(MerchantCreate, error["loc"]), "options")
+        for error in exc.errors(include_url=False, include_input=False)
+    )
 
 
 @merchant.command("create")
 @click.option("--name", required=True)
 @click.option("--currency", required=True, help="ISO 4217, e.g. EUR")
 @click.option("--timezone", "timezone_name", required=True, help="IANA, e.g. Europe/Kyiv")
-def merchant_create(name: str, currency: str, timezone_name: str) -> None:
+@click.option(
+    "--country",
+    default=None,
+    help="ISO 3166-1 alpha-2, e.g. UA (default: the time zone's country, when it has one)",
+)
+def merchant_create(name: str, currency: str, timezone_name: str, country: str | None) -> None:
     """Create a merchant and print its first API key (shown once)."""
-    _echo_json(_create_merchant(Settings(), name, currency, timezone_name))
+    _echo_json(_create_merchant(Settings(), name, currency, timezone_name, country))
 
 
 @main.group()
