@@ -53,6 +53,7 @@ def test_the_card_page_lists_active_vouchers_and_pending_spins(
     html = browser.get(path_of(card["customer_url"])).get_data(as_text=True)
     assert f'href="{path_of(voucher["customer_url"])}"' in html
     assert f'href="{path_of(card["customer_url"])}/spins/{spin_id}"' in html
+    assert "9 more stamps to a spin of Spin to win" in html  # the goal gives a spin
     assert "Free cake" in html
 
 

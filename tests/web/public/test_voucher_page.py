@@ -141,3 +141,24 @@ def _rejections(app: Flask) -> list[tuple[str, str, str]]:
         for event in events:  # as the published schema of the event says
             VoucherRedemptionRejectedData.model_validate(event.data)
         return [(e.data["reason"], e.data["voucher_id"], e.data["channel"]) for e in events]
+
+
+def test_a_voided_voucher_says_so_and_shows_no_code(shop: Shop, browser: FlaskClient) -> None:
+    voucher = shop.voucher(shop.card(), FREE_PIZZA)
+    shop.call("POST", f"/v1/vouchers/{voucher['id']}/void")
+    path = path_of(voucher["customer_url"])
+    html = browser.get(path).get_data(as_text=True)
+    assert "Cancelled" in html
+    assert "FREEPIZZA9" not in html
+    assert "qr.svg" not in html
+
+
+def test_a_rewards_picture_may_come_from_the_merchants_https_site(
+    shop: Shop, browser: FlaskClient
+) -> None:
+    reward = {**FREE_PIZZA, "image_url": "https://cdn.example.com/pizza.png"}
+    page = browser.get(path_of(shop.voucher(shop.card(), reward)["customer_url"]))
+    assert 'src="https://cdn.example.com/pizza.png"' in page.get_data(as_text=True)
+    policy = page.headers["Content-Security-Policy"]
+    assert "img-src 'self' data: https:" in policy
+    assert "script-src 'self';" in policy
