@@ -29,6 +29,7 @@ def test_use_now_then_the_same_page_shows_the_voucher_used(
     page.wait_for_function(
         "shown => document.querySelector('[data-clock]').textContent !== shown", arg=first
     )  # the clock of a live screen moves on
+    assert page.locator(".live-dot").evaluate("dot => dot.getAnimations().length") == 1
     page.get_by_role("link", name="Use now").click()
     page.get_by_role("heading", name="Use Free cake now?").wait_for()
     page.get_by_role("button", name="Yes, use it now").click()
