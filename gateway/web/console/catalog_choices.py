@@ -14,8 +14,9 @@ from gateway.web.console.blueprint import logged_in_user
 from gateway.web.console.program_form import id_list
 
 POS_NAMES = {"poster": "Poster", "serve": "Serve"}
+# What a POS did when its catalogue could not be had, by problem code.
 TROUBLE = {
-    "pos_unreachable": "did not answer",
+    "pos_unreachable": "did not answer just now",
     "pos_auth_rejected": "refused the gateway's access (see the POS page)",
     "credentials_unreadable": "cannot be asked: its credentials must be entered again",
 }

@@ -103,7 +103,7 @@ def test_a_pos_down_keeps_the_typed_ids(
 ) -> None:
     poster.outages = 10_000
     page = unescape(owner_console.get(NEW).get_data(as_text=True))
-    assert "Your POS products cannot be listed now: Poster mycafe did not answer." in page
+    assert "Your POS products cannot be listed now: Poster mycafe did not answer just now." in page
     assert "What earns the stamps" not in page
     assert "POS product ids" in page
     assert "Other POS product ids" not in page
