@@ -60,8 +60,8 @@ document.querySelectorAll("form[data-editor]").forEach(function (form) {
   // A row's fields get their index; rows inside it (a milestone's lottery variants) keep their
   // own placeholder in their template, with the outer index written in.
   function rename(root, placeholder, index) {
-    root.querySelectorAll("[name], [id], [for], [data-when]").forEach(function (node) {
-      ["name", "id", "for", "data-when"].forEach(function (attribute) {
+    root.querySelectorAll("[name], [id], [for], [data-when], [data-rows]").forEach(function (node) {
+      ["name", "id", "for", "data-when", "data-rows"].forEach(function (attribute) {
         const value = node.getAttribute(attribute);
         if (value) node.setAttribute(attribute, value.replaceAll(placeholder, index));
       });
