@@ -454,3 +454,15 @@ def test_a_kept_list_stands_in_while_the_pos_is_down(
     poster.outages = 10_000
     shown = html(poster_page.console.get(f"{poster_page.path}?refresh=1"))
     assert '<strong id="spot-0-name">Podil</strong>' in shown
+
+
+def test_serve_terminal_groups_are_listed_by_name(
+    owner_console: Console, api: Api, merchant: dict[str, Any], syrve: FakeSyrve
+) -> None:
+    _program, connection = connect_program(api, merchant["api_key"], serve_body(syrve))
+    shown = html(owner_console.get(f"/console/pos/connections/{connection['id']}"))
+    assert (
+        '<strong id="spot-0-name">Podil</strong> <span class="hint mono">#tg-kyiv</span>' in shown
+    )
+    assert '<strong id="spot-1-name">Baixa</strong>' in shown
+    assert "POS terminal group" in shown

@@ -14,6 +14,8 @@ from tests.support.api import Api
 from tests.support.console import Console
 from tests.support.fake_poster import FakePoster, poster_settings
 from tests.support.fake_poster import connection_body as poster_body
+from tests.support.fake_syrve import ORGANIZATION, FakeSyrve
+from tests.support.fake_syrve import connection_body as serve_body
 from tests.support.pos import connect_program
 from tests.web.console.test_programs import NINE_STAMPS, _programs
 
@@ -21,9 +23,9 @@ NEW = "/console/programs/new"
 
 
 @pytest.fixture
-def settings(settings: Settings, poster: FakePoster) -> Settings:
-    """The app reaches the fake Poster."""
-    return settings.model_copy(update=poster_settings(poster))
+def settings(settings: Settings, poster: FakePoster, syrve: FakeSyrve) -> Settings:
+    """The app reaches the fake Poster and the fake Syrve."""
+    return settings.model_copy(update={**poster_settings(poster), "serve_api_url": syrve.base_url})
 
 
 @pytest.fixture
@@ -33,7 +35,7 @@ def connected(api: Api, merchant: dict[str, Any], poster: FakePoster) -> dict[st
     return program
 
 
-def per_item(**fields: str | list[str]) -> dict[str, str | list[str]]:
+def per_item(fields: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
     form: dict[str, str | list[str]] = {**NINE_STAMPS, "rules-0-kind": "per_item", **fields}
     return form
 
@@ -61,7 +63,7 @@ def test_ticked_products_and_typed_ids_make_one_rule(
         "rules-0-products": ["12", "13", "77, 12"],  # two ticked, then the typed field
         "rules-0-categories": ["4", ""],
     }
-    form = per_item(**fields)
+    form = per_item(fields)
     created = owner_console.submit(NEW, form, NEW)
     assert created.status_code == 302, created.get_data(as_text=True)
     saved = next(p for p in _programs(api, merchant) if p["id"] != connected["id"])
@@ -85,7 +87,7 @@ def test_a_product_deleted_in_the_pos_is_flagged_after_a_refresh(
     poster: FakePoster,
     connected: dict[str, Any],
 ) -> None:
-    created = owner_console.submit(NEW, per_item(**{"rules-0-products": ["13"]}), NEW)
+    created = owner_console.submit(NEW, per_item({"rules-0-products": ["13"]}), NEW)
     assert created.status_code == 302
     editor = created.headers["Location"]
     assert 'id="rules-0-products-stale"' not in owner_console.get(editor).get_data(as_text=True)
@@ -153,3 +155,26 @@ def test_a_milestone_reward_can_be_a_lottery(
     editor = owner_console.get(created.headers["Location"]).get_data(as_text=True)
     assert 'value="Spin at 3"' in editor
     assert 'id="milestones-0-reward-variants-1-probability"' in editor
+
+
+def test_a_poster_cafe_and_a_serve_restaurant_each_offer_their_menu(
+    owner_console: Console,
+    api: Api,
+    merchant: dict[str, Any],
+    syrve: FakeSyrve,
+    connected: dict[str, Any],
+) -> None:
+    body = {**serve_body(syrve), "program_id": connected["id"]}
+    assert api.call("POST", "/v1/connections", merchant["api_key"], json=body).status_code == 201
+    page = unescape(owner_console.get(NEW).get_data(as_text=True))
+    poster_at = page.index("<h3>Poster mycafe</h3>")
+    serve_at = page.index(f"<h3>Serve {ORGANIZATION}</h3>")
+    assert poster_at < page.index(">Croissant</label>") < serve_at
+    assert serve_at < page.index('value="prod-latte"')
+    assert ">Oat milk</label>" not in page  # a Syrve modifier is not a product to pick
+    form = per_item({"rules-0-products": ["12", "prod-latte"], "rules-0-categories": ""})
+    created = owner_console.submit(NEW, form, NEW)
+    assert created.status_code == 302
+    editor = unescape(owner_console.get(created.headers["Location"]).get_data(as_text=True))
+    assert 'value="prod-latte" checked' in editor
+    assert 'id="rules-0-products-stale"' not in editor
