@@ -4,7 +4,8 @@ POS and kept, so rule editors and location maps offer names instead of typed ids
 A stored catalogue is answered while it is younger than ``CATALOG_MAX_AGE``; older, or when a
 refresh is asked for, the POS is asked again. When the POS cannot be reached (or answers with
 an error) the stored catalogue is answered as it was; without one the POS's failure is the
-answer. A refused login is never hidden: the connection needs re-authorisation.
+answer. A refused login is never hidden: the connection needs re-authorisation, and until
+then only a refresh asks the POS again.
 """
 
 from __future__ import annotations
@@ -88,6 +89,14 @@ def connection_catalog(
     kept = _stored(session, connection.id)
     if kept is not None and not refresh and utcnow() - kept.fetched_at < CATALOG_MAX_AGE:
         return kept
+    if connection.status == "needs_reauth" and not refresh:
+        # The POS refused these credentials already: a page load does not ask it again.
+        if kept is not None:
+            return StoredCatalog(kept.catalog, kept.fetched_at, fresh=False)
+        raise DomainError(
+            "pos_auth_rejected",
+            f"The POS refused the credentials: {connection.status_reason or 'needs_reauth'}",
+        )
     view = readable_view(session, connection, settings)
     try:
         fetched = call_pos(session, connection, lambda: connectors[view.pos].catalog(view))

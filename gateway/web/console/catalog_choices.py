@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from connectors.base import CatalogEntry
-from connectors.connections.catalog import merchant_catalogs, missing_ids
+from connectors.connections.catalog import StoredCatalog, merchant_catalogs, missing_ids
 from gateway.api.session import request_session
 from gateway.extensions import extensions
 from gateway.web.console.blueprint import logged_in_user
@@ -37,10 +37,17 @@ class PickGroup:
 
 @dataclass(frozen=True)
 class PickSource:
-    """One connection's catalogue."""
+    """One connection's catalogue; ``as_of`` says when it was listed when the POS failed just
+    now and the kept list stands in."""
 
     label: str
     groups: list[PickGroup]
+    as_of: str | None = None
+
+
+def listed_at(stored: StoredCatalog) -> str | None:
+    """When a kept catalogue that stands in for a failing POS was listed (else None)."""
+    return None if stored.fresh else stored.fetched_at.strftime("%Y-%m-%d %H:%M UTC")
 
 
 @dataclass
@@ -84,7 +91,8 @@ def picker() -> Picker:
             )
             continue
         catalog = item.stored.catalog
-        chosen.sources.append(PickSource(label, _groups(catalog.categories, catalog.products)))
+        groups = _groups(catalog.categories, catalog.products)
+        chosen.sources.append(PickSource(label, groups, listed_at(item.stored)))
         chosen.product_ids.update(entry.id for entry in catalog.products)
         chosen.category_ids.update(entry.id for entry in catalog.categories)
     return chosen

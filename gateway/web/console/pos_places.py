@@ -10,7 +10,7 @@ from connectors.connections.catalog import connection_catalog, missing_ids
 from gateway.api.session import request_session
 from gateway.errors import DomainError
 from gateway.extensions import extensions
-from gateway.web.console.catalog_choices import TROUBLE
+from gateway.web.console.catalog_choices import TROUBLE, listed_at
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class Places:
 
     names: dict[str, str] | None
     trouble: str | None = None
+    as_of: str | None = None  # when the kept list standing in for a failing POS was listed
 
     def rows(self, typed: Sequence[tuple[str, str]]) -> list[PlaceRow]:
         """The map's rows: one per listed place (in the POS's order, with the name typed or
@@ -63,7 +64,7 @@ def places_of(connection_id: str, merchant_id: str, pos_name: str, refresh: bool
             raise
         said = TROUBLE.get(exc.code, "answered with an error")
         return Places(None, f"{pos_name} {said}, so its places cannot be listed by name.")
-    return Places(stored.location_names())
+    return Places(stored.location_names(), as_of=listed_at(stored))
 
 
 def mapped_rows(rows: Sequence[PlaceRow]) -> list[tuple[str, str]]:

@@ -115,6 +115,18 @@ def test_a_refused_login_answers_pos_auth_rejected(
         "GET", f"/v1/connections/{poster_world.connection['id']}", poster_world.key
     ).get_json()
     assert connection["status"] == "needs_reauth"
+    calls = len(poster.calls)
+    assert_problem(catalog(poster_world), 409, "pos_auth_rejected")
+    assert len(poster.calls) == calls  # refused once: not asked again until a refresh
+
+
+def test_a_kept_catalogue_stands_in_while_the_connection_needs_reauth(
+    poster_world: PosWorld, poster: FakePoster
+) -> None:
+    kept = catalog(poster_world).get_json()
+    poster.token = "another-token"
+    assert_problem(catalog(poster_world, "?refresh=true"), 409, "pos_auth_rejected")
+    assert catalog(poster_world).get_json() == kept
 
 
 def test_another_merchants_connection_is_not_found(poster_world: PosWorld) -> None:

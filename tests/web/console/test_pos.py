@@ -454,6 +454,7 @@ def test_a_kept_list_stands_in_while_the_pos_is_down(
     poster.outages = 10_000
     shown = html(poster_page.console.get(f"{poster_page.path}?refresh=1"))
     assert '<strong id="spot-0-name">Podil</strong>' in shown
+    assert "Poster did not answer just now: these are its places as listed on" in shown
 
 
 def test_serve_terminal_groups_are_listed_by_name(

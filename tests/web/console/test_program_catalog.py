@@ -4,11 +4,15 @@ milestone reward."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from html import unescape
 from typing import Any
 
 import pytest
+from flask import Flask
+from sqlalchemy import update
 
+from connectors.connections.models import PosCatalog
 from gateway.config import Settings
 from tests.support.api import Api
 from tests.support.console import Console
@@ -178,3 +182,20 @@ def test_a_poster_cafe_and_a_serve_restaurant_each_offer_their_menu(
     editor = unescape(owner_console.get(created.headers["Location"]).get_data(as_text=True))
     assert 'value="prod-latte" checked' in editor
     assert 'id="rules-0-products-stale"' not in editor
+
+
+def test_an_old_kept_menu_stands_in_while_the_pos_is_down(
+    app: Flask, owner_console: Console, poster: FakePoster, connected: dict[str, Any]
+) -> None:
+    owner_console.get(NEW)  # lists and keeps the menu
+    with app.extensions["stampgate"].session_factory() as session:
+        session.execute(
+            update(PosCatalog).values(fetched_at=datetime(2026, 1, 2, 9, 30, tzinfo=UTC))
+        )
+        session.commit()
+    poster.outages = 10_000
+    page = unescape(owner_console.get(NEW).get_data(as_text=True))
+    assert ">Latte</label>" in page
+    assert (
+        "Poster mycafe did not answer just now: this is its list of 2026-01-02 09:30 UTC." in page
+    )
