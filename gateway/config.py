@@ -101,6 +101,11 @@ class Settings(BaseSettings):
     # Failed console logins per account (the e-mail typed) and per client address.
     limit_login_failures_per_account: str = "5/15 minutes"
     limit_login_failures_per_address: str = "20/15 minutes"
+    # The customer's pages (card, voucher, lottery, receipt claim): requests per address, per
+    # token, and links that lead nowhere per address (guessing tokens).
+    limit_public_pages_per_address: str = "120/minute"
+    limit_public_pages_per_token: str = "60/minute"  # noqa: S105 - a rate, not a secret
+    limit_public_unknown_tokens: str = "30/10 minutes"
     # Minutes without a request after which a console session ends.
     console_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
 
@@ -119,6 +124,9 @@ class Settings(BaseSettings):
         "limit_code_attempts_per_location",
         "limit_login_failures_per_account",
         "limit_login_failures_per_address",
+        "limit_public_pages_per_address",
+        "limit_public_pages_per_token",
+        "limit_public_unknown_tokens",
     )
     @classmethod
     def _parse_limit(cls, value: str) -> str:
