@@ -69,6 +69,7 @@ UNAUDITED: dict[str, str] = {
     "deliveries": "the outbox's queue; a retry by hand is noted on the delivery",
     "delivery_attempts": "the delivery log",
     "idempotency_keys": "replay bookkeeping",
+    "pos_catalogs": "a copy of what the POS lists, fetched again at will; nobody edits it",
 }
 NOTED_TYPES = ("delivery",)
 OBJECT_TYPES = tuple(sorted({spec.object_type for spec in AUDITED.values()} | set(NOTED_TYPES)))

@@ -34,10 +34,10 @@ from gateway.loyalty.programs.service import get_program, list_programs
 from gateway.pagination import PageQuery
 from gateway.web.console.auth import console_page
 from gateway.web.console.blueprint import Page, console, logged_in_user
+from gateway.web.console.catalog_choices import POS_NAMES
 from gateway.web.console.pos_places import PlaceRow, mapped_rows, places_of
 from gateway.web.forms import FormErrors, errors_of
 
-POS_NAMES = {"poster": "Poster", "serve": "Serve"}
 SERVE_FIELDS = ("program_id", "organization_id", "api_login", "api_base_url")
 EVENT_STATUSES = ("failed", "waiting", "pending", "processed", "ignored")
 RETRYABLE = frozenset(status.value for status in sources_of(InboundAction.RETRY))
