@@ -70,6 +70,7 @@ UNAUDITED: dict[str, str] = {
     "delivery_attempts": "the delivery log",
     "idempotency_keys": "replay bookkeeping",
     "pos_catalogs": "a copy of what the POS lists, fetched again at will; nobody edits it",
+    "rejected_code_attempts": "observations of refused code lookups, counted by the analytics",
 }
 NOTED_TYPES = ("delivery",)
 OBJECT_TYPES = tuple(sorted({spec.object_type for spec in AUDITED.values()} | set(NOTED_TYPES)))

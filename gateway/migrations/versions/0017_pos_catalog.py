@@ -1,7 +1,7 @@
 """POS catalogues: each connection's places, product categories and products, as last fetched
 
 Revision ID: 0017_pos_catalog
-Revises: 0013_analytics_indexes
+Revises: 0019_retention_indexes
 Create Date: 2026-12-01 17:30:00
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 import gateway.db
 
 revision = "0017_pos_catalog"
-down_revision = "0013_analytics_indexes"
+down_revision = "0019_retention_indexes"
 branch_labels = None
 depends_on = None
 

@@ -11,9 +11,22 @@ from gateway.web.console import pos as pos
 from gateway.web.console import programs as programs
 from gateway.web.console import team as team
 from gateway.web.console import vouchers as vouchers
+from gateway.web.console import webhook_removal as webhook_removal
 from gateway.web.console import webhooks as webhooks
 from gateway.web.console.blueprint import console
 
 # Importing a page module registers its views on the blueprint.
-PAGES = (cards, dashboard, keys, login, pools, pos, programs, team, vouchers, webhooks)
+PAGES = (
+    cards,
+    dashboard,
+    keys,
+    login,
+    pools,
+    pos,
+    programs,
+    team,
+    vouchers,
+    webhook_removal,
+    webhooks,
+)
 __all__ = ["PAGES", "console"]
