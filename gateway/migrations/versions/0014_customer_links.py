@@ -3,7 +3,7 @@
 Existing rows get a fresh random token each; new rows get one when they are created.
 
 Revision ID: 0014_customer_links
-Revises: 0019_retention_indexes
+Revises: 0017_pos_catalog
 Create Date: 2026-12-01 17:30:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_customer_links"
-down_revision = "0019_retention_indexes"
+down_revision = "0017_pos_catalog"
 branch_labels = None
 depends_on = None
 
