@@ -2,7 +2,7 @@
 spins remember who played them
 
 Revision ID: 0015_staff_seats
-Revises: 0019_retention_indexes
+Revises: 0014_customer_links
 Create Date: 2026-12-01 17:30:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import gateway.db
 
 revision = "0015_staff_seats"
-down_revision = "0019_retention_indexes"
+down_revision = "0014_customer_links"
 branch_labels = None
 depends_on = None
 
