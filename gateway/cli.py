@@ -23,6 +23,7 @@ from gateway import migrate
 from gateway.api import validation
 from gateway.api.idempotency import purge_expired
 from gateway.audit.service import purge_audit_events
+from gateway.campaigns import jobs as campaign_jobs
 from gateway.config import VAR_DIR, Settings
 from gateway.db import build_engine, build_session_factory
 from gateway.errors import DomainError
@@ -210,14 +211,16 @@ def sync() -> None:
 @main.command()
 @click.option("--processes", default=2, show_default=True, help="rq worker processes")
 def worker(processes: int) -> None:
-    """Run rq workers (POS events, webhook deliveries, promotion sync) and the sweeper."""
+    """Run rq workers (POS events, webhook deliveries, campaign messages, promotion sync) and
+    the sweeper."""
     settings = Settings()
     if not settings.redis_url:
         raise click.ClickException(
             "set STAMPGATE_REDIS_URL; without Redis the gateway delivers itself"
         )
     # Inbound events first: in each worker process they come before deliveries.
-    run_workers(settings, max(processes, 1), (inbox_jobs.DUTY, delivery_jobs.DUTY))
+    duties = (inbox_jobs.DUTY, delivery_jobs.DUTY, campaign_jobs.DUTY)
+    run_workers(settings, max(processes, 1), duties)
 
 
 @main.group()

@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     redemption_rollback_seconds: int = Field(default=24 * 3600, ge=0)
     # Inbound POS events: seconds before each retry; when they run out the event fails.
     inbound_retry_schedule: Annotated[tuple[int, ...], NoDecode] = DEFAULT_INBOUND_RETRY_SCHEDULE
+    # Campaign messages: seconds before each retry, and at most how many each channel sends
+    # per minute (across all workers: the count is kept in the messages table).
+    campaign_retry_schedule: Annotated[tuple[int, ...], NoDecode] = (10, 60, 300)
+    campaign_wallet_per_minute: int = Field(default=600, ge=1)
+    campaign_email_per_minute: int = Field(default=60, ge=1)
+    campaign_messenger_per_minute: int = Field(default=120, ge=1)
     pos_timeout: float = Field(default=10.0, gt=0)
     pos_retry_backoff: float = Field(default=0.5, ge=0)
     poster_api_url: str = "https://{account}.joinposter.com/api"
@@ -109,7 +115,9 @@ class Settings(BaseSettings):
     # Minutes without a request after which a console session ends.
     console_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
 
-    @field_validator("webhook_retry_schedule", "inbound_retry_schedule", mode="before")
+    @field_validator(
+        "webhook_retry_schedule", "inbound_retry_schedule", "campaign_retry_schedule", mode="before"
+    )
     @classmethod
     def _parse_schedule(cls, value: object) -> object:
         if isinstance(value, str):

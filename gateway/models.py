@@ -4,6 +4,7 @@ from connectors.connections.models import PosConnection
 from connectors.inbox.models import InboundEvent
 from gateway.api.idempotency import IdempotencyRecord
 from gateway.audit.models import AuditEvent
+from gateway.campaigns.models import Campaign, CampaignMessage
 from gateway.db import Base
 from gateway.loyalty.cards.models import Card, CardPosId, StampEntry
 from gateway.loyalty.codes.models import CodePool, PoolCode, RejectedCodeAttempt
@@ -18,6 +19,8 @@ __all__ = [
     "ApiKey",
     "AuditEvent",
     "Base",
+    "Campaign",
+    "CampaignMessage",
     "Card",
     "CardPosId",
     "CodePool",

@@ -22,6 +22,7 @@ EVENT_TYPES: dict[str, str] = {
     "lottery.played": "A lottery spin was played.",
     "sale.processed": "A sale was applied to a card.",
     "sale.unattributed": "A sale arrived without a customer and was stored without stamps.",
+    "campaign.message": "A campaign's message to one card on one channel (Wallet or messenger).",
     "connection.mappings_stale": "Redeem codes are mapped to POS promotions the POS no longer has.",
     "fraud.suspected": "Requests look like an attack (a run of unknown redeem codes).",
     "endpoint.failing": "A webhook endpoint has been failing for a day.",

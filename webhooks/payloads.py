@@ -475,6 +475,42 @@ class WebhookTestData(EventData):
     endpoint_id: str
 
 
+class CampaignMessageData(EventData):
+    """A campaign's message for one card on one channel: push it to the saved Wallet card
+    (``wallet``: ``push_text``) or send it through the messenger bot (``message_text``)."""
+
+    model_config = example(
+        {
+            "campaign_id": "cmp_01m8s0dp1q6jj235k7khx2f352",
+            "message_id": "cmm_01m8s0dp1q6jj235k7khx2f353",
+            "card_number": "961647490641",
+            "channel": "wallet",
+            "push_text": "Coffee's waiting ☕",
+            "message_text": "We miss you! Here is a free dessert with your next coffee.",
+            "customer_url": None,
+            "voucher_id": "vch_01m8s0dp10fzd7v9vyqmcwdev8",
+        }
+    )
+
+    campaign_id: str
+    message_id: str
+    card_number: str
+    channel: Annotated[
+        Literal["wallet", "messenger"],
+        Meanings(
+            {
+                "wallet": "push push_text to the customer's saved Wallet card",
+                "messenger": "send message_text through the merchant's messenger bot",
+            },
+            "Where the message goes.",
+        ),
+    ]
+    push_text: str | None
+    message_text: str | None
+    customer_url: str | None = Field(description="The card's customer page, when it has one")
+    voucher_id: str | None = Field(description="The voucher the campaign attached, if any")
+
+
 DATA_MODELS: dict[str, type[EventData]] = {
     "card.created": CardCreatedData,
     "card.stamped": CardStampedData,
@@ -495,6 +531,7 @@ DATA_MODELS: dict[str, type[EventData]] = {
     "lottery.played": LotteryPlayedData,
     "sale.processed": SaleData,
     "sale.unattributed": SaleData,
+    "campaign.message": CampaignMessageData,
     "connection.mappings_stale": ConnectionMappingsStaleData,
     "fraud.suspected": FraudSuspectedData,
     "endpoint.failing": EndpointFailingData,
