@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.campaigns.models import Campaign, CampaignMessage
-from gateway.campaigns.queues import CAMPAIGNS_DUE, LEASE, PLANS
+from gateway.campaigns.queues import CAMPAIGNS_DUE, PLAN_LEASE, PLANS
 from gateway.campaigns.schemas import Segment
 from gateway.campaigns.segments import segment_cards
 from gateway.db import commit_unit, utcnow
@@ -39,7 +39,7 @@ def plan_due(sessions: sessionmaker[Session], limit: int | None = None) -> int:
     def start(_session: Session, _campaigns: Sequence[Campaign]) -> WorkRow[Campaign]:
         return lambda campaign: plan_campaign(sessions, campaign.id)
 
-    return work_batch(sessions, PLANS, LEASE, start, limit=limit)
+    return work_batch(sessions, PLANS, PLAN_LEASE, start, limit=limit)
 
 
 def plan_campaign(sessions: sessionmaker[Session], campaign_id: str) -> int:

@@ -14,7 +14,11 @@ from gateway.queue.wake import Notify, notify_after_commit
 # A campaign is due at its send time; planning writes all its messages in one transaction.
 PLANS = QueueTable(Campaign, batch=5, order_by=("next_attempt_at", "id"), waiting=("scheduled",))
 SENDS = QueueTable(CampaignMessage, batch=50, order_by=("next_attempt_at", "id"))
-LEASE = timedelta(minutes=5)
+# Planning a large campaign takes a while; a message takes a moment, so a worker that died
+# holds its messages only half a minute (rows it could not finish in time it gives back).
+PLAN_LEASE = timedelta(minutes=5)
+SEND_LEASE = timedelta(seconds=30)
+LONGEST_SEND = timedelta(seconds=5)
 CAMPAIGNS_DUE = "campaigns_due"
 
 

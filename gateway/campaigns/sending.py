@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.campaigns.models import Campaign, CampaignMessage
 from gateway.campaigns.planning import plan_due
-from gateway.campaigns.queues import LEASE, SENDS
+from gateway.campaigns.queues import LONGEST_SEND, SEND_LEASE, SENDS
 from gateway.config import Settings
 from gateway.db import commit_unit, utcnow
 from gateway.loyalty.cards.models import Card
@@ -65,7 +65,15 @@ def send_due(sender: Sender) -> int:
 
         lane = SENDS.column("channel") == channel
         limit = min(SENDS.batch, allowance)
-        claimed += work_batch(sender.sessions, SENDS, LEASE, start, limit=limit, where=lane)
+        claimed += work_batch(
+            sender.sessions,
+            SENDS,
+            SEND_LEASE,
+            start,
+            limit=limit,
+            where=lane,
+            longest_row=LONGEST_SEND,
+        )
     return claimed
 
 
