@@ -48,7 +48,7 @@ def drain_campaigns(sender: Sender) -> int:
         total += claimed
         if claimed == 0:
             break
-    finish_sent(sender.sessions)
+    finish_sent(sender.sessions)  # also after a crash between the last send and this
     return total
 
 
@@ -156,14 +156,23 @@ def _retry_later(
 
 
 def finish_sent(sessions: sessionmaker[Session]) -> int:
-    """Mark ``sent`` every sending campaign with no message left pending; how many."""
+    """Mark ``sent`` every sending campaign with no message left pending; how many.
+
+    Read first and written only when there is something to finish: idle rounds of the
+    embedded thread take no write lock (SQLite has one for the whole database).
+    """
     pending = exists().where(
         CampaignMessage.campaign_id == Campaign.id, CampaignMessage.status == "pending"
     )
+    done = select(Campaign.id).where(Campaign.status == "sending", ~pending)
     with sessions() as session:
+        ids = list(session.scalars(done))
+        if not ids:
+            session.rollback()
+            return 0
         finished = session.execute(
             update(Campaign)
-            .where(Campaign.status == "sending", ~pending)
+            .where(Campaign.id.in_(ids), Campaign.status == "sending", ~pending)
             .values(status="sent", finished_at=utcnow())
             .execution_options(synchronize_session=False)
         )
