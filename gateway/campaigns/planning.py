@@ -46,7 +46,7 @@ def plan_campaign(sessions: sessionmaker[Session], campaign_id: str) -> int:
     """Write a scheduled campaign's messages; how many were written (0: planned already)."""
     with sessions() as session:
         try:
-            written = _plan(session, campaign_id)
+            written = write_plan(session, campaign_id)
             commit_unit(session)
         except IntegrityError:  # another planner wrote them first
             return 0
@@ -81,7 +81,9 @@ def _voucher_reward(campaign: Campaign) -> VoucherReward | None:
     return reward
 
 
-def _plan(session: Session, campaign_id: str) -> int:
+def write_plan(session: Session, campaign_id: str) -> int:
+    """Add a scheduled campaign's messages and vouchers to the session (the caller commits);
+    how many messages, 0 when the campaign is not (or no longer) scheduled."""
     campaign = session.get(Campaign, campaign_id)
     if campaign is None or campaign.status != "scheduled":
         return 0

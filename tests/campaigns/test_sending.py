@@ -3,6 +3,7 @@ real receiver, within the channel's throttle, with retries; cancel stops what is
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,7 +15,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.engine import Connection
 
 from gateway.campaigns.models import CampaignMessage
-from gateway.campaigns.planning import plan_campaign, plan_due
+from gateway.campaigns.planning import plan_campaign, plan_due, write_plan
 from gateway.campaigns.sending import drain_campaigns, send_message
 from gateway.loyalty.vouchers.models import Voucher
 from tests.campaigns.conftest import Shop
@@ -207,3 +208,26 @@ def test_an_email_only_campaign_is_finished_when_planned(shop: Shop) -> None:
     assert read["status"] == "sent"
     assert read["progress"]["skipped"] == 2
     assert events_of(shop, "campaign.message") == []
+
+
+def test_two_planners_at_once_write_the_messages_once(shop: Shop, database_url: str) -> None:
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite has one writer: a second planner waits for the first's commit")
+    for _ in range(3):
+        shop.card()
+    campaign = shop.create(voucher=DESSERT_VOUCHER)
+    sessions = shop.app.extensions["stampgate"].session_factory
+    first = sessions()
+    assert write_plan(first, campaign["id"]) == 3  # written, not yet committed
+    results: list[int] = []
+    second = threading.Thread(
+        target=lambda: results.append(plan_campaign(sessions, campaign["id"]))
+    )
+    second.start()  # blocks on the first's rows until it commits
+    second.join(timeout=0.5)
+    first.commit()
+    first.close()
+    second.join(timeout=10)
+    assert results == [0]
+    assert len(messages(shop, campaign["id"])) == 3
+    assert len(rows(shop, Voucher, Voucher.source_kind == "campaign")) == 3
