@@ -31,6 +31,8 @@ from gateway.export_commands import export
 from gateway.loyalty.codes.commands import codes, vouchers_issue
 from gateway.loyalty.vouchers.service import expire_due
 from gateway.queue.workers import run_workers
+from gateway.retention import jobs as retention_jobs
+from gateway.retention.commands import purge
 from gateway.tenancy import service
 from gateway.tenancy.commands import user
 from gateway.tenancy.schemas import MerchantCreate
@@ -211,15 +213,15 @@ def sync() -> None:
 @main.command()
 @click.option("--processes", default=2, show_default=True, help="rq worker processes")
 def worker(processes: int) -> None:
-    """Run rq workers (POS events, webhook deliveries, campaign messages, promotion sync) and
-    the sweeper."""
+    """Run rq workers (POS events, webhook deliveries, campaign messages, promotion sync, the
+    hourly purge) and the sweeper."""
     settings = Settings()
     if not settings.redis_url:
         raise click.ClickException(
             "set STAMPGATE_REDIS_URL; without Redis the gateway delivers itself"
         )
     # Inbound events first: in each worker process they come before deliveries.
-    duties = (inbox_jobs.DUTY, delivery_jobs.DUTY, campaign_jobs.DUTY)
+    duties = (inbox_jobs.DUTY, delivery_jobs.DUTY, campaign_jobs.DUTY, retention_jobs.DUTY)
     run_workers(settings, max(processes, 1), duties)
 
 
@@ -239,6 +241,7 @@ vouchers.add_command(vouchers_issue)
 main.add_command(codes)
 main.add_command(export)
 main.add_command(user)
+main.add_command(purge)
 
 
 @main.command()
