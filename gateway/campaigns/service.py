@@ -66,7 +66,11 @@ def preview_campaign(session: Session, merchant_id: str, body: CampaignIn) -> Pr
 
 def default_name(program: Program, at: datetime, timezone: str) -> str:
     """``<program name>_<dd.mm.yyyyHH:MM>`` of the send time, in the merchant's time zone."""
-    return f"{program.name}_{at.astimezone(ZoneInfo(timezone)).strftime(NAME_TIME_FORMAT)}"
+    try:
+        local = at.astimezone(ZoneInfo(timezone))
+    except OverflowError:  # the last hours of year 9999 have no local time past UTC
+        local = at
+    return f"{program.name}_{local.strftime(NAME_TIME_FORMAT)}"
 
 
 def create_campaign(session: Session, merchant_id: str, body: CampaignIn) -> Campaign:

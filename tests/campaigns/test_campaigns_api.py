@@ -164,3 +164,14 @@ def test_another_merchants_campaigns_and_programs_do_not_exist(
     foreign = other.call("POST", "/v1/campaigns", json=shop.body())
     assert_problem(foreign, 404, "not_found")
     assert shop.ok("GET", f"/v1/campaigns/{created['id']}")["status"] == "scheduled"
+
+
+def test_a_send_time_at_the_end_of_time_is_named_in_utc(api: Api) -> None:
+    shop = Shop(
+        api=api,
+        merchant=api.create_merchant("Tokyo Cafe", timezone="Asia/Tokyo"),
+        app=api.client.application,
+    )
+    shop.card()
+    created = shop.create(send_at="9999-12-31T23:59:00Z")
+    assert created["name"] == "Coffee card_31.12.999923:59"
