@@ -70,7 +70,7 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     engine = build_engine(settings.database_url, echo=settings.sql_echo)
     metrics = HttpMetrics()
-    session_factory = build_session_factory(engine)
+    session_factory = build_session_factory(engine, settings.public_url)
     recorder.install(session_factory)
     extensions = Extensions(
         settings=settings,

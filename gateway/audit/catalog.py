@@ -72,6 +72,7 @@ UNAUDITED: dict[str, str] = {
     "idempotency_keys": "replay bookkeeping",
     "campaign_messages": "one per recipient and channel, written and moved by the workers; "
     "the campaign's progress counts them",
+    "pos_catalogs": "a copy of what the POS lists, fetched again at will; nobody edits it",
     "rejected_code_attempts": "observations of refused code lookups, counted by the analytics",
 }
 NOTED_TYPES = ("delivery",)

@@ -43,7 +43,7 @@ def build_sender(settings: Settings) -> Sender:
     """A sender whose events wake delivery, and whose planned messages wake a drain."""
     assert settings.redis_url is not None
     redis = connect_redis(settings.redis_url, settings.redis_timeout)
-    factory = build_session_factory(build_engine(settings.database_url))
+    factory = build_session_factory(build_engine(settings.database_url), settings.public_url)
     hand_over_after_commit(factory, functools.partial(wake_for_new, redis))
     campaigns_after_commit(factory, functools.partial(wake_campaigns, redis))
     return Sender(settings, factory)

@@ -17,6 +17,7 @@ from gateway.campaigns.models import Campaign, CampaignMessage
 from gateway.campaigns.planning import plan_due
 from gateway.campaigns.queues import LONGEST_SEND, SEND_LEASE, SENDS
 from gateway.config import Settings
+from gateway.customer_links import card_url
 from gateway.db import commit_unit, utcnow
 from gateway.loyalty.cards.models import Card
 from gateway.queue.table import WorkRow, work_batch
@@ -104,7 +105,7 @@ def _outcome(session: Session, message: CampaignMessage) -> dict[str, Any]:
         "channel": message.channel,
         "push_text": campaign.push_text,
         "message_text": campaign.message_text,
-        "customer_url": getattr(card, "customer_url", None),
+        "customer_url": card_url(session, card.customer_token),
         "voucher_id": message.voucher_id,
     }
     event = record_event(session, card.merchant_id, "campaign.message", data, card_id=card.id)

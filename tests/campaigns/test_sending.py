@@ -127,7 +127,8 @@ def test_the_embedded_worker_sends_events_to_a_real_receiver(
     assert wallet["push_text"] == "Coffee's waiting ☕"
     assert wallet["message_text"] == "We miss you"
     assert wallet["campaign_id"] == campaign["id"]
-    assert wallet["customer_url"] is None
+    card = shop.ok("GET", f"/v1/cards/{wallet['card_number']}")
+    assert wallet["customer_url"] == card["customer_url"]
     assert wallet["voucher_id"].startswith("vch_")
     deadline = time.monotonic() + 10
     while shop.ok("GET", f"/v1/campaigns/{campaign['id']}")["status"] != "sent":
