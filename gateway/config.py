@@ -69,6 +69,11 @@ class Settings(BaseSettings):
     pos_sync_seconds: int = Field(default=3600, ge=60)
     # Embedded mode: deliver from a thread in the gateway process (default: when no Redis).
     embedded_dispatcher: bool | None = None
+    # Days a receipt's claim link (of a sale that named no customer) can be claimed.
+    claim_valid_days: int = Field(default=7, ge=1, le=366)
+    # Claim pages and their QR codes per client address, and per claim link.
+    limit_claims_per_address: str = "60/minute"
+    limit_claims_per_link: str = "20/minute"
     # Audit events older than this are deleted by `stampgate audit purge`.
     audit_retention_days: int = Field(default=365, ge=1)
     log_level: str = "INFO"
@@ -119,6 +124,8 @@ class Settings(BaseSettings):
         "limit_code_attempts_per_location",
         "limit_login_failures_per_account",
         "limit_login_failures_per_address",
+        "limit_claims_per_address",
+        "limit_claims_per_link",
     )
     @classmethod
     def _parse_limit(cls, value: str) -> str:
@@ -151,6 +158,11 @@ class Settings(BaseSettings):
     def idempotency_lock(self) -> timedelta:
         """How long a claimed key blocks a concurrent duplicate before it can be taken over."""
         return timedelta(seconds=self.idempotency_lock_seconds)
+
+    @property
+    def claim_valid_for(self) -> timedelta:
+        """How long a sale's claim link can be claimed."""
+        return timedelta(days=self.claim_valid_days)
 
     @property
     def redemption_rollback_window(self) -> timedelta:

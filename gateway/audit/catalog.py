@@ -57,6 +57,8 @@ AUDITED: dict[str, AuditSpec] = {
     "inbound_events": _spec("inbound_event", ignore=("payload", "locked_until")),
     "webhook_endpoints": _spec("webhook_endpoint", redact=("secret", "previous_secret")),
     "users": _spec("user", redact=("password_hash",), ignore=("last_login_at",)),
+    "claims": _spec("claim", redact=("token",)),
+    "claim_batches": _spec("claim_batch"),
 }
 # Every other table, with the reason it is not followed row by row (a test holds the two lists
 # to the metadata, so a new table needs a decision).

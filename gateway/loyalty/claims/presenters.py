@@ -1,0 +1,42 @@
+"""Claim links as the API shows them: a sale's ``claim_url``, a batch and its inserts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gateway.loyalty.claims.issuing import claim_url
+from gateway.loyalty.claims.models import Claim
+
+
+def open_claim_tokens(session: Session, sale_ids: Sequence[str]) -> dict[str, str]:
+    """The token of each of these sales whose claim link has not been used yet."""
+    if not sale_ids:
+        return {}
+    rows = session.execute(
+        select(Claim.sale_id, Claim.token).where(
+            Claim.sale_id.in_(sale_ids), Claim.claimed_at.is_(None)
+        )
+    ).tuples()
+    return {sale_id: token for sale_id, token in rows if sale_id is not None}
+
+
+def with_claim_urls(
+    session: Session, results: Sequence[dict[str, Any]], public_url: str
+) -> list[dict[str, Any]]:
+    """Sale results with their ``claim_url``: the link while it is unused, else null."""
+    tokens = open_claim_tokens(session, [result["id"] for result in results])
+    return [
+        {**result, "claim_url": claim_url(public_url, tokens[result["id"]])}
+        if result["id"] in tokens
+        else {**result, "claim_url": None}
+        for result in results
+    ]
+
+
+def with_claim_url(session: Session, result: dict[str, Any], public_url: str) -> dict[str, Any]:
+    """One sale result with its ``claim_url``."""
+    return with_claim_urls(session, [result], public_url)[0]
