@@ -42,7 +42,8 @@ def test_a_batch_makes_one_time_inserts(app: Flask, api: Api, merchant: dict[str
     assert len({insert["claim_url"] for insert in inserts}) == 3
     assert all(i["qr_png_url"] == i["claim_url"] + "/qr.png" for i in inserts)
     first = claim_by_phone(app, inserts[0]["claim_url"], "+380501234567")
-    assert first.stamps_added == 2 and first.card.stamps == 2
+    assert first.stamps_added == 2
+    assert first.card.stamps == 2
     stamped = event_data(app, "card.stamped")
     assert [(e["kind"], e["sale_id"], e["added"]) for e in stamped] == [("insert", None, 2)]
     with pytest.raises(ClaimRefusedError):
@@ -52,7 +53,8 @@ def test_a_batch_makes_one_time_inserts(app: Flask, api: Api, merchant: dict[str
         ("insert", batch["id"], "already_claimed")
     ]
     second = claim_by_phone(app, inserts[1]["claim_url"], "+380501234567")
-    assert second.card.id == first.card.id and second.card.stamps == 4
+    assert second.card.id == first.card.id
+    assert second.card.stamps == 4
     read = api.call("GET", f"/v1/claim-batches/{batch['id']}", merchant["api_key"]).get_json()
     assert read["claimed"] == 2
     listed = api.call("GET", "/v1/claim-batches", merchant["api_key"]).get_json()["items"]
@@ -66,7 +68,9 @@ def test_inserts_page_through_the_batch(api: Api, merchant: dict[str, Any]) -> N
     batch = _batch(api, merchant, program_id=program["id"], count=5).get_json()
     first = _inserts(api, merchant, batch["id"], limit=3)
     rest = _inserts(api, merchant, batch["id"], limit=3, cursor=first["next_cursor"])
-    assert len(first["items"]) == 3 and len(rest["items"]) == 2 and rest["next_cursor"] is None
+    assert len(first["items"]) == 3
+    assert len(rest["items"]) == 2
+    assert rest["next_cursor"] is None
 
 
 def test_inserts_expire_with_their_batch(app: Flask, api: Api, merchant: dict[str, Any]) -> None:
