@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint typecheck pytest bench clean
+.PHONY: run test lint typecheck pytest bench clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,20 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.deliver
 	$(BIN)/python -m bench.redeem
 	$(BIN)/python -m bench.poster_ack
+
+# Extract the strings of every translated blueprint and add the new ones to its catalogs
+# (then fill in their msgstr; tests/web/test_translations.py lists what is missing).
+translations: $(VENV)/.installed-test
+	@for folder in gateway/web/*/translations; do \
+	  blueprint=$${folder%/translations}; \
+	  $(BIN)/pybabel -q extract -F gateway/web/babel.cfg --no-location --sort-output --omit-header \
+	    -o $$folder/messages.pot $$blueprint; \
+	  $(BIN)/pybabel -q update --init-missing --no-fuzzy-matching --ignore-obsolete --omit-header \
+	    --no-wrap -i $$folder/messages.pot -d $$folder -l ja; \
+	  $(BIN)/pybabel -q update --init-missing --no-fuzzy-matching --ignore-obsolete --omit-header \
+	    --no-wrap -i $$folder/messages.pot -d $$folder -l ko; \
+	  rm $$folder/messages.pot; \
+	done
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis

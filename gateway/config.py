@@ -71,9 +71,6 @@ class Settings(BaseSettings):
     embedded_dispatcher: bool | None = None
     # Days a receipt's claim link (of a sale that named no customer) can be claimed.
     claim_valid_days: int = Field(default=7, ge=1, le=366)
-    # Claim pages and their QR codes per client address, and per claim link.
-    limit_claims_per_address: str = "60/minute"
-    limit_claims_per_link: str = "20/minute"
     # Audit events older than this are deleted by `stampgate audit purge`.
     audit_retention_days: int = Field(default=365, ge=1)
     log_level: str = "INFO"
@@ -106,6 +103,11 @@ class Settings(BaseSettings):
     # Failed console logins per account (the e-mail typed) and per client address.
     limit_login_failures_per_account: str = "5/15 minutes"
     limit_login_failures_per_address: str = "20/15 minutes"
+    # The customer's pages (card, voucher, lottery, receipt claim): requests per address, per
+    # token, and links that lead nowhere per address (guessing tokens).
+    limit_public_pages_per_address: str = "120/minute"
+    limit_public_pages_per_token: str = "60/minute"  # noqa: S105 - a rate, not a secret
+    limit_public_unknown_tokens: str = "30/10 minutes"
     # Minutes without a request after which a console session ends.
     console_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
 
@@ -124,8 +126,9 @@ class Settings(BaseSettings):
         "limit_code_attempts_per_location",
         "limit_login_failures_per_account",
         "limit_login_failures_per_address",
-        "limit_claims_per_address",
-        "limit_claims_per_link",
+        "limit_public_pages_per_address",
+        "limit_public_pages_per_token",
+        "limit_public_unknown_tokens",
     )
     @classmethod
     def _parse_limit(cls, value: str) -> str:

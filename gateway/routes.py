@@ -21,12 +21,16 @@ from gateway.loyalty.vouchers.routes import vouchers
 from gateway.tenancy.routes import admin, v1
 from gateway.web.console.limits import limit_logins
 from gateway.web.console.routes import console
+from gateway.web.i18n import install_languages
+from gateway.web.public.limits import limit_public_pages
+from gateway.web.public.routes import public
 from webhooks.routes import event_types, events, webhooks
 from webhooks.spec import webhooks_section
 
 
 def register_api(app: OpenAPI) -> None:
-    """Attach the operations, admin and merchant routes, the API documents and the console."""
+    """Attach the operations, admin and merchant routes, the API documents and the
+    web pages."""
     install_ops(app)
     app.register_api(admin)
     app.register_api(v1)
@@ -48,6 +52,9 @@ def register_api(app: OpenAPI) -> None:
     for blueprint in HOOK_BLUEPRINTS:
         app.register_api(blueprint)
     install_docs(app, webhooks_section)
+    install_languages(app)
     app.register_blueprint(console)
+    app.register_blueprint(public)
     ext = app.extensions["stampgate"]
     limit_logins(ext.limiter, ext.settings)
+    limit_public_pages(ext.limiter, ext.settings)

@@ -1,0 +1,66 @@
+"""The customer's pages (card, voucher, lottery, receipt claim): public, reached only by
+unguessable tokens, never cached, and answering anything unknown with one plain 404."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response
+
+from gateway.api.problems import STATUSES
+from gateway.errors import DomainError
+from gateway.web.security import protect_forms
+
+public = Blueprint(
+    "public",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/public/static",
+)
+public.before_request(protect_forms)
+Page = str | tuple[str, int] | Response
+
+
+@public.after_request
+def _private(response: Response) -> Response:
+    # A customer's card or voucher: no shared cache, no search engine, no referrer (the URL is
+    # the key to the page).
+    response.headers.setdefault("Cache-Control", "no-store")
+    response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
+    return response
+
+
+def not_found_page() -> tuple[str, int]:
+    """The one answer to an unknown, forged, expired-and-purged or foreign token."""
+    return render_template("public/not_found.html"), 404
+
+
+@public.errorhandler(NotFound)
+def _not_found(_exc: NotFound) -> tuple[str, int]:
+    return not_found_page()
+
+
+@public.errorhandler(CSRFError)
+def _csrf_refused(_exc: CSRFError) -> tuple[str, int]:
+    message = _("This page has expired. Go back, reload it and try again.")
+    return render_template("public/message.html", message=message), 400
+
+
+@public.errorhandler(RateLimitExceeded)
+def _too_many(exc: RateLimitExceeded) -> tuple[str, int, dict[str, str]]:
+    seconds = max(1, int(exc.limit.limit.get_expiry()))
+    message = _("Too many tries. Wait a minute, then try again.")
+    return (
+        render_template("public/message.html", message=message),
+        429,
+        {"Retry-After": str(seconds)},
+    )
+
+
+@public.errorhandler(DomainError)
+def _refused(exc: DomainError) -> tuple[str, int]:
+    return render_template("public/message.html", message=exc.detail), STATUSES.get(exc.code, 400)

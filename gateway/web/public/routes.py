@@ -1,0 +1,9 @@
+"""The customer's pages: one module per page, registered on one blueprint."""
+
+from __future__ import annotations
+
+from gateway.web.public.blueprint import public
+
+# Importing a page module registers its views on the blueprint; list each one here.
+PAGES: tuple[object, ...] = ()
+__all__ = ["PAGES", "public"]
