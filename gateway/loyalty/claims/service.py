@@ -218,3 +218,21 @@ def _attribute_sale(session: Session, claim: Claim, card: Card, program: Program
     }
     record_event(session, sale.merchant_id, "sale.claimed", data, card_id=card.id)
     return stamped
+
+
+def card_of_customer_token(session: Session, merchant_id: str, token: str) -> Card | None:
+    """The merchant's card whose card page (``/c/<token>``) the browser opened last, if any.
+
+    Cards get their page token (``customer_token``) with the customer pages; until a database
+    has it, no browser holds a card and the claim page asks for a phone number.
+    """
+    column = getattr(Card, "customer_token", None)
+    if column is None or not _TOKEN_SHAPE.match(token):
+        return None
+    statement = select(Card).where(Card.merchant_id == merchant_id, column == token)
+    return session.scalars(statement).first()
+
+
+def merchant_of(session: Session, merchant_id: str) -> Merchant:
+    """The merchant of a claim (its name heads the claim page)."""
+    return get_merchant(session, merchant_id)

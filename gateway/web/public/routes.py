@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from gateway.web.public import claims as claims
 from gateway.web.public.blueprint import public
 
 # Importing a page module registers its views on the blueprint; list each one here.
-PAGES: tuple[object, ...] = ()
+PAGES: tuple[object, ...] = (claims,)
 __all__ = ["PAGES", "public"]
