@@ -150,7 +150,7 @@ def _refused_page(reason: str, merchant_name: str) -> Page:
         ),
     }
     page = render_template(
-        "public/claim_refused.html", message=messages[reason], merchant_name=merchant_name
+        "public/message.html", message=messages[reason], merchant_name=merchant_name
     )
     return page, REFUSAL_STATUS.get(reason, 409)
 
