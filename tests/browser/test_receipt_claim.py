@@ -48,4 +48,3 @@ def test_a_wrong_phone_number_is_said_beside_the_field(
     page.get_by_role("button", name="Collect my stamps").click()
     page.locator("#phone-error").wait_for()
     assert page.get_by_label("Phone number").get_attribute("aria-invalid") == "true"
-    page.screenshot(path="/tmp/claim-error.png", full_page=True)
