@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -194,3 +195,24 @@ def test_forged_and_other_shaped_tokens_are_unknown(app: Flask) -> None:
             with pytest.raises(DomainError) as unknown:
                 find_claim(session, token)
             assert unknown.value.code == "not_found"
+
+
+def test_concurrent_claims_of_one_link_give_its_stamps_once(
+    app: Flask, api: Api, merchant: dict[str, Any]
+) -> None:
+    make_program(api, merchant, rules=[{"kind": "per_sale", "stamps": 2}])
+    sale = unattributed_sale(api, merchant)
+
+    def claim(number: int) -> str:
+        try:
+            claim_by_phone(app, sale["claim_url"], f"+38050{7000000 + number}")
+        except ClaimRefusedError as refused:
+            return refused.reason
+        return "claimed"
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = list(pool.map(claim, range(6)))
+    assert sorted(outcomes) == ["already_claimed"] * 5 + ["claimed"]
+    assert len(event_data(app, "card.stamped")) == 1
+    assert len(event_data(app, "card.created")) == 1
+    assert len(event_data(app, "sale.claimed")) == 1
