@@ -119,3 +119,17 @@ def test_valid_until_is_answered_in_utc(api: Api, merchant: dict[str, Any]) -> N
     offset = later.astimezone().isoformat()
     batch = _batch(api, merchant, program_id=program["id"], valid_until=offset).get_json()
     assert batch["valid_until"] == iso_utc(later)
+
+
+def test_a_batch_sent_again_with_its_idempotency_key_is_made_once(
+    api: Api, merchant: dict[str, Any]
+) -> None:
+    program = make_program(api, merchant)
+    body = {"program_id": program["id"], "count": 2, "stamps": 1, "valid_until": LATER}
+    headers = {"Idempotency-Key": "batch-1"}
+    first = api.call("POST", "/v1/claim-batches", merchant["api_key"], json=body, headers=headers)
+    again = api.call("POST", "/v1/claim-batches", merchant["api_key"], json=body, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.get_json() == first.get_json()
+    listed = api.call("GET", "/v1/claim-batches", merchant["api_key"]).get_json()["items"]
+    assert len(listed) == 1
