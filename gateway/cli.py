@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypedDict
 
 import click
 from pydantic import ValidationError
@@ -19,6 +20,7 @@ from connectors.connections.sync import sync_all
 from connectors.inbox import jobs as inbox_jobs
 from connectors.registry import build_connectors
 from gateway import migrate
+from gateway.api import validation
 from gateway.api.idempotency import purge_expired
 from gateway.audit.service import purge_audit_events
 from gateway.config import VAR_DIR, Settings
@@ -28,6 +30,8 @@ from gateway.export_commands import export
 from gateway.loyalty.codes.commands import codes, vouchers_issue
 from gateway.loyalty.vouchers.service import expire_due
 from gateway.queue.workers import run_workers
+from gateway.retention import jobs as retention_jobs
+from gateway.retention.commands import purge
 from gateway.tenancy import service
 from gateway.tenancy.commands import user
 from gateway.tenancy.schemas import MerchantCreate
@@ -78,25 +82,55 @@ def merchant() -> None:
     """Merchants."""
 
 
-def _create_merchant(settings: Settings, name: str, currency: str, timezone: str) -> dict[str, str]:
+class CreatedMerchant(TypedDict):
+    """What ``merchant create`` prints: the new merchant and its first API key."""
+
+    id: str
+    name: str
+    country: str | None
+    api_key: str
+
+
+def _create_merchant(
+    settings: Settings, name: str, currency: str, timezone: str, country: str | None = None
+) -> CreatedMerchant:
     try:
-        body = MerchantCreate(name=name, currency=currency, timezone=timezone)
+        body = MerchantCreate(name=name, currency=currency, timezone=timezone, country=country)
     except ValidationError as exc:
-        raise click.BadParameter(str(exc)) from exc
+        raise click.BadParameter(_problems(exc)) from exc
     with _session(settings) as session:
         created, issued = service.create_merchant(
-            session, name=body.name, currency=body.currency, timezone=body.timezone
+            session,
+            name=body.name,
+            currency=body.currency,
+            timezone=body.timezone,
+            country=body.country,
         )
-        return {"id": created.id, "name": created.name, "api_key": issued.plaintext}
+        return CreatedMerchant(
+            id=created.id, name=created.name, country=created.country, api_key=issued.plaintext
+        )
+
+
+def _problems(exc: ValidationError) -> str:
+    """The validation messages, one per field, as the API and the console word them."""
+    return "; ".join(
+        "--" + validation.message(error, validation.locate(MerchantCreate, error["loc"]), "options")
+        for error in exc.errors(include_url=False, include_input=False)
+    )
 
 
 @merchant.command("create")
 @click.option("--name", required=True)
 @click.option("--currency", required=True, help="ISO 4217, e.g. EUR")
 @click.option("--timezone", "timezone_name", required=True, help="IANA, e.g. Europe/Kyiv")
-def merchant_create(name: str, currency: str, timezone_name: str) -> None:
+@click.option(
+    "--country",
+    default=None,
+    help="ISO 3166-1 alpha-2, e.g. UA (default: the time zone's country, when it has one)",
+)
+def merchant_create(name: str, currency: str, timezone_name: str, country: str | None) -> None:
     """Create a merchant and print its first API key (shown once)."""
-    _echo_json(_create_merchant(Settings(), name, currency, timezone_name))
+    _echo_json(_create_merchant(Settings(), name, currency, timezone_name, country))
 
 
 @main.group()
@@ -178,14 +212,16 @@ def sync() -> None:
 @main.command()
 @click.option("--processes", default=2, show_default=True, help="rq worker processes")
 def worker(processes: int) -> None:
-    """Run rq workers (POS events, webhook deliveries, promotion sync) and the sweeper."""
+    """Run rq workers (POS events, webhook deliveries, promotion sync, the hourly purge) and
+    the sweeper."""
     settings = Settings()
     if not settings.redis_url:
         raise click.ClickException(
             "set STAMPGATE_REDIS_URL; without Redis the gateway delivers itself"
         )
     # Inbound events first: in each worker process they come before deliveries.
-    run_workers(settings, max(processes, 1), (inbox_jobs.DUTY, delivery_jobs.DUTY))
+    duties = (inbox_jobs.DUTY, delivery_jobs.DUTY, retention_jobs.DUTY)
+    run_workers(settings, max(processes, 1), duties)
 
 
 @main.group()
@@ -204,6 +240,7 @@ vouchers.add_command(vouchers_issue)
 main.add_command(codes)
 main.add_command(export)
 main.add_command(user)
+main.add_command(purge)
 
 
 @main.command()

@@ -7,7 +7,7 @@ from gateway.audit.models import AuditEvent
 from gateway.db import Base
 from gateway.loyalty.cards.models import Card, CardPosId, StampEntry
 from gateway.loyalty.claims.models import Claim, ClaimBatch
-from gateway.loyalty.codes.models import CodePool, PoolCode
+from gateway.loyalty.codes.models import CodePool, PoolCode, RejectedCodeAttempt
 from gateway.loyalty.lottery.models import Spin
 from gateway.loyalty.programs.models import Program
 from gateway.loyalty.sales.models import Refund, Sale
@@ -34,6 +34,7 @@ __all__ = [
     "PosConnection",
     "Program",
     "Refund",
+    "RejectedCodeAttempt",
     "Sale",
     "Spin",
     "StampEntry",

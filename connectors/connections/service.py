@@ -59,8 +59,9 @@ def create_connection(
     credentials = {
         name: value for name in CREDENTIAL_FIELDS if (value := getattr(body, name)) is not None
     }
-    account = body.account if body.pos == "poster" else body.organization_id
-    assert account is not None
+    # Syrve organization ids are GUIDs, which Syrve reads in any case: one spelling is stored.
+    account = body.account if body.pos == "poster" else (body.organization_id or "").lower()
+    assert account
     api_base_url = _allowed_base_url(settings, body.api_base_url)
     if _holder(session, body.pos, account) == merchant_id:
         raise _exists(body.pos)

@@ -62,9 +62,15 @@ class ServeConnector:
     def process(
         self, context: ProcessingContext, connection: ConnectionView, payload: dict[str, Any]
     ) -> Outcome:
-        """One webhook event: a closed order is a sale, a deleted one reverses it."""
+        """One webhook event: a closed order is a sale, a deleted one reverses it.
+
+        Only events of the connection's own organization are applied: one API login may
+        span several organizations, each with a connection (and a program) of its own."""
         event_type = str(payload.get("eventType") or "")
         info = payload.get("eventInfo") or {}
+        foreign = _other_organization(connection, payload)
+        if foreign is not None:
+            return foreign
         if event_type.endswith("Error") or info.get("creationStatus", "Success") != "Success":
             raise EventRejected(f"{event_type}: {_error_info(info)}")
         if event_type not in translate.ORDER_EVENTS:
@@ -141,6 +147,21 @@ class ServeConnector:
             with self._lock:
                 self._zones[connection.id] = zones
         return time_zone(zones.get(terminal_group)) or ZoneInfo(connection.timezone)
+
+
+def _other_organization(connection: ConnectionView, payload: dict[str, Any]) -> Outcome | None:
+    """The ignored outcome of an event of another organization (or of none), else None."""
+    organization = translate.organization_of(payload)
+    if organization is not None and organization.lower() == connection.account.lower():
+        return None
+    return Outcome(
+        "ignored",
+        {
+            "reason": "other_organization",
+            "organization_id": organization,
+            "connection_organization_id": connection.account,
+        },
+    )
 
 
 def _promotion(item: dict[str, Any], kind: str, name: Any) -> Promotion:

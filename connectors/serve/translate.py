@@ -57,6 +57,15 @@ def to_sale(
     )
 
 
+def organization_of(event: dict[str, Any]) -> str | None:
+    """The organization an event belongs to, as the event names it (None when it names none)."""
+    info = event.get("eventInfo")
+    named = event.get("organizationId") or (info if isinstance(info, dict) else {}).get(
+        "organizationId"
+    )
+    return str(named or "").strip() or None
+
+
 def coupon_of(order: dict[str, Any]) -> str:
     """The coupon number applied to the order, or ``""``."""
     loyalty = order.get("loyaltyInfo")

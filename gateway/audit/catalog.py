@@ -72,6 +72,7 @@ UNAUDITED: dict[str, str] = {
     "idempotency_keys": "replay bookkeeping",
     "claims": "claim links, issued with their sale or their batch (whose record says how many) "
     "and claimed by customers; each claim is an event",
+    "rejected_code_attempts": "observations of refused code lookups, counted by the analytics",
 }
 NOTED_TYPES = ("delivery",)
 OBJECT_TYPES = tuple(sorted({spec.object_type for spec in AUDITED.values()} | set(NOTED_TYPES)))

@@ -12,6 +12,7 @@ from sqlalchemy import inspect, select
 from gateway.cli import main
 from gateway.db import build_engine, build_session_factory
 from gateway.models import ApiKey
+from gateway.tenancy.models import Merchant
 from gateway.tenancy.service import authenticate
 from gateway.tenancy.users import authenticate_user
 from tests.support.services import fresh_postgres_database
@@ -71,6 +72,29 @@ def test_bad_input_is_refused_without_writing(empty_database: str) -> None:
     with build_session_factory(engine)() as session:
         assert session.scalars(select(ApiKey)).all() == []
     engine.dispose()
+
+
+def test_merchant_create_takes_a_country_or_the_time_zones(empty_database: str) -> None:
+    run("db", "upgrade")
+    base = ["merchant", "create", "--name", "Cafe", "--currency", "EUR"]
+    given = json.loads(run(*base, "--timezone", "Europe/Kyiv", "--country", "pl"))
+    derived = json.loads(run(*base, "--timezone", "Europe/Kyiv"))
+    neither = json.loads(run(*base, "--timezone", "UTC"))
+    assert (given["country"], derived["country"], neither["country"]) == ("PL", "UA", None)
+    refusals = {
+        "XX": "--country is not an ISO 3166-1 country code (two letters, e.g. UA, DE, US)",
+        "UKR": "--country may have at most 2 characters",
+        "1": "--country must have at least 2 characters",
+    }
+    for bad, said in refusals.items():
+        refused = CliRunner().invoke(main, [*base, "--timezone", "UTC", "--country", bad])
+        assert refused.exit_code == 2, refused.output
+        assert said in refused.output
+    engine = build_engine(empty_database)
+    with build_session_factory(engine)() as session:
+        stored = dict(session.execute(select(Merchant.id, Merchant.country)).tuples().all())
+    engine.dispose()
+    assert stored == {given["id"]: "PL", derived["id"]: "UA", neither["id"]: None}
 
 
 def test_demo_merchant_is_created_once(empty_database: str) -> None:

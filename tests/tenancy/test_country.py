@@ -27,6 +27,20 @@ NOW = datetime(2026, 12, 1, tzinfo=UTC)
         ("Asia/Kolkata", "IN"),
         ("UTC", None),
         ("Etc/GMT+3", None),
+        # Legacy names (links in the tz database) are their zone's country...
+        ("Europe/Kiev", "UA"),
+        ("Asia/Calcutta", "IN"),
+        ("Asia/Saigon", "VN"),
+        ("America/Buenos_Aires", "AR"),
+        ("US/Eastern", "US"),
+        ("Japan", "JP"),
+        ("Etc/Zulu", None),
+        # ...unless that zone keeps the time of several countries (Iceland's old name links
+        # to Abidjan's zone, Asmara's to Nairobi's) or the name is its time's abbreviation.
+        ("Iceland", None),
+        ("Africa/Asmera", None),
+        ("EET", None),
+        ("HST", None),
     ],
 )
 def test_the_country_defaults_to_the_time_zones(

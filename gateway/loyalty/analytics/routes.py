@@ -24,5 +24,6 @@ def get_analytics(query: AnalyticsQuery) -> dict[str, Any]:
     """Figures for whole days in the merchant's time zone (``from`` and ``to`` included, at
     most 400 days; default the last 30 days), optionally for one ``location``: stamps given
     and reversed, goals and milestones reached, vouchers issued / redeemed / expired, the
-    redemption rate, rejected promo codes, per location, per staff and per day."""
+    redemption rate, rejected codes (on sales and at the till), per location, per staff and
+    per day."""
     return merchant_analytics(request_session(), current_merchant_id(), query).as_json()

@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, case, func, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    SQLColumnExpression,
+    case,
+    func,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from gateway.db import utcnow
@@ -35,6 +44,7 @@ from gateway.loyalty.analytics.schemas import (
     VoucherFigures,
 )
 from gateway.loyalty.cards.models import StampEntry
+from gateway.loyalty.codes.models import RejectedCodeAttempt
 from gateway.loyalty.sales.models import Sale
 from gateway.loyalty.vouchers.models import Voucher, VoucherRedemption
 from gateway.tenancy.models import Merchant
@@ -191,7 +201,7 @@ class _Scope:
     def _within(self, column: SQLColumnExpression[dt.datetime | None]) -> list[ColumnElement[bool]]:
         return [column >= self.period.starts_at, column < self.period.ends_at]
 
-    def _grouped(self, inner: Select[Any], *summed: str) -> Select[Any]:
+    def _grouped(self, inner: Select[Any] | CompoundSelect[Any], *summed: str) -> Select[Any]:
         # Group the inner rows by their k_ columns: sum the named columns, or count the rows.
         rows = inner.subquery()
         keys = [column for column in rows.c if column.key.startswith("k_")]
@@ -251,8 +261,9 @@ class _Scope:
         return self._grouped(inner)
 
     def rejections(self) -> Select[Any]:
-        """(location of the sale, reason, count) of rejected promo codes."""
-        inner = (
+        """(location, reason, count) of rejected codes: promo codes on sales (at the sale's
+        location) and codes refused at the till through ``/v1/codes/*`` (at theirs)."""
+        on_sales = (
             select(
                 Sale.location.label("k_place"), Event.data["reason"].as_string().label("k_reason")
             )
@@ -264,7 +275,14 @@ class _Scope:
                 *self._within(Event.created_at),
             )
         )
-        return self._grouped(inner)
+        at_the_till = select(
+            RejectedCodeAttempt.location.label("k_place"),
+            RejectedCodeAttempt.reason.label("k_reason"),
+        ).where(
+            RejectedCodeAttempt.merchant_id == self.merchant_id,
+            *self._within(RejectedCodeAttempt.created_at),
+        )
+        return self._grouped(union_all(on_sales, at_the_till))
 
     def vouchers(self, moment: SQLColumnExpression[dt.datetime | None]) -> Select[Any]:
         """(location of the sale that earned it, count) of vouchers whose ``moment`` is inside."""

@@ -26,6 +26,7 @@ from gateway.loyalty.codes.lookup import (
     match_code,
     verdict,
 )
+from gateway.loyalty.codes.rejections import REUSE_SIGNS, counting_refusals, note_rejection
 from gateway.loyalty.codes.schemas import CodeCheck, CodeHold, CodeRedeem
 from gateway.loyalty.vouchers.holds import Claimant, place_hold, release
 from gateway.loyalty.vouchers.lifecycle import expire_if_due
@@ -51,10 +52,14 @@ class Hold:
 
 
 def check_code(session: Session, merchant_id: str, body: CodeCheck) -> CodeMatch:
-    """Would the code redeem a voucher now, and which; never changes anything."""
+    """Would the code redeem a voucher now, and which; changes no voucher. A used code (or
+    another customer's) is kept as a rejected attempt: a screenshot shown at the till."""
     card = get_card(session, merchant_id, body.card_number) if body.card_number else None
     claimant = Claimant(hold_id=body.hold_id, pos_transaction_id=body.pos_transaction_id)
-    return match_code(session, merchant_id, body.code, card, claimant, utcnow())
+    match = match_code(session, merchant_id, body.code, card, claimant, utcnow())
+    if match.reason in REUSE_SIGNS:
+        note_rejection(session, merchant_id, "check", match.reason, body.location)
+    return match
 
 
 def hold_code(session: Session, merchant_id: str, body: CodeHold) -> Hold:
@@ -72,7 +77,8 @@ def hold_code(session: Session, merchant_id: str, body: CodeHold) -> Hold:
         assert voucher.held_until is not None
         return Hold(voucher, voucher.hold_id, voucher.held_until)
 
-    return commit_unit_of_work(session, hold)
+    with counting_refusals(session, merchant_id, "hold", body.location):
+        return commit_unit_of_work(session, hold)
 
 
 def redeem_code(session: Session, merchant_id: str, body: CodeRedeem) -> Voucher:
@@ -100,7 +106,8 @@ def redeem_code(session: Session, merchant_id: str, body: CodeRedeem) -> Voucher
         redeem(session, voucher, request)
         return voucher
 
-    return commit_unit_of_work(session, redeem_once)
+    with counting_refusals(session, merchant_id, "redeem", body.location, body.staff):
+        return commit_unit_of_work(session, redeem_once)
 
 
 def release_hold(session: Session, merchant_id: str, hold_id: str) -> Voucher:

@@ -44,3 +44,21 @@ class PoolCode(Base):
     voucher_id: Mapped[str | None] = mapped_column(String(40))
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
     taken_at: Mapped[datetime | None]
+
+
+class RejectedCodeAttempt(Base):
+    """A code shown at the till (``/v1/codes/*``) that redeemed nothing, and why: what the
+    analytics count beside the promo codes rejected on sales."""
+
+    __tablename__ = "rejected_code_attempts"
+    __table_args__ = (
+        Index("ix_rejected_code_attempts_merchant_created", "merchant_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"))
+    operation: Mapped[str] = mapped_column(String(16))  # check | hold | redeem
+    reason: Mapped[str] = mapped_column(String(64))
+    location: Mapped[str | None] = mapped_column(String(128))
+    staff: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -84,7 +84,8 @@ _CARD = problem_responses(*CARD_LOOKUP)
 
 @codes.post("/codes/check", responses={200: CodeCheckOut, **_CARD})
 def check_code(body: CodeCheck) -> dict[str, Any]:
-    """Whether a code would redeem a voucher now (``reason`` says why not); changes nothing."""
+    """Whether a code would redeem a voucher now (``reason`` says why not); changes no
+    voucher. A used code or another customer's counts as a rejected code attempt."""
     with code_attempt("check", body.code, body.location) as attempt:
         match = code_desk.check_code(request_session(), current_merchant_id(), body)
     if match.reason == UNKNOWN_CODE:

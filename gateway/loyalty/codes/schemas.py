@@ -22,7 +22,7 @@ DEFAULT_HOLD_SECONDS = 900
 
 
 class CodeCheck(StrictModel):
-    """``POST /v1/codes/check``: would this code redeem a voucher now? Changes nothing."""
+    """``POST /v1/codes/check``: would this code redeem a voucher now? Changes no voucher."""
 
     model_config = example({"code": "FREEPIZZA9", "card_number": "961647490641"})
 

@@ -12,6 +12,7 @@ from gateway.web.console import pos as pos
 from gateway.web.console import programs as programs
 from gateway.web.console import team as team
 from gateway.web.console import vouchers as vouchers
+from gateway.web.console import webhook_removal as webhook_removal
 from gateway.web.console import webhooks as webhooks
 from gateway.web.console.blueprint import console
 
@@ -27,6 +28,7 @@ PAGES = (
     programs,
     team,
     vouchers,
+    webhook_removal,
     webhooks,
 )
 __all__ = ["PAGES", "console"]

@@ -17,7 +17,7 @@ from gateway.audit.models import AuditEvent
 from gateway.config import Settings
 from gateway.db import utcnow
 from tests.support.api import Api
-from tests.support.console import Console
+from tests.support.console import Console, make_user
 from tests.support.receiver import Receiver, running_receiver
 from tests.support.webhooks import LOOPBACK, add_endpoint, deliver_all
 
@@ -258,7 +258,7 @@ def test_another_merchants_endpoint_and_delivery_answer_404_on_every_route(
         for rule in app.url_map.iter_rules()
         if rule.rule.startswith("/console/webhooks/") and rule.arguments
     ]
-    assert len(rules) == 10
+    assert len(rules) == 12
     owner_console.get("/console/webhooks")
     for rule in rules:
         path = rule.rule.replace("<endpoint_id>", endpoint_id).replace("<delivery_id>", delivery_id)
@@ -274,3 +274,57 @@ def test_another_merchants_endpoint_and_delivery_answer_404_on_every_route(
             assert "not found" in response.get_data(as_text=True)
     theirs = api.call("GET", f"/v1/webhook-endpoints/{endpoint_id}", other_merchant["api_key"])
     assert theirs.get_json()["status"] == "enabled"
+
+
+def test_an_endpoint_is_deleted_after_a_confirm_page_by_an_owner_or_manager(
+    app: Flask, api: Api, merchant: dict[str, Any], owner_console: Console
+) -> None:
+    kept = add_endpoint(api, merchant, PUBLIC_URL, description="Kept")
+    endpoint = add_endpoint(api, merchant, "https://1.1.1.1/old", description="Old bridge")
+    path = f"/console/webhooks/{endpoint['id']}"
+    assert f'href="{path}/delete"' in owner_console.get(path).get_data(as_text=True)
+    confirm = owner_console.get(f"{path}/delete")
+    assert confirm.status_code == 200
+    assert "Delete this endpoint?" in _text(confirm)
+    assert "https://1.1.1.1/old" in _text(confirm)
+    listed = api.call("GET", f"/v1/webhook-endpoints/{endpoint['id']}", merchant["api_key"])
+    assert listed.status_code == 200  # asking deletes nothing
+    deleted = owner_console.submit(f"{path}/delete", {})
+    assert (deleted.status_code, deleted.headers["Location"]) == (302, "/console/webhooks")
+    page = _text(owner_console.get("/console/webhooks"))
+    assert "The endpoint https://1.1.1.1/old is deleted." in page
+    assert "Old bridge" not in page
+    assert "Kept" in page
+    gone = api.call("GET", f"/v1/webhook-endpoints/{endpoint['id']}", merchant["api_key"])
+    assert gone.status_code == 404
+    assert owner_console.get(f"{path}/delete").status_code == 404
+    with app.extensions["stampgate"].session_factory() as session:
+        audited = session.scalars(
+            select(AuditEvent).where(AuditEvent.object_id == endpoint["id"]).order_by(AuditEvent.id)
+        ).all()
+    assert [(event.actor_kind, event.operation) for event in audited][1:] == [
+        ("user", "POST /console/webhooks/{endpoint_id}/delete")
+    ]
+
+    make_user(app, merchant["id"], "manager@cafe.example", role="manager")
+    manager = Console(app.test_client())
+    manager.log_in("manager@cafe.example")
+    kept_path = f"/console/webhooks/{kept['id']}/delete"
+    assert manager.submit(kept_path, {}, kept_path).status_code == 302
+    assert api.call("GET", "/v1/webhook-endpoints", merchant["api_key"]).get_json()["items"] == []
+
+
+def test_staff_cannot_delete_an_endpoint_nor_post_without_a_token(
+    app: Flask, api: Api, merchant: dict[str, Any], owner_console: Console
+) -> None:
+    endpoint = add_endpoint(api, merchant, PUBLIC_URL)
+    path = f"/console/webhooks/{endpoint['id']}/delete"
+    untokened = owner_console.client.post(path, data={})
+    assert untokened.status_code == 400
+    make_user(app, merchant["id"], "till@cafe.example", role="staff")
+    staff = Console(app.test_client())
+    staff.log_in("till@cafe.example")
+    assert staff.get(path).status_code == 403
+    assert staff.submit(path, {}).status_code == 403  # with the token of the staff's own session
+    shown = api.call("GET", f"/v1/webhook-endpoints/{endpoint['id']}", merchant["api_key"])
+    assert shown.status_code == 200
