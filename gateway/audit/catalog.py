@@ -72,6 +72,7 @@ UNAUDITED: dict[str, str] = {
     "idempotency_keys": "replay bookkeeping",
     "claims": "claim links, issued with their sale or their batch (whose record says how many) "
     "and claimed by customers; each claim is an event",
+    "pos_catalogs": "a copy of what the POS lists, fetched again at will; nobody edits it",
     "rejected_code_attempts": "observations of refused code lookups, counted by the analytics",
 }
 NOTED_TYPES = ("delivery",)

@@ -1,7 +1,7 @@
 """Claim links: one-time links of unattributed sales and of delivery inserts, and insert batches
 
 Revision ID: 0016_claims
-Revises: 0019_retention_indexes
+Revises: 0017_pos_catalog
 Create Date: 2026-12-01 17:30:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import gateway.db
 
 revision = "0016_claims"
-down_revision = "0019_retention_indexes"
+down_revision = "0017_pos_catalog"
 branch_labels = None
 depends_on = None
 
