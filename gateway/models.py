@@ -6,6 +6,7 @@ from gateway.api.idempotency import IdempotencyRecord
 from gateway.audit.models import AuditEvent
 from gateway.db import Base
 from gateway.loyalty.cards.models import Card, CardPosId, StampEntry
+from gateway.loyalty.claims.models import Claim, ClaimBatch
 from gateway.loyalty.codes.models import CodePool, PoolCode, RejectedCodeAttempt
 from gateway.loyalty.lottery.models import Spin
 from gateway.loyalty.programs.models import Program
@@ -20,6 +21,8 @@ __all__ = [
     "Base",
     "Card",
     "CardPosId",
+    "Claim",
+    "ClaimBatch",
     "CodePool",
     "Delivery",
     "DeliveryAttempt",

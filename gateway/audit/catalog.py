@@ -57,6 +57,7 @@ AUDITED: dict[str, AuditSpec] = {
     "inbound_events": _spec("inbound_event", ignore=("payload", "locked_until")),
     "webhook_endpoints": _spec("webhook_endpoint", redact=("secret", "previous_secret")),
     "users": _spec("user", redact=("password_hash",), ignore=("last_login_at",)),
+    "claim_batches": _spec("claim_batch"),
 }
 # Every other table, with the reason it is not followed row by row (a test holds the two lists
 # to the metadata, so a new table needs a decision).
@@ -69,6 +70,8 @@ UNAUDITED: dict[str, str] = {
     "deliveries": "the outbox's queue; a retry by hand is noted on the delivery",
     "delivery_attempts": "the delivery log",
     "idempotency_keys": "replay bookkeeping",
+    "claims": "claim links, issued with their sale or their batch (whose record says how many) "
+    "and claimed by customers; each claim is an event",
     "pos_catalogs": "a copy of what the POS lists, fetched again at will; nobody edits it",
     "rejected_code_attempts": "observations of refused code lookups, counted by the analytics",
 }
