@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     pos_sync_seconds: int = Field(default=3600, ge=60)
     # Embedded mode: deliver from a thread in the gateway process (default: when no Redis).
     embedded_dispatcher: bool | None = None
+    # Days a receipt's claim link (of a sale that named no customer) can be claimed.
+    claim_valid_days: int = Field(default=7, ge=1, le=366)
     # Audit events older than this are deleted by `stampgate audit purge`.
     audit_retention_days: int = Field(default=365, ge=1)
     # Retention of the work tables (`stampgate purge`, run hourly by the workers): days after
@@ -179,6 +181,11 @@ class Settings(BaseSettings):
     def idempotency_lock(self) -> timedelta:
         """How long a claimed key blocks a concurrent duplicate before it can be taken over."""
         return timedelta(seconds=self.idempotency_lock_seconds)
+
+    @property
+    def claim_valid_for(self) -> timedelta:
+        """How long a sale's claim link can be claimed."""
+        return timedelta(days=self.claim_valid_days)
 
     @property
     def redemption_rollback_window(self) -> timedelta:

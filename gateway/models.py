@@ -7,6 +7,7 @@ from gateway.audit.models import AuditEvent
 from gateway.campaigns.models import Campaign, CampaignMessage
 from gateway.db import Base
 from gateway.loyalty.cards.models import Card, CardPosId, StampEntry
+from gateway.loyalty.claims.models import Claim, ClaimBatch
 from gateway.loyalty.codes.models import CodePool, PoolCode, RejectedCodeAttempt
 from gateway.loyalty.lottery.models import Spin
 from gateway.loyalty.programs.models import Program
@@ -23,6 +24,8 @@ __all__ = [
     "CampaignMessage",
     "Card",
     "CardPosId",
+    "Claim",
+    "ClaimBatch",
     "CodePool",
     "Delivery",
     "DeliveryAttempt",

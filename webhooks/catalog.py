@@ -23,6 +23,8 @@ EVENT_TYPES: dict[str, str] = {
     "sale.processed": "A sale was applied to a card.",
     "sale.unattributed": "A sale arrived without a customer and was stored without stamps.",
     "campaign.message": "A campaign's message to one card on one channel (Wallet or messenger).",
+    "sale.claimed": "An unattributed sale was claimed by its customer through its claim link.",
+    "claim.rejected": "A claim link was refused (already used, expired, or its sale refunded).",
     "connection.mappings_stale": "Redeem codes are mapped to POS promotions the POS no longer has.",
     "fraud.suspected": "Requests look like an attack (a run of unknown redeem codes).",
     "endpoint.failing": "A webhook endpoint has been failing for a day.",

@@ -306,6 +306,17 @@ CASES: dict[tuple[str, str], Callable[[Walk], Call]] = {
         f"/v1/deliveries/{w.delivery()}/retry",
         {},
     ),
+    ("POST", "/v1/claim-batches"): lambda w: (
+        "/v1/claim-batches",
+        _body(
+            {
+                "program_id": w.program_id,
+                "count": 3,
+                "stamps": 1,
+                "valid_until": "2099-01-01T00:00:00Z",
+            }
+        ),
+    ),
 }
 
 

@@ -291,6 +291,20 @@ def _code_pool_of(api: Api, owner: dict[str, Any]) -> str:
 
 # Every /v1 route that addresses one object, with the method to try and how to find an object
 # of another merchant. A new route with a path parameter must be added here (a test checks it).
+def _claim_batch_of(api: Api, owner: dict[str, Any]) -> str:
+    program_id = _first_program_of(api, owner)
+    body = {
+        "program_id": program_id,
+        "count": 2,
+        "stamps": 1,
+        "valid_until": "2099-01-01T00:00:00Z",
+    }
+    created = api.call("POST", "/v1/claim-batches", owner["api_key"], json=body)
+    assert created.status_code == 201, created.get_json()
+    batch_id: str = created.get_json()["id"]
+    return batch_id
+
+
 OWNED_OBJECT_ROUTES: dict[str, tuple[str, Callable[[Api, dict[str, Any]], str], Any]] = {
     "/v1/api-keys/<key_id>": ("DELETE", _first_key_of, None),
     "/v1/programs/<program_id>": ("GET", _first_program_of, None),
@@ -342,6 +356,8 @@ OWNED_OBJECT_ROUTES: dict[str, tuple[str, Callable[[Api, dict[str, Any]], str], 
     "/v1/inbound-events/<event_id>/retry": ("POST", _first_inbound_event_of, None),
     "/v1/campaigns/<campaign_id>": ("GET", _campaign_of, None),
     "/v1/campaigns/<campaign_id>/cancel": ("POST", _campaign_of, None),
+    "/v1/claim-batches/<batch_id>": ("GET", _claim_batch_of, None),
+    "/v1/claim-batches/<batch_id>/inserts": ("GET", _claim_batch_of, None),
 }
 
 
@@ -390,6 +406,7 @@ MERCHANT_LISTS: dict[str, Callable[[Api, dict[str, Any]], str]] = {
     "/v1/audit-events": _card_id_of,  # the card's creation, by its id
     "/v1/analytics": _sale_location_of,
     "/v1/campaigns": _campaign_of,
+    "/v1/claim-batches": _claim_batch_of,
 }
 NOT_LISTS = {"/v1/merchant", "/v1/event-types", "/v1/connections/poster/install-url"}
 

@@ -11,8 +11,10 @@ from flask import Flask
 from sqlalchemy import select
 
 from gateway.campaigns.sending import Sender, drain_campaigns
+from gateway.loyalty.claims.service import ClaimRefusedError
 from gateway.models import Event
 from tests.support.api import Api
+from tests.support.claims import claim_by_phone
 from tests.support.programs import nine_stamp_card
 from tests.support.sales import post_sale, sale_body
 from webhooks.catalog import EVENT_TYPES
@@ -208,11 +210,22 @@ def _stored_events(app: Flask, merchant_id: str) -> list[Event]:
         return list(session.scalars(select(Event).where(Event.merchant_id == merchant_id)))
 
 
+def _claim_a_receipt_twice(app: Flask, api: Api, merchant: dict[str, Any]) -> None:
+    """A receipt without a customer claimed by phone (sale.claimed), then again (refused)."""
+    line = {"product": "1", "category": "coffee", "name": "Latte", "quantity": 1, "amount": 500}
+    receipt = sale_body(_text("A", 128), customer=None, lines=[line])
+    claim_url = _ok(post_sale(api, merchant, receipt), 201)["claim_url"]
+    claim_by_phone(app, claim_url, "+380503333333")
+    with pytest.raises(ClaimRefusedError):
+        claim_by_phone(app, claim_url, "+380503333333")
+
+
 def test_every_event_fits_its_schema_and_stays_small(
     app: Flask, api: Api, merchant: dict[str, Any]
 ) -> None:
     _drive_every_flow(api, merchant)
     _campaign(app, api, merchant["api_key"])
+    _claim_a_receipt_twice(app, api, merchant)
     events = _stored_events(app, merchant["id"])
     seen = {event.type for event in events}
     assert seen >= set(EVENT_TYPES) - NOT_FROM_LOYALTY, set(EVENT_TYPES) - seen

@@ -2,7 +2,7 @@
 channel
 
 Revision ID: 0021_campaigns
-Revises: 0014_customer_links
+Revises: 0018_claims
 Create Date: 2026-12-01 18:00:00
 
 Both tables are table-queues (``next_attempt_at``, ``locked_until``): scheduled campaigns wait
@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql
 import gateway.db
 
 revision = "0021_campaigns"
-down_revision = "0014_customer_links"
+down_revision = "0018_claims"
 branch_labels = None
 depends_on = None
 
