@@ -1,7 +1,7 @@
 """Campaigns: broadcasts to a program's card segments, and one message row per recipient and
 channel
 
-Revision ID: 0021_campaigns
+Revision ID: 0019_campaigns
 Revises: 0018_claims
 Create Date: 2026-12-01 18:00:00
 
@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql
 
 import gateway.db
 
-revision = "0021_campaigns"
+revision = "0019_campaigns"
 down_revision = "0018_claims"
 branch_labels = None
 depends_on = None
