@@ -38,6 +38,9 @@ CROSS_MERCHANT_TESTS = {
         "/console/settings/seats/<seat_id>/sign-out",
         "/console/settings/seats/<seat_id>/revoke",
     ),
+    ("test_claim_batches.py", "test_another_merchants_batch_sheet_is_not_found"): (
+        "/console/claim-batches/<batch_id>/sheet",
+    ),
     ("test_programs.py", "test_another_merchants_program_is_not_found"): (
         "/console/programs/<program_id>",
     ),

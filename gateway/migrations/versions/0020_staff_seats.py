@@ -1,8 +1,8 @@
 """Staff seats: staff users bound to a location and a seat name, signing devices in by link;
 spins remember who played them
 
-Revision ID: 0015_staff_seats
-Revises: 0014_customer_links
+Revision ID: 0020_staff_seats
+Revises: 0019_campaigns
 Create Date: 2026-12-01 17:30:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import gateway.db
 
-revision = "0015_staff_seats"
-down_revision = "0014_customer_links"
+revision = "0020_staff_seats"
+down_revision = "0019_campaigns"
 branch_labels = None
 depends_on = None
 
