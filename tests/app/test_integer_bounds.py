@@ -51,6 +51,9 @@ API_INTEGERS: dict[str, tuple[str, ...]] = {
     "CodeHold.ttl_seconds": (),
     "ClaimBatchCreate.count": ("claim_batches.count",),
     "ClaimBatchCreate.stamps": ("claim_batches.stamps", "claims.stamps"),
+    "Inactive.days": (),  # campaign segments are kept in the campaign's JSON document
+    "NearGoal.stamps_left": (),
+    "VoucherExpiring.days": (),
     "query:limit": (),
 }
 # Integers a POS sends as ids or times: checked and stored as text, so any size is harmless.
@@ -82,6 +85,7 @@ COUNTERS = {
     "spins.source_cycle",
     "deliveries.attempts",
     "inbound_events.attempts",
+    "campaign_messages.attempts",
     "delivery_attempts.duration_ms",
     "staff_seats.session_epoch",  # one more each time the owner signs a seat's devices out
 }
