@@ -52,6 +52,10 @@ CROSS_MERCHANT_TESTS = {
         "/console/pos/connections/<connection_id>/api-login",
         "/console/pos/events/<event_id>/retry",
     ),
+    ("test_campaigns.py", "test_another_merchants_campaign_is_not_found"): (
+        "/console/campaigns/<campaign_id>",
+        "/console/campaigns/<campaign_id>/cancel",
+    ),
     # This one walks every /console/webhooks/ route with an id itself.
     (
         "test_webhooks.py",
