@@ -9,7 +9,7 @@ from flask_openapi3.models.info import Info
 from flask_openapi3.openapi import OpenAPI
 
 from connectors.connections.directory import ConnectionDirectory
-from connectors.inbox.jobs import wake_inbox
+from connectors.inbox.jobs import sync_pos, wake_inbox
 from connectors.inbox.processing import Processor, drain_inbox
 from connectors.inbox.store import process_after_commit
 from connectors.registry import build_connectors
@@ -105,8 +105,16 @@ def start_background_work(ext: Extensions) -> None:
         processor = Processor(ext.settings, ext.session_factory, ext.connectors)
         ext.inbox = BackgroundLoop("stampgate-inbox", lambda: drain_inbox(processor))
         process_after_commit(ext.session_factory, ext.inbox.notify)
+        # The periodic POS sync (promotions, code pools): its first round after one interval.
+        ext.pos_sync = BackgroundLoop(
+            "stampgate-pos-sync",
+            lambda: sync_pos(ext.session_factory, ext.settings, ext.connectors),
+            poll_seconds=ext.settings.pos_sync_seconds,
+            wait_first=True,
+        )
         ext.dispatcher.start()
         ext.inbox.start()
+        ext.pos_sync.start()
     elif ext.redis is not None:
         hand_over_after_commit(ext.session_factory, functools.partial(wake_for_new, ext.redis))
         process_after_commit(ext.session_factory, functools.partial(wake_inbox, ext.redis))

@@ -6,6 +6,7 @@ from flask_openapi3.openapi import OpenAPI
 
 from connectors.connections.routes import connections
 from connectors.inbox.routes import inbound
+from connectors.pools.routes import pool_sources
 from connectors.routes import HOOK_BLUEPRINTS
 from gateway.api.openapi_docs import install_docs
 from gateway.api.ops import install_ops
@@ -39,6 +40,7 @@ def register_api(app: OpenAPI) -> None:
     app.register_api(vouchers)
     app.register_api(codes)
     app.register_api(code_pools)
+    app.register_api(pool_sources)
     app.register_api(sales_api)
     app.register_api(events)
     app.register_api(webhooks)
