@@ -1,11 +1,13 @@
-"""Code pools: the POS's own codes uploaded as CSV (bad rows listed by line, good ones kept),
-and a program's issued codes exported as CSV for the POS."""
+"""Code pools: the POS's own codes uploaded as CSV (bad rows listed by line, good ones kept)
+or synced from a POS coupon series ("Sync now"), and a program's issued codes exported as CSV
+for the POS."""
 
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from pydantic import ValidationError
 
+from connectors.pools.sync import sync_pool_now
 from gateway.api.session import request_session
 from gateway.errors import DomainError
 from gateway.extensions import extensions
@@ -93,6 +95,25 @@ def pools_upload(pool_id: str) -> Page:
             raise
         return _pool_page(pool_id, None, FormErrors(fields={"codes": exc.detail}), 422)
     return _pool_page(pool_id, report)
+
+
+@console.post("/code-pools/<pool_id>/sync")
+@console_page()
+def pools_sync(pool_id: str) -> Page:
+    """Sync the pool with its POS coupon series now; a failure is shown on the pool's page."""
+    ext = extensions()
+    try:
+        pool = sync_pool_now(
+            request_session(), ext.settings, ext.connectors, logged_in_user().merchant_id, pool_id
+        )
+    except DomainError as exc:
+        if exc.code == "not_found":
+            raise
+        flash(f"The sync did not work: {exc.detail}")
+    else:
+        counts = service.counts_of(request_session(), [pool.id])[pool.id]
+        flash(f"Synced with the POS: {counts.available} free codes.")
+    return redirect(url_for("console.pools_show", pool_id=pool_id))
 
 
 @console.get("/programs/<program_id>/codes.csv")

@@ -32,6 +32,9 @@ CROSS_MERCHANT_TESTS = {
         "/console/code-pools/<pool_id>/codes",
         "/console/programs/<program_id>/codes.csv",
     ),
+    ("test_pool_sync.py", "test_another_merchants_pool_cannot_be_synced"): (
+        "/console/code-pools/<pool_id>/sync",
+    ),
     ("test_programs.py", "test_another_merchants_program_is_not_found"): (
         "/console/programs/<program_id>",
     ),
