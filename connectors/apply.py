@@ -35,7 +35,7 @@ def apply_sale(context: ProcessingContext, connection: ConnectionView, sale: Pos
     """Record a closed sale once; the same transaction seen again is a no-op."""
     with context.session_factory() as session:
         try:
-            outcome = record_sale(session, connection.merchant_id, sale)
+            outcome = record_sale(session, connection.merchant_id, sale, connection.id)
         except DomainError as exc:
             if exc.code == "sale_conflict":
                 # A closed sale edited later at the till: stamps follow the first close.

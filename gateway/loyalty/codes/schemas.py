@@ -142,6 +142,7 @@ class RedemptionOut(BaseModel):
             "location": "main",
             "staff": None,
             "pos_transaction_id": "T-1002",
+            "connection_id": None,
             "sale_id": None,
             "hold_id": None,
             "redeemed_at": "2026-11-22T10:00:00Z",
@@ -165,6 +166,9 @@ class RedemptionOut(BaseModel):
     location: str | None
     staff: str | None
     pos_transaction_id: str | None
+    connection_id: str | None = Field(
+        description="The POS connection whose sale redeemed it; null for other channels"
+    )
     sale_id: str | None
     hold_id: str | None
     redeemed_at: str

@@ -22,7 +22,7 @@ from gateway.loyalty.programs.service import default_program, get_program, mecha
 from gateway.loyalty.sales.canonical import PosSale
 from gateway.loyalty.sales.customers import resolve_card
 from gateway.loyalty.sales.models import Sale
-from gateway.loyalty.sales.promo_codes import redeem_codes
+from gateway.loyalty.sales.promo_codes import Till, redeem_codes
 from gateway.loyalty.sales.schemas import SaleFilters, SaleQuery
 from gateway.loyalty.vouchers.presenters import granted_out
 from gateway.ownership import owned_by
@@ -46,8 +46,11 @@ def fingerprint(value: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()
 
 
-def record_sale(session: Session, merchant_id: str, sale: PosSale) -> SaleOutcome:
-    """Apply a sale once; a replay answers the first result, another body ``sale_conflict``."""
+def record_sale(
+    session: Session, merchant_id: str, sale: PosSale, connection_id: str | None = None
+) -> SaleOutcome:
+    """Apply a sale once; a replay answers the first result, another body ``sale_conflict``.
+    ``connection_id`` names the POS connection it came from, kept on its redemptions."""
     body = sale.model_dump(mode="json")
     digest = fingerprint(body)
 
@@ -66,7 +69,8 @@ def record_sale(session: Session, merchant_id: str, sale: PosSale) -> SaleOutcom
                 )
             return SaleOutcome(body=existing.result, created=False)
         return SaleOutcome(
-            body=_apply_new_sale(session, merchant_id, sale, body, digest), created=True
+            body=_apply_new_sale(session, merchant_id, sale, body, digest, connection_id),
+            created=True,
         )
 
     # Two concurrent deliveries of one sale: the unique key lets one in; the other reruns
@@ -103,7 +107,12 @@ def _program_for(session: Session, merchant: Merchant, sale: PosSale) -> Program
 
 
 def _apply_new_sale(
-    session: Session, merchant_id: str, sale: PosSale, body: dict[str, Any], digest: str
+    session: Session,
+    merchant_id: str,
+    sale: PosSale,
+    body: dict[str, Any],
+    digest: str,
+    connection_id: str | None,
 ) -> dict[str, Any]:
     merchant = get_merchant(session, merchant_id)
     if sale.currency != merchant.currency:
@@ -114,9 +123,8 @@ def _apply_new_sale(
     program = _program_for(session, merchant, sale)
     sale_id = new_id("sale")
     card = resolve_card(session, program, sale.source, sale.customer)
-    redemptions = redeem_codes(
-        session, merchant_id, list(sale.promo_codes), card, sale_id, sale.transaction_id
-    )
+    till = Till(sale.transaction_id, sale.location, connection_id)
+    redemptions = redeem_codes(session, merchant_id, list(sale.promo_codes), card, sale_id, till)
     stamps, rewards = 0, []
     if card is not None:
         record_visit(card, sale.closed_at)

@@ -6,7 +6,7 @@ Create Date: 2026-12-01 17:50:00
 
 A pool may name the connection and coupon series its codes come from, with the time and the
 error of its last sync; a pool code the POS reports as activated or deleted keeps that state
-and is never handed out.
+and is never handed out. A redemption by a POS sale names the connection that sent it.
 """
 
 from __future__ import annotations
@@ -32,9 +32,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("sync_error", sa.String(length=500), nullable=True))
     with op.batch_alter_table("pool_codes", schema=None) as batch_op:
         batch_op.add_column(sa.Column("pos_state", sa.String(length=16), nullable=True))
+    with op.batch_alter_table("redemptions", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("connection_id", sa.String(length=40), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("redemptions", schema=None) as batch_op:
+        batch_op.drop_column("connection_id")
     with op.batch_alter_table("pool_codes", schema=None) as batch_op:
         batch_op.drop_column("pos_state")
     with op.batch_alter_table("code_pools", schema=None) as batch_op:
