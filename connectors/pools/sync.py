@@ -104,7 +104,10 @@ def sync_pool_now(
     if result.status == "failed":
         if result.problem == "pos_unreachable":
             raise pos_unreachable()
-        raise DomainError(result.problem, f"The sync failed: {result.error}")
+        detail = f"The sync failed: {result.error}"
+        if result.problem == "pos_auth_rejected":
+            raise DomainError("pos_auth_rejected", detail)
+        raise DomainError("pos_error", detail)
     return get_pool(session, merchant_id, pool_id)
 
 

@@ -195,3 +195,15 @@ def test_another_merchants_pool_cannot_be_bound_or_synced(
 def api_key_of_other(world: PosWorld) -> str:
     key: str = world.api.create_merchant("Elsewhere")["api_key"]
     return key
+
+
+def test_a_refused_login_parks_the_connection_and_shows_on_the_pool(
+    world: PosWorld, syrve: FakeSyrve, pool_id: str
+) -> None:
+    syrve.api_login = "rotated-in-the-back-office"
+    syrve.expire_tokens()
+    assert_problem(sync(world, pool_id), 409, "pos_auth_rejected")
+    assert pool(world, pool_id)["source"]["sync_error"].startswith("the POS refused")
+    connection = call(world, "GET", f"/v1/connections/{world.connection['id']}").get_json()
+    assert connection["status"] == "needs_reauth"
+    assert pool(world, pool_id)["available"] == 3
