@@ -100,11 +100,18 @@ class FakeSyrve:
     port: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add_coupons(self, series_id: str, series_name: str, numbers: list[str]) -> None:
-        """A coupon series of the back office with new (not activated) coupons."""
+    def add_coupons(
+        self,
+        series_id: str,
+        series_name: str,
+        numbers: list[str],
+        organization: str = ORGANIZATION,
+    ) -> None:
+        """A coupon series of one organization's back office with new (not activated) coupons."""
         with self.lock:
             if not any(item.get("id") == series_id for item in self.coupon_series):
-                self.coupon_series.append({"id": series_id, "number": series_name})
+                entry = {"id": series_id, "number": series_name, "organization": organization}
+                self.coupon_series.append(entry)
             for number in numbers:
                 self.coupons[number] = {
                     "id": f"coupon-{number}",
@@ -183,7 +190,13 @@ class FakeSyrve:
             items = [{"organizationId": ORGANIZATION, "items": self.discounts}]
             return 200, {"correlationId": "c", "discounts": items}
         if path == "loyalty/iiko/coupons/series":
-            return 200, {"correlationId": "c", "seriesWithNotActivatedCoupons": self.coupon_series}
+            wanted = str(body.get("organizationId"))
+            listed = [
+                {key: value for key, value in series.items() if key != "organization"}
+                for series in self.coupon_series
+                if series.get("organization", ORGANIZATION) == wanted
+            ]
+            return 200, {"correlationId": "c", "seriesWithNotActivatedCoupons": listed}
         if path == "loyalty/iiko/coupons/by_series":
             return 200, {"correlationId": "c", "notActivatedCoupon": self._unused_page(body)}
         if path == "loyalty/iiko/coupons/info":

@@ -157,6 +157,9 @@ def test_bad_sources_are_refused_with_their_codes(
     world = connect(app, syrve)
     pool_id = new_pool(world)
     assert_problem(bind(world, pool_id, series="no-such-series"), 422, "unknown_coupon_series")
+    # A series of another organization of the same API login is not this connection's.
+    syrve.add_coupons("series-b", "BISTRO", ["B-1"], organization="7d2b5b7e-other-organization")
+    assert_problem(bind(world, pool_id, series="series-b"), 422, "unknown_coupon_series")
     assert_problem(sync(world, pool_id), 409, "pool_not_bound")
 
     other = make_world(app, poster_connection(poster))
