@@ -64,6 +64,30 @@ def test_a_failed_sync_is_shown_on_the_page(
     assert "2 free codes" in page
 
 
+def test_a_pool_is_bound_to_a_series_from_its_page(
+    owner_console: Console, api: Api, merchant: dict[str, Any], syrve: FakeSyrve
+) -> None:
+    key = merchant["api_key"]
+    syrve.add_coupons(SERIES, "SUMMER", ["SUM-001", "SUM-002"])
+    _program, connection = connect_program(api, key, connection_body(syrve))
+    created = api.call("POST", "/v1/code-pools", key, json={"name": "Coupons"}).get_json()
+    path = f"/console/code-pools/{created['id']}"
+    page = owner_console.get(path).get_data(as_text=True)
+    assert f'<option value="{connection["id"]}"' in page
+
+    wrong = {"connection_id": connection["id"], "series_id": "no-such-series"}
+    refused = owner_console.submit(f"{path}/source", wrong, path)
+    assert refused.status_code == 422
+    assert 'id="series_id-error"' in refused.get_data(as_text=True)
+    assert api.call("GET", f"/v1/code-pools/{created['id']}", key).get_json()["source"] is None
+
+    good = {"connection_id": connection["id"], "series_id": SERIES}
+    bound = owner_console.submit(f"{path}/source", good, path)
+    assert bound.status_code == 302
+    pool = api.call("GET", f"/v1/code-pools/{created['id']}", key).get_json()
+    assert (pool["source"]["series_id"], pool["available"]) == (SERIES, 2)
+
+
 def test_another_merchants_pool_cannot_be_synced(
     owner_console: Console, api: Api, other_merchant: dict[str, Any]
 ) -> None:
@@ -72,4 +96,8 @@ def test_another_merchants_pool_cannot_be_synced(
     ).get_json()["id"]
     owner_console.get("/console/code-pools")
     refused = owner_console.submit(f"/console/code-pools/{theirs}/sync", {})
+    assert refused.status_code == 404
+    owner_console.get("/console/code-pools")
+    source = {"connection_id": "con_x", "series_id": SERIES}
+    refused = owner_console.submit(f"/console/code-pools/{theirs}/source", source)
     assert refused.status_code == 404

@@ -34,6 +34,7 @@ CROSS_MERCHANT_TESTS = {
     ),
     ("test_pool_sync.py", "test_another_merchants_pool_cannot_be_synced"): (
         "/console/code-pools/<pool_id>/sync",
+        "/console/code-pools/<pool_id>/source",
     ),
     ("test_programs.py", "test_another_merchants_program_is_not_found"): (
         "/console/programs/<program_id>",
