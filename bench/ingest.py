@@ -1,10 +1,11 @@
-"""Sale ingest against its ceilings: ``POST /v1/sales`` vs ``pgbench -N`` vs a bare Flask endpoint.
+"""Sale ingest against its ceilings: ``POST /v1/sales`` vs ``pgbench -N``, a bare Flask
+endpoint and the ceiling app (bare Flask + psycopg doing the minimal sale, bench/ceiling.py).
 
 Starts gunicorn (the gateway's settings) against a scratch PostgreSQL database and drives
 ``POST /v1/sales`` with a new customer per sale (each sale enrols a card, stamps it and
 writes its events) at BENCH_CONCURRENCY (16) for BENCH_SECONDS (20). In the same run it
-measures ``pgbench -N`` at the same concurrency, and a bare Flask JSON endpoint under the
-same gunicorn settings, and prints both ratios.
+measures ``pgbench -N`` at the same concurrency, a bare Flask JSON endpoint and the ceiling
+app under the same gunicorn settings, and prints the ratios.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import sys
 from pathlib import Path
 
 import requests
+from sqlalchemy.engine import make_url
 
+from bench import ceiling
 from bench.harness import (
     CONCURRENCY,
     SECONDS,
@@ -27,6 +30,7 @@ from bench.harness import (
     gunicorn,
     scratch_database,
 )
+from gateway import migrate
 
 PROGRAM = {
     "name": "Coffee card",
@@ -69,18 +73,26 @@ def measure_ingest() -> Result:
         )
 
 
-def measure_bare() -> Result:
-    """The same request shape through a bare Flask app under the same gunicorn settings."""
+def _drive_beside(app_spec: str, name: str, path: str, env: dict[str, str]) -> Result:
+    """Drive the sales at an app module of this folder under the same gunicorn settings."""
     headers = {"Content-Type": "application/json"}
     here = str(Path(__file__).parent)
-    env = {"PYTHONPATH": os.pathsep.join([here, os.environ.get("PYTHONPATH", "")])}
-    with gunicorn("bare_app:app", env, cwd=here) as port:
-        return drive(
-            "POST /bare (bare Flask)",
-            port,
-            lambda w, s: ("POST", "/bare", sale(w, s), headers),
-            frozenset({201}),
-        )
+    env = {**env, "PYTHONPATH": os.pathsep.join([here, os.environ.get("PYTHONPATH", "")])}
+    with gunicorn(app_spec, env, cwd=here) as port:
+        return drive(name, port, lambda w, s: ("POST", path, sale(w, s), headers), frozenset({201}))
+
+
+def measure_bare() -> Result:
+    """The same request shape through a bare Flask app under the same gunicorn settings."""
+    return _drive_beside("bare_app:app", "POST /bare (bare Flask)", "/bare", {})
+
+
+def measure_ceiling() -> Result:
+    """The same sales through the ceiling app on a migrated scratch database."""
+    with scratch_database("stampgate_ceiling") as (url, _name):
+        migrate.upgrade(url)
+        env = ceiling.seed(make_url(url).set(drivername="postgresql").render_as_string(False))
+        return _drive_beside("ceiling:app", "POST /v1/sales (ceiling)", "/v1/sales", env)
 
 
 def measure_pgbench() -> float:
@@ -115,18 +127,23 @@ def measure_pgbench() -> float:
 
 
 def main() -> None:
-    """Run the three measurements and print them with the ratios."""
+    """Run the four measurements and print them with the ratios."""
     print(f"concurrency={CONCURRENCY} seconds={SECONDS:g} cpus={os.cpu_count()}", flush=True)
     ingest = measure_ingest()
     print(ingest.line(), flush=True)
     bare = measure_bare()
     print(bare.line(), flush=True)
+    ceiling_result = measure_ceiling()
+    print(ceiling_result.line(), flush=True)
     pgbench_tps = measure_pgbench()
     print(f"{'pgbench -N':<28} {pgbench_tps:9.1f} tps", flush=True)
     print(f"ratio ingest : pgbench -N  = {ingest.rate / pgbench_tps:.3f}  (target >= 0.8)")
     print(f"ratio ingest : bare Flask  = {ingest.rate / bare.rate:.3f}  (target >= 0.5)")
+    print(f"ratio ingest : ceiling app = {ingest.rate / ceiling_result.rate:.3f}  (target >= 0.5)")
     if ingest.errors:
         sys.exit(f"{ingest.errors} sales failed")
+    if ceiling_result.errors:
+        sys.exit(f"{ceiling_result.errors} ceiling sales failed")
 
 
 if __name__ == "__main__":

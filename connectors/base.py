@@ -49,6 +49,28 @@ class Promotion:
 
 
 @dataclass(frozen=True)
+class CatalogEntry:
+    """A place, product category or product of a POS catalogue: its POS id and name.
+
+    ``timezone`` is a place's (IANA or as the POS names it; None when the POS gives none);
+    ``category`` is a product's category id (None when it has none)."""
+
+    id: str
+    name: str
+    timezone: str | None = None
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """What a POS sells and where: the ids rules and location maps name."""
+
+    locations: list[CatalogEntry] = field(default_factory=list)
+    categories: list[CatalogEntry] = field(default_factory=list)
+    products: list[CatalogEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class ProcessingContext:
     """What a connector may use while processing: sessions and settings."""
 
@@ -70,6 +92,10 @@ class Connector(Protocol):
 
     def promotions(self, connection: ConnectionView) -> list[Promotion]:
         """The POS's current promotions (for mapping redeem codes)."""
+        ...
+
+    def catalog(self, connection: ConnectionView) -> Catalog:
+        """The POS's places (spots, terminal groups), product categories and products."""
         ...
 
     def owns_account(self, account: str, credentials: Mapping[str, str]) -> bool:

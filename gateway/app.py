@@ -29,6 +29,7 @@ from gateway.observability.logs import configure_logging, install_request_ids
 from gateway.observability.metrics import HttpMetrics
 from gateway.queue.background import BackgroundLoop
 from gateway.redis_client import connect_redis
+from gateway.retention.jobs import purge_once
 from gateway.routes import register_api
 from gateway.web.security import install_web_security
 from webhooks.deliver import Deliverer, drain
@@ -36,6 +37,8 @@ from webhooks.dispatch import hand_over_after_commit
 from webhooks.jobs import wake_for_new
 
 log = logging.getLogger(__name__)
+# A stopping process waits for the round in hand: keep an embedded purge round short.
+EMBEDDED_PURGE_BUDGET_SECONDS = 5.0
 API_VERSION = "1.0.0"
 DESCRIPTION = (
     "POS-to-loyalty gateway: POS sales become stamps, promo codes become voucher "
@@ -64,7 +67,7 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     engine = build_engine(settings.database_url, echo=settings.sql_echo)
     metrics = HttpMetrics()
-    session_factory = build_session_factory(engine)
+    session_factory = build_session_factory(engine, settings.public_url)
     recorder.install(session_factory)
     extensions = Extensions(
         settings=settings,
@@ -93,6 +96,13 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
     return app
 
 
+def _purge_embedded(ext: Extensions) -> None:
+    """One short purge round; a backlog runs the next round at once."""
+    report = purge_once(ext.engine, ext.settings, EMBEDDED_PURGE_BUDGET_SECONDS)
+    if report is not None and not report.finished and ext.purger is not None:
+        ext.purger.notify()
+
+
 def start_background_work(ext: Extensions) -> None:
     """Wire committed deliveries and inbound events to their workers: threads of this process
     (embedded mode), or rq workers woken through Redis."""
@@ -112,9 +122,15 @@ def start_background_work(ext: Extensions) -> None:
             poll_seconds=ext.settings.pos_sync_seconds,
             wait_first=True,
         )
+        ext.purger = BackgroundLoop(
+            "stampgate-purge",
+            functools.partial(_purge_embedded, ext),
+            poll_seconds=ext.settings.purge_every_seconds,
+        )
         ext.dispatcher.start()
         ext.inbox.start()
         ext.pos_sync.start()
+        ext.purger.start()
     elif ext.redis is not None:
         hand_over_after_commit(ext.session_factory, functools.partial(wake_for_new, ext.redis))
         process_after_commit(ext.session_factory, functools.partial(wake_inbox, ext.redis))

@@ -25,11 +25,14 @@ from gateway.api.idempotency import purge_expired
 from gateway.audit.service import purge_audit_events
 from gateway.config import VAR_DIR, Settings
 from gateway.db import build_engine, build_session_factory
+from gateway.demo import demo_card_link
 from gateway.errors import DomainError
 from gateway.export_commands import export
 from gateway.loyalty.codes.commands import codes, vouchers_issue
 from gateway.loyalty.vouchers.service import expire_due
 from gateway.queue.workers import run_workers
+from gateway.retention import jobs as retention_jobs
+from gateway.retention.commands import purge
 from gateway.tenancy import service
 from gateway.tenancy.commands import user
 from gateway.tenancy.schemas import MerchantCreate
@@ -38,6 +41,7 @@ from webhooks import jobs as delivery_jobs
 
 DEMO_KEY_FILE = VAR_DIR / "demo-api-key"
 DEMO_LOGIN_FILE = VAR_DIR / "demo-login"
+DEMO_CARD_FILE = VAR_DIR / "demo-card"
 DEMO_OWNER = "owner@demo.example"
 
 
@@ -46,7 +50,7 @@ def _session(settings: Settings) -> Iterator[Session]:
     """A session on the configured database; the engine is closed when the command ends."""
     engine = build_engine(settings.database_url)
     try:
-        with build_session_factory(engine)() as session:
+        with build_session_factory(engine, settings.public_url)() as session:
             yield session
     finally:
         engine.dispose()
@@ -210,14 +214,16 @@ def sync() -> None:
 @main.command()
 @click.option("--processes", default=2, show_default=True, help="rq worker processes")
 def worker(processes: int) -> None:
-    """Run rq workers (POS events, webhook deliveries, promotion sync) and the sweeper."""
+    """Run rq workers (POS events, webhook deliveries, promotion sync, the hourly purge) and
+    the sweeper."""
     settings = Settings()
     if not settings.redis_url:
         raise click.ClickException(
             "set STAMPGATE_REDIS_URL; without Redis the gateway delivers itself"
         )
     # Inbound events first: in each worker process they come before deliveries.
-    run_workers(settings, max(processes, 1), (inbox_jobs.DUTY, delivery_jobs.DUTY))
+    duties = (inbox_jobs.DUTY, delivery_jobs.DUTY, retention_jobs.DUTY)
+    run_workers(settings, max(processes, 1), duties)
 
 
 @main.group()
@@ -236,6 +242,7 @@ vouchers.add_command(vouchers_issue)
 main.add_command(codes)
 main.add_command(export)
 main.add_command(user)
+main.add_command(purge)
 
 
 @main.command()
@@ -243,7 +250,8 @@ main.add_command(user)
     "--port", default=lambda: os.environ.get("PORT", "8000"), show_default="$PORT or 8000"
 )
 def demo(port: str) -> None:
-    """Create a demo merchant and owner once; print the key, a curl and the console login."""
+    """Create a demo merchant, owner and customer card once; print the key, a curl, the console
+    login and the card's customer page."""
     settings = Settings()
     if DEMO_KEY_FILE.exists():
         api_key = DEMO_KEY_FILE.read_text().strip()
@@ -260,6 +268,28 @@ def demo(port: str) -> None:
     )
     click.echo(f"console: http://127.0.0.1:{port}/console/login")
     click.echo(f"  email: {DEMO_OWNER}  password: {password}")
+    click.echo(f"customer card page: {_demo_card(settings, api_key, port)}")
+
+
+def _demo_card(settings: Settings, api_key: str, port: str) -> str:
+    # The link points at the server `make run` starts, unless a public URL is set.
+    if "STAMPGATE_PUBLIC_URL" not in os.environ:
+        settings = settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})
+    known = DEMO_CARD_FILE.read_text().strip() if DEMO_CARD_FILE.exists() else None
+    with _session(settings) as session:
+        number, link = demo_card_link(session, _demo_merchant_id(session, api_key), known)
+    if number != known:
+        _write_private(DEMO_CARD_FILE, number)
+    return link
+
+
+def _demo_merchant_id(session: Session, api_key: str) -> str:
+    key = service.authenticate(session, api_key)
+    if key is None:
+        raise click.ClickException(
+            f"{DEMO_KEY_FILE} holds a revoked key; delete var/ to start over"
+        )
+    return key.merchant_id
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -271,13 +301,8 @@ def _write_private(path: Path, text: str) -> None:
 def _create_demo_owner(settings: Settings, api_key: str) -> None:
     password = secrets.token_urlsafe(12)
     with _session(settings) as session:
-        key = service.authenticate(session, api_key)
-        if key is None:
-            raise click.ClickException(
-                f"{DEMO_KEY_FILE} holds a revoked key; delete var/ to start over"
-            )
         try:
-            create_user(session, key.merchant_id, DEMO_OWNER, "owner", password)
+            create_user(session, _demo_merchant_id(session, api_key), DEMO_OWNER, "owner", password)
         except DomainError as exc:
             raise click.ClickException(exc.detail) from None
     _write_private(DEMO_LOGIN_FILE, password)

@@ -71,6 +71,18 @@ class Settings(BaseSettings):
     embedded_dispatcher: bool | None = None
     # Audit events older than this are deleted by `stampgate audit purge`.
     audit_retention_days: int = Field(default=365, ge=1)
+    # Retention of the work tables (`stampgate purge`, run hourly by the workers): days after
+    # which delivered deliveries (with their attempts), given-up deliveries (failed,
+    # exhausted), processed and ignored inbound events, Idempotency-Keys (never within
+    # idempotency_ttl_seconds) and events no delivery points at any more are deleted.
+    retain_delivered_days: int = Field(default=30, ge=1)
+    retain_given_up_days: int = Field(default=90, ge=1)
+    retain_inbound_days: int = Field(default=30, ge=1)
+    retain_idempotency_keys_days: int = Field(default=2, ge=1)
+    retain_events_days: int = Field(default=90, ge=1)
+    # Rows per purge transaction, and how often the workers purge.
+    purge_batch: int = Field(default=1000, ge=1, le=10000)
+    purge_every_seconds: int = Field(default=3600, ge=60)
     log_level: str = "INFO"
     sql_echo: bool = False
     # Proxies in front (nginx: 1). 0 = X-Forwarded-* headers are ignored, so nobody can forge

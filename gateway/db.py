@@ -101,9 +101,15 @@ def build_engine(database_url: str, *, echo: bool = False) -> Engine:
     )
 
 
-def build_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions keep loaded attributes after commit so views can serialise what they saved."""
-    return sessionmaker(bind=engine, expire_on_commit=False)
+PUBLIC_URL_INFO = "public_url"
+"""The key of ``Session.info`` that holds the public base URL customer links start with."""
+
+
+def build_session_factory(engine: Engine, public_url: str | None = None) -> sessionmaker[Session]:
+    """Sessions keep loaded attributes after commit so views can serialise what they saved;
+    ``public_url`` (``STAMPGATE_PUBLIC_URL``) is what customer links in their answers start with."""
+    info = {PUBLIC_URL_INFO: public_url} if public_url else None
+    return sessionmaker(bind=engine, expire_on_commit=False, info=info)
 
 
 def commit_unit_of_work(

@@ -1,6 +1,6 @@
 """Every table, imported in one place so the metadata Alembic compares against is complete."""
 
-from connectors.connections.models import PosConnection
+from connectors.connections.models import PosCatalog, PosConnection
 from connectors.inbox.models import InboundEvent
 from gateway.api.idempotency import IdempotencyRecord
 from gateway.audit.models import AuditEvent
@@ -28,6 +28,7 @@ __all__ = [
     "InboundEvent",
     "Merchant",
     "PoolCode",
+    "PosCatalog",
     "PosConnection",
     "Program",
     "Refund",

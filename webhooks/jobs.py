@@ -47,7 +47,7 @@ def drain_job(kind: Kind) -> int:
 def build_deliverer(settings: Settings) -> Deliverer:
     """A deliverer whose own events (endpoint.failing...) wake a drain after their commit."""
     assert settings.redis_url is not None
-    factory = build_session_factory(build_engine(settings.database_url))
+    factory = build_session_factory(build_engine(settings.database_url), settings.public_url)
     redis = connect_redis(settings.redis_url, settings.redis_timeout)
     hand_over_after_commit(factory, functools.partial(wake_for_new, redis))
     return Deliverer(settings, factory)

@@ -20,6 +20,7 @@ class Event(Base):
         Index("ix_events_card", "card_id", "id"),
         Index("ix_events_merchant_created", "merchant_id", "created_at"),
         Index("ix_events_merchant_type_created", "merchant_id", "type", "created_at"),
+        Index("ix_events_created", "created_at"),  # the purge: old events, every merchant
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -60,6 +61,9 @@ class Delivery(Base):
         UniqueConstraint("endpoint_id", "event_id"),
         Index("ix_deliveries_due", "status", "next_attempt_at"),
         Index("ix_deliveries_endpoint", "endpoint_id", "id"),
+        # The purge: finished deliveries by age, and whether an event still has a delivery.
+        Index("ix_deliveries_status_updated", "status", "updated_at"),
+        Index("ix_deliveries_event", "event_id"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)

@@ -28,6 +28,7 @@ VOUCHER_DATA: dict[str, Any] = {
     "code": "FREEPIZZA9",
     "valid_until": "2026-12-31T14:33:59Z",
     "source": {"kind": "goal", "sale_id": "sale_01m8s0dp0y9805chhh9xrfvnhz"},
+    "customer_url": "https://gw.example.org/v/Zx4pQe7LmN2sKd9Rt1UvYw",
 }
 
 
@@ -45,12 +46,18 @@ class CardCreatedData(EventData):
             "card_number": "961647490641",
             "program_id": "prg_01m8s0dnz989va9jv410bcyyg5",
             "enrolled_by": "sale",
+            "customer_url": "https://gw.example.org/c/q3Vh1n8Jc0uXl5rT9yWb2A",
         }
     )
 
     card_number: str
     program_id: str
     enrolled_by: str = Field(description="api, or sale when a sale enrolled the customer")
+    customer_url: str | None = Field(
+        default=None,
+        description="The customer's card page, to send them (absent on events recorded before "
+        "cards had customer links)",
+    )
 
 
 class CardStampedData(EventData):
@@ -203,6 +210,11 @@ class VoucherData(EventData):
     code: str | None
     valid_until: datetime | None
     source: VoucherSourceSummary
+    customer_url: str | None = Field(
+        default=None,
+        description="The customer's voucher page, to send them (absent on events recorded "
+        "before vouchers had customer links)",
+    )
 
 
 class VoucherRedeemedData(VoucherData):
@@ -283,7 +295,7 @@ class VoucherCodePoolData(VoucherData):
 
 
 class VoucherRedemptionRejectedData(EventData):
-    """A promo code on a sale that redeemed nothing."""
+    """A promo code on a sale, or a voucher used on its page, that redeemed nothing."""
 
     model_config = example(
         {
@@ -295,14 +307,20 @@ class VoucherRedemptionRejectedData(EventData):
         }
     )
 
-    code: str
+    code: str | None = Field(description="The code presented (null: a voucher without a code)")
     reason: str = Field(
         description="unknown_code, customer_required, other_customer, already_redeemed, "
         "expired, voided, not_active..."
     )
-    sale_id: str
+    sale_id: str | None = Field(
+        description="The sale that carried the code (null when refused on a voucher's page)"
+    )
     card_number: str | None
     voucher_id: str | None
+    channel: RedeemChannel | None = Field(
+        default=None,
+        description="Who tried to redeem, when not a sale's promo code (self: the voucher page)",
+    )
 
 
 class LotterySpinCreatedData(EventData):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -34,3 +35,15 @@ class PosConnection(Base):
     synced_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PosCatalog(Base):
+    """A connection's POS catalogue as last fetched: places, categories and products."""
+
+    __tablename__ = "pos_catalogs"
+
+    connection_id: Mapped[str] = mapped_column(ForeignKey("pos_connections.id"), primary_key=True)
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)
+    # {"locations": [{id, name, timezone}], "categories": [{id, name}], "products": [...]}
+    catalog: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    fetched_at: Mapped[datetime]

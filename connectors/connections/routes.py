@@ -7,9 +7,11 @@ from typing import Any
 from flask_openapi3.models.tag import Tag
 from pydantic import BaseModel, Field
 
-from connectors.connections import mapping, registration, service
+from connectors.connections import catalog, mapping, registration, service
 from connectors.connections.presenters import connection_out
 from connectors.connections.schemas import (
+    CatalogOut,
+    CatalogQuery,
     CodesBody,
     ConnectionCreate,
     ConnectionOut,
@@ -164,6 +166,27 @@ def list_promotions(path: ConnectionPath) -> dict[str, Any]:
         ],
         "stale_mappings": stale,
     }
+
+
+@connections.get(
+    "/connections/<connection_id>/catalog",
+    responses={200: CatalogOut, **problem_responses(*_POS_CALL)},
+)
+def get_catalog(path: ConnectionPath, query: CatalogQuery) -> dict[str, Any]:
+    """The POS's places (Poster spots, Syrve terminal groups with their time zones), product
+    categories and products, for rules and the locations map. Kept for an hour; ``refresh=true``
+    asks the POS now. When the POS fails, the kept catalogue is answered (``fetched_at`` says
+    how old); without one, the POS's failure."""
+    ext = extensions()
+    stored = catalog.connection_catalog(
+        request_session(),
+        ext.settings,
+        ext.connectors,
+        current_merchant_id(),
+        path.connection_id,
+        refresh=query.refresh,
+    )
+    return CatalogOut.model_validate(stored.as_json()).model_dump(mode="json")
 
 
 @connections.post(

@@ -241,3 +241,53 @@ class WebhookRegistration(BaseModel):
 
     webhook_url: str
     filters: dict[str, object]
+
+
+class CatalogQuery(BaseModel):
+    """Ask the POS again even when the stored catalogue is young."""
+
+    refresh: bool = Field(
+        default=False, description="true: fetch from the POS now instead of the stored catalogue"
+    )
+
+
+class CatalogPlace(BaseModel):
+    """A POS spot (Poster) or terminal group (Syrve): the ids the locations map names."""
+
+    id: str
+    name: str
+    timezone: str | None = Field(description="IANA zone; null when the POS names none (Poster)")
+
+
+class CatalogCategory(BaseModel):
+    """A product category (Poster) or menu group (Syrve): the ids a per_item rule's
+    ``categories`` name."""
+
+    id: str
+    name: str
+
+
+class CatalogProduct(BaseModel):
+    """A product: the ids a per_item rule's ``products`` name."""
+
+    id: str
+    name: str
+    category: str | None = Field(description="Its category's id; null when it has none")
+
+
+class CatalogOut(BaseModel):
+    """What the POS sells and where, as fetched at ``fetched_at`` (kept for an hour)."""
+
+    model_config = example(
+        {
+            "locations": [{"id": "1", "name": "Podil", "timezone": None}],
+            "categories": [{"id": "3", "name": "Coffee"}],
+            "products": [{"id": "12", "name": "Latte", "category": "3"}],
+            "fetched_at": "2026-11-22T10:00:00Z",
+        }
+    )
+
+    locations: list[CatalogPlace]
+    categories: list[CatalogCategory]
+    products: list[CatalogProduct]
+    fetched_at: datetime

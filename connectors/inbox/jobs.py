@@ -70,7 +70,7 @@ def build_processor(settings: Settings) -> Processor:
     """An inbox processor whose sales wake delivery and whose requeues wake the inbox."""
     assert settings.redis_url is not None
     redis = connect_redis(settings.redis_url, settings.redis_timeout)
-    factory = build_session_factory(build_engine(settings.database_url))
+    factory = build_session_factory(build_engine(settings.database_url), settings.public_url)
     hand_over_after_commit(factory, functools.partial(wake_for_new, redis))
     process_after_commit(factory, functools.partial(wake_inbox, redis))
     return Processor(settings, factory, build_connectors(settings))

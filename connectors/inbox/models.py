@@ -19,6 +19,7 @@ class InboundEvent(Base):
         UniqueConstraint("connection_id", "dedupe_key"),
         Index("ix_inbound_events_due", "status", "next_attempt_at"),
         Index("ix_inbound_events_merchant_status", "merchant_id", "status", "id"),
+        Index("ix_inbound_events_status_processed", "status", "processed_at"),  # the purge
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)

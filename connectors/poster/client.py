@@ -66,7 +66,12 @@ class PosterApi:
 
     def promotions(self) -> list[dict[str, Any]]:
         """``clients.getPromotions``: the account's promotions."""
-        found = self.call("clients.getPromotions")
+        return self.listed("clients.getPromotions")
+
+    def listed(self, method: str) -> list[dict[str, Any]]:
+        """A method that answers a list (``menu.getCategories``, ``menu.getProducts``,
+        ``access.getSpots``), its objects only."""
+        found = self.call(method)
         return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
 
 

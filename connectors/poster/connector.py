@@ -10,7 +10,14 @@ import requests
 from cachetools import TTLCache
 
 from connectors.apply import apply_translated, reverse_sale
-from connectors.base import ConnectionView, Outcome, ProcessingContext, Promotion
+from connectors.base import (
+    Catalog,
+    CatalogEntry,
+    ConnectionView,
+    Outcome,
+    ProcessingContext,
+    Promotion,
+)
 from connectors.errors import PosAuthRejected, PosRejected
 from connectors.http import PosHttp, pos_session
 from connectors.poster import translate
@@ -99,6 +106,18 @@ class PosterConnector:
             if item.get("promotion_id") is not None
         ]
 
+    def catalog(self, connection: ConnectionView) -> Catalog:
+        """``access.getSpots``, ``menu.getCategories`` and ``menu.getProducts``; Poster names
+        no time zone per spot."""
+        api = self.api(connection)
+        return Catalog(
+            locations=_entries(api.listed("access.getSpots"), "spot_id", "spot_name"),
+            categories=_entries(api.listed("menu.getCategories"), "category_id", "category_name"),
+            products=_entries(
+                api.listed("menu.getProducts"), "product_id", "product_name", "menu_category_id"
+            ),
+        )
+
     def _customer(
         self, api: PosterApi, connection: ConnectionView, client_id: str
     ) -> dict[str, Any] | None:
@@ -112,3 +131,23 @@ class PosterConnector:
         with self._lock:
             self._customers[key] = found
         return found
+
+
+def _entries(
+    items: list[dict[str, Any]], key: str, name: str, category: str | None = None
+) -> list[CatalogEntry]:
+    """Catalogue entries of Poster objects (all values strings; category "0" is none)."""
+    return [
+        CatalogEntry(
+            id=str(item[key]),
+            name=str(item.get(name) or ""),
+            category=_category(item.get(category)) if category else None,
+        )
+        for item in items
+        if item.get(key) not in (None, "")
+    ]
+
+
+def _category(value: Any) -> str | None:
+    text = str(value or "")
+    return None if text in ("", "0") else text

@@ -115,6 +115,15 @@ class SyrveApi:
             if isinstance(item, dict)
         ]
 
+    def nomenclature(self, organization_id: str) -> dict[str, list[dict[str, Any]]]:
+        """``nomenclature``: the organization's ``groups``, ``productCategories`` and
+        ``products``, each a list of objects."""
+        found = self.call("nomenclature", {"organizationId": organization_id})
+        return {
+            name: [item for item in found.get(name) or [] if _is_id(item)]
+            for name in ("groups", "productCategories", "products")
+        }
+
     def discounts(self, organization_id: str) -> list[dict[str, Any]]:
         """The organization's discount types."""
         found = self.call("discounts", {"organizationIds": [organization_id]})

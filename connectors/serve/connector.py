@@ -12,7 +12,14 @@ import requests
 from cachetools import TTLCache
 
 from connectors.apply import apply_translated, reverse_sale
-from connectors.base import ConnectionView, Outcome, ProcessingContext, Promotion
+from connectors.base import (
+    Catalog,
+    CatalogEntry,
+    ConnectionView,
+    Outcome,
+    ProcessingContext,
+    Promotion,
+)
 from connectors.errors import EventRejected, PosAuthRejected, PosRejected
 from connectors.fields import time_zone
 from connectors.http import PosHttp, pos_session
@@ -128,6 +135,37 @@ class ServeConnector:
                 states[number] = "activated"
         return states
 
+    def catalog(self, connection: ConnectionView) -> Catalog:
+        """Terminal groups with their zones, and the nomenclature's menu groups (what an order
+        item names as its ``productGroup``) and products; deleted ones are left out."""
+        api = self.api(connection)
+        places = api.terminal_groups(connection.account)
+        menu = api.nomenclature(connection.account)
+        groups = [
+            group
+            for group in menu["groups"]
+            if not group.get("isDeleted") and not group.get("isGroupModifier")
+        ]
+        return Catalog(
+            locations=[
+                CatalogEntry(str(item["id"]), str(item.get("name") or ""), _zone_name(item))
+                for item in places
+                if item.get("id")
+            ],
+            categories=[
+                CatalogEntry(str(group["id"]), str(group.get("name") or "")) for group in groups
+            ],
+            products=[
+                CatalogEntry(
+                    str(item["id"]),
+                    str(item.get("name") or ""),
+                    category=str(item.get("parentGroup") or item.get("groupId") or "") or None,
+                )
+                for item in menu["products"]
+                if not item.get("isDeleted") and item.get("type") != "Modifier"
+            ],
+        )
+
     def register_webhook(self, connection: ConnectionView, url: str) -> dict[str, Any]:
         """Write our webhook address, token and filters into Syrve, and read them back."""
         api = self.api(connection)
@@ -172,6 +210,14 @@ class ServeConnector:
             with self._lock:
                 self._zones[connection.id] = zones
         return time_zone(zones.get(terminal_group)) or ZoneInfo(connection.timezone)
+
+
+def _zone_name(item: dict[str, Any]) -> str | None:
+    """A terminal group's zone as an IANA name where it is one Syrve may send (Windows names
+    included); otherwise as Syrve wrote it."""
+    written = str(item.get("timeZone") or "") or None
+    zone = time_zone(written)
+    return str(zone) if zone is not None else written
 
 
 def _other_organization(connection: ConnectionView, payload: dict[str, Any]) -> Outcome | None:

@@ -6,17 +6,19 @@ from __future__ import annotations
 from flask import Flask, Response
 
 
-def html_policy(*style_sources: str) -> str:
+def html_policy(*style_sources: str, image_sources: tuple[str, ...] = ()) -> str:
     """The policy of an HTML page: everything from the gateway only, no inline script ever.
 
-    ``style_sources`` adds hashes of inline style elements a page is known to need.
+    ``style_sources`` adds hashes of inline style elements a page is known to need;
+    ``image_sources`` where else its images may come from.
     """
     return "; ".join(
         [
             "default-src 'none'",
             "script-src 'self'",
             " ".join(["style-src 'self'", *style_sources]),
-            "img-src 'self' data:",  # the Swagger UI's stylesheet draws its icons as data: images
+            # The Swagger UI's stylesheet draws its icons as data: images.
+            " ".join(["img-src 'self' data:", *image_sources]),
             "font-src 'self'",
             "connect-src 'self'",
             "form-action 'self'",

@@ -69,6 +69,7 @@ UNAUDITED: dict[str, str] = {
     "deliveries": "the outbox's queue; a retry by hand is noted on the delivery",
     "delivery_attempts": "the delivery log",
     "idempotency_keys": "replay bookkeeping",
+    "pos_catalogs": "a copy of what the POS lists, fetched again at will; nobody edits it",
     "rejected_code_attempts": "observations of refused code lookups, counted by the analytics",
 }
 NOTED_TYPES = ("delivery",)

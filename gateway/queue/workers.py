@@ -140,7 +140,7 @@ def run_workers(
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     signal.signal(signal.SIGINT, lambda *_: stopping.set())
-    sessions = build_session_factory(build_engine(settings.database_url))
+    sessions = build_session_factory(build_engine(settings.database_url), settings.public_url)
     redis = connect_redis(settings.redis_url, settings.redis_timeout)
     while not stopping.is_set():
         _keep_running(children, context, settings, duties, processes)

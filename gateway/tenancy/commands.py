@@ -30,7 +30,7 @@ def create(merchant_id: str, email: str, role: str, password_stdin: bool) -> Non
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     engine = build_engine(settings.database_url)
     try:
-        with build_session_factory(engine)() as session:
+        with build_session_factory(engine, settings.public_url)() as session:
             created = create_user(session, merchant_id, email, role, password)
             click.echo(f"user {created.id} ({created.email}, {created.role}) created")
             if password is None:

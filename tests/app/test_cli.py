@@ -9,7 +9,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import inspect, select
 
+from gateway import create_app
 from gateway.cli import main
+from gateway.config import Settings
 from gateway.db import build_engine, build_session_factory
 from gateway.models import ApiKey
 from gateway.tenancy.models import Merchant
@@ -108,6 +110,16 @@ def test_demo_merchant_is_created_once(empty_database: str) -> None:
     assert "console: http://127.0.0.1:8123/console/login" in first
     assert "email: owner@demo.example  password: " in first
     assert (Path("var") / "demo-login").stat().st_mode & 0o077 == 0
+    link = first.split("customer card page: ", 1)[1].split()[0]
+    assert link.startswith("http://127.0.0.1:8123/c/")
+    app = create_app(Settings(database_url=empty_database, embedded_dispatcher=False))
+    page = app.test_client().get(link.removeprefix("http://127.0.0.1:8123"))
+    app.extensions["stampgate"].close()
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    # The card's progress, its next reward, a voucher to use and a spin to play.
+    shown = ["Demo coffee card", "7 of 9 stamps", "2 more stamps to Free coffee", "Free cookie"]
+    assert [text for text in [*shown, "Play Spin to win"] if text not in html] == []
 
 
 def test_user_create_prints_a_link_or_takes_the_password_on_stdin(empty_database: str) -> None:

@@ -10,14 +10,15 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import JSON, BigInteger, TableClause, column, inspect, select, table
+from sqlalchemy import JSON, BigInteger, Connection, TableClause, column, inspect, select, table
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from gateway import migrate
+from gateway.customer_links import looks_like_token
 from gateway.db import build_engine
 from gateway.loyalty.programs.service import mechanics_of
-from gateway.models import Base, Card, Program
+from gateway.models import Base, Card, Program, Voucher
 from tests.support.services import fresh_postgres_database
 
 
@@ -75,6 +76,33 @@ PROGRAMS = _columns(
     *("auto_enroll", "created_at", "updated_at"),
     json=("reward", "milestones", "rules"),
 )
+
+
+CARDS = _columns(
+    "cards",
+    *("id", "merchant_id", "program_id", "number", "stamps", "cycle", "version"),
+    *("created_at", "updated_at"),
+)
+
+
+def _card_row(card_id: str, number: str, now: datetime) -> dict[str, object]:
+    return {
+        "id": card_id,
+        "merchant_id": "mer_1",
+        "program_id": "prg_1",
+        "number": number,
+        "stamps": 0,
+        "cycle": 1,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _add_merchant_and_program(connection: Connection, now: datetime) -> None:
+    merchant = {"id": "mer_1", "name": "Cafe", "currency": "EUR", "timezone": "UTC"}
+    connection.execute(MERCHANTS.insert().values(**merchant, created_at=now))
+    connection.execute(PROGRAMS.insert().values(**_program_row("prg_1", "mer_1", [])))
 
 
 def _program_row(
@@ -231,11 +259,6 @@ def test_delivery_requests_reads_failed_pending_deliveries_as_retrying(
 def test_list_filters_fill_each_cards_last_visit(empty_database: str) -> None:
     migrate.upgrade(empty_database, "0010_users")
     now = datetime(2026, 12, 1, 12, tzinfo=UTC)
-    cards = _columns(
-        "cards",
-        *("id", "merchant_id", "program_id", "number", "stamps", "cycle", "version"),
-        *("created_at", "updated_at"),
-    )
     sales = _columns(
         "sales",
         *("id", "merchant_id", "source", "transaction_id", "fingerprint", "program_id"),
@@ -249,26 +272,9 @@ def test_list_filters_fill_each_cards_last_visit(empty_database: str) -> None:
     )
     engine = build_engine(empty_database)
     with engine.begin() as connection:
-        connection.execute(
-            MERCHANTS.insert().values(
-                id="mer_1", name="Cafe", currency="EUR", timezone="UTC", created_at=now
-            )
-        )
-        connection.execute(PROGRAMS.insert().values(**_program_row("prg_1", "mer_1", [])))
+        _add_merchant_and_program(connection, now)
         for card_id in ("crd_sold", "crd_stamped", "crd_never"):
-            connection.execute(
-                cards.insert().values(
-                    id=card_id,
-                    merchant_id="mer_1",
-                    program_id="prg_1",
-                    number=card_id,
-                    stamps=0,
-                    cycle=1,
-                    version=1,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+            connection.execute(CARDS.insert().values(**_card_row(card_id, card_id, now)))
         for number, closed_at in ((1, datetime(2026, 11, 3, tzinfo=UTC)), (2, now)):
             connection.execute(
                 sales.insert().values(
@@ -312,3 +318,46 @@ def test_list_filters_fill_each_cards_last_visit(empty_database: str) -> None:
         "crd_stamped": datetime(2026, 11, 20, 8, tzinfo=UTC),
         "crd_never": None,
     }
+
+
+def test_customer_links_give_every_existing_card_and_voucher_a_token_of_its_own(
+    empty_database: str,
+) -> None:
+    migrate.upgrade(empty_database, "0013_analytics_indexes")
+    now = datetime(2026, 12, 1, 12, tzinfo=UTC)
+    vouchers = _columns(
+        "vouchers",
+        *("id", "merchant_id", "card_id", "status", "description", "redemption"),
+        *("issued_at", "source_kind"),
+        json=("reward",),
+    )
+    engine = build_engine(empty_database)
+    with engine.begin() as connection:
+        _add_merchant_and_program(connection, now)
+        for number in ("1", "2"):
+            connection.execute(CARDS.insert().values(**_card_row(f"crd_{number}", number, now)))
+            connection.execute(
+                vouchers.insert().values(
+                    id=f"vch_{number}",
+                    merchant_id="mer_1",
+                    card_id=f"crd_{number}",
+                    status="active",
+                    description="Coffee",
+                    redemption="self",
+                    issued_at=now,
+                    source_kind="goal",
+                    reward={"type": "voucher"},
+                )
+            )
+    engine.dispose()
+    migrate.upgrade(empty_database)
+    engine = build_engine(empty_database)
+    with Session(engine) as session:
+        tokens = [
+            *session.scalars(select(Card.customer_token)),
+            *session.scalars(select(Voucher.customer_token)),
+        ]
+    engine.dispose()
+    assert len(tokens) == 4
+    assert len(set(tokens)) == 4, "every row gets a token of its own"
+    assert all(looks_like_token(token) for token in tokens)

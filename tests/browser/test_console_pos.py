@@ -1,5 +1,5 @@
 """The POS page in a real browser: promotion codes mapped and a stale one flagged, the locations
-table's rows, and a failed inbound event retried."""
+table's rows (Poster's spots by name, a typed one), and a failed inbound event retried."""
 
 from __future__ import annotations
 
@@ -54,18 +54,21 @@ def test_a_promotion_is_mapped_to_a_code_and_then_flagged_stale(
     page.get_by_text("The promotion codes are saved.").wait_for()
     assert page.get_by_label("Redeem code for Free pizza").input_value() == "FREEPIZZA9"
 
+    # Poster's spots are rows by name; an id Poster does not list goes in a typed row.
+    page.get_by_label("Location name for Podil").fill("Main hall")
     page.get_by_role("button", name="Add a row").click()  # the table's script adds a row
-    page.get_by_label("POS id, row 2").fill("2")
-    page.get_by_label("Location name, row 2").fill("Baixa")
-    page.get_by_label("POS id, row 1").fill("1")
-    page.get_by_label("Location name, row 1").fill("Podil")
+    page.get_by_label("POS id, row 4").fill("7")
+    page.get_by_label("Location name, row 4").fill("Kiosk")
     page.get_by_role("button", name="Save locations").click()
     page.get_by_text("The locations map is saved.").wait_for()
-    assert page.get_by_label("Location name, row 2").input_value() == "Baixa"
+    assert page.get_by_label("Location name for Podil").input_value() == "Main hall"
+    assert page.get_by_label("Location name, row 3").input_value() == "Kiosk"
+    places = page.get_by_role("alert").filter(has_text="Places mapped that Poster no longer has")
+    assert "#7" in places.inner_text()
 
     poster.promotions = [{"promotion_id": "6", "name": "Happy hour"}]  # deleted in Poster
     page.reload()
-    stale = page.get_by_role("alert").filter(has_text="no longer has")
+    stale = page.get_by_role("alert").filter(has_text="Codes mapped to promotions")
     stale.get_by_text("Stale: no longer in Poster").wait_for()
     assert "FREEPIZZA9" in stale.inner_text()
     fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

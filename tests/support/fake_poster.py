@@ -20,6 +20,37 @@ APP_SECRET = "poster-app-secret"
 TOKEN = "poster-token-1"
 TOKEN_OF = "token-of:"  # the fake takes ``token-of:<account>`` as a valid token of that account
 CLOSED_AT_MS = 1795341600000  # 2026-11-22T10:00:00Z
+# The menu and spots the fake lists, shaped as ``menu.getCategories``, ``menu.getProducts`` and
+# ``access.getSpots`` answer (every value a string).
+SPOTS: list[dict[str, str]] = [
+    {"spot_id": "1", "spot_name": "Podil", "spot_adress": "Sahaidachnoho 1"},
+    {"spot_id": "2", "spot_name": "Obolon", "spot_adress": "Heroiv Dnipra 2"},
+]
+CATEGORIES: list[dict[str, str]] = [
+    {"category_id": "3", "category_name": "Coffee", "parent_category": "0", "category_hidden": "0"},
+    {"category_id": "4", "category_name": "Pastry", "parent_category": "0", "category_hidden": "0"},
+]
+PRODUCTS: list[dict[str, str]] = [
+    {
+        "product_id": "12",
+        "product_name": "Latte",
+        "menu_category_id": "3",
+        "category_name": "Coffee",
+    },
+    {
+        "product_id": "13",
+        "product_name": "Flat white",
+        "menu_category_id": "3",
+        "category_name": "Coffee",
+    },
+    {
+        "product_id": "21",
+        "product_name": "Croissant",
+        "menu_category_id": "4",
+        "category_name": "Pastry",
+    },
+    {"product_id": "30", "product_name": "Water", "menu_category_id": "0", "category_name": ""},
+]
 
 
 def poster_hook(
@@ -79,6 +110,9 @@ class FakePoster:
     products: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     clients: dict[str, dict[str, Any]] = field(default_factory=dict)
     promotions: list[dict[str, Any]] = field(default_factory=list)
+    spots: list[dict[str, Any]] = field(default_factory=lambda: [dict(spot) for spot in SPOTS])
+    categories: list[dict[str, Any]] = field(default_factory=lambda: [dict(c) for c in CATEGORIES])
+    menu: list[dict[str, Any]] = field(default_factory=lambda: [dict(p) for p in PRODUCTS])
     install_codes: dict[str, str] = field(default_factory=dict)
     outages: int = 0  # the next N calls answer HTTP 503
     rate_limits: int = 0  # the next N calls answer error 700
@@ -173,6 +207,13 @@ class FakePoster:
             return [found] if found else []
         if method == "clients.getPromotions":
             return self.promotions
+        listed = {
+            "access.getSpots": self.spots,
+            "menu.getCategories": self.categories,
+            "menu.getProducts": self.menu,
+        }
+        if method in listed:
+            return listed[method]
         return {"error": "unknown method"}
 
 

@@ -19,6 +19,58 @@ ORGANIZATION = "7d2b5b7e-0000-4000-8000-000000000001"
 API_LOGIN = "syrve-api-login"
 KYIV_TERMINAL = "tg-kyiv"  # timeZone given as a Windows name
 LISBON_TERMINAL = "tg-lisbon"  # timeZone given as an IANA name
+COFFEE_GROUP = "grp-coffee"
+# The nomenclature the fake answers, shaped as ``/api/1/nomenclature`` documents it.
+GROUPS: list[dict[str, Any]] = [
+    {
+        "id": COFFEE_GROUP,
+        "name": "Coffee",
+        "parentGroup": None,
+        "isDeleted": False,
+        "isGroupModifier": False,
+        "isIncludedInMenu": True,
+    },
+    {
+        "id": "grp-milk",
+        "name": "Milk choice",
+        "parentGroup": None,
+        "isDeleted": False,
+        "isGroupModifier": True,
+        "isIncludedInMenu": False,
+    },
+]
+PRODUCT_CATEGORIES: list[dict[str, Any]] = [
+    {"id": "cat-drinks", "name": "Drinks", "isDeleted": False}
+]
+PRODUCTS: list[dict[str, Any]] = [
+    {
+        "id": "prod-latte",
+        "name": "Latte",
+        "parentGroup": COFFEE_GROUP,
+        "groupId": COFFEE_GROUP,
+        "productCategoryId": "cat-drinks",
+        "type": "Dish",
+        "isDeleted": False,
+    },
+    {
+        "id": "prod-oat",
+        "name": "Oat milk",
+        "parentGroup": "grp-milk",
+        "groupId": "grp-milk",
+        "productCategoryId": None,
+        "type": "Modifier",
+        "isDeleted": False,
+    },
+    {
+        "id": "prod-old",
+        "name": "Raf",
+        "parentGroup": COFFEE_GROUP,
+        "groupId": COFFEE_GROUP,
+        "productCategoryId": "cat-drinks",
+        "type": "Dish",
+        "isDeleted": True,
+    },
+]
 
 
 def order_event(
@@ -89,6 +141,8 @@ class FakeSyrve:
         ]
     )
     discounts: list[dict[str, Any]] = field(default_factory=list)
+    groups: list[dict[str, Any]] = field(default_factory=lambda: [dict(g) for g in GROUPS])
+    products: list[dict[str, Any]] = field(default_factory=lambda: [dict(p) for p in PRODUCTS])
     coupon_series: list[dict[str, Any]] = field(default_factory=list)
     coupons: dict[str, dict[str, Any]] = field(default_factory=dict)  # by number
     customers: dict[str, dict[str, Any]] = field(default_factory=dict)  # by id
@@ -186,6 +240,15 @@ class FakeSyrve:
         if path == "terminal_groups":
             groups = [{"organizationId": ORGANIZATION, "items": self.terminal_groups}]
             return 200, {"correlationId": "c", "terminalGroups": groups}
+        if path == "nomenclature":
+            return 200, {
+                "correlationId": "c",
+                "groups": self.groups,
+                "productCategories": PRODUCT_CATEGORIES,
+                "products": self.products,
+                "sizes": [],
+                "revision": 1,
+            }
         if path == "discounts":
             items = [{"organizationId": ORGANIZATION, "items": self.discounts}]
             return 200, {"correlationId": "c", "discounts": items}

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from gateway.customer_links import new_customer_token
 from gateway.db import AutoId, Base, utcnow
 
 
@@ -36,12 +37,15 @@ class Card(Base):
         Index("ix_cards_merchant", "merchant_id", "id"),
         Index("ix_cards_merchant_created", "merchant_id", "created_at"),
         Index("ix_cards_merchant_last_visit", "merchant_id", "last_visit_at"),
+        Index("uq_cards_customer_token", "customer_token", unique=True),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)
     program_id: Mapped[str] = mapped_column(ForeignKey("programs.id"), index=True)
     number: Mapped[str] = mapped_column(String(20))
+    # The card page's link (/c/<token>): random, never derived from the number.
+    customer_token: Mapped[str] = mapped_column(String(32), default=new_customer_token)
     phone: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))
     stamps: Mapped[int] = mapped_column(default=0)

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from gateway.customer_links import card_url
 from gateway.loyalty.cards.models import Card
 from gateway.loyalty.cards.schemas import CardOut
 from gateway.loyalty.cards.service import pos_ids_of
@@ -28,5 +29,6 @@ def card_out(session: Session, card: Card) -> dict[str, Any]:
         created_at=card.created_at,
         updated_at=card.updated_at,
         last_visit_at=card.last_visit_at,
+        customer_url=card_url(session, card.customer_token),
     )
     return out.model_dump(mode="json")

@@ -76,7 +76,7 @@ def stamp_card(path: CardPath, body: StampsAdd) -> dict[str, Any]:
     """Add stamps by hand; the answer lists the rewards they gave."""
     session = request_session()
     result = service.stamp_card(session, current_merchant_id(), path.number, body)
-    rewards = [granted_out(granted, result.card.number) for granted in result.granted]
+    rewards = [granted_out(session, granted, result.card.number) for granted in result.granted]
     return {**card_out(session, result.card), "rewards": rewards}
 
 

@@ -26,6 +26,7 @@ CARD: dict[str, Any] = {
     "created_at": "2026-11-22T10:00:00Z",
     "updated_at": "2026-11-22T10:00:00Z",
     "last_visit_at": "2026-11-22T10:00:00Z",
+    "customer_url": "https://gw.example.org/c/q3Vh1n8Jc0uXl5rT9yWb2A",
 }
 
 PosName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
@@ -116,6 +117,10 @@ class CardOut(BaseModel):
     updated_at: datetime
     last_visit_at: datetime | None = Field(
         description="The customer's latest sale or stamp on this card (null before the first)"
+    )
+    customer_url: str = Field(
+        description="The customer's card page (progress, vouchers, spins): an unguessable link "
+        "to send them or put on their Wallet pass; it carries no card number"
     )
 
 

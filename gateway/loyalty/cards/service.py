@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, Select, exists, or_, select
 from sqlalchemy.orm import Session
 
 from gateway.audit.recorder import note
+from gateway.customer_links import card_url, new_customer_token
 from gateway.db import commit_unit_of_work, utcnow
 from gateway.errors import DomainError, not_found
 from gateway.ids import new_id
@@ -91,6 +92,7 @@ def create_card(
     """Add a new card with the customer's identifiers and announce it (the caller commits)."""
     card = Card(
         id=new_id("crd"),
+        customer_token=new_customer_token(),
         merchant_id=program.merchant_id,
         program_id=program.id,
         number=new_card_number(),
@@ -104,7 +106,12 @@ def create_card(
         CardPosId(card_id=card.id, program_id=program.id, pos=pos, pos_customer_id=pos_id)
         for pos, pos_id in customer.pos.items()
     )
-    data = {"card_number": card.number, "program_id": program.id, "enrolled_by": enrolled_by}
+    data = {
+        "card_number": card.number,
+        "program_id": program.id,
+        "enrolled_by": enrolled_by,
+        "customer_url": card_url(session, card.customer_token),
+    }
     record_event(session, program.merchant_id, "card.created", data, card_id=card.id)
     return card
 

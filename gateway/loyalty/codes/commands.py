@@ -30,9 +30,10 @@ SHOWN_PROBLEMS = 20
 
 @contextmanager
 def _sessions() -> Iterator[sessionmaker[Session]]:
-    engine = build_engine(Settings().database_url)
+    settings = Settings()
+    engine = build_engine(settings.database_url)
     try:
-        yield build_session_factory(engine)
+        yield build_session_factory(engine, settings.public_url)
     finally:
         engine.dispose()
 

@@ -41,11 +41,12 @@ def list_card_spins(path: CardPath, query: SpinQuery) -> dict[str, Any]:
 @spins.post("/spins/<spin_id>/play", responses={200: PlayOut, **problem_responses(*PLAY_REFUSALS)})
 def play_spin(path: SpinPath) -> dict[str, Any]:
     """Play a pending spin; 409 ``spin_already_played`` when it was played before."""
-    result = service.play_spin(request_session(), current_merchant_id(), path.spin_id)
+    session = request_session()
+    result = service.play_spin(session, current_merchant_id(), path.spin_id)
     number = result.card.number
     return {
         "outcome": result.spin.outcome,
-        "voucher": voucher_out(result.voucher, number) if result.voucher else None,
+        "voucher": voucher_out(session, result.voucher, number) if result.voucher else None,
         "award": result.award,
         "spin": spin_out(result.spin, number),
         "next_spin": spin_out(result.next_spin, number) if result.next_spin else None,

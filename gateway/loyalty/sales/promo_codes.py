@@ -20,8 +20,8 @@ from gateway.loyalty.vouchers.holds import Claimant, is_held_against
 from gateway.loyalty.vouchers.lifecycle import expire_if_due
 from gateway.loyalty.vouchers.models import Voucher
 from gateway.loyalty.vouchers.redeeming import RedeemRequest, redeem
+from gateway.loyalty.vouchers.rejections import Rejection, record_rejection
 from gateway.loyalty.vouchers.states import VoucherAction, refusal_reason
-from webhooks.outbox import record_event
 
 
 @dataclass(frozen=True)
@@ -128,14 +128,7 @@ def _reject(
     reason: str,
     voucher: Voucher | None = None,
 ) -> Redemption:
-    data = {
-        "code": code,
-        "reason": reason,
-        "sale_id": sale_id,
-        "card_number": card.number if card else None,
-        "voucher_id": voucher.id if voucher else None,
-    }
-    record_event(
-        session, merchant_id, "voucher.redemption_rejected", data, card_id=card.id if card else None
-    )
-    return Redemption(code=code, status="rejected", voucher_id=data["voucher_id"], reason=reason)
+    rejection = Rejection(reason=reason, code=code, card=card, voucher=voucher, sale_id=sale_id)
+    record_rejection(session, merchant_id, rejection)
+    voucher_id = voucher.id if voucher else None
+    return Redemption(code=code, status="rejected", voucher_id=voucher_id, reason=reason)

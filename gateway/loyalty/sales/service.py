@@ -133,7 +133,7 @@ def _apply_new_sale(
         if stamps:
             origin = Stamping(kind="sale", sale_id=sale_id, location=sale.location)
             granted = add_stamps(session, card, program, stamps, origin, merchant.timezone)
-            rewards = [granted_out(item, card.number) for item in granted]
+            rewards = [granted_out(session, item, card.number) for item in granted]
     status = "processed" if card is not None else "unattributed"
     result = {
         "id": sale_id,

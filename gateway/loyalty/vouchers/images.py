@@ -53,6 +53,15 @@ def _code128(text: str) -> Code128:
     return symbol
 
 
+def can_barcode(text: str) -> bool:
+    """True when Code 128 can carry ``text`` (else only the QR code can)."""
+    try:
+        _code128(text)
+    except DomainError:
+        return False
+    return True
+
+
 def barcode_svg(text: str) -> bytes:
     """A Code 128 barcode of ``text`` as SVG, with the text printed under the bars."""
     rendered = _code128(text).render(writer_options={"quiet_zone": 6.5, "module_height": 15.0})

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gateway.customer_links import new_customer_token
 from gateway.db import utcnow
 from gateway.errors import DomainError
 from gateway.ids import new_id
@@ -122,6 +123,7 @@ def issue_voucher(
     now = utcnow()
     voucher = Voucher(
         id=new_id("vch"),
+        customer_token=new_customer_token(),
         merchant_id=merchant_id,
         program_id=card.program_id if card else None,
         card_id=card.id if card else None,

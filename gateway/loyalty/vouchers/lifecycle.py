@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from gateway.customer_links import voucher_url
 from gateway.db import utcnow
 from gateway.errors import DomainError
 from gateway.loyalty.cards.models import Card
@@ -67,6 +68,7 @@ def summary(session: Session, voucher: Voucher, **extra: Any) -> dict[str, Any]:
         "code": voucher.code,
         "valid_until": iso_utc_or_none(voucher.valid_until),
         "source": {"kind": voucher.source_kind, "sale_id": voucher.source_sale_id},
+        "customer_url": voucher_url(session, voucher.customer_token),
         **extra,
     }
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from gateway.customer_links import new_customer_token
 from gateway.db import Base, JsonDocument, utcnow
 
 PER_VOUCHER_CODES = "code_mode IN ('unique', 'pool')"
@@ -35,6 +36,7 @@ class Voucher(Base):
         Index("ix_vouchers_status_valid_until", "status", "valid_until"),
         Index("ix_vouchers_merchant_issued", "merchant_id", "issued_at"),
         Index("ix_vouchers_merchant_expired", "merchant_id", "expired_at"),
+        Index("uq_vouchers_customer_token", "customer_token", unique=True),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -42,6 +44,8 @@ class Voucher(Base):
     program_id: Mapped[str | None] = mapped_column(ForeignKey("programs.id"))
     card_id: Mapped[str | None] = mapped_column(ForeignKey("cards.id"))
     status: Mapped[str] = mapped_column(String(16))
+    # The voucher page's link (/v/<token>): random, never derived from the id or the code.
+    customer_token: Mapped[str] = mapped_column(String(32), default=new_customer_token)
     description: Mapped[str] = mapped_column(String(500))
     image_url: Mapped[str | None] = mapped_column(String(2048))
     redemption: Mapped[str] = mapped_column(String(8))

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from gateway.customer_links import voucher_url
 from gateway.db import utcnow
 from gateway.loyalty.lottery.presenters import spin_out
 from gateway.loyalty.vouchers.granted import GRANTED
@@ -16,7 +17,7 @@ from gateway.loyalty.vouchers.models import Voucher
 from gateway.timestamps import iso_utc_or_none
 
 
-def voucher_out(voucher: Voucher, card_number: str | None) -> dict[str, Any]:
+def voucher_out(session: Session, voucher: Voucher, card_number: str | None) -> dict[str, Any]:
     """A voucher in the contract's shape."""
     return {
         "id": voucher.id,
@@ -37,19 +38,20 @@ def voucher_out(voucher: Voucher, card_number: str | None) -> dict[str, Any]:
         "held_until": iso_utc_or_none(voucher.held_until if is_live(voucher, utcnow()) else None),
         "redemption_id": voucher.redemption_id,
         "source": {"kind": voucher.source_kind, "sale_id": voucher.source_sale_id},
+        "customer_url": voucher_url(session, voucher.customer_token),
     }
 
 
 def voucher_view(session: Session, voucher: Voucher) -> dict[str, Any]:
     """A voucher in the contract's shape, with its card's number looked up."""
-    return voucher_out(voucher, card_number_of(session, voucher))
+    return voucher_out(session, voucher, card_number_of(session, voucher))
 
 
-def granted_out(granted: Granted, card_number: str) -> dict[str, Any]:
+def granted_out(session: Session, granted: Granted, card_number: str) -> dict[str, Any]:
     """One reward given, as ``{"type", "milestone", "award"|"voucher"|"spin"}``."""
     given: dict[str, Any] | None = granted.award
     if granted.voucher is not None:
-        given = voucher_out(granted.voucher, card_number)
+        given = voucher_out(session, granted.voucher, card_number)
     elif granted.spin is not None:
         given = spin_out(granted.spin, card_number)
     out = GRANTED.validate_python(

@@ -33,6 +33,7 @@ VOUCHER: dict[str, Any] = {
     "held_until": None,
     "redemption_id": None,
     "source": {"kind": "goal", "sale_id": "sale_01m8s0dp0y9805chhh9xrfvnhz"},
+    "customer_url": "https://gw.example.org/v/Zx4pQe7LmN2sKd9Rt1UvYw",
 }
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
@@ -96,6 +97,10 @@ class VoucherOut(BaseModel):
     held_until: str | None = Field(description="Set while a till holds the voucher")
     redemption_id: str | None = Field(description="The redemption a rollback would undo")
     source: VoucherSource
+    customer_url: str = Field(
+        description="The customer's voucher page (code, QR, barcode, Use now for self-redeem "
+        "vouchers): an unguessable link; it carries no card number or voucher id"
+    )
 
 
 class VoucherPage(BaseModel):

@@ -34,9 +34,10 @@ from gateway.loyalty.programs.service import get_program, list_programs
 from gateway.pagination import PageQuery
 from gateway.web.console.auth import console_page
 from gateway.web.console.blueprint import Page, console, logged_in_user
+from gateway.web.console.catalog_choices import POS_NAMES
+from gateway.web.console.pos_places import PlaceRow, mapped_rows, places_of
 from gateway.web.forms import FormErrors, errors_of
 
-POS_NAMES = {"poster": "Poster", "serve": "Serve"}
 SERVE_FIELDS = ("program_id", "organization_id", "api_login", "api_base_url")
 EVENT_STATUSES = ("failed", "waiting", "pending", "processed", "ignored")
 RETRYABLE = frozenset(status.value for status in sources_of(InboundAction.RETRY))
@@ -81,6 +82,7 @@ class ConnectionForms:
     errors: FormErrors = field(default_factory=FormErrors)
     failed: str = ""  # which form the general errors belong to
     locations: list[tuple[str, str]] | None = None
+    place_rows: list[PlaceRow] | None = None  # the map's rows as posted, in page order
     codes: dict[str, str] | None = None
     api_login: str = ""
     new_token: str | None = None  # Serve's webhook token: shown on creation only
@@ -212,6 +214,10 @@ def _connection_page(connection_id: str, forms: ConnectionForms, status: int = 2
     if stale is None:  # as the last sync found them
         stale = dict(connection.stale_codes or {})
     programs = _programs(merchant_id)
+    places = places_of(connection_id, merchant_id, pos_name, request.args.get("refresh") == "1")
+    typed = forms.locations
+    if typed is None:
+        typed = sorted((connection.locations or {}).items())
     page = render_template(
         "console/pos_connection.html",
         connection=connection,
@@ -221,11 +227,9 @@ def _connection_page(connection_id: str, forms: ConnectionForms, status: int = 2
         registers_webhooks=isinstance(ext.connectors[connection.pos], RegistersWebhooks),
         reauth_help=REAUTH_HELP.get(connection.pos, ""),
         poster_unavailable=_poster_unavailable(merchant_id, programs),
-        locations=(
-            forms.locations
-            if forms.locations is not None
-            else sorted((connection.locations or {}).items())
-        ),
+        locations=forms.place_rows or places.rows(typed),
+        places=places,
+        stale_places=places.stale(list(connection.locations or {})),
         promotions=promotions,
         codes=forms.codes if forms.codes is not None else dict(connection.codes or {}),
         stale=stale,
@@ -244,12 +248,17 @@ def _program_name(connection: PosConnection, programs: list[Program]) -> str:
 @console_page()
 def pos_save_locations(connection_id: str) -> Page:
     """Replace the locations map with the table's rows (empty rows are dropped)."""
-    rows = _rows("spot", "location")
-    forms = ConnectionForms(errors=_duplicates(rows, "spot"), failed="locations", locations=rows)
+    connection = connections.get_connection(request_session(), _merchant_id(), connection_id)
+    places = places_of(connection.id, _merchant_id(), POS_NAMES.get(connection.pos, ""), False)
+    shown = places.rows(_rows("spot", "location"))
+    rows = [(row.spot, row.location) for row in shown]
+    forms = ConnectionForms(
+        errors=_duplicates(rows, "spot"), failed="locations", locations=rows, place_rows=shown
+    )
     status = 422
     if not forms.errors:
         try:
-            locations = LocationsBody.model_validate(dict(rows)).root
+            locations = LocationsBody.model_validate(dict(mapped_rows(shown))).root
             mapping.set_locations(
                 request_session(), _merchant_id(), connection_id, locations, _opened_at()
             )
@@ -258,7 +267,7 @@ def pos_save_locations(connection_id: str) -> Page:
         except DomainError as exc:  # changed meanwhile: the saved map is shown, not overwritten
             if exc.code == "not_found":
                 raise
-            forms.errors, forms.locations = errors_of(exc, ()), None
+            forms.errors, forms.locations, forms.place_rows = errors_of(exc, ()), None, None
             status = _status_of(exc)
     if forms.errors:
         return _connection_page(connection_id, forms, status)

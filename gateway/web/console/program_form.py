@@ -9,7 +9,8 @@ never reach validation.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -32,6 +33,7 @@ _TAGS = frozenset(
     }
 )
 _FLATTENED = frozenset({"code", "validity"})
+_LISTS = re.compile(r"^rules-\d+-(products|categories)$")
 MAX_ROWS = 100
 Getter = Callable[[str], str]
 
@@ -91,15 +93,29 @@ def _rule(get: Getter, row: str, exponent: int) -> dict[str, Any]:
     if kind == "per_sale" and get(f"{row}-min_total"):
         rule["min_total"] = _minor(get(f"{row}-min_total"), exponent)
     elif kind == "per_item":
-        rule["products"] = _list(get(f"{row}-products"))
-        rule["categories"] = _list(get(f"{row}-categories"))
+        rule["products"] = id_list(get(f"{row}-products"))
+        rule["categories"] = id_list(get(f"{row}-categories"))
     elif kind == "per_amount":
         rule["every"] = _minor(get(f"{row}-every"), exponent)
     return rule
 
 
-def _list(text: str) -> list[str]:
-    return [part.strip() for part in text.replace("\n", ",").split(",") if part.strip()]
+def id_list(text: str) -> list[str]:
+    """The ids of a field typed as ``12, 13`` (one per line also), each once, in order."""
+    parts = (part.strip() for part in text.replace("\n", ",").split(","))
+    return list(dict.fromkeys(part for part in parts if part))
+
+
+def form_values(items: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """A posted form as one value per name: a rule's products and categories (ticked boxes
+    and the typed ids share their name) are joined, any other field keeps its first value."""
+    values: dict[str, str] = {}
+    for name, value in items:
+        if _LISTS.match(name) and name in values:
+            values[name] = ", ".join(part for part in (values[name], value.strip()) if part)
+        else:
+            values.setdefault(name, value)
+    return values
 
 
 def reward_from_form(form: Mapping[str, str], prefix: str) -> dict[str, Any]:

@@ -19,7 +19,14 @@ from gateway.pagination import PageQuery
 from gateway.tenancy.service import get_merchant
 from gateway.web.console.auth import console_page
 from gateway.web.console.blueprint import Page, console, logged_in_user
-from gateway.web.console.program_form import body_from_form, field_of, form_from_program, rows
+from gateway.web.console.catalog_choices import picker
+from gateway.web.console.program_form import (
+    body_from_form,
+    field_of,
+    form_from_program,
+    form_values,
+    rows,
+)
 from gateway.web.forms import FormErrors, validation_errors
 
 NEW_PROGRAM = {
@@ -52,7 +59,7 @@ def programs_new() -> Page:
 @console_page()
 def programs_create() -> Page:
     """Create the program from the editor."""
-    values = dict(request.form.items())
+    values = form_values(request.form.items(multi=True))
     session = request_session()
     try:
         body = ProgramCreate.model_validate(
@@ -84,7 +91,7 @@ def programs_update(program_id: str) -> Page:
     """Save the editor; refused when the program changed since the editor was opened."""
     session = request_session()
     program = service.get_program(session, _merchant_id(), program_id)
-    values = dict(request.form.items())
+    values = form_values(request.form.items(multi=True))
     try:
         patch = ProgramPatch.model_validate(
             {**body_from_form(values, _exponent()), "is_default": _default_choice(values)}
@@ -122,6 +129,7 @@ def _editor(
         warnings=warnings,
         currency=_currency(),
         rows=rows,
+        picker=picker(),
     )
     return page, status
 

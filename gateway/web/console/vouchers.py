@@ -19,7 +19,7 @@ from gateway.loyalty.vouchers.presenters import voucher_view
 from gateway.loyalty.vouchers.schemas import GoodwillVoucher, Status, VoucherQuery
 from gateway.web.console.auth import console_page
 from gateway.web.console.blueprint import Page, console, logged_in_user
-from gateway.web.console.pos import POS_NAMES
+from gateway.web.console.catalog_choices import POS_NAMES
 from gateway.web.console.program_form import field_of, reward_from_form
 from gateway.web.console.programs import pool_options
 from gateway.web.forms import FormErrors, validation_errors

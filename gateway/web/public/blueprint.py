@@ -3,6 +3,8 @@ unguessable tokens, never cached, and answering anything unknown with one plain 
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
@@ -11,6 +13,8 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from gateway.api.problems import STATUSES
+from gateway.api.security_headers import html_policy
+from gateway.db import utcnow
 from gateway.errors import DomainError
 from gateway.web.security import protect_forms
 
@@ -23,6 +27,7 @@ public = Blueprint(
 )
 public.before_request(protect_forms)
 Page = str | tuple[str, int] | Response
+PAGE_POLICY = html_policy(image_sources=("https:",))
 
 
 @public.after_request
@@ -31,7 +36,16 @@ def _private(response: Response) -> Response:
     # the key to the page).
     response.headers.setdefault("Cache-Control", "no-store")
     response.headers.setdefault("X-Robots-Tag", "noindex, nofollow")
+    if response.mimetype == "text/html":
+        # A reward's picture is where the merchant keeps it (image_url, https only).
+        response.headers.setdefault("Content-Security-Policy", PAGE_POLICY)
     return response
+
+
+@public.context_processor
+def _clock() -> dict[str, Any]:
+    # The live strip of a voucher page starts from the server's time; its script keeps it going.
+    return {"now": utcnow()}
 
 
 def not_found_page() -> tuple[str, int]:
@@ -63,4 +77,6 @@ def _too_many(exc: RateLimitExceeded) -> tuple[str, int, dict[str, str]]:
 
 @public.errorhandler(DomainError)
 def _refused(exc: DomainError) -> tuple[str, int]:
+    if exc.code == "not_found":  # a lookup by token or id: the same plain page as any 404
+        return not_found_page()
     return render_template("public/message.html", message=exc.detail), STATUSES.get(exc.code, 400)

@@ -139,3 +139,15 @@ def test_another_merchants_cards_and_vouchers_are_not_found(
     assert "Free pizza" not in owner_console.get("/console/vouchers").get_data(as_text=True)
     theirs = api.call("GET", f"/v1/vouchers/{voucher['id']}", other_merchant["api_key"])
     assert theirs.get_json()["status"] == "active"
+
+
+def test_a_card_page_links_to_what_its_customer_sees(
+    owner_console: Console, api: Api, merchant: dict[str, Any]
+) -> None:
+    number = new_card(api, merchant)
+    link = api.call("GET", f"/v1/cards/{number}", merchant["api_key"]).get_json()["customer_url"]
+    page = owner_console.get(f"/console/cards/{number}").get_data(as_text=True)
+    assert f'<a href="{link}" target="_blank" rel="noopener">View as customer</a>' in page
+    customer_page = owner_console.get(link.removeprefix("http://127.0.0.1:8000"))
+    assert customer_page.status_code == 200
+    assert number in customer_page.get_data(as_text=True)

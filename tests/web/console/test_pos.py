@@ -190,8 +190,9 @@ def test_serve_connects_by_api_login_and_shows_its_token_once(
 
 
 def test_the_locations_map_is_saved_and_bad_rows_are_shown_beside_their_cell(
-    poster_page: ConnectionPage,
+    poster_page: ConnectionPage, poster: FakePoster
 ) -> None:
+    poster.spots = []  # no places listed: every row is typed, in the order typed
     console, page = poster_page.console, poster_page.path
     path = f"{page}/locations"
     form: dict[str, Any] = {"spot": ["1", "2", ""], "location": ["Podil", "Baixa", ""]}
@@ -386,3 +387,83 @@ def test_a_map_changed_since_the_form_was_opened_is_not_overwritten(
     fresh = seen_on(html(console.get(page)))
     again = console.submit(f"{page}/locations", {"spot": "1", "location": "Podil", "seen": fresh})
     assert again.status_code == 303
+
+
+# --- the locations map with the POS's own places ---------------------------------------------
+
+
+def test_the_map_lists_each_spot_by_name_and_saves_the_named_ones(
+    poster_page: ConnectionPage,
+) -> None:
+    console, page = poster_page.console, poster_page.path
+    shown = html(console.get(page))
+    assert '<strong id="spot-0-name">Podil</strong>' in shown
+    assert '<strong id="spot-1-name">Obolon</strong>' in shown
+    assert '<label class="cell-label" for="location-0">Location name for Podil</label>' in shown
+    # Spot 2 left without a name maps nothing; a typed id after the listed rows is kept.
+    form = {"spot": ["1", "2", "7"], "location": ["Main hall", "", "Kiosk"]}
+    saved = console.submit(f"{page}/locations", form, page)
+    assert saved.status_code == 303, html(saved)
+    assert poster_page.saved()["locations"] == {"1": "Main hall", "7": "Kiosk"}
+    again = html(console.get(page))
+    assert 'id="location-0" name="location" type="text" value="Main hall"' in again
+    assert 'id="spot-2" name="spot" type="text" value="7"' in again
+    assert 'id="spot-2-unlisted"' in again
+    assert "Stale: no longer in Poster" in again  # 7 is mapped but Poster lists no such spot
+
+
+def test_a_spot_removed_in_poster_is_flagged_after_listing_again(
+    poster_page: ConnectionPage, poster: FakePoster
+) -> None:
+    console, page = poster_page.console, poster_page.path
+    form = {"spot": ["1", "2"], "location": ["Main hall", "Riverside"]}
+    assert console.submit(f"{page}/locations", form, page).status_code == 303
+    assert 'id="stale-places"' not in html(console.get(page))
+    poster.spots = [spot for spot in poster.spots if spot["spot_id"] != "2"]
+    shown = html(console.get(f"{page}?refresh=1"))
+    assert 'id="stale-places"' in shown
+    assert "#2</span> (Riverside): <strong>Stale: no longer in Poster</strong>" in shown
+    assert 'id="spot-1" name="spot" type="text" value="2"' in shown  # kept as a typed row
+
+
+def test_a_listed_spot_typed_again_is_refused_beside_its_row(
+    poster_page: ConnectionPage,
+) -> None:
+    console, page = poster_page.console, poster_page.path
+    form = {"spot": ["1", "2", "1"], "location": ["Main hall", "", "Again"]}
+    refused = console.submit(f"{page}/locations", form, page)
+    assert refused.status_code == 422
+    shown = html(refused)
+    assert 'id="spot-2-error">This id is already in row 1.' in shown
+    assert 'value="Again"' in shown
+    assert poster_page.saved()["locations"] == {}
+
+
+def test_a_pos_down_offers_typed_ids(poster_page: ConnectionPage, poster: FakePoster) -> None:
+    poster.outages = 10_000
+    shown = html(poster_page.console.get(poster_page.path))
+    assert "Poster did not answer just now, so its places cannot be listed by name." in shown
+    assert 'id="spot-0" name="spot" type="text" value=""' in shown
+
+
+def test_a_kept_list_stands_in_while_the_pos_is_down(
+    poster_page: ConnectionPage,
+    poster: FakePoster,
+) -> None:
+    html(poster_page.console.get(poster_page.path))  # lists (and keeps) the spots
+    poster.outages = 10_000
+    shown = html(poster_page.console.get(f"{poster_page.path}?refresh=1"))
+    assert '<strong id="spot-0-name">Podil</strong>' in shown
+    assert "Poster did not answer just now: these are its places as listed on" in shown
+
+
+def test_serve_terminal_groups_are_listed_by_name(
+    owner_console: Console, api: Api, merchant: dict[str, Any], syrve: FakeSyrve
+) -> None:
+    _program, connection = connect_program(api, merchant["api_key"], serve_body(syrve))
+    shown = html(owner_console.get(f"/console/pos/connections/{connection['id']}"))
+    assert (
+        '<strong id="spot-0-name">Podil</strong> <span class="hint mono">#tg-kyiv</span>' in shown
+    )
+    assert '<strong id="spot-1-name">Baixa</strong>' in shown
+    assert "POS terminal group" in shown

@@ -57,20 +57,28 @@ document.querySelectorAll("form[data-editor]").forEach(function (form) {
     return highest + 1;
   }
 
+  // A row's fields get their index; rows inside it (a milestone's lottery variants) keep their
+  // own placeholder in their template, with the outer index written in.
+  function rename(root, placeholder, index) {
+    root.querySelectorAll("[name], [id], [for], [data-when], [data-rows]").forEach(function (node) {
+      ["name", "id", "for", "data-when", "data-rows"].forEach(function (attribute) {
+        const value = node.getAttribute(attribute);
+        if (value) node.setAttribute(attribute, value.replaceAll(placeholder, index));
+      });
+    });
+    root.querySelectorAll("template").forEach(function (inner) {
+      rename(inner.content, placeholder, index);
+    });
+  }
+
   form.addEventListener("click", function (event) {
     const add = event.target.closest("[data-add-row]");
     if (add) {
       const rows = add.closest("[data-rows]");
       const list = rows.querySelector(":scope > [data-row-list]");
       const template = rows.querySelector(":scope > template[data-row-template]");
-      const index = String(nextIndex(list));
       const row = template.content.cloneNode(true);
-      row.querySelectorAll("[name], [id], [for], [data-when]").forEach(function (node) {
-        ["name", "id", "for", "data-when"].forEach(function (attribute) {
-          const value = node.getAttribute(attribute);
-          if (value) node.setAttribute(attribute, value.replaceAll("__i__", index));
-        });
-      });
+      rename(row, template.dataset.placeholder || "__i__", String(nextIndex(list)));
       list.appendChild(row);
       applySwitches();
       const first = list.lastElementChild.querySelector("select, input");
