@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_openapi3.models.tag import Tag
-
 from connectors.connections.mapping import POS_CALL_PROBLEMS
 from connectors.pools import sync as pool_sync
-from gateway.api.guards import current_merchant_id, merchant_blueprint
+from gateway.api.guards import current_merchant_id
 from gateway.api.openapi_docs import problem_responses
 from gateway.api.session import request_session
 from gateway.extensions import extensions
 from gateway.loyalty.codes.presenters import pools_out
+from gateway.loyalty.codes.routes import code_pools
 from gateway.loyalty.codes.schemas import CodePoolOut, CodePoolPatch, CodePoolPath
 
-pool_sources = merchant_blueprint(
-    "pool_sources",
-    __name__,
-    Tag(name="Code pools", description="Codes imported from the POS, one per voucher."),
-)
+# On the code pools' own blueprint: one path's operations must come from one blueprint, or
+# /openapi.json keeps only the last one registered.
+pool_sources = code_pools
 _POS_CALL = POS_CALL_PROBLEMS
 
 
@@ -57,3 +54,7 @@ def sync_pool(path: CodePoolPath) -> dict[str, Any]:
         session, ext.settings, ext.connectors, current_merchant_id(), path.pool_id
     )
     return pools_out(session, [pool])[0]
+
+
+POOL_SOURCE_VIEWS = (update_pool, sync_pool)
+"""The views added to the code pools' blueprint (imported before it is registered)."""
