@@ -210,3 +210,9 @@ def test_a_refused_login_parks_the_connection_and_shows_on_the_pool(
     connection = call(world, "GET", f"/v1/connections/{world.connection['id']}").get_json()
     assert connection["status"] == "needs_reauth"
     assert pool(world, pool_id)["available"] == 3
+
+
+def test_openapi_documents_reading_and_binding_a_pool_on_one_path(world: PosWorld) -> None:
+    paths = world.client.get("/openapi.json").get_json()["paths"]
+    assert set(paths["/v1/code-pools/{pool_id}"]) == {"get", "patch"}
+    assert set(paths["/v1/code-pools/{pool_id}/sync"]) == {"post"}
