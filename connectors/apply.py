@@ -9,6 +9,7 @@ from sqlalchemy import select
 from connectors.base import ConnectionView, Outcome, ProcessingContext
 from connectors.errors import EventRejected
 from gateway.errors import DomainError
+from gateway.loyalty.claims.presenters import with_claim_url
 from gateway.loyalty.sales.canonical import PosRefund, PosSale
 from gateway.loyalty.sales.models import Sale
 from gateway.loyalty.sales.refunds import refund_sale
@@ -35,13 +36,20 @@ def apply_sale(context: ProcessingContext, connection: ConnectionView, sale: Pos
     """Record a closed sale once; the same transaction seen again is a no-op."""
     with context.session_factory() as session:
         try:
-            outcome = record_sale(session, connection.merchant_id, sale, connection.id)
+            outcome = record_sale(
+                session,
+                connection.merchant_id,
+                sale,
+                context.settings.claim_valid_for,
+                connection_id=connection.id,
+            )
         except DomainError as exc:
             if exc.code == "sale_conflict":
                 # A closed sale edited later at the till: stamps follow the first close.
                 return Outcome("ignored", {"reason": "sale_already_recorded", **_sale_ref(sale)})
             raise EventRejected(f"{exc.code}: {exc.detail}") from exc
-    body = outcome.body
+        # The receipt's claim link, for a POS integration that prints it (null once claimed).
+        body = with_claim_url(session, outcome.body, context.settings.public_url)
     return Outcome(
         "processed",
         {
@@ -52,6 +60,7 @@ def apply_sale(context: ProcessingContext, connection: ConnectionView, sale: Pos
             "stamps_added": body["stamps_added"],
             "redemptions": body["redemptions"],
             "replayed": not outcome.created,
+            "claim_url": body["claim_url"],
         },
     )
 

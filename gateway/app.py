@@ -22,6 +22,9 @@ from gateway.api.request_rules import install_input_rules
 from gateway.api.security_headers import install_security_headers
 from gateway.api.session import close_request_session
 from gateway.audit import recorder
+from gateway.campaigns.jobs import wake_campaigns
+from gateway.campaigns.queues import campaigns_after_commit
+from gateway.campaigns.sending import Sender, drain_campaigns
 from gateway.config import DEV_SECRET_KEY, Settings
 from gateway.db import build_engine, build_session_factory
 from gateway.extensions import Extensions
@@ -122,6 +125,9 @@ def start_background_work(ext: Extensions) -> None:
             poll_seconds=ext.settings.pos_sync_seconds,
             wait_first=True,
         )
+        sender = Sender(ext.settings, ext.session_factory)
+        ext.campaigns = BackgroundLoop("stampgate-campaigns", lambda: drain_campaigns(sender))
+        campaigns_after_commit(ext.session_factory, ext.campaigns.notify)
         ext.purger = BackgroundLoop(
             "stampgate-purge",
             functools.partial(_purge_embedded, ext),
@@ -130,7 +136,9 @@ def start_background_work(ext: Extensions) -> None:
         ext.dispatcher.start()
         ext.inbox.start()
         ext.pos_sync.start()
+        ext.campaigns.start()
         ext.purger.start()
     elif ext.redis is not None:
         hand_over_after_commit(ext.session_factory, functools.partial(wake_for_new, ext.redis))
         process_after_commit(ext.session_factory, functools.partial(wake_inbox, ext.redis))
+        campaigns_after_commit(ext.session_factory, functools.partial(wake_campaigns, ext.redis))

@@ -23,6 +23,7 @@ from gateway import migrate
 from gateway.api import validation
 from gateway.api.idempotency import purge_expired
 from gateway.audit.service import purge_audit_events
+from gateway.campaigns import jobs as campaign_jobs
 from gateway.config import VAR_DIR, Settings
 from gateway.db import build_engine, build_session_factory
 from gateway.demo import demo_card_link
@@ -214,15 +215,15 @@ def sync() -> None:
 @main.command()
 @click.option("--processes", default=2, show_default=True, help="rq worker processes")
 def worker(processes: int) -> None:
-    """Run rq workers (POS events, webhook deliveries, promotion sync, the hourly purge) and
-    the sweeper."""
+    """Run rq workers (POS events, webhook deliveries, campaign messages, promotion sync, the
+    hourly purge) and the sweeper."""
     settings = Settings()
     if not settings.redis_url:
         raise click.ClickException(
             "set STAMPGATE_REDIS_URL; without Redis the gateway delivers itself"
         )
     # Inbound events first: in each worker process they come before deliveries.
-    duties = (inbox_jobs.DUTY, delivery_jobs.DUTY, retention_jobs.DUTY)
+    duties = (inbox_jobs.DUTY, delivery_jobs.DUTY, campaign_jobs.DUTY, retention_jobs.DUTY)
     run_workers(settings, max(processes, 1), duties)
 
 

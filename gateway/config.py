@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     redemption_rollback_seconds: int = Field(default=24 * 3600, ge=0)
     # Inbound POS events: seconds before each retry; when they run out the event fails.
     inbound_retry_schedule: Annotated[tuple[int, ...], NoDecode] = DEFAULT_INBOUND_RETRY_SCHEDULE
+    # Campaign messages: seconds before each retry, and at most how many each channel sends
+    # per minute (across all workers: the count is kept in the messages table).
+    campaign_retry_schedule: Annotated[tuple[int, ...], NoDecode] = (10, 60, 300)
+    campaign_wallet_per_minute: int = Field(default=600, ge=1)
+    campaign_email_per_minute: int = Field(default=60, ge=1)
+    campaign_messenger_per_minute: int = Field(default=120, ge=1)
     pos_timeout: float = Field(default=10.0, gt=0)
     pos_retry_backoff: float = Field(default=0.5, ge=0)
     poster_api_url: str = "https://{account}.joinposter.com/api"
@@ -69,6 +75,8 @@ class Settings(BaseSettings):
     pos_sync_seconds: int = Field(default=3600, ge=60)
     # Embedded mode: deliver from a thread in the gateway process (default: when no Redis).
     embedded_dispatcher: bool | None = None
+    # Days a receipt's claim link (of a sale that named no customer) can be claimed.
+    claim_valid_days: int = Field(default=7, ge=1, le=366)
     # Audit events older than this are deleted by `stampgate audit purge`.
     audit_retention_days: int = Field(default=365, ge=1)
     # Retention of the work tables (`stampgate purge`, run hourly by the workers): days after
@@ -121,7 +129,9 @@ class Settings(BaseSettings):
     # Minutes without a request after which a console session ends.
     console_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
 
-    @field_validator("webhook_retry_schedule", "inbound_retry_schedule", mode="before")
+    @field_validator(
+        "webhook_retry_schedule", "inbound_retry_schedule", "campaign_retry_schedule", mode="before"
+    )
     @classmethod
     def _parse_schedule(cls, value: object) -> object:
         if isinstance(value, str):
@@ -171,6 +181,11 @@ class Settings(BaseSettings):
     def idempotency_lock(self) -> timedelta:
         """How long a claimed key blocks a concurrent duplicate before it can be taken over."""
         return timedelta(seconds=self.idempotency_lock_seconds)
+
+    @property
+    def claim_valid_for(self) -> timedelta:
+        """How long a sale's claim link can be claimed."""
+        return timedelta(days=self.claim_valid_days)
 
     @property
     def redemption_rollback_window(self) -> timedelta:

@@ -4,8 +4,10 @@ from connectors.connections.models import PosCatalog, PosConnection
 from connectors.inbox.models import InboundEvent
 from gateway.api.idempotency import IdempotencyRecord
 from gateway.audit.models import AuditEvent
+from gateway.campaigns.models import Campaign, CampaignMessage
 from gateway.db import Base
 from gateway.loyalty.cards.models import Card, CardPosId, StampEntry
+from gateway.loyalty.claims.models import Claim, ClaimBatch
 from gateway.loyalty.codes.models import CodePool, PoolCode, RejectedCodeAttempt
 from gateway.loyalty.lottery.models import Spin
 from gateway.loyalty.programs.models import Program
@@ -18,8 +20,12 @@ __all__ = [
     "ApiKey",
     "AuditEvent",
     "Base",
+    "Campaign",
+    "CampaignMessage",
     "Card",
     "CardPosId",
+    "Claim",
+    "ClaimBatch",
     "CodePool",
     "Delivery",
     "DeliveryAttempt",

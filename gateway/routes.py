@@ -11,8 +11,10 @@ from connectors.routes import HOOK_BLUEPRINTS
 from gateway.api.openapi_docs import install_docs
 from gateway.api.ops import install_ops
 from gateway.audit.routes import audit
+from gateway.campaigns.routes import campaigns
 from gateway.loyalty.analytics.routes import analytics
 from gateway.loyalty.cards.routes import cards
+from gateway.loyalty.claims.routes import claim_batches
 from gateway.loyalty.codes.routes import code_pools, codes
 from gateway.loyalty.lottery.routes import spins
 from gateway.loyalty.programs.routes import programs
@@ -49,6 +51,8 @@ def register_api(app: OpenAPI) -> None:
     app.register_api(inbound)
     app.register_api(audit)
     app.register_api(analytics)
+    app.register_api(campaigns)
+    app.register_api(claim_batches)
     for blueprint in HOOK_BLUEPRINTS:
         app.register_api(blueprint)
     install_docs(app, webhooks_section)

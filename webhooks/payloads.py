@@ -52,7 +52,10 @@ class CardCreatedData(EventData):
 
     card_number: str
     program_id: str
-    enrolled_by: str = Field(description="api, or sale when a sale enrolled the customer")
+    enrolled_by: str = Field(
+        description="api; sale when a sale enrolled the customer; claim when they claimed a "
+        "receipt or an insert with their phone"
+    )
     customer_url: str | None = Field(
         default=None,
         description="The customer's card page, to send them (absent on events recorded before "
@@ -84,11 +87,12 @@ class CardStampedData(EventData):
     stamps: int = Field(description="Stamps in the current cycle after this change")
     cycle: int
     kind: Annotated[
-        Literal["sale", "manual"],
+        Literal["sale", "manual", "insert"],
         Meanings(
             {
                 "sale": "a sale earned them (sale_id is set)",
                 "manual": "added by hand (POST /v1/cards/{number}/stamps; channel is set)",
+                "insert": "the customer claimed a delivery insert (POST /v1/claim-batches)",
             }
         ),
     ]
@@ -385,6 +389,66 @@ class SaleData(EventData):
     source: str = Field(description="api or the POS connector")
 
 
+class SaleClaimedData(SaleData):
+    """An unattributed sale that its customer claimed: its stamps went to ``card_number``."""
+
+    model_config = example(
+        {
+            "id": "sale_01m8s0dp0030q358kacpva62kf",
+            "transaction_id": "T-1001",
+            "program_id": "prg_01m8s0dnz989va9jv410bcyyg5",
+            "card_number": "961647490641",
+            "stamps_added": 2,
+            "source": "api",
+            "claim_id": "clm_01m8s0dp6f9h1k3m5p7r9t1w3y",
+        }
+    )
+
+    claim_id: str
+
+
+ClaimRejectionReason = Annotated[
+    Literal["already_claimed", "expired", "refunded", "other_program"],
+    Meanings(
+        {
+            "already_claimed": "the link was claimed before (a second claim, a shared photo)",
+            "expired": "the link's time to claim is over",
+            "refunded": "the sale of the link was refunded",
+            "other_program": "the card offered is not of the link's program",
+        },
+        "Why the claim was refused.",
+    ),
+]
+
+
+class ClaimRejectedData(EventData):
+    """A claim link that was opened or sent and refused."""
+
+    model_config = example(
+        {
+            "claim_id": "clm_01m8s0dp6f9h1k3m5p7r9t1w3y",
+            "kind": "sale",
+            "sale_id": "sale_01m8s0dp0030q358kacpva62kf",
+            "batch_id": None,
+            "reason": "already_claimed",
+        }
+    )
+
+    claim_id: str
+    kind: Annotated[
+        Literal["sale", "insert"],
+        Meanings(
+            {
+                "sale": "the claim link of an unattributed sale (sale_id is set)",
+                "insert": "a delivery insert of a claim batch (batch_id is set)",
+            }
+        ),
+    ]
+    sale_id: str | None
+    batch_id: str | None
+    reason: ClaimRejectionReason
+
+
 class ConnectionMappingsStaleData(EventData):
     """Mappings (POS promotion id -> redeem code) whose promotion the POS no longer lists."""
 
@@ -493,6 +557,42 @@ class WebhookTestData(EventData):
     endpoint_id: str
 
 
+class CampaignMessageData(EventData):
+    """A campaign's message for one card on one channel: push it to the saved Wallet card
+    (``wallet``: ``push_text``) or send it through the messenger bot (``message_text``)."""
+
+    model_config = example(
+        {
+            "campaign_id": "cmp_01m8s0dp1q6jj235k7khx2f352",
+            "message_id": "cmm_01m8s0dp1q6jj235k7khx2f353",
+            "card_number": "961647490641",
+            "channel": "wallet",
+            "push_text": "Coffee's waiting ☕",
+            "message_text": "We miss you! Here is a free dessert with your next coffee.",
+            "customer_url": "https://gw.example.org/c/Zx4pQe7LmN2sKd9Rt1UvYw",
+            "voucher_id": "vch_01m8s0dp10fzd7v9vyqmcwdev8",
+        }
+    )
+
+    campaign_id: str
+    message_id: str
+    card_number: str
+    channel: Annotated[
+        Literal["wallet", "messenger"],
+        Meanings(
+            {
+                "wallet": "push push_text to the customer's saved Wallet card",
+                "messenger": "send message_text through the merchant's messenger bot",
+            },
+            "Where the message goes.",
+        ),
+    ]
+    push_text: str | None
+    message_text: str | None
+    customer_url: str = Field(description="The card's customer page (an unguessable link)")
+    voucher_id: str | None = Field(description="The voucher the campaign attached, if any")
+
+
 DATA_MODELS: dict[str, type[EventData]] = {
     "card.created": CardCreatedData,
     "card.stamped": CardStampedData,
@@ -513,6 +613,9 @@ DATA_MODELS: dict[str, type[EventData]] = {
     "lottery.played": LotteryPlayedData,
     "sale.processed": SaleData,
     "sale.unattributed": SaleData,
+    "campaign.message": CampaignMessageData,
+    "sale.claimed": SaleClaimedData,
+    "claim.rejected": ClaimRejectedData,
     "connection.mappings_stale": ConnectionMappingsStaleData,
     "fraud.suspected": FraudSuspectedData,
     "endpoint.failing": EndpointFailingData,

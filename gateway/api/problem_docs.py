@@ -142,6 +142,18 @@ MEANINGS: Final[Mapping[str, str]] = MappingProxyType(
             "the endpoint's signing secret was sealed with another secret key: rotate it"
         ),
         "delivery_in_progress": "the webhook delivery is being attempted right now",
+        # Campaigns.
+        "channel_text_missing": (
+            "a campaign channel has no text: `push_text` for wallet, `message_text` for email "
+            "and messenger"
+        ),
+        "push_text_too_long": (
+            "the campaign's `push_text` is longer than 20 characters (grapheme clusters)"
+        ),
+        "not_a_voucher_reward": "a campaign attaches only a voucher reward (`type: voucher`)",
+        "send_at_in_past": "the campaign's `send_at` is in the past",
+        "empty_segment": "no card of the program is in the campaign's segment",
+        "campaign_finished": "the campaign was sent or cancelled already",
     }
 )
 # Where a response's declared codes travel from the route to the document (removed there).

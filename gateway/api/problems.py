@@ -112,6 +112,13 @@ STATUSES: Final[Mapping[str, int]] = MappingProxyType(
         # Webhook endpoints and deliveries.
         "secret_unreadable": 409,
         "delivery_in_progress": 409,
+        # Campaigns.
+        "channel_text_missing": 422,
+        "push_text_too_long": 422,
+        "not_a_voucher_reward": 422,
+        "send_at_in_past": 422,
+        "empty_segment": 422,
+        "campaign_finished": 409,
     }
 )
 

@@ -57,6 +57,8 @@ AUDITED: dict[str, AuditSpec] = {
     "inbound_events": _spec("inbound_event", ignore=("payload", "locked_until")),
     "webhook_endpoints": _spec("webhook_endpoint", redact=("secret", "previous_secret")),
     "users": _spec("user", redact=("password_hash",), ignore=("last_login_at",)),
+    "campaigns": _spec("campaign", ignore=("next_attempt_at", "locked_until")),
+    "claim_batches": _spec("claim_batch"),
 }
 # Every other table, with the reason it is not followed row by row (a test holds the two lists
 # to the metadata, so a new table needs a decision).
@@ -69,6 +71,10 @@ UNAUDITED: dict[str, str] = {
     "deliveries": "the outbox's queue; a retry by hand is noted on the delivery",
     "delivery_attempts": "the delivery log",
     "idempotency_keys": "replay bookkeeping",
+    "campaign_messages": "one per recipient and channel, written and moved by the workers; "
+    "the campaign's progress counts them",
+    "claims": "claim links, issued with their sale or their batch (whose record says how many) "
+    "and claimed by customers; each claim is an event",
     "pos_catalogs": "a copy of what the POS lists, fetched again at will; nobody edits it",
     "rejected_code_attempts": "observations of refused code lookups, counted by the analytics",
 }

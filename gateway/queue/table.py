@@ -1,8 +1,9 @@
 """A table as a work queue: claim due rows in batches under a lease, work them, release the rest.
 
 A queue table has ``id``, ``status``, ``next_attempt_at`` and ``locked_until`` columns. A row
-is due when it waits, its time has come and no worker holds its lease. Claiming is one
-UPDATE over a ``FOR UPDATE SKIP LOCKED`` select, so concurrent workers take different rows
+is due when it waits, its time has come and no worker holds its lease. Claiming is a
+``FOR UPDATE SKIP LOCKED`` select and an UPDATE of the rows it locked, in one transaction, so
+concurrent workers take different rows
 instead of queueing on the same ones (PostgreSQL; SQLite has a single writer anyway and
 leaves the clause out). The table is the queue and the source of truth: a worker that dies
 costs its rows only the rest of their lease.
@@ -67,9 +68,15 @@ class QueueTable(Generic[RowT]):
             due = due.where(row_id.in_(ids))
         due = due.order_by(*(self.column(name) for name in self.order_by))
         due = due.limit(limit or self.batch).with_for_update(skip_locked=True)
+        # Chosen (and locked) first, updated after: as a subquery of the UPDATE, PostgreSQL
+        # may plan a nested-loop semi join that rescans the LIMIT ... SKIP LOCKED select for
+        # every row and so takes more rows than the limit.
+        chosen = list(session.scalars(due))
+        if not chosen:
+            return []
         taken = (
             update(self.model)
-            .where(row_id.in_(due), self.is_due(now))
+            .where(row_id.in_(chosen), self.is_due(now))
             .values(locked_until=now + lease)
             .returning(self.model)
             .execution_options(synchronize_session=False)

@@ -17,6 +17,7 @@ from gateway.api.problems import (
     STATUSES,
     domain_problem,
 )
+from gateway.campaigns.rules import REFUSALS as CAMPAIGN_REFUSALS
 from gateway.errors import DomainError
 from gateway.inputs import CONTROL_CODE
 from gateway.loyalty.codes.lookup import CUSTOMER_REQUIRED, HELD, OTHER_CUSTOMER, UNKNOWN_CODE
@@ -45,6 +46,7 @@ def _voucher_refusals() -> set[str]:
 # Raise sites whose code is not a literal, by file and expression: the codes each can raise.
 COMPUTED_CODES = {
     ("gateway/inputs.py", "CONTROL_CODE"): {CONTROL_CODE},
+    ("gateway/campaigns/rules.py", "code"): set(CAMPAIGN_REFUSALS),
     ("gateway/loyalty/vouchers/lifecycle.py", "exc.reason_code"): _voucher_refusals(),
     ("gateway/loyalty/vouchers/service.py", "refusal"): {CHANNEL_NOT_ALLOWED},
     ("gateway/loyalty/codes/desk.py", "reason"): {

@@ -31,7 +31,7 @@ from tests.support.api import Api, bearer
 from tests.support.codes import code_voucher, give, new_card, new_pool
 from tests.support.pos import PosWorld, make_world
 from tests.support.problems import assert_problem
-from tests.support.programs import DESSERT_VOUCHER, lottery, nine_stamp_card
+from tests.support.programs import DESSERT_VOUCHER, FREE_COFFEE, lottery, nine_stamp_card
 from tests.support.sales import sale_body
 from webhooks.models import Delivery
 
@@ -381,6 +381,26 @@ def _token_exchange_failed(d: Door) -> TestResponse:
     return world.client.get(url)
 
 
+def _campaign(d: Door, **changes: Any) -> TestResponse:
+    """POST /v1/campaigns for a program with one card, with changes to a Wallet campaign."""
+    program_id = d.program()["id"]
+    new_card(d.api, d.merchant, program_id)
+    body = {
+        "program_id": program_id,
+        "segment": {"kind": "all"},
+        "push_text": "Hello",
+        "channels": ["wallet"],
+        **changes,
+    }
+    return d.call("POST", "/v1/campaigns", json=body)
+
+
+def _campaign_finished(d: Door) -> TestResponse:
+    created = _campaign(d, send_at="2099-01-01T00:00:00Z").get_json()
+    d.call("POST", f"/v1/campaigns/{created['id']}/cancel")
+    return d.call("POST", f"/v1/campaigns/{created['id']}/cancel")
+
+
 def _delivery_in_progress(d: Door) -> TestResponse:
     created = d.call("POST", "/v1/webhook-endpoints", json={"url": "https://8.8.8.8/hooks"})
     tested = d.call("POST", f"/v1/webhook-endpoints/{created.get_json()['id']}/test")
@@ -605,6 +625,13 @@ ANSWERS: dict[tuple[str, int], Produce] = {
     # Webhook endpoints and deliveries.
     ("secret_unreadable", 409): _secret_unreadable,
     ("delivery_in_progress", 409): _delivery_in_progress,
+    # Campaigns.
+    ("channel_text_missing", 422): lambda d: _campaign(d, push_text=None),
+    ("push_text_too_long", 422): lambda d: _campaign(d, push_text="☕" * 21),
+    ("not_a_voucher_reward", 422): lambda d: _campaign(d, voucher=FREE_COFFEE),
+    ("send_at_in_past", 422): lambda d: _campaign(d, send_at="2020-01-01T00:00:00Z"),
+    ("empty_segment", 422): lambda d: _campaign(d, segment={"kind": "near_goal", "stamps_left": 1}),
+    ("campaign_finished", 409): _campaign_finished,
 }
 
 

@@ -49,6 +49,8 @@ API_INTEGERS: dict[str, tuple[str, ...]] = {
     "MonthsValidity.count": (),
     "StampsAdd.count": ("stamp_entries.delta",),
     "CodeHold.ttl_seconds": (),
+    "ClaimBatchCreate.count": ("claim_batches.count",),
+    "ClaimBatchCreate.stamps": ("claim_batches.stamps", "claims.stamps"),
     "query:limit": (),
 }
 # Integers a POS sends as ids or times: checked and stored as text, so any size is harmless.
@@ -63,6 +65,7 @@ DERIVED: dict[str, int] = {
     "sales.stamps_reversed": MAX_STAMPS_PER_SALE,
     "refunds.stamps_reversed": MAX_STAMPS_PER_SALE,
     "refunds.shortfall": MAX_STAMPS_PER_SALE,
+    "claims.stamps": MAX_STAMPS_PER_SALE,  # what a sale earned, or an insert's bounded stamps
     "vouchers.source_milestone": MAX_GOAL - 1,
     "spins.source_milestone": MAX_GOAL - 1,
     "idempotency_keys.status_code": 599,

@@ -32,6 +32,7 @@ CHANGING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 AUDITED_PREFIXES = ("/v1/", "/admin/v1/")
 EXEMPT = {
     ("POST", "/v1/codes/check"): "answers whether a code would redeem; it changes nothing",
+    ("POST", "/v1/campaigns/preview"): "counts a campaign's recipients; it changes nothing",
 }
 Call = tuple[str, dict[str, Any]]  # the path to call and the test client's keyword arguments
 
@@ -166,6 +167,17 @@ class Walk:
         return delivery_id
 
 
+def _campaign_body(w: Walk) -> dict[str, Any]:
+    w.card()
+    return {
+        "program_id": w.program_id,
+        "segment": {"kind": "all"},
+        "push_text": "Hello",
+        "channels": ["wallet"],
+        "send_at": "2099-01-01T00:00:00Z",
+    }
+
+
 def _body(body: Any) -> dict[str, Any]:
     return {"json": body}
 
@@ -185,6 +197,11 @@ CASES: dict[tuple[str, str], Callable[[Walk], Call]] = {
         {},
     ),
     ("POST", "/v1/programs"): lambda w: ("/v1/programs", _body(nine_stamp_card())),
+    ("POST", "/v1/campaigns"): lambda w: ("/v1/campaigns", _body(_campaign_body(w))),
+    ("POST", "/v1/campaigns/<campaign_id>/cancel"): lambda w: (
+        f"/v1/campaigns/{w.ok('POST', '/v1/campaigns', json=_campaign_body(w))['id']}/cancel",
+        {},
+    ),
     ("PATCH", "/v1/programs/<program_id>"): lambda w: (
         f"/v1/programs/{w.program_id}",
         _body({"name": w.unique("Renamed")}),
@@ -305,6 +322,17 @@ CASES: dict[tuple[str, str], Callable[[Walk], Call]] = {
     ("POST", "/v1/deliveries/<delivery_id>/retry"): lambda w: (
         f"/v1/deliveries/{w.delivery()}/retry",
         {},
+    ),
+    ("POST", "/v1/claim-batches"): lambda w: (
+        "/v1/claim-batches",
+        _body(
+            {
+                "program_id": w.program_id,
+                "count": 3,
+                "stamps": 1,
+                "valid_until": "2099-01-01T00:00:00Z",
+            }
+        ),
     ),
 }
 

@@ -35,7 +35,8 @@ def _items(api: Api, key: str, path: str) -> list[dict[str, Any]]:
 
 def seed_tenant(api: Api, name: str, account: str, poster_url: str) -> Tenant:
     """Provision a merchant with a program, cards, vouchers, a redemption, a hold, a spin, a
-    code pool, a sale, a webhook endpoint with a delivery, a Poster connection and a hook."""
+    code pool, a sale, a webhook endpoint with a delivery, a Poster connection, a hook and a
+    scheduled campaign."""
     merchant = api.create_merchant(name)
     key = merchant["api_key"]
     tenant = Tenant(merchant["id"], key)
@@ -72,6 +73,16 @@ def seed_tenant(api: Api, name: str, account: str, poster_url: str) -> Tenant:
     assert hooked.status_code == 200, hooked.get_json()
     event = _items(api, key, "/v1/inbound-events")[0]
     spare_key = post("/v1/api-keys", {})
+    campaign = post(
+        "/v1/campaigns",
+        {
+            "program_id": program["id"],
+            "segment": {"kind": "all"},
+            "channels": ["wallet"],
+            "push_text": "Hello",
+            "send_at": "2099-01-01T00:00:00Z",
+        },
+    )
     tenant.owned = {
         "program_id": program["id"],
         "number": number,
@@ -86,6 +97,7 @@ def seed_tenant(api: Api, name: str, account: str, poster_url: str) -> Tenant:
         "connection_id": connection["id"],
         "event_id": event["id"],
         "key_id": spare_key["id"],
+        "campaign_id": campaign["id"],
     }
     return tenant
 

@@ -208,6 +208,22 @@ def _first_event_of(api: Api, owner: dict[str, Any]) -> str:
     return event_id
 
 
+def _campaign_of(api: Api, owner: dict[str, Any]) -> str:
+    program_id = _first_program_of(api, owner)
+    api.call("POST", "/v1/cards", owner["api_key"], json={"program_id": program_id})
+    body = {
+        "program_id": program_id,
+        "segment": {"kind": "all"},
+        "push_text": "Hello",
+        "channels": ["wallet"],
+        "send_at": "2099-01-01T00:00:00Z",
+    }
+    created = api.call("POST", "/v1/campaigns", owner["api_key"], json=body)
+    assert created.status_code == 201, created.get_json()
+    campaign_id: str = created.get_json()["id"]
+    return campaign_id
+
+
 def _first_connection_of(api: Api, owner: dict[str, Any]) -> str:
     account = f"cafe-{uuid.uuid4().hex[:12]}"
     body = {
@@ -275,6 +291,20 @@ def _code_pool_of(api: Api, owner: dict[str, Any]) -> str:
 
 # Every /v1 route that addresses one object, with the method to try and how to find an object
 # of another merchant. A new route with a path parameter must be added here (a test checks it).
+def _claim_batch_of(api: Api, owner: dict[str, Any]) -> str:
+    program_id = _first_program_of(api, owner)
+    body = {
+        "program_id": program_id,
+        "count": 2,
+        "stamps": 1,
+        "valid_until": "2099-01-01T00:00:00Z",
+    }
+    created = api.call("POST", "/v1/claim-batches", owner["api_key"], json=body)
+    assert created.status_code == 201, created.get_json()
+    batch_id: str = created.get_json()["id"]
+    return batch_id
+
+
 OWNED_OBJECT_ROUTES: dict[str, tuple[str, Callable[[Api, dict[str, Any]], str], Any]] = {
     "/v1/api-keys/<key_id>": ("DELETE", _first_key_of, None),
     "/v1/programs/<program_id>": ("GET", _first_program_of, None),
@@ -325,6 +355,10 @@ OWNED_OBJECT_ROUTES: dict[str, tuple[str, Callable[[Api, dict[str, Any]], str], 
     "/v1/connections/<connection_id>/register-webhook": ("POST", _first_connection_of, None),
     "/v1/inbound-events/<event_id>": ("GET", _first_inbound_event_of, None),
     "/v1/inbound-events/<event_id>/retry": ("POST", _first_inbound_event_of, None),
+    "/v1/campaigns/<campaign_id>": ("GET", _campaign_of, None),
+    "/v1/campaigns/<campaign_id>/cancel": ("POST", _campaign_of, None),
+    "/v1/claim-batches/<batch_id>": ("GET", _claim_batch_of, None),
+    "/v1/claim-batches/<batch_id>/inserts": ("GET", _claim_batch_of, None),
 }
 
 
@@ -372,6 +406,8 @@ MERCHANT_LISTS: dict[str, Callable[[Api, dict[str, Any]], str]] = {
     "/v1/events": _first_card_of,  # card.created carries the card's number
     "/v1/audit-events": _card_id_of,  # the card's creation, by its id
     "/v1/analytics": _sale_location_of,
+    "/v1/campaigns": _campaign_of,
+    "/v1/claim-batches": _claim_batch_of,
 }
 NOT_LISTS = {"/v1/merchant", "/v1/event-types", "/v1/connections/poster/install-url"}
 

@@ -10,8 +10,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from gateway.campaigns.sending import Sender, drain_campaigns
+from gateway.loyalty.claims.service import ClaimRefusedError
 from gateway.models import Event
 from tests.support.api import Api
+from tests.support.claims import claim_by_phone
 from tests.support.programs import nine_stamp_card
 from tests.support.sales import post_sale, sale_body
 from webhooks.catalog import EVENT_TYPES
@@ -185,15 +188,44 @@ def _goodwill_vouchers(api: Api, key: str, number: str) -> None:
     assert _ok(api.call("GET", f"/v1/vouchers/{lapsed['id']}", key))["status"] == "expired"
 
 
+def _campaign(app: Flask, api: Api, key: str) -> None:
+    """A campaign of the longest texts to a new card, on both event channels, sent."""
+    program = _ok(api.call("POST", "/v1/programs", key, json=nine_stamp_card()), 201)
+    _ok(api.call("POST", "/v1/cards", key, json={"program_id": program["id"]}), 201)
+    body = {
+        "program_id": program["id"],
+        "name": _text("C", 200),
+        "segment": {"kind": "all"},
+        "channels": ["wallet", "messenger"],
+        "push_text": "👩‍👩‍👧‍👦" * 20,
+        "message_text": _text("M", 4000),
+    }
+    _ok(api.call("POST", "/v1/campaigns", key, json=body), 201)
+    ext = app.extensions["stampgate"]
+    drain_campaigns(Sender(ext.settings, ext.session_factory))
+
+
 def _stored_events(app: Flask, merchant_id: str) -> list[Event]:
     with app.extensions["stampgate"].session_factory() as session:
         return list(session.scalars(select(Event).where(Event.merchant_id == merchant_id)))
+
+
+def _claim_a_receipt_twice(app: Flask, api: Api, merchant: dict[str, Any]) -> None:
+    """A receipt without a customer claimed by phone (sale.claimed), then again (refused)."""
+    line = {"product": "1", "category": "coffee", "name": "Latte", "quantity": 1, "amount": 500}
+    receipt = sale_body(_text("A", 128), customer=None, lines=[line])
+    claim_url = _ok(post_sale(api, merchant, receipt), 201)["claim_url"]
+    claim_by_phone(app, claim_url, "+380503333333")
+    with pytest.raises(ClaimRefusedError):
+        claim_by_phone(app, claim_url, "+380503333333")
 
 
 def test_every_event_fits_its_schema_and_stays_small(
     app: Flask, api: Api, merchant: dict[str, Any]
 ) -> None:
     _drive_every_flow(api, merchant)
+    _campaign(app, api, merchant["api_key"])
+    _claim_a_receipt_twice(app, api, merchant)
     events = _stored_events(app, merchant["id"])
     seen = {event.type for event in events}
     assert seen >= set(EVENT_TYPES) - NOT_FROM_LOYALTY, set(EVENT_TYPES) - seen

@@ -67,6 +67,7 @@ class SaleOut(BaseModel):
                     "reason": "unknown_code",
                 }
             ],
+            "claim_url": None,
         }
     )
 
@@ -78,6 +79,12 @@ class SaleOut(BaseModel):
     stamps_added: int
     rewards: list[GrantedOut]
     redemptions: list[SaleRedemptionOut]
+    claim_url: str | None = Field(
+        default=None,
+        description="An unattributed sale's one-time claim link (print it, or its QR code "
+        "at claim_url + /qr.png, on the receipt); null once claimed, or when the sale was "
+        "attributed or earns no stamps",
+    )
 
 
 class SaleListed(SaleOut):

@@ -5,18 +5,20 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from gateway.db import commit_unit_of_work
+from gateway.db import commit_unit_of_work, utcnow
 from gateway.errors import DomainError
 from gateway.ids import new_id
 from gateway.loyalty.cards.ledger import Stamping, add_stamps, record_visit
 from gateway.loyalty.cards.models import Card
 from gateway.loyalty.cards.progress import MAX_REWARDS_PER_SALE, stamps_within_rewards
 from gateway.loyalty.cards.service import get_card
+from gateway.loyalty.claims.issuing import issue_claim
 from gateway.loyalty.programs.models import Program
 from gateway.loyalty.programs.service import default_program, get_program, mechanics_of
 from gateway.loyalty.sales.canonical import PosSale
@@ -24,6 +26,7 @@ from gateway.loyalty.sales.customers import resolve_card
 from gateway.loyalty.sales.models import Sale
 from gateway.loyalty.sales.promo_codes import Till, redeem_codes
 from gateway.loyalty.sales.schemas import SaleFilters, SaleQuery
+from gateway.loyalty.vouchers.issuing import Granted
 from gateway.loyalty.vouchers.presenters import granted_out
 from gateway.ownership import owned_by
 from gateway.pagination import Page, fetch_page
@@ -31,6 +34,8 @@ from gateway.tenancy.models import Merchant
 from gateway.tenancy.service import get_merchant
 from mappings.rules import SaleLine, stamps_for_sale
 from webhooks.outbox import record_event
+
+DEFAULT_CLAIM_VALIDITY = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -47,10 +52,17 @@ def fingerprint(value: dict[str, Any]) -> str:
 
 
 def record_sale(
-    session: Session, merchant_id: str, sale: PosSale, connection_id: str | None = None
+    session: Session,
+    merchant_id: str,
+    sale: PosSale,
+    claim_valid_for: timedelta = DEFAULT_CLAIM_VALIDITY,
+    connection_id: str | None = None,
 ) -> SaleOutcome:
     """Apply a sale once; a replay answers the first result, another body ``sale_conflict``.
-    ``connection_id`` names the POS connection it came from, kept on its redemptions."""
+
+    A sale that names no known customer but earns stamps gets a claim link valid for
+    ``claim_valid_for``; ``connection_id`` names the POS connection it came from, kept on its
+    redemptions."""
     body = sale.model_dump(mode="json")
     digest = fingerprint(body)
 
@@ -69,7 +81,9 @@ def record_sale(
                 )
             return SaleOutcome(body=existing.result, created=False)
         return SaleOutcome(
-            body=_apply_new_sale(session, merchant_id, sale, body, digest, connection_id),
+            body=_apply_new_sale(
+                session, merchant_id, sale, (body, digest), claim_valid_for, connection_id
+            ),
             created=True,
         )
 
@@ -110,10 +124,11 @@ def _apply_new_sale(
     session: Session,
     merchant_id: str,
     sale: PosSale,
-    body: dict[str, Any],
-    digest: str,
+    received: tuple[dict[str, Any], str],
+    claim_valid_for: timedelta,
     connection_id: str | None,
 ) -> dict[str, Any]:
+    body, digest = received
     merchant = get_merchant(session, merchant_id)
     if sale.currency != merchant.currency:
         raise DomainError(
@@ -125,15 +140,12 @@ def _apply_new_sale(
     card = resolve_card(session, program, sale.source, sale.customer)
     till = Till(sale.transaction_id, sale.location, connection_id)
     redemptions = redeem_codes(session, merchant_id, list(sale.promo_codes), card, sale_id, till)
+    earned = _stamps_earned(program, sale, any(r.status == "redeemed" for r in redemptions))
     stamps, rewards = 0, []
     if card is not None:
-        record_visit(card, sale.closed_at)
-        stamps = _stamps_earned(program, sale, any(r.status == "redeemed" for r in redemptions))
-        stamps = _within_reward_cap(program, card, stamps)
-        if stamps:
-            origin = Stamping(kind="sale", sale_id=sale_id, location=sale.location)
-            granted = add_stamps(session, card, program, stamps, origin, merchant.timezone)
-            rewards = [granted_out(session, item, card.number) for item in granted]
+        origin = Stamping(kind="sale", sale_id=sale_id, location=sale.location)
+        stamped = stamp_for_sale(session, card, program, earned, origin, sale.closed_at)
+        stamps, rewards = stamped.stamps, stamped.rewards
     status = "processed" if card is not None else "unattributed"
     result = {
         "id": sale_id,
@@ -164,6 +176,18 @@ def _apply_new_sale(
             result=result,
         )
     )
+    if card is None and earned:
+        # The receipt keeps what the sale earned under the rules of its day for its claim link.
+        session.flush()  # the sale row first: the claim refers to it
+        expires_at = utcnow() + claim_valid_for
+        issue_claim(
+            session,
+            merchant_id=merchant_id,
+            program_id=program.id,
+            stamps=earned,
+            expires_at=expires_at,
+            sale_id=sale_id,
+        )
     event_data = {
         key: result[key]
         for key in ("id", "transaction_id", "program_id", "card_number", "stamps_added")
@@ -173,6 +197,35 @@ def _apply_new_sale(
         session, merchant_id, f"sale.{status}", event_data, card_id=card.id if card else None
     )
     return result
+
+
+@dataclass(frozen=True)
+class SaleStamps:
+    """What a sale's stamps did to its card: how many were added, and the rewards they gave."""
+
+    stamps: int
+    rewards: list[dict[str, Any]]
+    granted: list[Granted]
+
+
+def stamp_for_sale(
+    session: Session,
+    card: Card,
+    program: Program,
+    earned: int,
+    origin: Stamping,
+    closed_at: datetime,
+) -> SaleStamps:
+    """Add a sale's ``earned`` stamps to its (locked) card, as many as one sale may reward."""
+    record_visit(card, closed_at)
+    stamps = _within_reward_cap(program, card, earned)
+    if not stamps:
+        return SaleStamps(0, [], [])
+    timezone = get_merchant(session, card.merchant_id).timezone
+    granted = add_stamps(session, card, program, stamps, origin, timezone)
+    return SaleStamps(
+        stamps, [granted_out(session, item, card.number) for item in granted], granted
+    )
 
 
 def _stamps_earned(program: Program, sale: PosSale, redeemed_something: bool) -> int:

@@ -41,13 +41,14 @@ Status = Annotated[
     Literal["issued", "active", "redeemed", "expired", "voided"], VOUCHER_STATUS_MEANINGS
 ]
 SourceKind = Annotated[
-    Literal["goal", "milestone", "lottery", "manual"],
+    Literal["goal", "milestone", "lottery", "manual", "campaign"],
     Meanings(
         {
             "goal": "the card reached its program's goal",
             "milestone": "the card reached a milestone of its cycle",
             "lottery": "a lottery spin won it",
             "manual": "the merchant issued it (POST /v1/vouchers)",
+            "campaign": "a campaign attached it to its message (POST /v1/campaigns)",
         },
         "Why the voucher was issued.",
     ),

@@ -7,8 +7,10 @@ from sqlalchemy.orm import Session
 
 from gateway.db import commit_unit, commit_unit_of_work, utcnow
 from gateway.errors import DomainError
+from gateway.loyalty.cards.models import Card
 from gateway.loyalty.cards.service import get_card
 from gateway.loyalty.codes.pools import require_own_pools
+from gateway.loyalty.programs.rewards import VoucherReward
 from gateway.loyalty.vouchers.issuing import Source, issue_voucher
 from gateway.loyalty.vouchers.lifecycle import expire_if_due, move
 from gateway.loyalty.vouchers.models import Voucher
@@ -69,6 +71,16 @@ def issue_goodwill(session: Session, merchant_id: str, body: GoodwillVoucher) ->
         return issue_voucher(session, merchant_id, body.reward, card, source, timezone, body.reason)
 
     return commit_unit_of_work(session, issue)
+
+
+def issue_for_campaign(
+    session: Session, card: Card, reward: VoucherReward, campaign_id: str, timezone: str
+) -> Voucher:
+    """A goodwill voucher a campaign gives a recipient (``source.kind = "campaign"``); the
+    caller commits it with the campaign's message rows."""
+    source = Source(kind="campaign")
+    reason = f"campaign {campaign_id}"
+    return issue_voucher(session, card.merchant_id, reward, card, source, timezone, reason)
 
 
 def assign_voucher(

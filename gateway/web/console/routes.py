@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gateway.web.console import cards as cards
+from gateway.web.console import claim_batches as claim_batches
 from gateway.web.console import dashboard as dashboard
 from gateway.web.console import keys as keys
 from gateway.web.console import login as login
@@ -18,6 +19,7 @@ from gateway.web.console.blueprint import console
 # Importing a page module registers its views on the blueprint.
 PAGES = (
     cards,
+    claim_batches,
     dashboard,
     keys,
     login,

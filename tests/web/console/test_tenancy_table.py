@@ -36,6 +36,9 @@ CROSS_MERCHANT_TESTS = {
         "/console/code-pools/<pool_id>/sync",
         "/console/code-pools/<pool_id>/source",
     ),
+    ("test_claim_batches.py", "test_another_merchants_batch_sheet_is_not_found"): (
+        "/console/claim-batches/<batch_id>/sheet",
+    ),
     ("test_programs.py", "test_another_merchants_program_is_not_found"): (
         "/console/programs/<program_id>",
     ),

@@ -1,7 +1,7 @@
 """POS catalogues: each connection's places, product categories and products, as last fetched
 
-Revision ID: 0017_pos_catalog
-Revises: 0019_retention_indexes
+Revision ID: 0016_pos_catalog
+Revises: 0015_retention_indexes
 Create Date: 2026-12-01 17:30:00
 """
 
@@ -13,8 +13,8 @@ from sqlalchemy.dialects import postgresql
 
 import gateway.db
 
-revision = "0017_pos_catalog"
-down_revision = "0019_retention_indexes"
+revision = "0016_pos_catalog"
+down_revision = "0015_retention_indexes"
 branch_labels = None
 depends_on = None
 

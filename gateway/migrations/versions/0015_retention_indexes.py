@@ -1,8 +1,8 @@
 """Indexes of the purge: finished deliveries and inbound events by age, old events, and
 the deliveries of an event (also what deleting an event checks its foreign key with)
 
-Revision ID: 0019_retention_indexes
-Revises: 0018_rejected_code_attempts
+Revision ID: 0015_retention_indexes
+Revises: 0014_rejected_code_attempts
 Create Date: 2026-12-01 17:50:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0019_retention_indexes"
-down_revision = "0018_rejected_code_attempts"
+revision = "0015_retention_indexes"
+down_revision = "0014_rejected_code_attempts"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """Rejected code attempts at the till: refused /v1/codes/* lookups, for the analytics
 
-Revision ID: 0018_rejected_code_attempts
+Revision ID: 0014_rejected_code_attempts
 Revises: 0013_analytics_indexes
 Create Date: 2026-12-01 17:40:00
 
@@ -16,7 +16,7 @@ from alembic import op
 
 import gateway.db
 
-revision = "0018_rejected_code_attempts"
+revision = "0014_rejected_code_attempts"
 down_revision = "0013_analytics_indexes"
 branch_labels = None
 depends_on = None

@@ -2,8 +2,8 @@
 
 Existing rows get a fresh random token each; new rows get one when they are created.
 
-Revision ID: 0014_customer_links
-Revises: 0017_pos_catalog
+Revision ID: 0017_customer_links
+Revises: 0016_pos_catalog
 Create Date: 2026-12-01 17:30:00
 """
 
@@ -14,8 +14,8 @@ import secrets
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_customer_links"
-down_revision = "0017_pos_catalog"
+revision = "0017_customer_links"
+down_revision = "0016_pos_catalog"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Campaigns: broadcasts to a program's card segments, sent as messages per channel."""

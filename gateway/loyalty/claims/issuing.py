@@ -1,0 +1,53 @@
+"""Issuing claim links: a new one-time token for a sale or an insert, and the link it makes.
+
+The sale service issues a sale's claim, so this module knows nothing of sales.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from gateway.ids import new_id
+from gateway.loyalty.claims.models import Claim
+
+CLAIM_PATH = "/claim/"
+TOKEN_BYTES = 16  # 128 random bits; the token is all there is to a link, and it names nothing
+
+
+def new_token() -> str:
+    """A fresh claim token: 128 random bits, URL-safe (22 characters)."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def claim_url(public_url: str, token: str) -> str:
+    """The customer's link of a claim token under the gateway's public URL."""
+    return f"{public_url.rstrip('/')}{CLAIM_PATH}{token}"
+
+
+def issue_claim(
+    session: Session,
+    *,
+    merchant_id: str,
+    program_id: str,
+    stamps: int,
+    expires_at: datetime,
+    sale_id: str | None = None,
+    batch_id: str | None = None,
+) -> Claim:
+    """Add a claim worth ``stamps`` of a sale or of an insert batch (the caller commits)."""
+    claim = Claim(
+        id=new_id("clm"),
+        merchant_id=merchant_id,
+        program_id=program_id,
+        token=new_token(),
+        kind="sale" if sale_id else "insert",
+        sale_id=sale_id,
+        batch_id=batch_id,
+        stamps=stamps,
+        expires_at=expires_at,
+    )
+    session.add(claim)
+    return claim
