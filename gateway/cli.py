@@ -35,13 +35,15 @@ from gateway.queue.workers import run_workers
 from gateway.retention import jobs as retention_jobs
 from gateway.retention.commands import purge
 from gateway.tenancy import service
-from gateway.tenancy.commands import user
+from gateway.tenancy.commands import seat, user
 from gateway.tenancy.schemas import MerchantCreate
+from gateway.tenancy.seats import DEMO_SEAT, demo_seat_link
 from gateway.tenancy.users import create_user
 from webhooks import jobs as delivery_jobs
 
 DEMO_KEY_FILE = VAR_DIR / "demo-api-key"
 DEMO_LOGIN_FILE = VAR_DIR / "demo-login"
+DEMO_SEAT_FILE = VAR_DIR / "demo-scanner-link"
 DEMO_CARD_FILE = VAR_DIR / "demo-card"
 DEMO_OWNER = "owner@demo.example"
 
@@ -243,6 +245,7 @@ vouchers.add_command(vouchers_issue)
 main.add_command(codes)
 main.add_command(export)
 main.add_command(user)
+main.add_command(seat)
 main.add_command(purge)
 
 
@@ -251,8 +254,8 @@ main.add_command(purge)
     "--port", default=lambda: os.environ.get("PORT", "8000"), show_default="$PORT or 8000"
 )
 def demo(port: str) -> None:
-    """Create a demo merchant, owner and customer card once; print the key, a curl, the console
-    login and the card's customer page."""
+    """Create a demo merchant, owner, customer card and scanner seat once; print the key, a
+    curl, the console login, the card's customer page and a sign-in link for the scanner."""
     settings = Settings()
     if DEMO_KEY_FILE.exists():
         api_key = DEMO_KEY_FILE.read_text().strip()
@@ -270,17 +273,36 @@ def demo(port: str) -> None:
     click.echo(f"console: http://127.0.0.1:{port}/console/login")
     click.echo(f"  email: {DEMO_OWNER}  password: {password}")
     click.echo(f"customer card page: {_demo_card(settings, api_key, port)}")
+    link = _demo_scanner_link(settings, api_key, port)
+    click.echo(f"scanner (staff seat '{DEMO_SEAT.name}'): open this link once on the device:")
+    click.echo(f"  {link}")
+
+
+def _demo_settings(settings: Settings, port: str) -> Settings:
+    # Links point at the server `make run` starts, unless a public URL is set.
+    if "STAMPGATE_PUBLIC_URL" not in os.environ:
+        return settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})
+    return settings
 
 
 def _demo_card(settings: Settings, api_key: str, port: str) -> str:
-    # The link points at the server `make run` starts, unless a public URL is set.
-    if "STAMPGATE_PUBLIC_URL" not in os.environ:
-        settings = settings.model_copy(update={"public_url": f"http://127.0.0.1:{port}"})
+    settings = _demo_settings(settings, port)
     known = DEMO_CARD_FILE.read_text().strip() if DEMO_CARD_FILE.exists() else None
     with _session(settings) as session:
         number, link = demo_card_link(session, _demo_merchant_id(session, api_key), known)
     if number != known:
         _write_private(DEMO_CARD_FILE, number)
+    return link
+
+
+def _demo_scanner_link(settings: Settings, api_key: str, port: str) -> str:
+    settings = _demo_settings(settings, port)
+    last = DEMO_SEAT_FILE.read_text().strip() if DEMO_SEAT_FILE.exists() else ""
+    with _session(settings) as session:
+        merchant_id = _demo_merchant_id(session, api_key)
+        secret = settings.secret_key
+        link = demo_seat_link(session, merchant_id, settings.public_url, secret, last)
+    _write_private(DEMO_SEAT_FILE, link)
     return link
 
 

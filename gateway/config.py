@@ -121,6 +121,8 @@ class Settings(BaseSettings):
     # Failed console logins per account (the e-mail typed) and per client address.
     limit_login_failures_per_account: str = "5/15 minutes"
     limit_login_failures_per_address: str = "20/15 minutes"
+    # Camera frames a scanner seat may send for decoding.
+    limit_scanner_frames: str = "180/minute"
     # The customer's pages (card, voucher, lottery, receipt claim): requests per address, per
     # token, and links that lead nowhere per address (guessing tokens).
     limit_public_pages_per_address: str = "120/minute"
@@ -146,6 +148,7 @@ class Settings(BaseSettings):
         "limit_code_attempts_per_location",
         "limit_login_failures_per_account",
         "limit_login_failures_per_address",
+        "limit_scanner_frames",
         "limit_public_pages_per_address",
         "limit_public_pages_per_token",
         "limit_public_unknown_tokens",

@@ -26,6 +26,8 @@ from gateway.web.console.routes import console
 from gateway.web.i18n import install_languages
 from gateway.web.public.limits import limit_public_pages
 from gateway.web.public.routes import public
+from gateway.web.scanner.limits import limit_scanner
+from gateway.web.scanner.routes import scanner
 from webhooks.routes import event_types, events, webhooks
 from webhooks.spec import webhooks_section
 
@@ -58,7 +60,9 @@ def register_api(app: OpenAPI) -> None:
     install_docs(app, webhooks_section)
     install_languages(app)
     app.register_blueprint(console)
+    app.register_blueprint(scanner)
     app.register_blueprint(public)
     ext = app.extensions["stampgate"]
     limit_logins(ext.limiter, ext.settings)
+    limit_scanner(ext.limiter, ext.settings)
     limit_public_pages(ext.limiter, ext.settings)

@@ -299,7 +299,9 @@ class VoucherCodePoolData(VoucherData):
 
 
 class VoucherRedemptionRejectedData(EventData):
-    """A promo code on a sale, or a voucher used on its page, that redeemed nothing."""
+    """A code that redeemed nothing: a promo code on a sale, a voucher used on its page, or a
+    voucher refused at the staff scanner (then ``channel``, ``location`` and ``staff`` say
+    where)."""
 
     model_config = example(
         {
@@ -317,14 +319,17 @@ class VoucherRedemptionRejectedData(EventData):
         "expired, voided, not_active..."
     )
     sale_id: str | None = Field(
-        description="The sale that carried the code (null when refused on a voucher's page)"
+        description="The sale that carried the code (null on a voucher's page or at a scanner)"
     )
     card_number: str | None
     voucher_id: str | None
     channel: RedeemChannel | None = Field(
         default=None,
-        description="Who tried to redeem, when not a sale's promo code (self: the voucher page)",
+        description="Who tried to redeem, when not a sale's promo code (self: the voucher "
+        "page; staff: the staff scanner)",
     )
+    location: str | None = Field(default=None, description="The scanner seat's location")
+    staff: str | None = Field(default=None, description="The scanner seat (its user id)")
 
 
 class LotterySpinCreatedData(EventData):
@@ -365,6 +370,11 @@ class LotteryPlayedData(LotterySpinCreatedData):
     name: str = Field(description="The variant drawn")
     voucher_id: str | None
     next_spin_id: str | None = Field(description="The new spin of a try_again outcome")
+    channel: str | None = Field(
+        default=None, description="`staff` when played at the staff scanner; null: the API"
+    )
+    location: str | None = Field(default=None, description="The scanner seat's location")
+    staff: str | None = Field(default=None, description="The scanner seat (its user id)")
 
 
 class SaleData(EventData):

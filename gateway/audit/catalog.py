@@ -57,6 +57,7 @@ AUDITED: dict[str, AuditSpec] = {
     "inbound_events": _spec("inbound_event", ignore=("payload", "locked_until")),
     "webhook_endpoints": _spec("webhook_endpoint", redact=("secret", "previous_secret")),
     "users": _spec("user", redact=("password_hash",), ignore=("last_login_at",)),
+    "staff_seats": _spec("staff_seat", redact=("link_nonce",)),
     "campaigns": _spec("campaign", ignore=("next_attempt_at", "locked_until")),
     "claim_batches": _spec("claim_batch"),
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -157,3 +157,21 @@ class ApiKeyPath(BaseModel):
     """Path of one key."""
 
     key_id: str = Field(max_length=64)
+
+
+SeatMode = Literal["scanner", "kiosk"]
+SeatName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+Location = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
+
+
+class SeatCreate(StrictModel):
+    """A staff seat: a named place at a location whose devices sign in to the scanner."""
+
+    model_config = example(
+        {"name": "Bar Counter", "location": "main", "mode": "scanner", "repeat_seconds": 10}
+    )
+
+    name: SeatName
+    location: Location
+    mode: SeatMode = "scanner"
+    repeat_seconds: int = Field(default=10, ge=0, le=3600)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from typing import Literal, get_args
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -14,6 +13,7 @@ from gateway.db import commit_unit, utcnow
 from gateway.emails import normalize_email
 from gateway.errors import DomainError, not_found
 from gateway.ids import new_id
+from gateway.tenancy.links import sign_pair, signed_pair
 from gateway.tenancy.models import User
 from gateway.tenancy.passwords import (
     check_password_rules,
@@ -110,8 +110,7 @@ def session_fingerprint(user: User) -> str:
 
 def set_password_token(secret_key: str, user: User) -> str:
     """A signed token for the user's set-password link (24 h, used once)."""
-    serializer = URLSafeTimedSerializer(secret_key, salt=LINK_SALT)
-    return str(serializer.dumps([user.id, session_fingerprint(user)]))
+    return sign_pair(secret_key, LINK_SALT, user.id, session_fingerprint(user))
 
 
 def set_password_url(public_url: str, secret_key: str, user: User) -> str:
@@ -121,14 +120,8 @@ def set_password_url(public_url: str, secret_key: str, user: User) -> str:
 
 def user_for_token(session: Session, secret_key: str, token: str) -> User:
     """The user a set-password token names, if it is still valid."""
-    serializer = URLSafeTimedSerializer(secret_key, salt=LINK_SALT)
-    try:
-        user_id, fingerprint = serializer.loads(token, max_age=LINK_SECONDS)
-    except SignatureExpired:
-        raise DomainError("not_found", "This link has expired; ask for a new one.") from None
-    except (BadSignature, ValueError, TypeError):
-        raise DomainError("not_found", "This link is not valid.") from None
-    user = session.get(User, str(user_id))
+    user_id, fingerprint = signed_pair(secret_key, LINK_SALT, token, LINK_SECONDS)
+    user = session.get(User, user_id)
     if user is None or session_fingerprint(user) != fingerprint:
         raise DomainError("not_found", "This link has been used or is no longer valid.")
     return user

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from datetime import timedelta
+
+from flask import Flask, session
 from flask_wtf.csrf import CSRFProtect
 
 from gateway.config import Settings
@@ -27,6 +29,9 @@ def install_web_security(app: Flask, settings: Settings) -> None:
         # A form stays valid as long as its session: the idle timeout ends both.
         WTF_CSRF_TIME_LIMIT=None,
         WTF_CSRF_SSL_STRICT=settings.public_url.startswith("https://"),
+        # Only the scanner's device sessions are permanent: a till stays signed in for a year
+        # after its last page (revoking the seat ends it sooner); console sessions are not.
+        PERMANENT_SESSION_LIFETIME=timedelta(days=365),
     )
     csrf.init_app(app)
 
@@ -34,3 +39,16 @@ def install_web_security(app: Flask, settings: Settings) -> None:
 def protect_forms() -> None:
     """Refuse a form posted without this session's CSRF token (``CSRFError``, 400)."""
     csrf.protect()
+
+
+# One browser may be both the owner's console and a till's scanner: the signed cookie holds
+# both, and starting or ending one of them leaves the other's keys alone.
+CONSOLE_KEYS = ("uid", "fp", "seen")
+SCANNER_KEYS = ("seat", "seat_epoch", "_permanent")
+
+
+def clear_session(keep: tuple[str, ...]) -> None:
+    """Empty the session (a fresh CSRF token with it) but for the other surface's ``keep``."""
+    kept = {key: session[key] for key in keep if key in session}
+    session.clear()
+    session.update(kept)

@@ -17,6 +17,7 @@ from gateway.models import ApiKey
 from gateway.tenancy.models import Merchant
 from gateway.tenancy.service import authenticate
 from gateway.tenancy.users import authenticate_user
+from tests.support.console import Console
 from tests.support.services import fresh_postgres_database
 
 
@@ -110,6 +111,9 @@ def test_demo_merchant_is_created_once(empty_database: str) -> None:
     assert "console: http://127.0.0.1:8123/console/login" in first
     assert "email: owner@demo.example  password: " in first
     assert (Path("var") / "demo-login").stat().st_mode & 0o077 == 0
+    assert "scanner (staff seat 'Bar Counter'): open this link once on the device:" in first
+    assert "/scanner/sign-in/" in first
+    assert (Path("var") / "demo-scanner-link").stat().st_mode & 0o077 == 0
     link = first.split("customer card page: ", 1)[1].split()[0]
     assert link.startswith("http://127.0.0.1:8123/c/")
     app = create_app(Settings(database_url=empty_database, embedded_dispatcher=False))
@@ -120,6 +124,37 @@ def test_demo_merchant_is_created_once(empty_database: str) -> None:
     # The card's progress, its next reward, a voucher to use and a spin to play.
     shown = ["Demo coffee card", "7 of 9 stamps", "2 more stamps to Free coffee", "Free cookie"]
     assert [text for text in [*shown, "Play Spin to win"] if text not in html] == []
+
+
+def test_the_demo_scanner_link_signs_a_device_in(empty_database: str) -> None:
+    run("db", "upgrade")
+    link = run("demo").splitlines()[-1].strip()
+    app = create_app(Settings())
+    device = Console(app.test_client())
+    path = "/" + link.split("/", 3)[3]
+    device.get(path)
+    assert device.submit(path, {}).headers["Location"] == "/scanner/"
+    assert "Bar Counter" in device.get("/scanner/").get_data(as_text=True)
+    app.extensions["stampgate"].close()
+    fresh = run("demo").splitlines()[-1].strip()
+    assert fresh != link  # the used link is replaced by a new one
+
+
+def test_seat_create_prints_its_sign_in_link(empty_database: str) -> None:
+    run("db", "upgrade")
+    created = json.loads(
+        run("merchant", "create", "--name", "Cafe", "--currency", "EUR", "--timezone", "UTC")
+    )
+    args = ["seat", "create", "--merchant", created["id"], "--name", "Till", "--location", "main"]
+    made = run(*args, "--mode", "kiosk")
+    assert "(Till, kiosk) created" in made
+    assert "sign-in link (7 days, once): http://" in made
+    assert "/scanner/sign-in/" in made
+    twice = CliRunner().invoke(main, args)
+    assert twice.exit_code != 0
+    assert "a seat with this name exists" in twice.output
+    empty = CliRunner().invoke(main, [*args[:5], "", "--location", "main"])
+    assert empty.exit_code != 0
 
 
 def test_user_create_prints_a_link_or_takes_the_password_on_stdin(empty_database: str) -> None:

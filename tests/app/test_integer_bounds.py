@@ -71,6 +71,7 @@ DERIVED: dict[str, int] = {
     "idempotency_keys.status_code": 599,
     "deliveries.last_status_code": 599,
     "delivery_attempts.status_code": 599,
+    "staff_seats.repeat_seconds": 3600,  # SeatCreate, from the console's form (not the API)
 }
 # Counters that grow by one per event (or a few per sale): billions of events away from full.
 COUNTERS = {
@@ -82,6 +83,7 @@ COUNTERS = {
     "deliveries.attempts",
     "inbound_events.attempts",
     "delivery_attempts.duration_ms",
+    "staff_seats.session_epoch",  # one more each time the owner signs a seat's devices out
 }
 
 

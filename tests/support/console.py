@@ -53,8 +53,9 @@ class Console:
         self.last_page = response.get_data(as_text=True) or self.last_page
         return response
 
-    def log_in(self, email: str, password: str = PASSWORD) -> TestResponse:
-        """Log in through the login form."""
+    def log_in(self, email: str | None, password: str = PASSWORD) -> TestResponse:
+        """Log in through the login form (``User.email`` is None only for staff seats)."""
+        assert email is not None
         return self.submit(
             "/console/login", {"email": email, "password": password}, from_page="/console/login"
         )

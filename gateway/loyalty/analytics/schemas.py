@@ -99,9 +99,10 @@ class VoucherFigures(BaseModel):
 
 
 class RejectedCodes(BaseModel):
-    """Codes that redeemed nothing, by reason: promo codes on sales
-    (``voucher.redemption_rejected``), refused ``/v1/codes/redeem`` and ``/v1/codes/hold``
-    calls, and ``/v1/codes/check`` answers finding a used code or another customer's.
+    """Codes that redeemed nothing, by reason: promo codes on sales and vouchers refused at the
+    staff scanner (``voucher.redemption_rejected``), refused ``/v1/codes/redeem`` and
+    ``/v1/codes/hold`` calls, and ``/v1/codes/check`` answers finding a used code or another
+    customer's.
     ``already_redeemed`` and ``other_customer`` are the signs of a screenshot passed around."""
 
     total: int

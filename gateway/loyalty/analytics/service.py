@@ -47,7 +47,7 @@ from gateway.loyalty.cards.models import StampEntry
 from gateway.loyalty.codes.models import RejectedCodeAttempt
 from gateway.loyalty.sales.models import Sale
 from gateway.loyalty.vouchers.models import Voucher, VoucherRedemption
-from gateway.tenancy.models import Merchant
+from gateway.tenancy.models import Merchant, StaffSeat
 from gateway.timestamps import iso_utc
 from webhooks.models import Event
 
@@ -169,10 +169,11 @@ def merchant_analytics(
 
 
 def known_locations(session: Session, merchant_id: str) -> list[str]:
-    """The locations the merchant's sales and redemptions named, for a location choice."""
+    """The locations the merchant's sales, redemptions and staff seats named, for a choice."""
     sold = select(Sale.location).where(Sale.merchant_id == merchant_id)
     used = select(VoucherRedemption.location).where(VoucherRedemption.merchant_id == merchant_id)
-    names = session.scalars(sold.union(used)).all()
+    seated = select(StaffSeat.location).where(StaffSeat.merchant_id == merchant_id)
+    names = session.scalars(sold.union(used, seated)).all()
     return sorted(name for name in names if name)
 
 
@@ -262,11 +263,12 @@ class _Scope:
 
     def rejections(self) -> Select[Any]:
         """(location, reason, count) of rejected codes: promo codes on sales (at the sale's
-        location) and codes refused at the till through ``/v1/codes/*`` (at theirs)."""
+        location), vouchers refused at the staff scanner (at the seat's) and codes refused at
+        the till through ``/v1/codes/*`` (at theirs)."""
+        # A scanner's refusal carries its seat's location; a sale's, the sale's.
+        place = func.coalesce(Event.data["location"].as_string(), Sale.location)
         on_sales = (
-            select(
-                Sale.location.label("k_place"), Event.data["reason"].as_string().label("k_reason")
-            )
+            select(place.label("k_place"), Event.data["reason"].as_string().label("k_reason"))
             .select_from(Event)
             .outerjoin(Sale, Sale.id == Event.data["sale_id"].as_string())
             .where(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import ColumnElement, Select, exists, or_, select
 from sqlalchemy.orm import Session
@@ -13,7 +14,7 @@ from gateway.db import commit_unit_of_work, utcnow
 from gateway.errors import DomainError, not_found
 from gateway.ids import new_id
 from gateway.loyalty.cards.ledger import Stamping, add_stamps, record_visit
-from gateway.loyalty.cards.models import Card, CardPosId
+from gateway.loyalty.cards.models import Card, CardPosId, StampEntry
 from gateway.loyalty.cards.numbers import (
     card_number_problem,
     new_card_number,
@@ -43,6 +44,11 @@ class StampResult:
 
     card: Card
     granted: list[Granted]
+    repeated: bool = False  # a repeated scan: nothing was added
+
+
+# Stamps from scanning a card (no tap): a repeat of the same card within a window is ignored.
+SCAN_CHANNELS = ("autopilot", "kiosk")
 
 
 def pos_ids_of(session: Session, card: Card) -> dict[str, str]:
@@ -184,26 +190,56 @@ def find_cards(session: Session, merchant_id: str, query: CardQuery) -> Page[Car
 
 def stamp_card(session: Session, merchant_id: str, number: str, body: StampsAdd) -> StampResult:
     """Add manual stamps (staff, kiosk, autopilot, api) to a card, in one transaction."""
-    origin = Stamping(kind="manual", channel=body.channel, location=body.location, staff=body.staff)
 
     def stamp() -> StampResult:
         card = get_card(session, merchant_id, number, lock=True)
-        program = get_program(session, merchant_id, card.program_id)
-        timezone = get_merchant(session, merchant_id).timezone
-        record_visit(card, utcnow())
-        granted = add_stamps(session, card, program, body.count, origin, timezone)
-        if body.reason:
-            note(
-                session,
-                merchant_id=merchant_id,
-                object_type="card",
-                object_id=card.id,
-                action="card.stamped_by_hand",
-                details={"count": body.count, "reason": body.reason},
-            )
-        return StampResult(card=card, granted=granted)
+        return _add_by_hand(session, merchant_id, card, body)
 
     return commit_unit_of_work(session, stamp)
+
+
+def stamp_scanned_card(
+    session: Session, merchant_id: str, number: str, body: StampsAdd, window: timedelta
+) -> StampResult:
+    """Stamps for a scanned card, unless a scan stamped it within ``window`` (``repeated``).
+
+    Decided under the card's lock in the unit of work, so two tabs or a double Enter stamp once.
+    """
+
+    def stamp() -> StampResult:
+        card = get_card(session, merchant_id, number, lock=True)
+        recent = session.scalar(
+            select(StampEntry.id)
+            .where(
+                StampEntry.card_id == card.id,
+                StampEntry.channel.in_(SCAN_CHANNELS),
+                StampEntry.created_at > utcnow() - window,
+            )
+            .limit(1)
+        )
+        if recent is not None:
+            return StampResult(card=card, granted=[], repeated=True)
+        return _add_by_hand(session, merchant_id, card, body)
+
+    return commit_unit_of_work(session, stamp)
+
+
+def _add_by_hand(session: Session, merchant_id: str, card: Card, body: StampsAdd) -> StampResult:
+    origin = Stamping(kind="manual", channel=body.channel, location=body.location, staff=body.staff)
+    program = get_program(session, merchant_id, card.program_id)
+    timezone = get_merchant(session, merchant_id).timezone
+    record_visit(card, utcnow())
+    granted = add_stamps(session, card, program, body.count, origin, timezone)
+    if body.reason:
+        note(
+            session,
+            merchant_id=merchant_id,
+            object_type="card",
+            object_id=card.id,
+            action="card.stamped_by_hand",
+            details={"count": body.count, "reason": body.reason},
+        )
+    return StampResult(card=card, granted=granted)
 
 
 def card_journal(session: Session, merchant_id: str, number: str, query: PageQuery) -> Page[Event]:

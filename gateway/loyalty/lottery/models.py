@@ -30,3 +30,7 @@ class Spin(Base):
     source_milestone: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     played_at: Mapped[datetime | None]
+    # Who played it: the channel, and for the staff scanner its seat and the seat's location.
+    played_channel: Mapped[str | None] = mapped_column(String(16))
+    played_location: Mapped[str | None] = mapped_column(String(128))
+    played_staff: Mapped[str | None] = mapped_column(String(128))

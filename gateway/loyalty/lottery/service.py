@@ -57,8 +57,20 @@ def list_spins(
     return fetch_page(session, statement, Spin.id, Spin.created_at, query)
 
 
-def play_spin(session: Session, merchant_id: str, spin_id: str) -> PlayResult:
+@dataclass(frozen=True)
+class PlayedBy:
+    """Where a spin is played: the channel, and a scanner seat's location and id."""
+
+    channel: str | None = None
+    location: str | None = None
+    staff: str | None = None
+
+
+def play_spin(
+    session: Session, merchant_id: str, spin_id: str, played_by: PlayedBy | None = None
+) -> PlayResult:
     """Draw a pending spin's outcome and give its prize, all in one transaction."""
+    where = played_by or PlayedBy()
     spin = _spin_of(session, merchant_id, spin_id)
     if spin.status != PENDING:
         raise _already_played()
@@ -68,7 +80,7 @@ def play_spin(session: Session, merchant_id: str, spin_id: str) -> PlayResult:
     variant = lottery.variants[draw(lottery.variants)]
 
     def play() -> PlayResult:
-        played = _claim(session, merchant_id, spin_id, variant)
+        played = _claim(session, merchant_id, spin_id, variant, where)
         card = session.get(Card, played.card_id)
         assert card is not None  # a foreign key guarantees it
         result = _give(session, played, card, lottery, variant)
@@ -81,6 +93,9 @@ def play_spin(session: Session, merchant_id: str, spin_id: str) -> PlayResult:
             "voucher_id": result.voucher.id if result.voucher else None,
             "next_spin_id": result.next_spin.id if result.next_spin else None,
             "sale_id": played.source_sale_id,
+            "channel": where.channel,
+            "location": where.location,
+            "staff": where.staff,
         }
         record_event(session, merchant_id, "lottery.played", data, card_id=card.id)
         return result
@@ -88,7 +103,9 @@ def play_spin(session: Session, merchant_id: str, spin_id: str) -> PlayResult:
     return commit_unit_of_work(session, play)
 
 
-def _claim(session: Session, merchant_id: str, spin_id: str, variant: LotteryVariant) -> Spin:
+def _claim(
+    session: Session, merchant_id: str, spin_id: str, variant: LotteryVariant, where: PlayedBy
+) -> Spin:
     """Mark the spin played if it still is pending; of concurrent plays only one gets here."""
     outcome = {"kind": variant.kind, "name": variant.name, "greeting": variant.greeting}
     # The row lock (PostgreSQL) or the write lock (SQLite) makes every other play wait for
@@ -96,7 +113,14 @@ def _claim(session: Session, merchant_id: str, spin_id: str, variant: LotteryVar
     claimed = session.execute(
         update(Spin)
         .where(Spin.id == spin_id, Spin.merchant_id == merchant_id, Spin.status == PENDING)
-        .values(status=PLAYED, outcome=outcome, played_at=utcnow())
+        .values(
+            status=PLAYED,
+            outcome=outcome,
+            played_at=utcnow(),
+            played_channel=where.channel,
+            played_location=where.location,
+            played_staff=where.staff,
+        )
         .execution_options(synchronize_session=False)
     )
     if getattr(claimed, "rowcount", 0) != 1:

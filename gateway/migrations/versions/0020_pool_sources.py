@@ -1,7 +1,7 @@
 """Code pools bound to a POS source (a Syrve coupon series), synced from it
 
 Revision ID: 0020_pool_sources
-Revises: 0019_campaigns
+Revises: 0020_staff_seats
 Create Date: 2026-12-01 17:50:00
 
 A pool may name the connection and coupon series its codes come from, with the time and the
@@ -17,7 +17,7 @@ from alembic import op
 import gateway.db
 
 revision = "0020_pool_sources"
-down_revision = "0019_campaigns"
+down_revision = "0020_staff_seats"
 branch_labels = None
 depends_on = None
 

@@ -11,13 +11,12 @@ from urllib.parse import urlsplit
 from flask import abort, g, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
-from gateway.api.guards import record_changes_as
 from gateway.api.session import request_session
 from gateway.extensions import extensions
-from gateway.tenancy.countries import set_phone_country
 from gateway.tenancy.models import User
-from gateway.tenancy.service import get_merchant
 from gateway.tenancy.users import get_user, session_fingerprint
+from gateway.web.acting import run_as_user
+from gateway.web.security import SCANNER_KEYS, clear_session
 
 ViewT = TypeVar("ViewT", bound=Callable[..., Any])
 CONSOLE_ROLES = ("owner", "manager")
@@ -26,7 +25,7 @@ _TOUCH_EVERY_SECONDS = 60
 
 def log_in(user: User) -> None:
     """Start a fresh session for ``user`` (a new CSRF token with it)."""
-    session.clear()
+    clear_session(keep=SCANNER_KEYS)
     session["uid"] = user.id
     session["fp"] = session_fingerprint(user)
     session["seen"] = int(time.time())
@@ -34,7 +33,7 @@ def log_in(user: User) -> None:
 
 def log_out() -> None:
     """End the session."""
-    session.clear()
+    clear_session(keep=SCANNER_KEYS)
 
 
 def current_user() -> User | None:
@@ -52,11 +51,11 @@ def _session_user() -> User | None:
         return None
     now = int(time.time())
     if now - seen > extensions().settings.console_idle_minutes * 60:
-        session.clear()
+        clear_session(keep=SCANNER_KEYS)
         return None
     user = get_user(request_session(), user_id)
     if user is None or session_fingerprint(user) != session.get("fp"):
-        session.clear()  # removed, or the password changed since: log in again
+        clear_session(keep=SCANNER_KEYS)  # removed, or the password changed since: log in again
         return None
     if now - seen >= _TOUCH_EVERY_SECONDS:
         session["seen"] = now
@@ -88,13 +87,7 @@ def console_page(*roles: str) -> Callable[[ViewT], ViewT]:
                 return _to_login()
             if user.role not in allowed:
                 abort(403)
-            record_changes_as("user", user.id)  # changing requests only, as the API's
-            # Phones typed on the page read as numbers of the merchant's country, as in the API.
-            set_phone_country(get_merchant(request_session(), user.merchant_id).country)
-            try:
-                return view(*args, **kwargs)
-            finally:
-                set_phone_country(None)
+            return run_as_user(user.id, user.merchant_id, functools.partial(view, *args, **kwargs))
 
         return guarded  # type: ignore[return-value]
 

@@ -89,7 +89,7 @@ def cards_stamp(number: str) -> Page:
             {
                 "count": request.form.get("count", "").strip(),
                 "channel": "staff",
-                "staff": user.email[:128],
+                "staff": (user.email or user.id)[:128],
                 "reason": request.form.get("reason", "").strip() or None,
             }
         )

@@ -10,6 +10,7 @@ from gateway.loyalty.analytics import service as analytics
 from gateway.loyalty.analytics.schemas import AnalyticsOut
 from gateway.pagination import PageQuery
 from gateway.tenancy import service as tenancy
+from gateway.tenancy.seats import seat_names
 from gateway.web.console.auth import console_page
 from gateway.web.console.blueprint import Page, console, logged_in_user
 from gateway.web.console.chart import chart_of
@@ -64,6 +65,7 @@ def dashboard() -> Page:
         periods=PERIODS,
         locations=analytics.known_locations(session, user.merchant_id),
         figures=figures,
+        seat_names=seat_names(session, user.merchant_id),
         chart=chart_of(figures.days),
         errors=errors,
     )

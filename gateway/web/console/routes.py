@@ -10,6 +10,7 @@ from gateway.web.console import login as login
 from gateway.web.console import pools as pools
 from gateway.web.console import pos as pos
 from gateway.web.console import programs as programs
+from gateway.web.console import seats as seats
 from gateway.web.console import team as team
 from gateway.web.console import vouchers as vouchers
 from gateway.web.console import webhook_removal as webhook_removal
@@ -26,6 +27,7 @@ PAGES = (
     pools,
     pos,
     programs,
+    seats,
     team,
     vouchers,
     webhook_removal,

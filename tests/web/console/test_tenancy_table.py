@@ -36,6 +36,12 @@ CROSS_MERCHANT_TESTS = {
         "/console/code-pools/<pool_id>/sync",
         "/console/code-pools/<pool_id>/source",
     ),
+    ("../scanner/test_seats.py", "test_another_merchants_seat_is_out_of_reach"): (
+        "/console/settings/seats/<seat_id>",
+        "/console/settings/seats/<seat_id>/link",
+        "/console/settings/seats/<seat_id>/sign-out",
+        "/console/settings/seats/<seat_id>/revoke",
+    ),
     ("test_claim_batches.py", "test_another_merchants_batch_sheet_is_not_found"): (
         "/console/claim-batches/<batch_id>/sheet",
     ),

@@ -1,0 +1,1 @@
+"""The staff scanner and the self-service kiosk at ``/scanner``."""
