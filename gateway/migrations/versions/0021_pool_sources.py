@@ -1,6 +1,6 @@
 """Code pools bound to a POS source (a Syrve coupon series), synced from it
 
-Revision ID: 0020_pool_sources
+Revision ID: 0021_pool_sources
 Revises: 0020_staff_seats
 Create Date: 2026-12-01 17:50:00
 
@@ -16,7 +16,7 @@ from alembic import op
 
 import gateway.db
 
-revision = "0020_pool_sources"
+revision = "0021_pool_sources"
 down_revision = "0020_staff_seats"
 branch_labels = None
 depends_on = None
