@@ -37,7 +37,11 @@ def apply_sale(context: ProcessingContext, connection: ConnectionView, sale: Pos
     with context.session_factory() as session:
         try:
             outcome = record_sale(
-                session, connection.merchant_id, sale, context.settings.claim_valid_for
+                session,
+                connection.merchant_id,
+                sale,
+                context.settings.claim_valid_for,
+                connection_id=connection.id,
             )
         except DomainError as exc:
             if exc.code == "sale_conflict":

@@ -114,3 +114,21 @@ class RegistersWebhooks(Protocol):
     def register_webhook(self, connection: ConnectionView, url: str) -> dict[str, Any]:
         """Write our webhook URL, token and filters; return what the POS holds afterwards."""
         ...
+
+
+@runtime_checkable
+class SyncsCoupons(Protocol):
+    """A POS whose coupon series can fill a code pool (Syrve can; Poster has no such API)."""
+
+    def coupon_series_of(self, connection: ConnectionView) -> list[Promotion]:
+        """The series that still have coupons to hand out."""
+        ...
+
+    def unused_coupons(self, connection: ConnectionView, series_id: str) -> list[str]:
+        """The numbers of the series' coupons neither activated nor deleted."""
+        ...
+
+    def coupon_states(self, connection: ConnectionView, numbers: list[str]) -> dict[str, str]:
+        """Of the given coupons, those the POS reports ``activated`` or ``deleted`` (a number
+        it does not know counts as deleted); the others are left out."""
+        ...

@@ -9,7 +9,7 @@ from flask_openapi3.models.info import Info
 from flask_openapi3.openapi import OpenAPI
 
 from connectors.connections.directory import ConnectionDirectory
-from connectors.inbox.jobs import wake_inbox
+from connectors.inbox.jobs import sync_pos, wake_inbox
 from connectors.inbox.processing import Processor, drain_inbox
 from connectors.inbox.store import process_after_commit
 from connectors.registry import build_connectors
@@ -118,6 +118,13 @@ def start_background_work(ext: Extensions) -> None:
         processor = Processor(ext.settings, ext.session_factory, ext.connectors)
         ext.inbox = BackgroundLoop("stampgate-inbox", lambda: drain_inbox(processor))
         process_after_commit(ext.session_factory, ext.inbox.notify)
+        # The periodic POS sync (promotions, code pools): its first round after one interval.
+        ext.pos_sync = BackgroundLoop(
+            "stampgate-pos-sync",
+            lambda: sync_pos(ext.session_factory, ext.settings, ext.connectors),
+            poll_seconds=ext.settings.pos_sync_seconds,
+            wait_first=True,
+        )
         sender = Sender(ext.settings, ext.session_factory)
         ext.campaigns = BackgroundLoop("stampgate-campaigns", lambda: drain_campaigns(sender))
         campaigns_after_commit(ext.session_factory, ext.campaigns.notify)
@@ -128,6 +135,7 @@ def start_background_work(ext: Extensions) -> None:
         )
         ext.dispatcher.start()
         ext.inbox.start()
+        ext.pos_sync.start()
         ext.campaigns.start()
         ext.purger.start()
     elif ext.redis is not None:

@@ -36,12 +36,13 @@ class Extensions:
     connectors: dict[str, Connector] = field(default_factory=dict)
     dispatcher: BackgroundLoop | None = None
     inbox: BackgroundLoop | None = None
+    pos_sync: BackgroundLoop | None = None
     campaigns: BackgroundLoop | None = None
     purger: BackgroundLoop | None = None
 
     def close(self) -> None:
         """Stop the embedded threads; release pooled database and Redis connections."""
-        for loop in (self.campaigns, self.purger, self.inbox, self.dispatcher):
+        for loop in (self.campaigns, self.purger, self.pos_sync, self.inbox, self.dispatcher):
             if loop is not None:
                 loop.stop()
         for connector in self.connectors.values():

@@ -6,6 +6,7 @@ from flask_openapi3.openapi import OpenAPI
 
 from connectors.connections.routes import connections
 from connectors.inbox.routes import inbound
+from connectors.pools.routes import POOL_SOURCE_VIEWS
 from connectors.routes import HOOK_BLUEPRINTS
 from gateway.api.openapi_docs import install_docs
 from gateway.api.ops import install_ops
@@ -42,6 +43,7 @@ def register_api(app: OpenAPI) -> None:
     app.register_api(spins)
     app.register_api(vouchers)
     app.register_api(codes)
+    assert POOL_SOURCE_VIEWS  # added to code_pools: imported before it is registered
     app.register_api(code_pools)
     app.register_api(sales_api)
     app.register_api(events)

@@ -21,6 +21,14 @@ from gateway.errors import DomainError
 from mappings.promo_codes import stale_codes
 
 T = TypeVar("T")
+# What a route that asks the POS can answer: its refusals and failures (``call_pos``).
+POS_CALL_PROBLEMS = (
+    "not_found",
+    "pos_auth_rejected",
+    "pos_unreachable",
+    "pos_error",
+    "credentials_unreadable",
+)
 
 
 def set_locations(

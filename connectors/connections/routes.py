@@ -37,14 +37,7 @@ connections = merchant_blueprint(
     Tag(name="POS connections", description="POS accounts whose sales become stamps."),
 )
 _ONE = problem_responses("not_found")
-# Asking the POS: its refusals and failures.
-_POS_CALL = (
-    "not_found",
-    "pos_auth_rejected",
-    "pos_unreachable",
-    "pos_error",
-    "credentials_unreadable",
-)
+_POS_CALL = mapping.POS_CALL_PROBLEMS
 # Proving that credentials belong to the account, and checking the API address.
 _CLAIM = ("not_found", "account_not_verified", "pos_unreachable", "url_not_allowed")
 

@@ -4,8 +4,9 @@ whose promotion the merchant deleted in the POS (a code the till will never repo
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,6 +22,7 @@ from mappings.promo_codes import stale_codes
 from webhooks.outbox import record_event
 
 log = logging.getLogger(__name__)
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,20 @@ def sync_all(
                 .order_by(PosConnection.id)
             )
         )
+    return each_in_own_session(
+        factory, ids, lambda session, one: sync_connection(session, settings, connectors, one)
+    )
+
+
+def each_in_own_session(
+    factory: sessionmaker[Session], ids: Sequence[str], work: Callable[[Session, str], R]
+) -> list[R]:
+    """``work`` for each id, each in a session of its own (one failure's rollback touches no
+    other), in order."""
     results = []
-    for connection_id in ids:
+    for one in ids:
         with factory() as session:
-            results.append(sync_connection(session, settings, connectors, connection_id))
+            results.append(work(session, one))
     return results
 
 

@@ -1,18 +1,20 @@
 """POS-side rq jobs: inbound processing (Redis only wakes a worker; the inbox table is the
-queue) and the periodic promotion sync, both on the inbox's rq queue."""
+queue) and the periodic POS sync (promotions, code pools), both on the inbox's rq queue."""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
 
+from connectors.base import Connector
 from connectors.connections.sync import sync_all
 from connectors.inbox.processing import INBOX, Processor, drain_inbox
 from connectors.inbox.store import process_after_commit
+from connectors.pools.sync import sync_all_pools
 from connectors.registry import build_connectors
 from gateway.config import Settings
 from gateway.db import build_engine, build_session_factory
@@ -48,10 +50,20 @@ def schedule_sync(redis: Redis, every_seconds: int) -> None:
 
 
 def sync_promotions_job() -> int:
-    """Sync every connection's promotions; returns how many connections were synced."""
+    """Sync every connection's promotions, then every code pool bound to a POS series;
+    returns how many connections and pools were synced."""
     processor, _redis = _worker.get()
-    results = sync_all(processor.session_factory, processor.settings, processor.connectors)
-    return sum(result.status == "synced" for result in results)
+    return sync_pos(processor.session_factory, processor.settings, processor.connectors)
+
+
+def sync_pos(
+    factory: sessionmaker[Session], settings: Settings, connectors: Mapping[str, Connector]
+) -> int:
+    """One round of the periodic POS sync (rq job or embedded thread): promotions, then pools."""
+    connections = sync_all(factory, settings, connectors)
+    pools = sync_all_pools(factory, settings, connectors)
+    statuses = [result.status for result in connections] + [result.status for result in pools]
+    return statuses.count("synced")
 
 
 def build_processor(settings: Settings) -> Processor:

@@ -18,6 +18,8 @@ from gateway.egress.pinned import Reply
 
 TOKEN_LIFETIME_SECONDS = 3600
 TOKEN_MARGIN_SECONDS = 300  # renew early: a token must not expire between check and call
+COUPON_PAGE_SIZE = 500
+MAX_COUPON_PAGES = 200  # 100 000 coupons: a series larger than any pool should take
 
 
 @dataclass
@@ -139,11 +141,33 @@ class SyrveApi:
         found = self.call("loyalty/iiko/coupons/series", {"organizationId": organization_id})
         return [item for item in found.get("seriesWithNotActivatedCoupons") or [] if _is_id(item)]
 
-    def coupon_info(self, organization_id: str, number: str) -> dict[str, Any] | None:
-        """One coupon by number: ``seriesId``, ``seriesName``, ``isDeleted``; None if unknown."""
-        body = {"organizationId": organization_id, "number": number}
+    def coupon_info(
+        self, organization_id: str, number: str, series: str | None = None
+    ) -> dict[str, Any] | None:
+        """One coupon by number: ``seriesId``, ``seriesName``, ``whenActivated``,
+        ``isDeleted``; None if unknown."""
+        body: dict[str, Any] = {"organizationId": organization_id, "number": number}
+        if series:
+            body["series"] = series
         found = self.call("loyalty/iiko/coupons/info", body)
         return next((item for item in found.get("couponInfo") or [] if _is_id(item)), None)
+
+    def coupons_by_series(self, organization_id: str, series: str) -> list[str]:
+        """``coupons/by_series``: the numbers of the series' non-activated coupons, every page."""
+        numbers: list[str] = []
+        for page in range(MAX_COUPON_PAGES):
+            body = {
+                "organizationId": organization_id,
+                "series": series,
+                "pageSize": COUPON_PAGE_SIZE,
+                "page": page,
+            }
+            found = self.call("loyalty/iiko/coupons/by_series", body)
+            items = [item for item in found.get("notActivatedCoupon") or [] if _is_id(item)]
+            numbers.extend(str(item["number"]) for item in items if item.get("number"))
+            if len(items) < COUPON_PAGE_SIZE:
+                break
+        return numbers
 
     def customer_phone(self, organization_id: str, customer_id: str) -> str | None:
         """A loyalty customer's phone, by the customer's id."""

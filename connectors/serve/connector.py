@@ -110,6 +110,31 @@ class ServeConnector:
             series = []  # coupons are an API group of their own, which a login may lack
         return found + [_promotion(item, "coupon_series", item.get("number")) for item in series]
 
+    def coupon_series_of(self, connection: ConnectionView) -> list[Promotion]:
+        """``coupons/series``: the series with coupons still to hand out."""
+        series = self.api(connection).coupon_series(connection.account)
+        return [_promotion(item, "coupon_series", item.get("number")) for item in series]
+
+    def unused_coupons(self, connection: ConnectionView, series_id: str) -> list[str]:
+        """``coupons/by_series``: the series' coupons neither activated nor deleted."""
+        return self.api(connection).coupons_by_series(connection.account, series_id)
+
+    def coupon_states(self, connection: ConnectionView, numbers: list[str]) -> dict[str, str]:
+        """``coupons/info`` per coupon: ``activated`` (``whenActivated`` set), ``deleted``
+        (``isDeleted``, or a number Syrve no longer knows)."""
+        api = self.api(connection)
+        states: dict[str, str] = {}
+        for number in numbers:
+            try:
+                info = api.coupon_info(connection.account, number)
+            except PosRejected:
+                continue  # not known to be gone: the code stays in the pool
+            if info is None or info.get("isDeleted"):
+                states[number] = "deleted"
+            elif info.get("whenActivated"):
+                states[number] = "activated"
+        return states
+
     def catalog(self, connection: ConnectionView) -> Catalog:
         """Terminal groups with their zones, and the nomenclature's menu groups (what an order
         item names as its ``productGroup``) and products; deleted ones are left out."""

@@ -112,6 +112,13 @@ MEANINGS: Final[Mapping[str, str]] = MappingProxyType(
             "the URL points where the gateway may not send (private networks, plain http)"
         ),
         "unknown_promotion": "the POS lists no such promotion",
+        "unknown_coupon_series": (
+            "the POS lists no such coupon series with coupons to hand out in the connection's "
+            "organization"
+        ),
+        "pool_source_unsupported": (
+            "the connection's POS offers no coupon series to fill a pool from (Poster)"
+        ),
         "account_not_verified": (
             "the POS did not confirm that the credentials belong to the account"
         ),
@@ -119,6 +126,7 @@ MEANINGS: Final[Mapping[str, str]] = MappingProxyType(
         "pos_auth_rejected": "the POS refused the connection's credentials",
         "not_retryable": "only failed, waiting or ignored POS events can be retried",
         "registration_not_supported": "this POS's webhooks are set up in the POS itself (Poster)",
+        "pool_not_bound": "the code pool has no POS source to sync from",
         "poster_app_not_configured": "the Poster app's id and secret are not set",
         "pos_unreachable": "the POS could not be reached",
         "pos_error": "the POS answered with an error",

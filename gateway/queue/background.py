@@ -11,7 +11,8 @@ log = logging.getLogger(__name__)
 
 
 class BackgroundLoop:
-    """Runs ``work`` until stopped; polls every ``poll_seconds`` and wakes at once on notify."""
+    """Runs ``work`` until stopped; polls every ``poll_seconds`` and wakes at once on notify
+    (``wait_first``: the first round, too, waits one ``poll_seconds``)."""
 
     def __init__(
         self,
@@ -19,8 +20,10 @@ class BackgroundLoop:
         work: Callable[[], object],
         poll_seconds: float = 1.0,
         on_stop: Callable[[], None] | None = None,
+        wait_first: bool = False,
     ) -> None:
         self._work = work
+        self._wait_first = wait_first
         self._poll_seconds = poll_seconds
         self._on_stop = on_stop
         self._wake = threading.Event()
@@ -45,6 +48,9 @@ class BackgroundLoop:
         self._wake.set()
 
     def _run(self) -> None:
+        if self._wait_first:  # periodic work: the first round comes one interval after start
+            self._wake.wait(self._poll_seconds)
+            self._wake.clear()
         while not self._stopping.is_set():
             try:
                 self._work()

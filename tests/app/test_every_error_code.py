@@ -276,6 +276,38 @@ def _unknown_promotion(d: Door) -> TestResponse:
     return world.api.call("PUT", path, world.key, json={"no-such-promotion": "FREE"})
 
 
+def _new_pool(world: PosWorld) -> str:
+    created = world.api.call("POST", "/v1/code-pools", world.key, json={"name": "Coupons"})
+    pool_id: str = created.get_json()["id"]
+    return pool_id
+
+
+def _bind_pool(world: PosWorld, series_id: str) -> TestResponse:
+    source = {"connection_id": world.connection["id"], "series_id": series_id}
+    path = f"/v1/code-pools/{_new_pool(world)}"
+    return world.api.call("PATCH", path, world.key, json={"source": source})
+
+
+def _unknown_coupon_series(d: Door) -> TestResponse:
+    world, _ = _syrve_world(d)
+    return _bind_pool(world, "no-such-series")
+
+
+def _pool_source_unsupported(d: Door) -> TestResponse:
+    world, _ = _poster_world(d)
+    return _bind_pool(world, "any-series")
+
+
+def _pool_not_bound(d: Door) -> TestResponse:
+    return d.call("POST", f"/v1/code-pools/{_new_pool_of(d)}/sync")
+
+
+def _new_pool_of(d: Door) -> str:
+    created = d.call("POST", "/v1/code-pools", json={"name": "Uploads"})
+    pool_id: str = created.get_json()["id"]
+    return pool_id
+
+
 def _connect_again(d: Door, **changes: Any) -> TestResponse:
     world, poster = _poster_world(d)
     body = {**fake_poster.connection_body(poster), "program_id": world.program["id"], **changes}
@@ -576,6 +608,9 @@ ANSWERS: dict[tuple[str, int], Produce] = {
     ("pos_auth_rejected", 409): _pos_auth_rejected,
     ("pos_error", 502): _pos_error,
     ("unknown_promotion", 422): _unknown_promotion,
+    ("unknown_coupon_series", 422): _unknown_coupon_series,
+    ("pool_source_unsupported", 422): _pool_source_unsupported,
+    ("pool_not_bound", 409): _pool_not_bound,
     ("connection_exists", 409): _connect_again,
     ("account_not_verified", 422): lambda d: _connect_again(
         d, account="othercafe", access_token=fake_poster.token_for("elsewhere")

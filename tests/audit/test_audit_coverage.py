@@ -108,6 +108,15 @@ class Walk:
         pool_id: str = self.ok("POST", "/v1/code-pools", json={"name": self.unique("pool")})["id"]
         return pool_id
 
+    def coupon_pool(self) -> str:
+        """A new pool bound to a coupon series of the merchant's Serve connection."""
+        series = self.unique("series")
+        self.syrve.add_coupons(series, series, [f"{series}-1"])
+        pool_id = self.pool()
+        source = {"connection_id": self.connection()["id"], "series_id": series}
+        self.ok("PATCH", f"/v1/code-pools/{pool_id}", json={"source": source})
+        return pool_id
+
     def hold(self) -> str:
         """A live hold's id."""
         body = {"code": self.code_voucher()["code"], "pos_transaction_id": self.unique("T")}
@@ -247,6 +256,14 @@ CASES: dict[tuple[str, str], Callable[[Walk], Call]] = {
     ("POST", "/v1/code-pools/<pool_id>/codes"): lambda w: (
         f"/v1/code-pools/{w.pool()}/codes",
         _body({"codes": ["WALK-0001", "WALK-0002"]}),
+    ),
+    ("PATCH", "/v1/code-pools/<pool_id>"): lambda w: (
+        f"/v1/code-pools/{w.coupon_pool()}",
+        _body({"source": None}),
+    ),
+    ("POST", "/v1/code-pools/<pool_id>/sync"): lambda w: (
+        f"/v1/code-pools/{w.coupon_pool()}/sync",
+        {},
     ),
     ("POST", "/v1/connections"): lambda w: (
         "/v1/connections",

@@ -154,6 +154,51 @@ class FakeSyrve:
     port: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def add_coupons(
+        self,
+        series_id: str,
+        series_name: str,
+        numbers: list[str],
+        organization: str = ORGANIZATION,
+    ) -> None:
+        """A coupon series of one organization's back office with new (not activated) coupons."""
+        with self.lock:
+            if not any(item.get("id") == series_id for item in self.coupon_series):
+                entry = {"id": series_id, "number": series_name, "organization": organization}
+                self.coupon_series.append(entry)
+            for number in numbers:
+                self.coupons[number] = {
+                    "id": f"coupon-{number}",
+                    "number": number,
+                    "seriesName": series_name,
+                    "seriesId": series_id,
+                    "whenActivated": None,
+                    "isDeleted": False,
+                }
+
+    def activate_coupon(self, number: str) -> None:
+        """A cashier accepted the coupon at the till."""
+        with self.lock:
+            self.coupons[number]["whenActivated"] = "2026-11-22 12:00:00.000"
+
+    def delete_coupon(self, number: str) -> None:
+        """The merchant deleted the coupon in the back office."""
+        with self.lock:
+            self.coupons[number]["isDeleted"] = True
+
+    def _unused_page(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        """``coupons/by_series``: the series' coupons neither activated nor deleted, paged."""
+        series = str(body.get("series") or "")
+        with self.lock:
+            unused = [
+                {"id": coupon["id"], "number": coupon["number"]}
+                for coupon in self.coupons.values()
+                if series in (coupon.get("seriesId"), coupon.get("seriesName"))
+                and not coupon.get("whenActivated")
+                and not coupon.get("isDeleted")
+            ]
+        return _page_of(unused, body)
+
     @property
     def base_url(self) -> str:
         """What a connection's ``api_base_url`` is set to."""
@@ -208,7 +253,15 @@ class FakeSyrve:
             items = [{"organizationId": ORGANIZATION, "items": self.discounts}]
             return 200, {"correlationId": "c", "discounts": items}
         if path == "loyalty/iiko/coupons/series":
-            return 200, {"correlationId": "c", "seriesWithNotActivatedCoupons": self.coupon_series}
+            wanted = str(body.get("organizationId"))
+            listed = [
+                {key: value for key, value in series.items() if key != "organization"}
+                for series in self.coupon_series
+                if series.get("organization", ORGANIZATION) == wanted
+            ]
+            return 200, {"correlationId": "c", "seriesWithNotActivatedCoupons": listed}
+        if path == "loyalty/iiko/coupons/by_series":
+            return 200, {"correlationId": "c", "notActivatedCoupon": self._unused_page(body)}
         if path == "loyalty/iiko/coupons/info":
             found = self.coupons.get(str(body.get("number")))
             return 200, {"correlationId": "c", "couponInfo": [found] if found else []}
@@ -225,6 +278,11 @@ class FakeSyrve:
         if path == "webhooks/settings":
             return 200, {"correlationId": "c", "apiLoginName": "gateway", **self.webhook_settings}
         return 400, _error(f"unknown method {path}")
+
+
+def _page_of(items: list[dict[str, Any]], body: dict[str, Any]) -> list[dict[str, Any]]:
+    size, page = int(body.get("pageSize") or 100), int(body.get("page") or 0)
+    return items[page * size : (page + 1) * size]
 
 
 def _error(description: str) -> dict[str, str]:

@@ -19,6 +19,11 @@ class CodePool(Base):
     merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Where the codes come from: a POS connection's coupon series, synced periodically.
+    source_connection_id: Mapped[str | None] = mapped_column(String(40))
+    source_series_id: Mapped[str | None] = mapped_column(String(64))
+    synced_at: Mapped[datetime | None]
+    sync_error: Mapped[str | None] = mapped_column(String(500))
 
 
 class PoolCode(Base):
@@ -44,6 +49,8 @@ class PoolCode(Base):
     voucher_id: Mapped[str | None] = mapped_column(String(40))
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
     taken_at: Mapped[datetime | None]
+    # "activated" or "deleted" once the POS reports so: such a code is never handed out.
+    pos_state: Mapped[str | None] = mapped_column(String(16))
 
 
 class RejectedCodeAttempt(Base):

@@ -24,10 +24,12 @@ TAKE_ATTEMPTS = 16
 
 @dataclass(frozen=True)
 class PoolCounts:
-    """How many codes of a pool are still free and how many vouchers took one."""
+    """How many codes of a pool are still free, how many vouchers took one, and how many
+    free ones the POS reported activated or deleted (never handed out)."""
 
     available: int
     taken: int
+    retired: int = 0
 
 
 def create_pool(session: Session, merchant_id: str, name: str) -> CodePool:
@@ -60,12 +62,18 @@ def counts_of(session: Session, pool_ids: Iterable[str]) -> dict[str, PoolCounts
     if not ids:
         return {}
     taken = func.sum(case((PoolCode.voucher_id.is_not(None), 1), else_=0))
+    retired = func.sum(
+        case((PoolCode.voucher_id.is_(None) & PoolCode.pos_state.is_not(None), 1), else_=0)
+    )
     rows = session.execute(
-        select(PoolCode.pool_id, func.count(), taken)
+        select(PoolCode.pool_id, func.count(), taken, retired)
         .where(PoolCode.pool_id.in_(ids))
         .group_by(PoolCode.pool_id)
     ).all()
-    found = {pool_id: PoolCounts(total - (used or 0), used or 0) for pool_id, total, used in rows}
+    found = {
+        pool_id: PoolCounts(total - (used or 0) - (gone or 0), used or 0, gone or 0)
+        for pool_id, total, used, gone in rows
+    }
     return {pool_id: found.get(pool_id, PoolCounts(0, 0)) for pool_id in ids}
 
 
@@ -95,7 +103,11 @@ def take_code(session: Session, pool_id: str, voucher_id: str) -> str | None:
     for _attempt in range(TAKE_ATTEMPTS):
         free = session.execute(
             select(PoolCode.id, PoolCode.code)
-            .where(PoolCode.pool_id == pool_id, PoolCode.voucher_id.is_(None))
+            .where(
+                PoolCode.pool_id == pool_id,
+                PoolCode.voucher_id.is_(None),
+                PoolCode.pos_state.is_(None),
+            )
             .order_by(PoolCode.id)
             .limit(1)
             .with_for_update(skip_locked=True)
@@ -104,7 +116,11 @@ def take_code(session: Session, pool_id: str, voucher_id: str) -> str | None:
             return None
         claimed = session.execute(
             update(PoolCode)
-            .where(PoolCode.id == free.id, PoolCode.voucher_id.is_(None))
+            .where(
+                PoolCode.id == free.id,
+                PoolCode.voucher_id.is_(None),
+                PoolCode.pos_state.is_(None),
+            )
             .values(voucher_id=voucher_id, taken_at=utcnow())
         )
         if getattr(claimed, "rowcount", 0) == 1:

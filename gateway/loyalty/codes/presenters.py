@@ -48,6 +48,7 @@ def redemption_out(session: Session, redemption: VoucherRedemption) -> dict[str,
         "location": redemption.location,
         "staff": redemption.staff,
         "pos_transaction_id": redemption.pos_transaction_id,
+        "connection_id": redemption.connection_id,
         "sale_id": redemption.sale_id,
         "hold_id": redemption.hold_id,
         "redeemed_at": iso_utc_or_none(redemption.redeemed_at),
@@ -64,7 +65,21 @@ def pool_out(pool: CodePool, counts: PoolCounts) -> dict[str, Any]:
         "name": pool.name,
         "available": counts.available,
         "taken": counts.taken,
+        "retired": counts.retired,
+        "source": source_out(pool),
         "created_at": iso_utc_or_none(pool.created_at),
+    }
+
+
+def source_out(pool: CodePool) -> dict[str, Any] | None:
+    """The pool's POS source and its last sync, or None for a pool filled by uploads."""
+    if pool.source_connection_id is None:
+        return None
+    return {
+        "connection_id": pool.source_connection_id,
+        "series_id": pool.source_series_id,
+        "synced_at": iso_utc_or_none(pool.synced_at),
+        "sync_error": pool.sync_error,
     }
 
 

@@ -142,6 +142,7 @@ class RedemptionOut(BaseModel):
             "location": "main",
             "staff": None,
             "pos_transaction_id": "T-1002",
+            "connection_id": None,
             "sale_id": None,
             "hold_id": None,
             "redeemed_at": "2026-11-22T10:00:00Z",
@@ -165,6 +166,9 @@ class RedemptionOut(BaseModel):
     location: str | None
     staff: str | None
     pos_transaction_id: str | None
+    connection_id: str | None = Field(
+        description="The POS connection whose sale redeemed it; null for other channels"
+    )
     sale_id: str | None
     hold_id: str | None
     redeemed_at: str
@@ -190,8 +194,45 @@ class CodePoolCreate(StrictModel):
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
+SOURCE_EXAMPLE = {
+    "connection_id": "con_01m8s0dp4d7f9h1k3m5p7r9t1w",
+    "series_id": "9a4c2f1e-0000-4000-8000-00000000c001",
+}
+PosId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+
+
+class PoolSourceIn(StrictModel):
+    """The POS source of a pool's codes: a connection and one of its coupon series (Syrve)."""
+
+    model_config = example(SOURCE_EXAMPLE)
+
+    connection_id: PosId
+    series_id: PosId = Field(description="The series' id in ``coupons/series`` (Syrve)")
+
+
+class CodePoolPatch(StrictModel):
+    """``PATCH /v1/code-pools/{pool_id}``: bind the pool to a POS source (``null`` unbinds)."""
+
+    model_config = example({"source": SOURCE_EXAMPLE})
+
+    source: PoolSourceIn | None
+
+
+class PoolSourceOut(BaseModel):
+    """Where the pool's codes come from, and how its last sync went."""
+
+    model_config = example(
+        {**SOURCE_EXAMPLE, "synced_at": "2026-11-22T10:00:00Z", "sync_error": None}
+    )
+
+    connection_id: str
+    series_id: str
+    synced_at: str | None = Field(description="The last sync that read the POS; null before")
+    sync_error: str | None = Field(description="Why the last sync failed; null when it worked")
+
+
 class CodePoolOut(BaseModel):
-    """A pool and how many of its codes are free and taken."""
+    """A pool: its free, taken and retired codes, and its POS source if it has one."""
 
     model_config = example(
         {
@@ -199,6 +240,8 @@ class CodePoolOut(BaseModel):
             "name": "Partner coupons",
             "available": 998,
             "taken": 2,
+            "retired": 1,
+            "source": example_of(PoolSourceOut),
             "created_at": "2026-11-22T10:00:00Z",
         }
     )
@@ -207,6 +250,10 @@ class CodePoolOut(BaseModel):
     name: str
     available: int
     taken: int
+    retired: int = Field(
+        description="Codes nobody took that the POS reports activated or deleted: never given"
+    )
+    source: PoolSourceOut | None
     created_at: str
 
 

@@ -123,36 +123,40 @@ def add_codes(session: Session, merchant_id: str, pool_id: str, upload: Upload) 
 
     def add() -> ImportReport:
         pool = get_pool(session, merchant_id, pool_id)
-        fresh, skipped = _dedupe(upload.rows)
-        taken = _taken_keys(session, pool, [code_key(row.code) for row in fresh])
-        new_rows = []
-        for row in fresh:
-            reason = taken.get(code_key(row.code))
-            if reason is None:
-                new_rows.append(row)
-            else:
-                skipped.append(RowProblem(row.line, row.code, reason))
-        if new_rows:
-            now = utcnow()
-            session.execute(
-                insert(PoolCode),
-                [
-                    {
-                        "pool_id": pool.id,
-                        "code": r.code,
-                        "code_key": code_key(r.code),
-                        "added_at": now,
-                    }
-                    for r in new_rows
-                ],
-            )
-        assigned = refill_waiting(session, pool) if new_rows else 0
+        added, skipped = store_new_codes(session, pool, upload.rows)
+        assigned = refill_waiting(session, pool) if added else 0
         skipped.sort(key=lambda problem: problem.line)
-        report = ImportReport(pool, len(new_rows), assigned, skipped, list(upload.rejected))
+        report = ImportReport(pool, added, assigned, skipped, list(upload.rejected))
         _note_import(session, report)
         return report
 
     return commit_unit_of_work(session, add)
+
+
+def store_new_codes(
+    session: Session, pool: CodePool, rows: Sequence[UploadRow]
+) -> tuple[int, list[RowProblem]]:
+    """Insert the rows' codes the merchant does not have yet; the others come back skipped
+    (``duplicate`` in this pool, ``in_use`` elsewhere). The caller commits."""
+    fresh, skipped = _dedupe(rows)
+    taken = _taken_keys(session, pool, [code_key(row.code) for row in fresh])
+    new_rows = []
+    for row in fresh:
+        reason = taken.get(code_key(row.code))
+        if reason is None:
+            new_rows.append(row)
+        else:
+            skipped.append(RowProblem(row.line, row.code, reason))
+    if new_rows:
+        now = utcnow()
+        session.execute(
+            insert(PoolCode),
+            [
+                {"pool_id": pool.id, "code": r.code, "code_key": code_key(r.code), "added_at": now}
+                for r in new_rows
+            ],
+        )
+    return len(new_rows), skipped
 
 
 def _note_import(session: Session, report: ImportReport) -> None:

@@ -25,6 +25,15 @@ from gateway.loyalty.vouchers.states import VoucherAction, refusal_reason
 
 
 @dataclass(frozen=True)
+class Till:
+    """Where the sale's codes were shown: its POS transaction, location and connection."""
+
+    transaction_id: str | None = None
+    location: str | None = None
+    connection_id: str | None = None
+
+
+@dataclass(frozen=True)
 class Redemption:
     """What one code on a sale did."""
 
@@ -54,14 +63,14 @@ def redeem_codes(
     codes: list[str],
     card: Card | None,
     sale_id: str,
-    transaction_id: str | None = None,
+    till: Till | None = None,
 ) -> list[Redemption]:
     """Redeem each code for the sale's customer (channel ``pos``); reject what matches nothing.
 
     A voucher the same POS transaction held (``POST /v1/codes/hold``) is redeemed under its hold.
     """
     return [
-        _redeem_code(session, merchant_id, code, card, sale_id, transaction_id) for code in codes
+        _redeem_code(session, merchant_id, code, card, sale_id, till or Till()) for code in codes
     ]
 
 
@@ -71,7 +80,7 @@ def _redeem_code(
     code: str,
     card: Card | None,
     sale_id: str,
-    transaction_id: str | None,
+    till: Till,
 ) -> Redemption:
     matching = session.scalars(
         select(Voucher).where(
@@ -88,7 +97,7 @@ def _redeem_code(
     if not own:
         return _reject(session, merchant_id, code, card, sale_id, "other_customer", matching[0])
     active = [voucher for voucher in own if voucher.status == "active"]
-    claimant = Claimant(pos_transaction_id=transaction_id)
+    claimant = Claimant(pos_transaction_id=till.transaction_id)
     usable = [voucher for voucher in active if not is_held_against(voucher, claimant, utcnow())]
     if not usable:
         reason = refusal_reason(own[0].status, VoucherAction.REDEEM)  # type: ignore[arg-type]
@@ -96,7 +105,12 @@ def _redeem_code(
         return _reject(session, merchant_id, code, card, sale_id, reason or "not_active", own[0])
     voucher = usable[0]
     request = RedeemRequest(
-        channel="pos", sale_id=sale_id, pos_transaction_id=transaction_id, code=code
+        channel="pos",
+        location=till.location,
+        sale_id=sale_id,
+        pos_transaction_id=till.transaction_id,
+        code=code,
+        connection_id=till.connection_id,
     )
     try:
         redeem(session, voucher, request)

@@ -24,7 +24,7 @@ from gateway.loyalty.programs.service import default_program, get_program, mecha
 from gateway.loyalty.sales.canonical import PosSale
 from gateway.loyalty.sales.customers import resolve_card
 from gateway.loyalty.sales.models import Sale
-from gateway.loyalty.sales.promo_codes import redeem_codes
+from gateway.loyalty.sales.promo_codes import Till, redeem_codes
 from gateway.loyalty.sales.schemas import SaleFilters, SaleQuery
 from gateway.loyalty.vouchers.issuing import Granted
 from gateway.loyalty.vouchers.presenters import granted_out
@@ -56,11 +56,13 @@ def record_sale(
     merchant_id: str,
     sale: PosSale,
     claim_valid_for: timedelta = DEFAULT_CLAIM_VALIDITY,
+    connection_id: str | None = None,
 ) -> SaleOutcome:
     """Apply a sale once; a replay answers the first result, another body ``sale_conflict``.
 
     A sale that names no known customer but earns stamps gets a claim link valid for
-    ``claim_valid_for``."""
+    ``claim_valid_for``; ``connection_id`` names the POS connection it came from, kept on its
+    redemptions."""
     body = sale.model_dump(mode="json")
     digest = fingerprint(body)
 
@@ -79,7 +81,9 @@ def record_sale(
                 )
             return SaleOutcome(body=existing.result, created=False)
         return SaleOutcome(
-            body=_apply_new_sale(session, merchant_id, sale, (body, digest), claim_valid_for),
+            body=_apply_new_sale(
+                session, merchant_id, sale, (body, digest), claim_valid_for, connection_id
+            ),
             created=True,
         )
 
@@ -122,6 +126,7 @@ def _apply_new_sale(
     sale: PosSale,
     received: tuple[dict[str, Any], str],
     claim_valid_for: timedelta,
+    connection_id: str | None,
 ) -> dict[str, Any]:
     body, digest = received
     merchant = get_merchant(session, merchant_id)
@@ -133,9 +138,8 @@ def _apply_new_sale(
     program = _program_for(session, merchant, sale)
     sale_id = new_id("sale")
     card = resolve_card(session, program, sale.source, sale.customer)
-    redemptions = redeem_codes(
-        session, merchant_id, list(sale.promo_codes), card, sale_id, sale.transaction_id
-    )
+    till = Till(sale.transaction_id, sale.location, connection_id)
+    redemptions = redeem_codes(session, merchant_id, list(sale.promo_codes), card, sale_id, till)
     earned = _stamps_earned(program, sale, any(r.status == "redeemed" for r in redemptions))
     stamps, rewards = 0, []
     if card is not None:

@@ -99,6 +99,8 @@ class VoucherRedemption(Base):
     pos_transaction_id: Mapped[str | None] = mapped_column(String(128))
     sale_id: Mapped[str | None] = mapped_column(String(40))
     hold_id: Mapped[str | None] = mapped_column(String(40))
+    # The POS connection whose sale redeemed it (one merchant may have several POS).
+    connection_id: Mapped[str | None] = mapped_column(String(40))
     redeemed_at: Mapped[datetime] = mapped_column(default=utcnow)
     rolled_back_at: Mapped[datetime | None]
     rollback_reason: Mapped[str | None] = mapped_column(String(200))

@@ -45,6 +45,7 @@ class RedeemRequest:
     sale_id: str | None = None
     hold_id: str | None = None
     code: str | None = None
+    connection_id: str | None = None  # the POS connection whose sale redeems it
 
 
 def redeem(session: Session, voucher: Voucher, request: RedeemRequest) -> VoucherRedemption:
@@ -78,6 +79,7 @@ def redeem(session: Session, voucher: Voucher, request: RedeemRequest) -> Vouche
         channel=request.channel,
         location=request.location,
         staff=request.staff,
+        connection_id=request.connection_id,
         pos_transaction_id=request.pos_transaction_id,
         sale_id=request.sale_id,
         hold_id=request.hold_id,

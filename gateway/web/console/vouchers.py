@@ -7,15 +7,19 @@ import hashlib
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
+from connectors.connections.service import get_connection
 from gateway.api.session import request_session
 from gateway.errors import DomainError
+from gateway.loyalty.vouchers import redeeming as redemptions
 from gateway.loyalty.vouchers import service
 from gateway.loyalty.vouchers.images import RENDERERS
 from gateway.loyalty.vouchers.presenters import voucher_view
 from gateway.loyalty.vouchers.schemas import GoodwillVoucher, Status, VoucherQuery
 from gateway.web.console.auth import console_page
 from gateway.web.console.blueprint import Page, console, logged_in_user
+from gateway.web.console.catalog_choices import POS_NAMES
 from gateway.web.console.program_form import field_of, reward_from_form
 from gateway.web.console.programs import pool_options
 from gateway.web.forms import FormErrors, validation_errors
@@ -51,8 +55,35 @@ def vouchers() -> Page:
 def vouchers_show(voucher_id: str) -> Page:
     """One voucher: its code, pictures and lifecycle."""
     session = request_session()
-    voucher = service.get_voucher(session, logged_in_user().merchant_id, voucher_id)
-    return render_template("console/voucher.html", voucher=voucher_view(session, voucher))
+    merchant_id = logged_in_user().merchant_id
+    voucher = service.get_voucher(session, merchant_id, voucher_id)
+    return render_template(
+        "console/voucher.html",
+        voucher=voucher_view(session, voucher),
+        redeemed=_redeemed_where(session, merchant_id, voucher.redemption_id),
+    )
+
+
+def _redeemed_where(
+    session: Session, merchant_id: str, redemption_id: str | None
+) -> dict[str, str | None] | None:
+    """Where the voucher was redeemed: the channel, the location, and for a POS sale which
+    POS and connection sent it (a merchant may have several)."""
+    if redemption_id is None:
+        return None
+    redemption = redemptions.get_redemption(session, merchant_id, redemption_id)
+    where: dict[str, str | None] = {
+        "channel": redemption.channel,
+        "location": redemption.location,
+        "pos": None,
+        "account": None,
+        "connection_id": redemption.connection_id,
+        "sale_id": redemption.sale_id,
+    }
+    if redemption.connection_id is not None:
+        connection = get_connection(session, merchant_id, redemption.connection_id)
+        where["pos"], where["account"] = POS_NAMES.get(connection.pos), connection.account
+    return where
 
 
 @console.get("/vouchers/<voucher_id>/<any('qr.svg', 'barcode.svg'):picture>")

@@ -32,6 +32,10 @@ CROSS_MERCHANT_TESTS = {
         "/console/code-pools/<pool_id>/codes",
         "/console/programs/<program_id>/codes.csv",
     ),
+    ("test_pool_sync.py", "test_another_merchants_pool_cannot_be_synced"): (
+        "/console/code-pools/<pool_id>/sync",
+        "/console/code-pools/<pool_id>/source",
+    ),
     ("../scanner/test_seats.py", "test_another_merchants_seat_is_out_of_reach"): (
         "/console/settings/seats/<seat_id>",
         "/console/settings/seats/<seat_id>/link",

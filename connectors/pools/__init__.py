@@ -1,0 +1,1 @@
+"""Code pools filled from a POS coupon series."""
