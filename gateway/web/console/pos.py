@@ -1,5 +1,5 @@
-"""POS: the connections and their health, the locations and promotion-code maps, the Serve
-webhook, and the inbound events with a retry button. Every action calls the API's service."""
+"""POS: the connections and their health, the locations and promotion-code maps and the Serve
+webhook (the inbound events are in ``pos_events``). Every action calls the API's service."""
 
 from __future__ import annotations
 
@@ -22,8 +22,6 @@ from connectors.connections.schemas import (
     ConnectionPatch,
     LocationsBody,
 )
-from connectors.inbox import service as inbox
-from connectors.inbox.states import InboundAction, sources_of
 from connectors.poster.install import install_url
 from gateway.api.problems import STATUSES
 from gateway.api.session import request_session
@@ -39,8 +37,6 @@ from gateway.web.console.pos_places import PlaceRow, mapped_rows, places_of
 from gateway.web.forms import FormErrors, errors_of
 
 SERVE_FIELDS = ("program_id", "organization_id", "api_login", "api_base_url")
-EVENT_STATUSES = ("failed", "waiting", "pending", "processed", "ignored")
-RETRYABLE = frozenset(status.value for status in sources_of(InboundAction.RETRY))
 POSTER_NOT_SET_UP = (
     "Connecting Poster is not switched on for this gateway yet. Whoever runs the gateway sets "
     "STAMPGATE_POSTER_APPLICATION_ID and STAMPGATE_POSTER_APPLICATION_SECRET (the Poster app's "
@@ -395,63 +391,3 @@ def _row_errors(
         cell = key_field if len(loc) > 1 and loc[1] == "[key]" else value_field
         errors.fields.setdefault(f"{cell}-{row_of[str(loc[0])]}", message)
     return errors
-
-
-# --- inbound events ----------------------------------------------------------------------------
-
-
-@console.get("/pos/events")
-@console_page()
-def pos_events() -> Page:
-    """What the POS sent and how processing went; failed events can be retried."""
-    return _events_page(FormErrors())
-
-
-def _events_page(errors: FormErrors, status: int = 200) -> tuple[str, int]:
-    session = request_session()
-    merchant_id = _merchant_id()
-    chosen = {name: request.values.get(name, "").strip() for name in ("status", "connection")}
-    try:
-        query = inbox.InboundQuery(
-            status=chosen["status"] or None,
-            connection_id=chosen["connection"] or None,
-            cursor=request.args.get("cursor") or None,
-        )
-    except ValidationError as exc:
-        errors = errors_of(exc, ())
-        query, status = inbox.InboundQuery(), 422
-    if query.connection_id:  # another merchant's connection is not found
-        connections.get_connection(session, merchant_id, query.connection_id)
-    events = inbox.list_inbound(session, merchant_id, query)
-    listed = connections.list_connections(session, merchant_id, PageQuery(limit=500)).items
-    page = render_template(
-        "console/pos_events.html",
-        events=events.items,
-        next_cursor=events.next_cursor,
-        chosen=chosen,
-        statuses=EVENT_STATUSES,
-        retryable=RETRYABLE,
-        connections=listed,
-        pos_names=POS_NAMES,
-        errors=errors,
-    )
-    return page, status
-
-
-@console.post("/pos/events/<event_id>/retry")
-@console_page()
-def pos_retry_event(event_id: str) -> Page:
-    """Process an event again now, with a fresh set of retries."""
-    try:
-        inbox.retry_inbound(request_session(), _merchant_id(), event_id)
-    except DomainError as exc:
-        if exc.code == "not_found":
-            raise
-        return _events_page(errors_of(exc, ()), _status_of(exc))
-    flash("The event is queued again: it is processed in a moment.")
-    back = url_for(
-        "console.pos_events",
-        status=request.form.get("status") or None,
-        connection=request.form.get("connection") or None,
-    )
-    return redirect(back, code=303)

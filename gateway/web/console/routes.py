@@ -10,6 +10,7 @@ from gateway.web.console import keys as keys
 from gateway.web.console import login as login
 from gateway.web.console import pools as pools
 from gateway.web.console import pos as pos
+from gateway.web.console import pos_events as pos_events
 from gateway.web.console import programs as programs
 from gateway.web.console import seats as seats
 from gateway.web.console import team as team
@@ -28,6 +29,7 @@ PAGES = (
     login,
     pools,
     pos,
+    pos_events,
     programs,
     seats,
     team,
