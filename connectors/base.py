@@ -108,6 +108,19 @@ class Connector(Protocol):
 
 
 @runtime_checkable
+class NamesCurrency(Protocol):
+    """A POS whose account states its currency (a Syrve organization does; Poster does not)."""
+
+    def account_currency(self, account: str, credentials: Mapping[str, str]) -> str | None:
+        """The account's ISO 4217 currency, asked at the POS's own configured address."""
+        ...
+
+    def currency(self, connection: ConnectionView) -> str | None:
+        """The connection's account's ISO 4217 currency, or None when the POS names none."""
+        ...
+
+
+@runtime_checkable
 class RegistersWebhooks(Protocol):
     """A POS whose webhook settings the gateway can write itself (Syrve can; Poster cannot)."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from connectors.base import Connector
+from connectors.base import Connector, NamesCurrency
 from connectors.errors import PosUnavailable
 from gateway.errors import DomainError
 
@@ -36,3 +36,26 @@ def prove_ownership(connector: Connector, account: str, credentials: Mapping[str
         raise pos_unreachable() from exc
     if not owned:
         raise account_not_verified()
+
+
+def currency_mismatch(pos_currency: str, merchant_currency: str) -> DomainError:
+    """422 ``currency_mismatch``: the POS account counts in another currency than the merchant."""
+    return DomainError(
+        "currency_mismatch",
+        f"The POS organization's currency is {pos_currency}; the merchant's is "
+        f"{merchant_currency}.",
+    )
+
+
+def prove_currency(
+    connector: Connector, account: str, credentials: Mapping[str, str], merchant_currency: str
+) -> None:
+    """Raise unless the POS account, where it names a currency, names the merchant's."""
+    if not isinstance(connector, NamesCurrency):
+        return
+    try:
+        found = connector.account_currency(account, credentials)
+    except PosUnavailable as exc:
+        raise pos_unreachable() from exc
+    if found is not None and found != merchant_currency.upper():
+        raise currency_mismatch(found, merchant_currency)

@@ -62,7 +62,10 @@ class InstallLink(BaseModel):
 
 @connections.post(
     "/connections",
-    responses={201: ConnectionOut, **problem_responses(*_CLAIM, "connection_exists")},
+    responses={
+        201: ConnectionOut,
+        **problem_responses(*_CLAIM, "connection_exists", "currency_mismatch"),
+    },
 )
 def create_connection(body: ConnectionCreate) -> tuple[dict[str, Any], int]:
     """Connect a POS account to a program, once the POS confirmed that the credentials belong

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from connectors.base import Connector
-from connectors.connections.claims import account_not_verified, prove_ownership
+from connectors.connections.claims import account_not_verified, prove_currency, prove_ownership
 from connectors.connections.models import PosConnection
 from connectors.connections.schemas import ConnectionCreate, ConnectionPatch
 from connectors.connections.views import open_credentials, seal_credentials
@@ -26,6 +26,7 @@ from gateway.ids import new_id
 from gateway.loyalty.programs.service import get_program
 from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
+from gateway.tenancy.models import Merchant
 
 CREDENTIAL_FIELDS = ("application_secret", "access_token", "api_login")
 # The credentials that say whose POS account it is (the application secret only signs hooks).
@@ -65,8 +66,10 @@ def create_connection(
     api_base_url = _allowed_base_url(settings, body.api_base_url)
     if _holder(session, body.pos, account) == merchant_id:
         raise _exists(body.pos)
+    currency = session.scalars(select(Merchant.currency).where(Merchant.id == merchant_id)).one()
     session.rollback()  # no transaction stays open while the POS answers
     prove_ownership(connector, account, credentials)
+    prove_currency(connector, account, credentials, currency)
     shown: dict[str, str] = {}
     if body.pos == "serve":
         credentials["webhook_token"] = shown["webhook_token"] = secrets.token_urlsafe(32)

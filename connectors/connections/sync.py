@@ -11,7 +11,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from connectors.base import Connector
+from connectors.base import ConnectionView, Connector, NamesCurrency
 from connectors.connections.models import PosConnection
 from connectors.connections.views import load_view
 from connectors.errors import PosAuthRejected, PosError
@@ -22,6 +22,7 @@ from mappings.promo_codes import stale_codes
 from webhooks.outbox import record_event
 
 log = logging.getLogger(__name__)
+CURRENCY_MISMATCH = "currency_mismatch"
 R = TypeVar("R")
 
 
@@ -77,8 +78,14 @@ def sync_connection(
     except SecretUnreadable:
         return SyncResult(connection_id, "failed", {}, {}, "credentials unreadable")
     session.rollback()  # no transaction stays open while the POS answers
+    connector = connectors[view.pos]
     try:
-        promotions = connectors[view.pos].promotions(view)
+        mismatch = _currency_mismatch(connector, view)
+        if mismatch is not None:
+            connection.status_reason = mismatch[:500]
+            commit_unit(session)
+            return SyncResult(connection_id, "failed", {}, {}, mismatch)
+        promotions = connector.promotions(view)
     except PosAuthRejected as exc:
         connection.status, connection.status_reason = "needs_reauth", str(exc)[:500]
         commit_unit(session)
@@ -90,6 +97,8 @@ def sync_connection(
     known = connection.stale_codes or {}
     newly = {key: code for key, code in stale.items() if known.get(key) != code}
     connection.stale_codes, connection.synced_at = stale, utcnow()
+    if connection.status_reason and connection.status_reason.startswith(CURRENCY_MISMATCH):
+        connection.status_reason = None  # the organization counts in the merchant's currency again
     if newly:
         data = {
             "connection_id": connection.id,
@@ -99,3 +108,17 @@ def sync_connection(
         record_event(session, connection.merchant_id, "connection.mappings_stale", data)
     commit_unit(session)
     return SyncResult(connection_id, "synced", stale, newly)
+
+
+def _currency_mismatch(connector: Connector, view: ConnectionView) -> str | None:
+    """``currency_mismatch: ...`` when the POS account names another currency than the
+    merchant's; None when it names the merchant's, or none at all."""
+    if not isinstance(connector, NamesCurrency):
+        return None
+    found = connector.currency(view)
+    if found is None or found == view.currency.upper():
+        return None
+    return (
+        f"{CURRENCY_MISMATCH}: the POS organization's currency is {found}; "
+        f"the merchant's is {view.currency}."
+    )

@@ -105,6 +105,16 @@ class SyrveApi:
             if isinstance(item, dict) and item.get("id")
         }
 
+    def organization_currency(self, organization_id: str) -> str | None:
+        """``organizations`` with additional info: the organization's ``currencyIsoName``
+        (ISO 4217), or None when Syrve names none."""
+        body = {"organizationIds": [organization_id], "returnAdditionalInfo": True}
+        for item in self.call("organizations", body).get("organizations") or []:
+            if isinstance(item, dict) and str(item.get("id", "")).lower() == organization_id:
+                currency = item.get("currencyIsoName")
+                return str(currency).upper() if currency else None
+        return None
+
     def terminal_groups(self, organization_id: str) -> list[dict[str, Any]]:
         """The organization's terminal groups: ``id``, ``name``, ``timeZone``."""
         found = self.call("terminal_groups", {"organizationIds": [organization_id]})

@@ -66,6 +66,16 @@ class ServeConnector:
         except (PosAuthRejected, PosRejected):
             return False
 
+    def account_currency(self, account: str, credentials: Mapping[str, str]) -> str | None:
+        """The organization's currency, asked at Syrve's own host with a claim's own cache."""
+        base = self._settings.serve_api_url.rstrip("/")
+        api = SyrveApi(self.pos_http, base, credentials.get("api_login", ""), TokenCache())
+        return api.organization_currency(account.lower())
+
+    def currency(self, connection: ConnectionView) -> str | None:
+        """The connection's organization's currency (``currencyIsoName``)."""
+        return self.api(connection).organization_currency(connection.account.lower())
+
     def process(
         self, context: ProcessingContext, connection: ConnectionView, payload: dict[str, Any]
     ) -> Outcome:

@@ -61,7 +61,9 @@ MEANINGS: Final[Mapping[str, str]] = MappingProxyType(
         # Programs, cards and sales.
         "probabilities_not_100": "the lottery variants' probabilities do not add up to exactly 100",
         "program_required": "name the program: the merchant has none, or several and no default",
-        "currency_mismatch": "the sale's currency is not the merchant's",
+        "currency_mismatch": (
+            "the sale's currency, or the POS organization's, is not the merchant's"
+        ),
         "invalid_card_number": (
             "the card number is not digits, or its check digit does not match (a typo); a "
             "well-formed number no card has is 404 `not_found`"

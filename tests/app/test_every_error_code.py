@@ -247,7 +247,7 @@ def _poster_world(d: Door, **settings: Any) -> tuple[PosWorld, fake_poster.FakeP
 def _syrve_world(d: Door) -> tuple[PosWorld, fake_syrve.FakeSyrve]:
     syrve: fake_syrve.FakeSyrve = d.request.getfixturevalue("syrve")
     app = d.make_app(**fake_syrve.syrve_settings(syrve))
-    return make_world(app, fake_syrve.connection_body(syrve)), syrve
+    return make_world(app, fake_syrve.connection_body(syrve), currency="EUR"), syrve
 
 
 def _connection_path(world: PosWorld, tail: str = "") -> str:

@@ -149,6 +149,7 @@ class FakeSyrve:
     not_granted: set[str] = field(default_factory=set)  # methods the API login may not call
     webhook_settings: dict[str, Any] = field(default_factory=dict)
     organizations: list[str] = field(default_factory=lambda: [ORGANIZATION])  # the login's
+    currency: str = "EUR"  # every organization's ``currencyIsoName``: the test merchants'
     outages: int = 0
     calls: list[str] = field(default_factory=list)
     port: int = 0
@@ -199,6 +200,16 @@ class FakeSyrve:
             ]
         return _page_of(unused, body)
 
+    def _organizations(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        asked = body.get("organizationIds")
+        asked = None if asked is None else {str(one).lower() for one in asked}
+        extended = bool(body.get("returnAdditionalInfo"))
+        return [
+            _organization(org, extended, self.currency)
+            for org in self.organizations
+            if asked is None or org.lower() in asked
+        ]
+
     @property
     def base_url(self) -> str:
         """What a connection's ``api_base_url`` is set to."""
@@ -235,8 +246,7 @@ class FakeSyrve:
 
     def _method(self, path: str, body: dict[str, Any]) -> tuple[int, Any]:
         if path == "organizations":
-            listed = [{"id": org, "name": f"Cafe {org[-4:]}"} for org in self.organizations]
-            return 200, {"correlationId": "c", "organizations": listed}
+            return 200, {"correlationId": "c", "organizations": self._organizations(body)}
         if path == "terminal_groups":
             groups = [{"organizationId": ORGANIZATION, "items": self.terminal_groups}]
             return 200, {"correlationId": "c", "terminalGroups": groups}
@@ -278,6 +288,14 @@ class FakeSyrve:
         if path == "webhooks/settings":
             return 200, {"correlationId": "c", "apiLoginName": "gateway", **self.webhook_settings}
         return 400, _error(f"unknown method {path}")
+
+
+def _organization(org: str, extended: bool, currency: str) -> dict[str, Any]:
+    """An ``organizations`` item: ``Simple``, or ``Extended`` with ``currencyIsoName``."""
+    item: dict[str, Any] = {"id": org, "name": f"Cafe {org[-4:]}", "responseType": "Simple"}
+    if extended:
+        item.update(responseType="Extended", currencyIsoName=currency, country="Portugal")
+    return item
 
 
 def _page_of(items: list[dict[str, Any]], body: dict[str, Any]) -> list[dict[str, Any]]:

@@ -108,6 +108,7 @@ def test_unknown_accounts_and_bad_signatures_get_the_same_answer(world: PosWorld
 def test_a_serve_organization_must_be_one_of_the_logins_organizations(
     make_app: Callable[..., Flask], syrve: FakeSyrve
 ) -> None:
+    syrve.currency = "UAH"  # the merchant's
     app = make_app(**syrve_settings(syrve))
     api = Api(app.test_client(), app.extensions["stampgate"].settings.admin_token)
     key, program_id = second_merchant(api)
@@ -147,7 +148,7 @@ def test_new_credentials_are_proven_before_they_replace_the_old(
 def test_a_new_api_login_must_reach_the_connections_organization(
     make_app: Callable[..., Flask], syrve: FakeSyrve
 ) -> None:
-    world = make_world(make_app(**syrve_settings(syrve)), syrve_body(syrve))
+    world = make_world(make_app(**syrve_settings(syrve)), syrve_body(syrve), currency="EUR")
     path = f"/v1/connections/{world.connection['id']}"
     syrve.organizations = ["another-organization"]  # what the new login may use
     refused = world.api.call("PATCH", path, world.key, json={"api_login": syrve.api_login})

@@ -429,6 +429,23 @@ def test_objects_other_than_transactions_are_stored_and_ignored(world: PosWorld)
     assert event["result"] == {"reason": "object_not_used", "object": "product"}
 
 
+def test_a_client_payed_sum_hook_beside_its_transaction_is_acknowledged_and_stamps_once(
+    world: PosWorld, poster: FakePoster
+) -> None:
+    # Poster sends it when a sale with a client closes; its object_id is the client's.
+    poster.add_sale("601", [LATTE], client_id="7")
+    assert hook(world, poster_hook(601)).get_json() == {"status": "accept"}
+    paid = hook(world, poster_hook(7, object_name="client_payed_sum"))
+    assert paid.status_code == 200
+    assert paid.get_json() == {"status": "accept"}
+    world.process()
+
+    assert world.cards("pos=poster:7")[0]["stamps"] == 1
+    (ignored,) = world.inbound("ignored")
+    assert ignored["result"] == {"reason": "object_not_used", "object": "client_payed_sum"}
+    assert poster.count("dash.getTransaction") == 1  # only the transaction hook asked
+
+
 def test_bad_hooks_get_problems_and_store_nothing(world: PosWorld) -> None:
     forged = poster_hook(101, secret="someone-else")
     assert_problem(hook(world, forged), 401, "bad_signature")
