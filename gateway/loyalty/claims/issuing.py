@@ -5,21 +5,15 @@ The sale service issues a sale's claim, so this module knows nothing of sales.
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from gateway.customer_links import new_customer_token
 from gateway.ids import new_id
 from gateway.loyalty.claims.models import Claim
 
 CLAIM_PATH = "/claim/"
-TOKEN_BYTES = 16  # 128 random bits; the token is all there is to a link, and it names nothing
-
-
-def new_token() -> str:
-    """A fresh claim token: 128 random bits, URL-safe (22 characters)."""
-    return secrets.token_urlsafe(TOKEN_BYTES)
 
 
 def claim_url(public_url: str, token: str) -> str:
@@ -42,7 +36,7 @@ def issue_claim(
         id=new_id("clm"),
         merchant_id=merchant_id,
         program_id=program_id,
-        token=new_token(),
+        token=new_customer_token(),
         kind="sale" if sale_id else "insert",
         sale_id=sale_id,
         batch_id=batch_id,

@@ -9,7 +9,6 @@ sale, is refused, and each refusal is announced as ``claim.rejected``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
+from gateway.customer_links import looks_like_token
 from gateway.db import commit_unit, commit_unit_of_work, utcnow
 from gateway.errors import DomainError, not_found
 from gateway.loyalty.cards.identifiers import normalize_phone
@@ -35,7 +35,6 @@ from gateway.tenancy.service import get_merchant
 from webhooks.outbox import record_event
 
 # What a token can look like: anything else is answered as unknown without a query.
-_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{22}$")
 ALREADY_CLAIMED, EXPIRED, REFUNDED, OTHER_PROGRAM = (
     "already_claimed",
     "expired",
@@ -77,7 +76,7 @@ class ClaimOutcome:
 def find_claim(session: Session, token: str) -> Claim:
     """The claim of a token; ``not_found`` for a token that is not one (forged, mistyped)."""
     claim = None
-    if _TOKEN_SHAPE.match(token):
+    if looks_like_token(token):
         claim = session.scalars(select(Claim).where(Claim.token == token)).first()
     if claim is None:
         raise not_found("claim")
@@ -222,7 +221,7 @@ def _attribute_sale(session: Session, claim: Claim, card: Card, program: Program
 
 def card_of_customer_token(session: Session, merchant_id: str, token: str) -> Card | None:
     """The merchant's card whose card page (``/c/<token>``) the browser opened last, if any."""
-    if not _TOKEN_SHAPE.match(token):
+    if not looks_like_token(token):
         return None
     statement = select(Card).where(Card.merchant_id == merchant_id, Card.customer_token == token)
     return session.scalars(statement).first()
