@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -14,6 +15,23 @@ from webhooks.signing import MAX_PAYLOAD_BYTES, envelope
 
 # The longest timestamp an envelope carries; the row gets its real one when it is flushed.
 _LONGEST_TIMESTAMP = "2000-01-01T00:00:00.000000Z"
+
+EventListener = Callable[[Session, Event], None]
+_listeners: list[EventListener] = []
+
+
+def listen_to_events(listener: EventListener) -> None:
+    """Call ``listener(session, event)`` for every event recorded from now on, in the event's
+    transaction: features that follow changes (Wallet passes) hook here instead of into every
+    service. Registering the same listener twice is a no-op."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def stop_listening_to_events(listener: EventListener) -> None:
+    """Undo :func:`listen_to_events` (an unknown listener is ignored)."""
+    if listener in _listeners:
+        _listeners.remove(listener)
 
 
 def record_event(
@@ -42,4 +60,6 @@ def record_event(
     session.add(event)
     if deliver:
         fan_out(session, event, exclude_endpoint)
+    for listener in _listeners:
+        listener(session, event)
     return event

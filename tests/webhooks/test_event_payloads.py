@@ -19,7 +19,7 @@ from tests.support.programs import nine_stamp_card
 from tests.support.sales import post_sale, sale_body
 from webhooks.catalog import EVENT_TYPES
 from webhooks.events import sent_body
-from webhooks.outbox import record_event
+from webhooks.outbox import listen_to_events, record_event, stop_listening_to_events
 from webhooks.payloads import DATA_MODELS
 from webhooks.signing import MAX_PAYLOAD_BYTES
 
@@ -281,3 +281,26 @@ def test_every_time_in_event_data_is_utc_with_a_z(
     times = [t for event in _stored_events(app, merchant["id"]) for t in _times_in(event.data)]
     assert times, "the flows wrote no times"
     assert [t for t in times if not t.endswith("Z")] == []
+
+
+def test_event_listeners_see_each_event_in_its_transaction(
+    app: Flask, merchant: dict[str, Any]
+) -> None:
+    heard: list[tuple[str, bool]] = []
+
+    def listener(session: Any, event: Any) -> None:
+        heard.append((event.type, event in session))
+
+    listen_to_events(listener)
+    listen_to_events(listener)
+    try:
+        with app.extensions["stampgate"].session_factory() as session:
+            data = {"card_number": "1", "program_id": "p", "enrolled_by": "api"}
+            record_event(session, merchant["id"], "card.created", data)
+            session.rollback()
+    finally:
+        stop_listening_to_events(listener)
+    with app.extensions["stampgate"].session_factory() as session:
+        record_event(session, merchant["id"], "card.created", data)
+        session.rollback()
+    assert heard == [("card.created", True)]
