@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 from limits import parse_many
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
@@ -65,6 +65,12 @@ class Settings(BaseSettings):
     campaign_wallet_per_minute: int = Field(default=600, ge=1)
     campaign_email_per_minute: int = Field(default=60, ge=1)
     campaign_messenger_per_minute: int = Field(default=120, ge=1)
+    # Campaign e-mail: the mail server (smtp://user:password@host:port, smtps:// for implicit
+    # TLS, ?starttls=true to upgrade a plain connection) and the From address; e-mail is
+    # skipped while either is unset. A secret: it is never shown or logged.
+    smtp_url: SecretStr | None = None
+    mail_from: str | None = None
+    smtp_timeout: float = Field(default=15.0, gt=0)
     pos_timeout: float = Field(default=10.0, gt=0)
     pos_retry_backoff: float = Field(default=0.5, ge=0)
     poster_api_url: str = "https://{account}.joinposter.com/api"

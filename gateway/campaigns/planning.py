@@ -22,6 +22,7 @@ from gateway.campaigns.schemas import Segment
 from gateway.campaigns.segments import segment_cards
 from gateway.db import commit_unit, utcnow
 from gateway.ids import new_id
+from gateway.loyalty.cards.consent import why_not_mailable
 from gateway.loyalty.cards.models import Card
 from gateway.loyalty.programs.models import Program
 from gateway.loyalty.programs.rewards import REWARD, STORED, VoucherReward
@@ -57,8 +58,8 @@ def _message(
     campaign: Campaign, card: Card, channel: str, voucher_id: str | None
 ) -> CampaignMessage:
     status, reason = "pending", None
-    if channel == "email":  # no mail server is configured yet
-        status, reason = "skipped", "no_email" if card.email is None else "email_not_configured"
+    if channel == "email" and (skipped := why_not_mailable(card)) is not None:
+        status, reason = "skipped", skipped
     return CampaignMessage(
         id=new_id("cmm"),
         merchant_id=campaign.merchant_id,

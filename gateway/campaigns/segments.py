@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, true
 
 from gateway.campaigns.schemas import (
     AllCards,
@@ -17,6 +17,7 @@ from gateway.campaigns.schemas import (
     VisitedLocation,
     VoucherExpiring,
 )
+from gateway.loyalty.cards.consent import mailable
 from gateway.loyalty.cards.models import Card, StampEntry
 from gateway.loyalty.programs.models import Program
 from gateway.loyalty.sales.models import Sale
@@ -79,6 +80,10 @@ def segment_cards(program: Program, segment: Segment, now: datetime) -> Select[t
 
 
 def count_statement(program: Program, segment: Segment, now: datetime) -> Select[Any]:
-    """Cards in the segment, and how many of them have an e-mail address."""
-    cards = segment_cards(program, segment, now).order_by(None).subquery()
-    return select(func.count(), func.count(cards.c.email)).select_from(cards)
+    """Cards in the segment, and how many of them campaign e-mail may go to (consent given)."""
+    mailed = func.count(case((mailable(), Card.id)))
+    return (
+        segment_cards(program, segment, now)
+        .with_only_columns(func.count(), mailed, maintain_column_froms=True)
+        .order_by(None)
+    )

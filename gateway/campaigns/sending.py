@@ -13,9 +13,11 @@ from typing import Any
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from gateway.campaigns.emailing import email_outcome
 from gateway.campaigns.models import Campaign, CampaignMessage
 from gateway.campaigns.planning import plan_due
 from gateway.campaigns.queues import LONGEST_SEND, SEND_LEASE, SENDS
+from gateway.campaigns.smtp import MailDeferred
 from gateway.config import Settings
 from gateway.customer_links import card_url
 from gateway.db import commit_unit, utcnow
@@ -90,14 +92,14 @@ def _allowance(sender: Sender, channel: str) -> int:
     return sender.per_minute(channel) - int(sent or 0)
 
 
-def _outcome(session: Session, message: CampaignMessage) -> dict[str, Any]:
+def _outcome(sender: Sender, session: Session, message: CampaignMessage) -> dict[str, Any]:
     """Send the message (within the session's transaction); the values it moves to."""
-    if message.channel == "email":
-        return {"status": "skipped", "reason": "email_not_configured"}
     campaign = session.get(Campaign, message.campaign_id)
     card = session.get(Card, message.card_id)
     assert campaign is not None
     assert card is not None
+    if message.channel == "email":
+        return email_outcome(sender.settings, session, message, campaign, card)
     data = {
         "campaign_id": campaign.id,
         "message_id": message.id,
@@ -131,11 +133,14 @@ def send_message(sender: Sender, message_id: str) -> None:
             return
         attempts = message.attempts
         try:
-            if _move(session, message_id, _outcome(session, message)):
+            if _move(session, message_id, _outcome(sender, session, message)):
                 commit_unit(session)
             else:  # cancelled or sent meanwhile: its event goes with the rollback
                 session.rollback()
             return
+        except MailDeferred as deferred:  # a 4xx or no connection: on the retry schedule
+            session.rollback()
+            reason = str(deferred)
         except Exception as exc:  # a bug or the database: retried, then failed
             session.rollback()
             log.exception("campaign message failed", extra={"message_id": message_id})

@@ -31,7 +31,7 @@ NAME_TIME_FORMAT = "%d.%m.%Y%H:%M"
 
 @dataclass(frozen=True)
 class Preview:
-    """How many cards a segment holds now, and how many of them have an e-mail address."""
+    """How many cards a segment holds now, and how many of them campaign e-mail may go to."""
 
     recipients: int
     with_email: int

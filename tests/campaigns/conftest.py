@@ -44,12 +44,17 @@ class Shop:
         assert response.status_code < 300, (method, path, response.get_json())
         return response.get_json()
 
-    def card(self, email: bool = True, stamps: int = 0, location: str | None = None) -> str:
-        """A new card (with an e-mail address unless told), stamped as asked; its number."""
+    def card(
+        self, email: bool = True, stamps: int = 0, location: str | None = None, mail: bool = False
+    ) -> str:
+        """A new card (with an e-mail address unless told, agreeing to campaign e-mail if
+        ``mail``), stamped as asked; its number."""
         phone = f"+38050{next(_PHONES)}"
-        customer: dict[str, str] = {"phone": phone}
+        customer: dict[str, Any] = {"phone": phone}
         if email:
             customer["email"] = f"c{phone[1:]}@example.com"
+        if mail:
+            customer["consent"] = {"email": {"granted": True, "source": "kiosk"}}
         body = {"program_id": self.program_id, "customer": customer}
         number: str = self.ok("POST", "/v1/cards", json=body)["number"]
         if stamps:

@@ -85,12 +85,13 @@ def test_campaigns_list_newest_first_in_pages_and_by_status(shop: Shop) -> None:
 
 
 def test_preview_counts_recipients_per_channel_and_writes_nothing(shop: Shop) -> None:
-    shop.card()
-    shop.card()
+    shop.card(mail=True)
+    shop.card(mail=True)
+    shop.card()  # an address, but no consent: not an e-mail recipient
     shop.card(email=False)
     channels = ["wallet", "email", "messenger"]
     preview = shop.preview(channels=channels, message_text="Hello")
-    assert preview == {"recipients": 3, "channels": {"wallet": 3, "email": 2, "messenger": 3}}
+    assert preview == {"recipients": 4, "channels": {"wallet": 4, "email": 2, "messenger": 4}}
     only_email = shop.preview(channels=["email"], message_text="Hello", push_text=None)
     assert only_email["channels"] == {"email": 2}  # only the channels asked for
     empty = shop.preview(segment={"kind": "near_goal", "stamps_left": 1})

@@ -75,7 +75,7 @@ def test_planning_twice_writes_each_message_and_voucher_once(shop: Shop) -> None
     assert len(vouchers) == 3 == len({voucher.card_id for voucher in vouchers})
     assert {m.voucher_id for m in written} == {voucher.id for voucher in vouchers}
     emails = sorted(m.reason or "" for m in written if m.channel == "email")
-    assert emails == ["email_not_configured", "email_not_configured", "no_email"]
+    assert emails == ["no_email", "no_email_consent", "no_email_consent"]
     read = shop.ok("GET", f"/v1/campaigns/{campaign['id']}")
     assert read["status"] == "sending"
     assert read["progress"] == {

@@ -48,6 +48,11 @@ class Card(Base):
     customer_token: Mapped[str] = mapped_column(String(32), default=new_customer_token)
     phone: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))
+    # E-mail consent: when and where the customer agreed, and when they unsubscribed (after
+    # which nothing is mailed until they agree again). See ``cards.consent``.
+    email_consent_at: Mapped[datetime | None]
+    email_consent_source: Mapped[str | None] = mapped_column(String(64))
+    email_unsubscribed_at: Mapped[datetime | None]
     stamps: Mapped[int] = mapped_column(default=0)
     cycle: Mapped[int] = mapped_column(default=1)
     # Optimistic lock: concurrent stamping of one card is detected, and the loser reruns.

@@ -22,7 +22,19 @@ CARD: dict[str, Any] = {
     "stamps": 2,
     "stamps_goal": 9,
     "cycle": 1,
-    "customer": {"phone": "+380501234567", "email": "olena@example.com", "pos": {"poster": "123"}},
+    "customer": {
+        "phone": "+380501234567",
+        "email": "olena@example.com",
+        "pos": {"poster": "123"},
+        "consent": {
+            "email": {
+                "status": "opted_in",
+                "opted_in_at": "2026-11-22T10:00:00Z",
+                "source": "kiosk",
+                "unsubscribed_at": None,
+            }
+        },
+    },
     "created_at": "2026-11-22T10:00:00Z",
     "updated_at": "2026-11-22T10:00:00Z",
     "last_visit_at": "2026-11-22T10:00:00Z",
@@ -67,12 +79,47 @@ def _plus_from_space(raw: Any) -> Any:
 PhoneQuery = Annotated[Phone, BeforeValidator(_plus_from_space)]
 
 
+ConsentSource = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+    Field(description="Where the customer said so: a form, the till, a kiosk", examples=["kiosk"]),
+]
+EmailConsentStatus = Annotated[
+    Literal["opted_in", "unsubscribed", "none"],
+    Meanings(
+        {
+            "opted_in": "the customer agreed to campaign e-mail (see opted_in_at and source)",
+            "unsubscribed": "the customer unsubscribed or withdrew; nothing is mailed to them",
+            "none": "no consent recorded: campaign e-mail skips this card",
+        },
+        "Whether campaign e-mail may go to the card's address.",
+    ),
+]
+
+
+class EmailConsentIn(StrictModel):
+    """The customer's answer about campaign e-mail, recorded with the time it arrives."""
+
+    granted: bool = Field(description="true: they agree; false: they withdraw (unsubscribe)")
+    source: ConsentSource
+
+
+class ConsentIn(StrictModel):
+    """Consent per channel; a channel left out keeps what is recorded."""
+
+    model_config = example({"email": {"granted": True, "source": "kiosk"}})
+
+    email: EmailConsentIn | None = None
+
+
 class CustomerIn(StrictModel):
-    """How the customer is known: phone (E.164 after normalising), e-mail, POS customer ids."""
+    """How the customer is known: phone (E.164 after normalising), e-mail, POS customer ids;
+    and the consent they gave."""
 
     phone: Phone | None = Field(default=None, examples=["+380501111111"])
     email: Email | None = None
     pos: dict[PosName, PosCustomerId] = Field(default_factory=dict, max_length=10)
+    consent: ConsentIn = Field(default_factory=ConsentIn)
 
 
 class CardCreate(StrictModel):
@@ -85,6 +132,7 @@ class CardCreate(StrictModel):
                 "phone": "+380501234567",
                 "email": "olena@example.com",
                 "pos": {"poster": "123"},
+                "consent": {"email": {"granted": True, "source": "kiosk"}},
             },
         }
     )
@@ -93,12 +141,28 @@ class CardCreate(StrictModel):
     customer: CustomerIn = Field(default_factory=CustomerIn)
 
 
+class EmailConsentOut(BaseModel):
+    """Campaign e-mail consent of the card's customer."""
+
+    status: EmailConsentStatus
+    opted_in_at: datetime | None
+    source: str | None
+    unsubscribed_at: datetime | None
+
+
+class ConsentOut(BaseModel):
+    """Consent per channel."""
+
+    email: EmailConsentOut
+
+
 class CustomerOut(BaseModel):
-    """The identifiers stored on a card."""
+    """The identifiers stored on a card, and the customer's consent."""
 
     phone: str | None
     email: str | None
     pos: dict[str, str]
+    consent: ConsentOut
 
 
 class CardOut(BaseModel):

@@ -13,6 +13,7 @@ from gateway.customer_links import card_url, new_customer_token
 from gateway.db import commit_unit_of_work, utcnow
 from gateway.errors import DomainError, not_found
 from gateway.ids import new_id
+from gateway.loyalty.cards.consent import record_consent
 from gateway.loyalty.cards.ledger import Stamping, add_stamps, record_visit
 from gateway.loyalty.cards.models import Card, CardPosId, StampEntry
 from gateway.loyalty.cards.numbers import (
@@ -107,6 +108,7 @@ def create_card(
         stamps=0,
         cycle=1,
     )
+    record_consent(card, customer.consent, utcnow())
     session.add(card)
     session.add_all(
         CardPosId(card_id=card.id, program_id=program.id, pos=pos, pos_customer_id=pos_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -25,7 +25,17 @@ public = Blueprint(
     static_folder="static",
     static_url_path="/public/static",
 )
-public.before_request(protect_forms)
+# RFC 8058: mail providers post the one-click unsubscribe with no session to forge; its
+# signed token is the only authority, so there is no form to protect.
+WITHOUT_FORMS = frozenset({"public.unsubscribe_one_click"})
+
+
+@public.before_request
+def _protect_forms() -> None:
+    if request.endpoint not in WITHOUT_FORMS:
+        protect_forms()
+
+
 Page = str | tuple[str, int] | Response
 PAGE_POLICY = html_policy(image_sources=("https:",))
 

@@ -59,6 +59,9 @@ def test_enrolment_normalises_identifiers(
         "phone": "+380501111111",
         "email": "ann@example.com",
         "pos": {"poster": "77"},
+        "consent": {
+            "email": {"status": "none", "opted_in_at": None, "source": None, "unsubscribed_at": None}
+        },
     }
     assert (card["stamps"], card["stamps_goal"], card["cycle"]) == (0, 9, 1)
 
