@@ -52,6 +52,8 @@ class CampaignMessage(Base):
         UniqueConstraint("campaign_id", "card_id", "channel"),
         Index("ix_campaign_messages_due", "status", "channel", "next_attempt_at"),
         Index("ix_campaign_messages_sent", "channel", "sent_at"),
+        # The card page's latest news.
+        Index("ix_campaign_messages_card", "card_id", "sent_at"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)

@@ -214,6 +214,10 @@ CASES: dict[tuple[str, str], Callable[[Walk], Call]] = {
         f"/v1/cards/{w.card()}/stamps",
         _body({"count": 1, "channel": "staff", "location": "main", "staff": "bar-1"}),
     ),
+    ("POST", "/v1/cards/<number>/consent"): lambda w: (
+        f"/v1/cards/{w.card()}/consent",
+        _body({"email": {"granted": True, "source": "kiosk"}}),
+    ),
     ("POST", "/v1/spins/<spin_id>/play"): lambda w: (f"/v1/spins/{w.spin()}/play", {}),
     ("POST", "/v1/sales"): lambda w: (
         "/v1/sales",

@@ -20,6 +20,7 @@ from tests.campaigns.conftest import Shop
 from tests.campaigns.test_sending import messages
 from tests.support.api import Api
 from tests.support.smtp import MailServer, free_port, running_mail_server
+from tests.web.public.conftest import csrf_token
 
 MAIL_FROM = "news@cafe.example"
 TEXT = "We miss you <3\n\nThe new menu: https://cafe.example/menu?x=1&y=2. Come by!"
@@ -154,3 +155,43 @@ def test_a_server_that_cannot_be_reached_is_retried_then_failed(
     (row,) = messages(shop, row.campaign_id)
     assert (row.status, row.reason) == ("failed", "smtp unreachable: ConnectionRefusedError")
     assert "hunter2" not in repr(sender.settings)
+
+
+def test_the_unsubscribe_page_asks_first_and_the_card_page_shows_the_news(
+    make_app: Callable[..., Flask], mail_server: MailServer
+) -> None:
+    shop = mailing_shop(make_app, mail_server.url)
+    number = shop.card(mail=True)
+    send(shop)
+    (mail,) = mail_server.received
+    page_link = mail["List-Unsubscribe"].strip("<>").removesuffix("/one-click")
+    client = shop.app.test_client()
+    card = shop.ok("GET", f"/v1/cards/{number}")
+    card_page = client.get(urlsplit(card["customer_url"]).path).get_data(as_text=True)
+    assert 'href="https://cafe.example/menu?x=1&amp;y=2"' in card_page
+    assert "We miss you &lt;3" in card_page
+    page = client.get(urlsplit(page_link).path)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Stop e-mail news from Mail Cafe?" in html
+    assert client.post(urlsplit(page_link).path).status_code == 400  # no CSRF token
+    assert shop.ok("GET", f"/v1/cards/{number}")["customer"]["consent"]["email"]["status"] == (
+        "opted_in"
+    )
+    token = csrf_token(page)
+    done = client.post(urlsplit(page_link).path, data={"csrf_token": token})
+    assert "You are unsubscribed" in done.get_data(as_text=True)
+    consent = shop.ok("GET", f"/v1/cards/{number}")["customer"]["consent"]["email"]
+    assert consent["status"] == "unsubscribed"
+    assert consent["unsubscribed_at"] is not None
+
+
+def test_forged_unsubscribe_links_count_as_guesses(make_app: Callable[..., Flask]) -> None:
+    client = make_app(limit_public_unknown_tokens="2/minute").test_client()
+    forged = [
+        client.post(
+            f"/u/ImNtbV8wMDAwIg.forged{n}/one-click", data={"List-Unsubscribe": "One-Click"}
+        )
+        for n in range(3)
+    ]
+    assert [answer.status_code for answer in forged] == [404, 404, 429]

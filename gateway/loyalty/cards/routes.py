@@ -22,6 +22,7 @@ from gateway.loyalty.cards.schemas import (
     CardPage,
     CardPath,
     CardQuery,
+    ConsentIn,
     JournalPage,
     StampsAdd,
 )
@@ -78,6 +79,14 @@ def stamp_card(path: CardPath, body: StampsAdd) -> dict[str, Any]:
     result = service.stamp_card(session, current_merchant_id(), path.number, body)
     rewards = [granted_out(session, granted, result.card.number) for granted in result.granted]
     return {**card_out(session, result.card), "rewards": rewards}
+
+
+@cards.post("/cards/<number>/consent", responses={200: CardOut, **problem_responses(*CARD_LOOKUP)})
+def record_consent(path: CardPath, body: ConsentIn) -> dict[str, Any]:
+    """Record what the customer agreed to (campaign e-mail: opt in, or withdraw), timed now."""
+    session = request_session()
+    card = service.record_card_consent(session, current_merchant_id(), path.number, body)
+    return card_out(session, card)
 
 
 @cards.get(

@@ -25,6 +25,7 @@ from gateway.loyalty.cards.schemas import (
     CardCreate,
     CardFilters,
     CardQuery,
+    ConsentIn,
     CustomerIn,
     StampsAdd,
 )
@@ -242,6 +243,17 @@ def _add_by_hand(session: Session, merchant_id: str, card: Card, body: StampsAdd
             details={"count": body.count, "reason": body.reason},
         )
     return StampResult(card=card, granted=granted)
+
+
+def record_card_consent(session: Session, merchant_id: str, number: str, body: ConsentIn) -> Card:
+    """Record the customer's consent answers on their card, timed now."""
+
+    def record() -> Card:
+        card = get_card(session, merchant_id, number, lock=True)
+        record_consent(card, body, utcnow())
+        return card
+
+    return commit_unit_of_work(session, record)
 
 
 def card_journal(session: Session, merchant_id: str, number: str, query: PageQuery) -> Page[Event]:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from flask import Response, render_template, session
+from markupsafe import Markup
 
 from gateway.api.session import request_session
+from gateway.campaigns.mail import linked_html
+from gateway.campaigns.news import latest_news
 from gateway.loyalty.customer_view.service import card_by_token, card_overview
 from gateway.web.i18n import show_times_in
 from gateway.web.public.blueprint import Page, public
@@ -18,7 +21,9 @@ CARD_TOKEN = "card_token"  # noqa: S105 - the session key, not a secret
 @public.get("/c/<token>")
 def card_page(token: str) -> Page:
     """The customer's card."""
-    overview = card_overview(request_session(), token)
+    db = request_session()
+    overview = card_overview(db, token)
+    news = latest_news(db, overview.card.id)
     show_times_in(overview.merchant.timezone)
     session[CARD_TOKEN] = token
     return render_template(
@@ -28,6 +33,7 @@ def card_page(token: str) -> Page:
         merchant_name=overview.merchant.name,
         hint=next_reward_hint(overview.next_reward),
         history=[(item.at, history_line(item)) for item in overview.history],
+        news=None if news is None else Markup(linked_html(news)),  # noqa: S704 - escaped
     )
 
 

@@ -60,7 +60,12 @@ def test_enrolment_normalises_identifiers(
         "email": "ann@example.com",
         "pos": {"poster": "77"},
         "consent": {
-            "email": {"status": "none", "opted_in_at": None, "source": None, "unsubscribed_at": None}
+            "email": {
+                "status": "none",
+                "opted_in_at": None,
+                "source": None,
+                "unsubscribed_at": None,
+            }
         },
     }
     assert (card["stamps"], card["stamps_goal"], card["cycle"]) == (0, 9, 1)
