@@ -21,5 +21,6 @@ def latest_news(session: Session, card_id: str) -> str | None:
     found = session.execute(newest).first()
     if found is None:
         return None
-    message_text, push_text = found
+    message_text: str | None = found.message_text
+    push_text: str | None = found.push_text
     return message_text or push_text
