@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from gateway.campaigns.mail import CampaignMail, compose
 from gateway.campaigns.models import Campaign, CampaignMessage
-from gateway.campaigns.smtp import MailRefused, parse_smtp_url, send_mail
+from gateway.campaigns.smtp import MailDeferred, MailRefused, parse_smtp_url, send_mail
 from gateway.campaigns.unsubscribe import one_click_url, unsubscribe_url
 from gateway.config import Settings
 from gateway.db import utcnow
@@ -56,7 +56,10 @@ def email_outcome(
     skipped = why_not_mailable(card)
     if skipped is not None:
         return {"status": "skipped", "reason": skipped}
-    server = parse_smtp_url(settings.smtp_url.get_secret_value(), settings.smtp_timeout)
+    try:
+        server = parse_smtp_url(settings.smtp_url.get_secret_value(), settings.smtp_timeout)
+    except ValueError as exc:  # the operator can still fix it: wait on the retry schedule
+        raise MailDeferred(f"smtp url invalid: {exc}") from None
     try:
         send_mail(server, compose(_mail(settings, session, message, campaign, card)))
     except MailRefused as refused:

@@ -45,13 +45,17 @@ class MailDeferred(Exception):  # noqa: N818 - an outcome, like smtplib's own
 def parse_smtp_url(url: str, timeout: float = 15.0) -> SmtpServer:
     """The server an SMTP URL names; ``ValueError`` (without the URL) when it names none."""
     parts = urlsplit(url)
-    if parts.scheme not in SCHEMES or not parts.hostname:
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if parts.scheme not in SCHEMES or not parts.hostname or port == -1:
         raise ValueError("STAMPGATE_SMTP_URL must look like smtp://user:password@host:port")
     query = parse_qs(parts.query)
     starttls = query.get("starttls", ["false"])[-1].lower() in TRUE_WORDS
     return SmtpServer(
         host=parts.hostname,
-        port=parts.port or SCHEMES[parts.scheme],
+        port=port or SCHEMES[parts.scheme],
         implicit_tls=parts.scheme == "smtps",
         starttls=starttls and parts.scheme == "smtp",
         username=unquote(parts.username) if parts.username else None,

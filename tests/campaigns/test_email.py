@@ -116,9 +116,10 @@ def test_a_consenting_customer_gets_both_parts_and_unsubscribes_in_one_click(
 
 
 def test_refusals_are_recorded_per_message_and_deferrals_retried(
-    make_app: Callable[..., Flask], mail_server: MailServer
+    make_app: Callable[..., Flask], mail_server: MailServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    shop = mailing_shop(make_app, mail_server.url, campaign_retry_schedule=(60,))
+    login = mail_server.url.replace("smtp://", "smtp://news%40cafe.example:hunter2@")
+    shop = mailing_shop(make_app, login, campaign_retry_schedule=(60,))
     unknown, full, busy, fine = (address(shop, shop.card(mail=True)) for _ in range(4))
     mail_server.at_rcpt[unknown] = ["550 5.1.1 No such user here"]
     mail_server.at_data[full] = ["552 5.2.2 Mailbox full"]
@@ -138,6 +139,10 @@ def test_refusals_are_recorded_per_message_and_deferrals_retried(
     retried = by_address(shop, messages(shop, deferred.campaign_id))
     assert retried[busy][0] == "sent"
     assert [len(mail_server.to(each)) for each in (unknown, full, busy, fine)] == [0, 0, 1, 1]
+    assert set(mail_server.logins) == {("news@cafe.example", "hunter2")}
+    ours = [record for record in caplog.records if not record.name.startswith("mail.")]
+    assert any(record.getMessage() == "campaign e-mail deferred" for record in ours)
+    assert not any("hunter2" in str(vars(record)) for record in ours)
 
 
 def test_a_server_that_cannot_be_reached_is_retried_then_failed(

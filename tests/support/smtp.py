@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 OK = "250 OK"
 
@@ -60,6 +61,14 @@ class MailServer:
             self.received.append(parsed)
         return answer
 
+    def authenticate(
+        self, _server: Any, _session: Any, _envelope: Any, _mechanism: str, data: Any
+    ) -> AuthResult:
+        """Accept any login (AUTH without TLS, on loopback), keeping who logged in."""
+        assert isinstance(data, LoginPassword)
+        self.logins.append((data.login.decode(), data.password.decode()))
+        return AuthResult(success=True)
+
 
 def free_port() -> int:
     """A loopback port nobody listens on (now)."""
@@ -72,7 +81,13 @@ def free_port() -> int:
 def running_mail_server() -> Iterator[MailServer]:
     """An SMTP server on loopback for the duration of the block."""
     server = MailServer(port=free_port())
-    controller = Controller(server, hostname="127.0.0.1", port=server.port)
+    controller = Controller(
+        server,
+        hostname="127.0.0.1",
+        port=server.port,
+        authenticator=server.authenticate,
+        auth_require_tls=False,
+    )
     controller.start()
     try:
         yield server
