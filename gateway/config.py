@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     # skipped while either is unset. A secret: it is never shown or logged.
     smtp_url: SecretStr | None = None
     mail_from: str | None = None
-    smtp_timeout: float = Field(default=15.0, gt=0)
+    smtp_timeout: float = Field(default=10.0, gt=0, le=15)
     pos_timeout: float = Field(default=10.0, gt=0)
     pos_retry_backoff: float = Field(default=0.5, ge=0)
     poster_api_url: str = "https://{account}.joinposter.com/api"

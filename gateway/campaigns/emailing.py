@@ -3,6 +3,7 @@ through the configured mail server; the outcome is what the message row moves to
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -18,6 +19,10 @@ from gateway.loyalty.cards.models import Card
 from gateway.tenancy.models import Merchant
 
 NOT_CONFIGURED = "email_not_configured"
+# A mail server may take up to STAMPGATE_SMTP_TIMEOUT (at most 15 s) on each of the ~8 steps
+# of a message; the lease outlasts a batch's slowest message, so no second worker mails it too.
+LONGEST_MAIL = timedelta(minutes=2)
+MAIL_LEASE = timedelta(minutes=10)
 
 
 def mail_configured(settings: Settings) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from gateway.campaigns.emailing import email_outcome
+from gateway.campaigns.emailing import LONGEST_MAIL, MAIL_LEASE, email_outcome
 from gateway.campaigns.models import Campaign, CampaignMessage
 from gateway.campaigns.planning import plan_due
 from gateway.campaigns.queues import LONGEST_SEND, SEND_LEASE, SENDS
@@ -27,6 +27,7 @@ from webhooks.outbox import record_event
 
 log = logging.getLogger(__name__)
 CHANNELS = ("wallet", "messenger", "email")
+LEASES = (SEND_LEASE, LONGEST_SEND)
 THROTTLE_WINDOW = timedelta(minutes=1)
 
 
@@ -68,14 +69,9 @@ def send_due(sender: Sender) -> int:
 
         lane = SENDS.column("channel") == channel
         limit = min(SENDS.batch, allowance)
+        lease, longest = (MAIL_LEASE, LONGEST_MAIL) if channel == "email" else LEASES
         claimed += work_batch(
-            sender.sessions,
-            SENDS,
-            SEND_LEASE,
-            start,
-            limit=limit,
-            where=lane,
-            longest_row=LONGEST_SEND,
+            sender.sessions, SENDS, lease, start, limit=limit, where=lane, longest_row=longest
         )
     return claimed
 

@@ -31,7 +31,7 @@ class SmtpServer:
     starttls: bool
     username: str | None
     password: str | None = field(repr=False)
-    timeout: float = 15.0
+    timeout: float = 10.0
 
 
 class MailRefused(Exception):  # noqa: N818 - an outcome, like smtplib's own
@@ -42,7 +42,7 @@ class MailDeferred(Exception):  # noqa: N818 - an outcome, like smtplib's own
     """The message was not accepted this time (a 4xx reply, no connection): retried later."""
 
 
-def parse_smtp_url(url: str, timeout: float = 15.0) -> SmtpServer:
+def parse_smtp_url(url: str, timeout: float = 10.0) -> SmtpServer:
     """The server an SMTP URL names; ``ValueError`` (without the URL) when it names none."""
     parts = urlsplit(url)
     try:

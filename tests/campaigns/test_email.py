@@ -14,6 +14,7 @@ from pydantic import SecretStr
 from sqlalchemy import update
 
 from gateway.campaigns.models import CampaignMessage
+from gateway.campaigns.planning import plan_campaign
 from gateway.campaigns.sending import drain_campaigns
 from gateway.db import utcnow
 from tests.campaigns.conftest import Shop
@@ -200,3 +201,19 @@ def test_forged_unsubscribe_links_count_as_guesses(make_app: Callable[..., Flask
         for n in range(3)
     ]
     assert [answer.status_code for answer in forged] == [404, 404, 429]
+
+
+def test_a_customer_who_withdraws_after_planning_gets_nothing(
+    make_app: Callable[..., Flask], mail_server: MailServer
+) -> None:
+    shop = mailing_shop(make_app, mail_server.url)
+    number = shop.card(mail=True)
+    body = {"channels": ["email"], "message_text": TEXT, "push_text": None}
+    campaign = shop.create(**body)
+    assert plan_campaign(shop.sender().sessions, campaign["id"]) == 1
+    withdraw = {"email": {"granted": False, "source": "front desk"}}
+    shop.ok("POST", f"/v1/cards/{number}/consent", json=withdraw)
+    drain_campaigns(shop.sender())
+    (row,) = messages(shop, campaign["id"])
+    assert (row.status, row.reason) == ("skipped", "unsubscribed")
+    assert mail_server.received == []
