@@ -137,9 +137,9 @@ def send_message(sender: Sender, message_id: str) -> None:
         except MailDeferred as deferred:  # a 4xx or no connection: on the retry schedule
             session.rollback()
             reason = str(deferred)
-            log.warning(
-                "campaign e-mail deferred", extra={"message_id": message_id, "reason": reason}
-            )
+            # The code only: a server's words may name the customer's address.
+            codes = {"message_id": message_id, "smtp_code": deferred.code}
+            log.warning("campaign e-mail deferred", extra=codes)
         except Exception as exc:  # a bug or the database: retried, then failed
             session.rollback()
             log.exception("campaign message failed", extra={"message_id": message_id})

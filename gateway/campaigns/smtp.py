@@ -9,6 +9,7 @@ plain relay (a local one). User and password are percent-decoded; without them n
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ SCHEMES = {"smtp": 25, "smtps": 465}
 TRUE_WORDS = ("true", "1", "yes")
 # What the message row keeps of the server's answer: the code and the start of its text.
 REASON_LENGTH = 200
+_ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>@]+>?")
 
 
 @dataclass(frozen=True)
@@ -34,11 +36,19 @@ class SmtpServer:
     timeout: float = 10.0
 
 
-class MailRefused(Exception):  # noqa: N818 - an outcome, like smtplib's own
+class MailOutcome(Exception):  # noqa: N818 - an outcome, like smtplib's own
+    """A message the server did not take; ``str()`` is the reason kept on its row."""
+
+    def __init__(self, reason: str, code: int | None = None) -> None:
+        super().__init__(reason)
+        self.code = code
+
+
+class MailRefused(MailOutcome):
     """The server refused the message for good (a 5xx reply): retrying cannot help."""
 
 
-class MailDeferred(Exception):  # noqa: N818 - an outcome, like smtplib's own
+class MailDeferred(MailOutcome):
     """The message was not accepted this time (a 4xx reply, no connection): retried later."""
 
 
@@ -66,12 +76,14 @@ def parse_smtp_url(url: str, timeout: float = 10.0) -> SmtpServer:
 
 def _reason(code: int, text: bytes | str) -> str:
     words = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-    return f"smtp {code} {' '.join(words.split())}"[:REASON_LENGTH]
+    # Servers often repeat the recipient's address: the row keeps the answer without it.
+    plain = _ADDRESS.sub("<address>", " ".join(words.split()))
+    return f"smtp {code} {plain}"[:REASON_LENGTH]
 
 
 def _sorted(code: int, text: bytes | str) -> MailRefused | MailDeferred:
     reason = _reason(code, text)
-    return MailRefused(reason) if 500 <= code < 600 else MailDeferred(reason)
+    return MailRefused(reason, code) if 500 <= code < 600 else MailDeferred(reason, code)
 
 
 def _connect(server: SmtpServer) -> smtplib.SMTP:
@@ -102,7 +114,7 @@ def send_mail(server: SmtpServer, message: EmailMessage) -> None:
         code, text = next(iter(exc.recipients.values()))
         raise _sorted(code, text) from None
     except smtplib.SMTPAuthenticationError as exc:  # the gateway's setting, not the message
-        raise MailDeferred(_reason(exc.smtp_code, exc.smtp_error)) from None
+        raise MailDeferred(_reason(exc.smtp_code, exc.smtp_error), exc.smtp_code) from None
     except smtplib.SMTPResponseException as exc:  # sender or data refused, or a bad greeting
         raise _sorted(exc.smtp_code, exc.smtp_error) from None
     except (smtplib.SMTPException, OSError) as exc:  # no connection, TLS, a broken line

@@ -122,14 +122,14 @@ def test_refusals_are_recorded_per_message_and_deferrals_retried(
     login = mail_server.url.replace("smtp://", "smtp://news%40cafe.example:hunter2@")
     shop = mailing_shop(make_app, login, campaign_retry_schedule=(60,))
     unknown, full, busy, fine = (address(shop, shop.card(mail=True)) for _ in range(4))
-    mail_server.at_rcpt[unknown] = ["550 5.1.1 No such user here"]
+    mail_server.at_rcpt[unknown] = [f"550 5.1.1 <{unknown}>: No such user here"]
     mail_server.at_data[full] = ["552 5.2.2 Mailbox full"]
-    mail_server.at_rcpt[busy] = ["451 4.3.0 Try again later"]
+    mail_server.at_rcpt[busy] = [f"451 4.3.0 {busy} greylisted, try again later"]
     rows = send(shop)
     outcomes = by_address(shop, rows)
-    assert outcomes[unknown] == ("failed", "smtp 550 5.1.1 No such user here")
+    assert outcomes[unknown] == ("failed", "smtp 550 5.1.1 <address>: No such user here")
     assert outcomes[full] == ("failed", "smtp 552 5.2.2 Mailbox full")
-    assert outcomes[busy] == ("pending", "smtp 451 4.3.0 Try again later")
+    assert outcomes[busy] == ("pending", "smtp 451 4.3.0 <address> greylisted, try again later")
     assert outcomes[fine] == ("sent", None)
     deferred = next(row for row in rows if row.status == "pending")
     assert deferred.next_attempt_at > utcnow()
@@ -142,8 +142,9 @@ def test_refusals_are_recorded_per_message_and_deferrals_retried(
     assert [len(mail_server.to(each)) for each in (unknown, full, busy, fine)] == [0, 0, 1, 1]
     assert set(mail_server.logins) == {("news@cafe.example", "hunter2")}
     ours = [record for record in caplog.records if not record.name.startswith("mail.")]
-    assert any(record.getMessage() == "campaign e-mail deferred" for record in ours)
-    assert not any("hunter2" in str(vars(record)) for record in ours)
+    deferred_logs = [r for r in ours if r.getMessage() == "campaign e-mail deferred"]
+    assert [vars(record)["smtp_code"] for record in deferred_logs] == [451]
+    assert not any("hunter2" in str(vars(record)) or busy in str(vars(record)) for record in ours)
 
 
 def test_a_server_that_cannot_be_reached_is_retried_then_failed(
