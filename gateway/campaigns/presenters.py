@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gateway.campaigns.models import Campaign, CampaignMessage
+from gateway.loyalty.cards.models import Card
 from gateway.timestamps import iso_utc, iso_utc_or_none
 
 STATUSES = ("pending", "sent", "failed", "skipped", "cancelled")
@@ -56,3 +57,23 @@ def campaign_views(session: Session, campaigns: Sequence[Campaign]) -> list[dict
     """Campaigns with their progress, read in one query."""
     progress = progress_of(session, [campaign.id for campaign in campaigns])
     return [campaign_out(campaign, progress[campaign.id]) for campaign in campaigns]
+
+
+def message_views(session: Session, messages: Sequence[CampaignMessage]) -> list[dict[str, Any]]:
+    """Messages with their cards' numbers, read in one query."""
+    card_ids = {message.card_id for message in messages}
+    found = session.execute(select(Card.id, Card.number).where(Card.id.in_(card_ids)))
+    numbers = dict(found.tuples().all())
+    return [
+        {
+            "id": message.id,
+            "card_number": numbers[message.card_id],
+            "channel": message.channel,
+            "status": message.status,
+            "reason": message.reason,
+            "attempts": message.attempts,
+            "created_at": iso_utc(message.created_at),
+            "sent_at": iso_utc_or_none(message.sent_at),
+        }
+        for message in messages
+    ]

@@ -1,4 +1,4 @@
-"""Campaign routes: create, preview, list, read, cancel."""
+"""Campaign routes: create, preview, list, read, cancel; a campaign's messages."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from gateway.api.openapi_docs import problem_responses
 from gateway.api.session import request_session
 from gateway.campaigns import service
 from gateway.campaigns.models import Campaign
-from gateway.campaigns.presenters import campaign_views
+from gateway.campaigns.presenters import campaign_views, message_views
 from gateway.campaigns.rules import REFUSALS
 from gateway.campaigns.schemas import (
     CampaignIn,
@@ -19,6 +19,8 @@ from gateway.campaigns.schemas import (
     CampaignPage,
     CampaignPath,
     CampaignQuery,
+    MessagePage,
+    MessageQuery,
     PreviewOut,
 )
 
@@ -75,3 +77,15 @@ def cancel_campaign(path: CampaignPath) -> dict[str, Any]:
     """Cancel a campaign: messages not yet sent are not sent (a finished one answers 409)."""
     merchant_id = current_merchant_id()
     return _out(service.cancel_campaign(request_session(), merchant_id, path.campaign_id))
+
+
+@campaigns.get(
+    "/campaigns/<campaign_id>/messages",
+    responses={200: MessagePage, **problem_responses("not_found")},
+)
+def list_messages(path: CampaignPath, query: MessageQuery) -> dict[str, Any]:
+    """The campaign's messages, newest first: each one's card, channel, status and reason (a
+    skip, a mail server's refusal, the cause of the last retry)."""
+    session = request_session()
+    page = service.list_messages(session, current_merchant_id(), path.campaign_id, query)
+    return {"items": message_views(session, page.items), "next_cursor": page.next_cursor}

@@ -21,7 +21,8 @@ Channel = Annotated[
         {
             "wallet": "a push on the customer's saved Wallet card (push_text, at most 20 "
             "characters), sent as a campaign.message event for the merchant's Wallet layer",
-            "email": "an e-mail (message_text) to customers who gave an address",
+            "email": "an e-mail (message_text) to customers who gave an address and agreed to "
+            "campaign e-mail",
             "messenger": "a message (message_text) through the merchant's messenger bot, sent "
             "as a campaign.message event",
         },
@@ -41,6 +42,20 @@ CampaignStatus = Annotated[
     ),
 ]
 MessageStatus = Literal["pending", "sent", "failed", "skipped", "cancelled"]
+MessageState = Annotated[
+    MessageStatus,
+    Meanings(
+        {
+            "pending": "waits to go out (reason: why its last try did not, when it was retried)",
+            "sent": "went out: its campaign.message event was recorded, or the mail server "
+            "accepted the e-mail",
+            "failed": "will not go out: refused for good or out of retries (see reason)",
+            "skipped": "never sent: the customer cannot be reached on the channel (see reason)",
+            "cancelled": "the campaign was cancelled before it went out",
+        },
+        "Where one message stands.",
+    ),
+]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 PushText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -241,3 +256,50 @@ class CampaignQuery(PageQuery):
     """The merchant's campaigns, newest first; ``created_*`` is when each was created."""
 
     status: CampaignStatus | None = None
+
+
+MESSAGE: dict[str, Any] = {
+    "id": "cmm_01m8s0dp1q6jj235k7khx2f353",
+    "card_number": "961647490641",
+    "channel": "email",
+    "status": "failed",
+    "reason": "smtp 550 5.1.1 <address>: No such user here",
+    "attempts": 1,
+    "created_at": "2026-11-22T10:00:00Z",
+    "sent_at": None,
+}
+
+
+class MessageOut(BaseModel):
+    """One message of a campaign: to one card, on one channel."""
+
+    model_config = example(MESSAGE)
+
+    id: str
+    card_number: str
+    channel: Channel
+    status: MessageState
+    reason: str | None = Field(
+        description="Why it was skipped or failed, or why its last try did not go out: "
+        "no_email, no_email_consent, unsubscribed, email_not_configured, campaign_cancelled, "
+        "smtp <code> <the server's words> (a refusal or a deferral), smtp unreachable: <error>"
+    )
+    attempts: int
+    created_at: datetime
+    sent_at: datetime | None
+
+
+class MessagePage(BaseModel):
+    """A page of a campaign's messages."""
+
+    model_config = page_example(MessageOut)
+
+    items: list[MessageOut]
+    next_cursor: str | None
+
+
+class MessageQuery(PageQuery):
+    """A campaign's messages, newest first, narrowed by ``status`` and ``channel``."""
+
+    status: MessageState | None = None
+    channel: Channel | None = None

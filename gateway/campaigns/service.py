@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from gateway.campaigns.models import Campaign, CampaignMessage
 from gateway.campaigns.queues import CAMPAIGNS_DUE
 from gateway.campaigns.rules import check_campaign
-from gateway.campaigns.schemas import CampaignIn, CampaignQuery
+from gateway.campaigns.schemas import CampaignIn, CampaignQuery, MessageQuery
 from gateway.campaigns.segments import count_statement
 from gateway.db import commit_unit, commit_unit_of_work, utcnow
 from gateway.errors import DomainError
@@ -148,3 +148,16 @@ def cancel_campaign(session: Session, merchant_id: str, campaign_id: str) -> Cam
     commit_unit(session)
     session.refresh(campaign)
     return campaign
+
+
+def list_messages(
+    session: Session, merchant_id: str, campaign_id: str, query: MessageQuery
+) -> Page[CampaignMessage]:
+    """A campaign's messages, newest first, narrowed by status and channel."""
+    campaign = get_campaign(session, merchant_id, campaign_id)
+    statement = select(CampaignMessage).where(CampaignMessage.campaign_id == campaign.id)
+    if query.status:
+        statement = statement.where(CampaignMessage.status == query.status)
+    if query.channel:
+        statement = statement.where(CampaignMessage.channel == query.channel)
+    return fetch_page(session, statement, CampaignMessage.id, CampaignMessage.created_at, query)

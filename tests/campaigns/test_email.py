@@ -133,6 +133,13 @@ def test_refusals_are_recorded_per_message_and_deferrals_retried(
     assert outcomes[fine] == ("sent", None)
     deferred = next(row for row in rows if row.status == "pending")
     assert deferred.next_attempt_at > utcnow()
+    listed = f"/v1/campaigns/{deferred.campaign_id}/messages"
+    failed = shop.ok("GET", listed, query_string={"status": "failed", "channel": "email"})
+    assert sorted((item["reason"], item["attempts"]) for item in failed["items"]) == [
+        ("smtp 550 5.1.1 <address>: No such user here", 1),
+        ("smtp 552 5.2.2 Mailbox full", 1),
+    ]
+    assert shop.ok("GET", listed, query_string={"channel": "wallet"})["items"] == []
     with shop.app.extensions["stampgate"].session_factory() as session:
         session.execute(update(CampaignMessage).values(next_attempt_at=utcnow()))
         session.commit()  # as if the retry's time had come

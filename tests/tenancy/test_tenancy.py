@@ -362,6 +362,7 @@ OWNED_OBJECT_ROUTES: dict[str, tuple[str, Callable[[Api, dict[str, Any]], str], 
     "/v1/inbound-events/<event_id>/retry": ("POST", _first_inbound_event_of, None),
     "/v1/campaigns/<campaign_id>": ("GET", _campaign_of, None),
     "/v1/campaigns/<campaign_id>/cancel": ("POST", _campaign_of, None),
+    "/v1/campaigns/<campaign_id>/messages": ("GET", _campaign_of, None),
     "/v1/claim-batches/<batch_id>": ("GET", _claim_batch_of, None),
     "/v1/claim-batches/<batch_id>/inserts": ("GET", _claim_batch_of, None),
 }
