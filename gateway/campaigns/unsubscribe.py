@@ -2,7 +2,8 @@
 
 The token is the message row's id signed with ``STAMPGATE_SECRET_KEY`` (itsdangerous, its own
 salt): it names no customer, card, address or merchant, cannot be made without the key, and
-is checked in constant time. Following it stops campaign e-mail to the message's card.
+is checked in constant time. Following it stops the merchant's campaign e-mail to the
+message's address: on its card, and on the merchant's other cards with that address.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gateway.campaigns.models import CampaignMessage
@@ -71,9 +73,15 @@ def unsubscribing(session: Session, secret_key: str, token: str) -> Unsubscribin
 
 
 def unsubscribe(session: Session, secret_key: str, token: str) -> None:
-    """Stop campaign e-mail to the link's card (again: a no-op); ``not_found`` if forged."""
+    """Stop the merchant's campaign e-mail to the link's address, on each of its cards (again:
+    a no-op); ``not_found`` if forged."""
     card = _card_of(session, secret_key, token)
-    if unsubscribe_email(card, utcnow()):
+    same_address = select(Card).where(
+        Card.merchant_id == card.merchant_id, Card.email == card.email, Card.id != card.id
+    )
+    now = utcnow()
+    stopped = [unsubscribe_email(each, now) for each in [card, *session.scalars(same_address)]]
+    if any(stopped):
         commit_unit(session)
     else:
         session.rollback()

@@ -20,6 +20,7 @@ from gateway.db import utcnow
 from tests.campaigns.conftest import Shop
 from tests.campaigns.test_sending import messages
 from tests.support.api import Api
+from tests.support.programs import nine_stamp_card
 from tests.support.smtp import MailServer, free_port, running_mail_server
 from tests.web.public.conftest import csrf_token
 
@@ -70,6 +71,10 @@ def test_a_consenting_customer_gets_both_parts_and_unsubscribes_in_one_click(
     subscriber = address(shop, shop.card(mail=True))
     silent = address(shop, shop.card())
     shop.card(email=False, mail=True)
+    other_program = shop.ok("POST", "/v1/programs", json=nine_stamp_card(name="Tea card"))["id"]
+    customer = {"email": subscriber, "consent": {"email": {"granted": True, "source": "till"}}}
+    tea_card = {"program_id": other_program, "customer": customer}
+    tea_number = shop.ok("POST", "/v1/cards", json=tea_card)["number"]
     preview = shop.preview(channels=["email"], message_text=TEXT, push_text=None)
     assert preview["channels"] == {"email": 1}
     rows = send(shop)
@@ -88,7 +93,6 @@ def test_a_consenting_customer_gets_both_parts_and_unsubscribes_in_one_click(
     assert link != one_click
     assert link.startswith(shop.app.extensions["stampgate"].settings.public_url + "/u/")
     payload = base64.urlsafe_b64decode(link.rsplit("/", 1)[1].split(".")[0] + "==").decode()
-    card = shop.ok("GET", "/v1/cards", query_string={"email": subscriber})["items"][0]
     assert payload == f'"{sent_row.id}"'  # the message's opaque id: no customer, card, address
     assert mail.get_content_type() == "multipart/alternative"
     plain, rich = (part.get_content().replace("\r\n", "\n") for part in mail.iter_parts())
@@ -106,8 +110,10 @@ def test_a_consenting_customer_gets_both_parts_and_unsubscribes_in_one_click(
     clicked = client.post(path, data={"List-Unsubscribe": "One-Click"})  # no CSRF token
     assert clicked.status_code == 200
     assert client.post(path, data={"List-Unsubscribe": "One-Click"}).status_code == 200
-    card = shop.ok("GET", "/v1/cards", query_string={"email": subscriber})["items"][0]
-    assert card["customer"]["consent"]["email"]["status"] == "unsubscribed"
+    cards = shop.ok("GET", "/v1/cards", query_string={"email": subscriber})["items"]
+    assert len(cards) == 2  # the same customer's card of the other program stops too
+    assert {card["customer"]["consent"]["email"]["status"] for card in cards} == {"unsubscribed"}
+    assert tea_number in {card["number"] for card in cards}
     assert shop.preview(channels=["email"], message_text=TEXT, push_text=None)["channels"] == {
         "email": 0
     }
