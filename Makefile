@@ -38,6 +38,7 @@ pytest: $(VENV)/.installed-test
 test: lint typecheck pytest
 
 bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench.per_request
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.http_overhead
 	$(BIN)/python -m bench.deliver
