@@ -150,7 +150,11 @@ def _scenarios(headers: dict[str, str], codes: list[str]) -> list[Scenario]:
 
         return send
 
+    def health(client: FlaskClient, _n: int) -> int:
+        return client.get("/healthz").status_code
+
     return [
+        Scenario("GET /healthz", health, 200),
         Scenario("POST /v1/sales", post_sale, 201),
         Scenario("GET /v1/merchant", read_merchant, 200),
         Scenario("POST /v1/codes/check", code_request("/v1/codes/check", 0), 200),
