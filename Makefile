@@ -38,12 +38,14 @@ pytest: $(VENV)/.installed-test
 test: lint typecheck pytest
 
 bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench.per_request
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.http_overhead
 	$(BIN)/python -m bench.deliver
 	$(BIN)/python -m bench.redeem
 	$(BIN)/python -m bench.poster_ack
 	$(BIN)/python -m bench.purge_plans
+	$(BIN)/python -m bench.memory
 
 # Extract the strings of every translated blueprint and add the new ones to its catalogs
 # (then fill in their msgstr; tests/web/test_translations.py lists what is missing).

@@ -33,10 +33,10 @@ _pool_lock = threading.Lock()
 STAMPED_PRODUCT = "12"  # the bench program's rule: one stamp per item of product 12
 
 _UPSERT_CARD = """
-INSERT INTO cards (id, merchant_id, program_id, number, phone, stamps, cycle, version,
-                   created_at, updated_at, last_visit_at)
-VALUES (%(card)s, %(merchant)s, %(program)s, %(number)s, %(phone)s, %(stamps)s, 0, 1,
-        %(now)s, %(now)s, %(now)s)
+INSERT INTO cards (id, merchant_id, program_id, number, customer_token, phone, stamps, cycle,
+                   version, created_at, updated_at, last_visit_at)
+VALUES (%(card)s, %(merchant)s, %(program)s, %(number)s, %(token)s, %(phone)s, %(stamps)s, 0,
+        1, %(now)s, %(now)s, %(now)s)
 ON CONFLICT (program_id, phone) WHERE phone IS NOT NULL
 DO UPDATE SET stamps = cards.stamps + EXCLUDED.stamps, version = cards.version + 1,
               updated_at = EXCLUDED.updated_at, last_visit_at = EXCLUDED.last_visit_at
@@ -108,6 +108,7 @@ def record_sale() -> tuple[dict[str, Any], int]:
             {
                 **ids,
                 "number": str(secrets.randbelow(10**15)).zfill(16),
+                "token": secrets.token_urlsafe(16),
                 "phone": body["customer"]["phone"],
                 "stamps": stamps,
                 "now": now,

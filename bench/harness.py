@@ -27,6 +27,8 @@ CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
 POSTGRES_URL = os.environ.get(
     "STAMPGATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
+SERVERS: dict[int, int] = {}
+"""The gunicorn master's pid by port, for the servers running now."""
 # A request: (method, path, body, headers), built per call so bodies can differ.
 Request = tuple[str, str, bytes | None, dict[str, str]]
 RequestFactory = Callable[[int, int], Request]
@@ -83,11 +85,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(app_spec: str, env: dict[str, str], cwd: str | None = None) -> Iterator[int]:
-    """Serve ``app_spec`` with the gateway's gunicorn settings; yields the port."""
+def gunicorn(
+    app_spec: str, env: dict[str, str], cwd: str | None = None, options: tuple[str, ...] = ()
+) -> Iterator[int]:
+    """Serve ``app_spec`` with the gateway's gunicorn settings (``options`` override them on
+    the command line); yields the port."""
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "-c", "python:gateway.server.config"]
-    command += ["--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", app_spec]
+    command += ["--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", *options]
+    command.append(app_spec)
     quiet = {"STAMPGATE_SECRET_KEY": uuid.uuid4().hex, "STAMPGATE_LOG_LEVEL": "warning"}
     server = subprocess.Popen(
         command,
@@ -98,8 +104,10 @@ def gunicorn(app_spec: str, env: dict[str, str], cwd: str | None = None) -> Iter
     )
     try:
         _wait_until_up(port)
+        SERVERS[port] = server.pid
         yield port
     finally:
+        SERVERS.pop(port, None)
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
 
@@ -175,12 +183,14 @@ def provision_merchant(port: int, admin_token: str) -> str:
 
 
 @contextmanager
-def gateway_with_merchant(extra_env: dict[str, str] | None = None) -> Iterator[tuple[int, str]]:
+def gateway_with_merchant(
+    extra_env: dict[str, str] | None = None, options: tuple[str, ...] = ()
+) -> Iterator[tuple[int, str]]:
     """The gateway under gunicorn on a fresh migrated database: yields (port, merchant API key)."""
     admin_token = uuid.uuid4().hex
     with scratch_database("stampgate_bench") as (url, _name):
         migrate.upgrade(url)
         env = {"STAMPGATE_DATABASE_URL": url, "STAMPGATE_ADMIN_TOKEN": admin_token}
         env.update(extra_env or {})
-        with gunicorn("gateway:create_app()", env) as port:
+        with gunicorn("gateway:create_app()", env, options=options) as port:
             yield port, provision_merchant(port, admin_token)

@@ -5,10 +5,6 @@ from __future__ import annotations
 import base64
 import functools
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 
 class SecretUnreadable(Exception):  # noqa: N818 - a state, not an error class name
     """A sealed value that this key cannot open (the secret key changed, or the row was altered)."""
@@ -18,6 +14,12 @@ class SecretBox:
     """Seals and opens short secrets (webhook signing secrets, POS credentials)."""
 
     def __init__(self, secret_key: str) -> None:
+        # Imported with the first box, not by every web worker at start: the library weighs
+        # megabytes, and a worker that neither signs webhooks nor reads POS secrets needs none.
+        from cryptography.fernet import Fernet
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
         derived = HKDF(
             algorithm=hashes.SHA256(), length=32, salt=None, info=b"stampgate secrets at rest v1"
         ).derive(secret_key.encode())
@@ -29,6 +31,8 @@ class SecretBox:
 
     def open(self, sealed: str) -> str:
         """The plaintext of a sealed value."""
+        from cryptography.fernet import InvalidToken
+
         try:
             return self._fernet.decrypt(sealed.encode()).decode()
         except InvalidToken as exc:

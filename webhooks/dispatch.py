@@ -21,14 +21,22 @@ def _enabled_endpoints(session: Session, merchant_id: str) -> list[WebhookEndpoi
     # Looked up once per transaction and merchant: a sale writes several events.
     cache: dict[str, list[WebhookEndpoint]] = session.info.setdefault(_ENDPOINTS, {})
     if merchant_id not in cache:
-        cache[merchant_id] = list(
-            session.scalars(
-                select(WebhookEndpoint).where(
-                    WebhookEndpoint.merchant_id == merchant_id, WebhookEndpoint.status == "enabled"
-                )
-            )
+        statement = select(WebhookEndpoint).where(
+            WebhookEndpoint.merchant_id == merchant_id, WebhookEndpoint.status == "enabled"
         )
+        if _changes_endpoints(session):
+            cache[merchant_id] = list(session.scalars(statement))
+        else:
+            # Nothing pending can change the answer: the rows the transaction adds (the card,
+            # its events) go in one flush at the end instead of one flush per lookup.
+            with session.no_autoflush:
+                cache[merchant_id] = list(session.scalars(statement))
     return cache[merchant_id]
+
+
+def _changes_endpoints(session: Session) -> bool:
+    pending = (session.new, session.dirty, session.deleted)
+    return any(isinstance(row, WebhookEndpoint) for rows in pending for row in rows)
 
 
 def wants(endpoint: WebhookEndpoint, event_type: str) -> bool:

@@ -19,7 +19,7 @@ from gateway.audit.recorder import AuditContext, bind
 from gateway.errors import DomainError
 from gateway.extensions import extensions
 from gateway.tenancy.countries import set_phone_country
-from gateway.tenancy.service import authenticate, get_merchant
+from gateway.tenancy.service import authenticate_recent, get_merchant
 
 ADMIN_SCOPE = "admin"
 CSV_CONTENT_TYPE = "text/csv"
@@ -41,14 +41,21 @@ def _bearer_token() -> str:
 
 def require_merchant() -> None:
     """Authenticate an API key; the merchant it belongs to scopes everything that follows."""
-    key = authenticate(request_session(), _bearer_token())
+    key = authenticate_recent(request_session, _bearer_token())
     if key is None:
         raise DomainError("unauthorized", "The API key is unknown or revoked.")
     g.merchant_id = key.merchant_id
     # Bodies and queries are validated after this: their phones read the merchant's country.
-    set_phone_country(get_merchant(request_session(), key.merchant_id).country)
+    set_phone_country(_merchant_country)
     record_changes_as("api_key", key.id)
     g.api_key_id = key.id
+
+
+def _merchant_country() -> str | None:
+    # Held on g: the session keeps a weak reference only, and the view reads it again.
+    g.merchant = get_merchant(request_session(), current_merchant_id())
+    country: str | None = g.merchant.country
+    return country
 
 
 def require_admin() -> None:

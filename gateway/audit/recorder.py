@@ -6,8 +6,9 @@ added to the same session, so the row commits, or rolls back, with its change:
 
 - ``after_flush``: rows the ORM inserted, updated or deleted, diffed from attribute history;
 - ``do_orm_execute``: conditional ``UPDATE``/``DELETE`` statements (voucher moves, spin
-  claims, retries). The matching rows are read, locked, before the statement runs and read
-  again after it, so the record carries what the statement really changed.
+  claims, retries). The matching rows are read, locked, before the statement runs; what it
+  made of them is read again after it, unless it set plain values on every one of them (or
+  deleted them all), so the record carries what the statement really changed.
 
 Sessions without a bound actor (workers, the CLI, reads) record nothing.
 """
@@ -21,6 +22,7 @@ from typing import Any
 from sqlalchemy import Table, event, inspect, select
 from sqlalchemy.engine import Result
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy.sql.elements import BindParameter
 
 from gateway.audit.catalog import AUDITED, AuditSpec, diff, jsonable
 from gateway.audit.models import AuditEvent
@@ -180,14 +182,50 @@ def _around_statement(state: ORMExecuteState) -> Result[Any] | None:
         matching = matching.where(key.in_([row[key.key] for row in state.parameters]))
     before = _rows(state.session.execute(matching).mappings(), key.name)
     result = state.invoke_statement()
-    if not before or getattr(result, "rowcount", 1) == 0:
+    rowcount = getattr(result, "rowcount", 1)
+    if not before or rowcount == 0:
         return result
-    current = select(*table.columns).where(key.in_(list(before)))
-    after = _rows(state.session.execute(current).mappings(), key.name)
+    after = _after_image(state, table, before) if rowcount == len(before) else None
+    if after is None:
+        current = select(*table.columns).where(key.in_(list(before)))
+        after = _rows(state.session.execute(current).mappings(), key.name)
     for object_id, old in before.items():
         new = after.get(object_id, {})
         _record(state.session, context, spec, "updated" if new else "deleted", old, new)
     return result
+
+
+def _after_image(
+    state: ORMExecuteState, table: Table, before: dict[Any, dict[str, Any]]
+) -> dict[Any, dict[str, Any]] | None:
+    """The locked rows as the statement left them, when that needs no second read: every one
+    of them changed (the row count says so), and deleted, or updated to plain values only.
+    None when only reading them again tells (a value computed in SQL, a column's onupdate)."""
+    if state.is_delete:
+        return {}
+    assigned = _assigned_values(state, table)
+    if assigned is None:
+        return None
+    return {object_id: {**row, **assigned} for object_id, row in before.items()}
+
+
+def _assigned_values(state: ORMExecuteState, table: Table) -> dict[str, Any] | None:
+    values: dict[Any, Any] = getattr(state.statement, "_values", None) or {}
+    mapper = state.bind_mapper
+    assert mapper is not None
+    assigned: dict[str, Any] = {}
+    for target, value in values.items():
+        name = target if isinstance(target, str) else getattr(target, "key", None)
+        attribute = mapper.column_attrs.get(name) if isinstance(name, str) else None
+        if attribute is None or not isinstance(value, BindParameter) or value.callable:
+            return None
+        assigned[attribute.columns[0].name] = value.value
+    if not assigned:
+        return None
+    for column in table.columns:
+        if column.onupdate is not None and column.name not in assigned:
+            return None
+    return assigned
 
 
 def _rows(rows: Iterable[Any], key: str) -> dict[Any, dict[str, Any]]:

@@ -11,7 +11,7 @@ country owns (``UTC``, ``Etc/*``, an abbreviation name such as ``EET``) has none
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from datetime import datetime
 from functools import cache
@@ -107,14 +107,20 @@ Country = Annotated[
 """A country code, upper-cased: ``ua`` is ``UA``."""
 
 
-_phone_country: ContextVar[str | None] = ContextVar("phone_country", default=None)
+CountryLookup = Callable[[], str | None]
+_phone_country: ContextVar[str | CountryLookup | None] = ContextVar("phone_country", default=None)
 
 
 def phone_country() -> str | None:
     """The country whose national phone numbers are being read (the request's merchant's)."""
-    return _phone_country.get()
+    country = _phone_country.get()
+    if callable(country):
+        country = country()
+        _phone_country.set(country)
+    return country
 
 
-def set_phone_country(country: str | None) -> None:
-    """Read national phone numbers as ``country``'s from now on in this context (None: none)."""
+def set_phone_country(country: str | CountryLookup | None) -> None:
+    """Read national phone numbers as ``country``'s from now on in this context (None: none);
+    a lookup is called when the first phone number is read, so a request with none skips it."""
     _phone_country.set(country)

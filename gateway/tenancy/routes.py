@@ -67,7 +67,10 @@ def list_api_keys(query: PageQuery) -> dict[str, Any]:
 
 @v1.delete("/api-keys/<key_id>", responses={200: ApiKeyOut, **problem_responses("not_found")})
 def revoke_api_key(path: ApiKeyPath) -> dict[str, Any]:
-    """Revoke a key at once; requests with it answer 401 from now on."""
+    """Revoke a key: requests with it answer 401 from now on.
+
+    Every server process refuses it within a second: each keeps the keys it authenticated
+    for that long."""
     key = service.revoke_api_key(request_session(), current_merchant_id(), path.key_id)
     return ApiKeyOut.model_validate(key).model_dump(mode="json")
 

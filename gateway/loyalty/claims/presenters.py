@@ -29,8 +29,11 @@ def open_claim_tokens(session: Session, sale_ids: Sequence[str]) -> dict[str, st
 def with_claim_urls(
     session: Session, results: Sequence[dict[str, Any]], public_url: str
 ) -> list[dict[str, Any]]:
-    """Sale results with their ``claim_url``: the link while it is unused, else null."""
-    tokens = open_claim_tokens(session, [result["id"] for result in results])
+    """Sale results with their ``claim_url``: the link while it is unused, else null.
+
+    Only a sale stored unattributed is given a claim link: the others need no query."""
+    unattributed = [r["id"] for r in results if r.get("status", "unattributed") == "unattributed"]
+    tokens = open_claim_tokens(session, unattributed)
     return [
         {**result, "claim_url": claim_url(public_url, tokens[result["id"]])}
         if result["id"] in tokens

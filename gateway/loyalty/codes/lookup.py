@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from gateway.ids import has_prefix
 from gateway.loyalty.cards.models import Card
 from gateway.loyalty.codes.text import code_key
 from gateway.loyalty.vouchers.holds import Claimant, is_held_against
-from gateway.loyalty.vouchers.lifecycle import is_due_to_expire
+from gateway.loyalty.vouchers.lifecycle import is_due_to_expire, remember_card_number
 from gateway.loyalty.vouchers.models import Voucher
 from gateway.loyalty.vouchers.states import VoucherAction, VoucherStatus, refusal_reason
 
@@ -62,16 +62,16 @@ def match_code(
     now: datetime,
 ) -> CodeMatch:
     """The merchant's voucher that ``code`` names for ``card`` (any card for a unique code)."""
-    vouchers = session.scalars(
-        select(Voucher).where(
-            Voucher.merchant_id == merchant_id, Voucher.code_key == code_key(code)
-        )
-    ).all()
+    vouchers = _with_card_numbers(
+        session,
+        _vouchers().where(Voucher.merchant_id == merchant_id, Voucher.code_key == code_key(code)),
+    )
     if not vouchers and has_prefix(code.strip(), "vch"):
         # The picture of a voucher without a code carries its id; a till may scan that.
-        vouchers = session.scalars(
-            select(Voucher).where(Voucher.merchant_id == merchant_id, Voucher.id == code.strip())
-        ).all()
+        vouchers = _with_card_numbers(
+            session,
+            _vouchers().where(Voucher.merchant_id == merchant_id, Voucher.id == code.strip()),
+        )
     if not vouchers:
         return CodeMatch(None, UNKNOWN_CODE)
     if card is not None:
@@ -93,6 +93,20 @@ def match_code(
     if held:
         return CodeMatch(held[0], HELD)
     return CodeMatch(*verdicts[0])
+
+
+def _vouchers() -> Select[tuple[Voucher, str]]:
+    # The card's number comes along (None without a card): the answer and the event show it.
+    return select(Voucher, Card.number).outerjoin(Card, Card.id == Voucher.card_id)
+
+
+def _with_card_numbers(session: Session, statement: Select[tuple[Voucher, str]]) -> list[Voucher]:
+    vouchers = []
+    for voucher, number in session.execute(statement).tuples():
+        if voucher.card_id is not None and number is not None:
+            remember_card_number(session, voucher.card_id, number)
+        vouchers.append(voucher)
+    return vouchers
 
 
 def verdict(voucher: Voucher, claimant: Claimant, now: datetime) -> str | None:

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import png
-import qrcode
-from barcode import Code128
-from barcode.errors import BarcodeError
-from barcode.writer import SVGWriter
-from qrcode.image.pure import PyPNGImage
-from qrcode.image.svg import SvgPathImage
 
 from gateway.errors import DomainError
+
+if TYPE_CHECKING:
+    from barcode import Code128
+
+# qrcode and python-barcode are imported when a picture is drawn, not by every web worker
+# at start: most workers never draw one, and the libraries weigh megabytes in each of them.
 
 QR_BOX_PIXELS = 8
 BAR_MODULE_PIXELS = 3
@@ -29,12 +30,18 @@ _BLACK, _WHITE = 0, 255
 
 def qr_svg(text: str) -> bytes:
     """A QR code of ``text`` as SVG."""
+    import qrcode
+    from qrcode.image.svg import SvgPathImage
+
     image = qrcode.make(text, image_factory=SvgPathImage, border=4)
     return bytes(image.to_string(encoding="utf-8"))
 
 
 def qr_png(text: str) -> bytes:
     """A QR code of ``text`` as a greyscale PNG."""
+    import qrcode
+    from qrcode.image.pure import PyPNGImage
+
     image = qrcode.make(text, image_factory=PyPNGImage, box_size=QR_BOX_PIXELS, border=4)
     buffer = io.BytesIO()
     image.save(buffer)
@@ -42,6 +49,10 @@ def qr_png(text: str) -> bytes:
 
 
 def _code128(text: str) -> Code128:
+    from barcode import Code128
+    from barcode.errors import BarcodeError
+    from barcode.writer import SVGWriter
+
     try:
         symbol = Code128(text, writer=SVGWriter())
         symbol.build()

@@ -43,12 +43,20 @@ def refused(exc: InvalidTransition) -> DomainError:
     return DomainError(exc.reason_code, REFUSAL_DETAILS[exc.reason_code])
 
 
+_CARD_NUMBERS = "card_numbers"
+
+
+def remember_card_number(session: Session, card_id: str, number: str) -> None:
+    """Keep a card's number read along with its voucher, for :func:`card_number_of`."""
+    session.info.setdefault(_CARD_NUMBERS, {})[card_id] = number
+
+
 def card_number_of(session: Session, voucher: Voucher) -> str | None:
     """The number of the voucher's card, if it has one."""
     if voucher.card_id is None:
         return None
     # A card's number never changes: one lookup per session serves the event and the answer.
-    known: dict[str, str] = session.info.setdefault("card_numbers", {})
+    known: dict[str, str] = session.info.setdefault(_CARD_NUMBERS, {})
     if voucher.card_id not in known:
         number = session.scalar(select(Card.number).where(Card.id == voucher.card_id))
         if number is None:

@@ -5,9 +5,6 @@ from __future__ import annotations
 import io
 import warnings
 
-import zxingcpp
-from PIL import Image, UnidentifiedImageError
-
 from gateway.errors import DomainError
 
 MAX_FRAME_BYTES = 512 * 1024
@@ -20,6 +17,11 @@ def decode_frame(data: bytes) -> str | None:
 
     Refuses (``validation_error``) what is not a JPEG or PNG frame of a sane size.
     """
+    # Imported on the first frame, not by every web worker at start: Pillow and zxing-cpp
+    # weigh megabytes in each, and only the workers serving a scanner decode frames.
+    import zxingcpp
+    from PIL import Image, UnidentifiedImageError
+
     if not data or len(data) > MAX_FRAME_BYTES:
         raise DomainError(
             "validation_error", f"frame: send a JPEG or PNG of at most {MAX_FRAME_BYTES} bytes."
