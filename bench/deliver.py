@@ -195,14 +195,18 @@ def main() -> None:
         loop, pool = ceiling(url, secret, 1), ceiling(url, secret, 2)
         print(f"events={EVENTS} steady rate={RATE:g}/s for {SECONDS:g}s cpus={os.cpu_count()}")
         print(f"ceiling: requests.Session loop {loop:8.1f}/s   2-thread pool {pool:8.1f}/s")
+        rates: dict[int, float] = {}
         for workers, baseline in ((1, loop), (2, pool)):
             rate, lags = measure(settings, app, merchant_id, stats_url, workers)
+            rates[workers] = rate
             cuts = statistics.quantiles(lags, n=100)
             print(
                 f"{workers} worker(s): {rate:8.1f} deliveries/s  ratio {rate / baseline:.3f}   "
                 f"first-attempt lag p50 {cuts[49] * 1000:.0f} ms  p99 {cuts[98] * 1000:.0f} ms   "
                 f"{failed_attempts(app)}"
             )
+        print(f"ratio 1 worker : requests.Session loop = {rates[1] / loop:.3f}  (target >= 0.8)")
+        print(f"ratio 2 workers : 1 worker = {rates[2] / rates[1]:.3f}  (target >= 1.0)")
         app.extensions["stampgate"].close()
     redis.Redis.from_url(REDIS_URL).flushdb()
 
