@@ -30,7 +30,7 @@ from sqlalchemy.engine import make_url
 
 from bench import plans
 from bench.harness import scratch_database
-from bench.ingest import PROGRAM
+from bench.ingest import PROGRAM, sale
 from bench.seeding import Owner, seed
 from connectors.connections.models import PosConnection
 from gateway import create_app, migrate
@@ -67,23 +67,6 @@ class SaleCost:
         )
 
 
-def sale_body(phase: int, sequence: int) -> bytes:
-    """A two-line sale of a customer never seen before (a card is enrolled and stamped)."""
-    body = {
-        "transaction_id": f"S-{phase}-{sequence}",
-        "closed_at": "2026-11-22T10:00:00Z",
-        "currency": "EUR",
-        "total": 900,
-        "location": "main",
-        "customer": {"phone": f"+38067{phase}{sequence:06d}"},
-        "lines": [
-            {"product": "12", "category": "3", "name": "Latte", "quantity": 2, "amount": 700},
-            {"product": "40", "category": "5", "name": "Cookie", "quantity": 1, "amount": 200},
-        ],
-    }
-    return json.dumps(body).encode()
-
-
 def wal_lsn(dsn: str) -> int:
     """The server's current WAL position in bytes."""
     with psycopg.connect(dsn, autocommit=True) as connection:
@@ -97,7 +80,7 @@ def measure(client: FlaskClient, key: str, engine: Engine, dsn: str, cards: int)
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
     phase = 1 if cards <= SMALL else 2
     for warm in range(20):
-        client.post("/v1/sales", data=sale_body(phase + 7, warm), headers=headers)
+        client.post("/v1/sales", data=sale(phase + 7, warm), headers=headers)
     counts: Counter[str] = Counter()
 
     def statement(*_args: object) -> None:
@@ -114,7 +97,7 @@ def measure(client: FlaskClient, key: str, engine: Engine, dsn: str, cards: int)
         before = wal_lsn(dsn)
         for sequence in range(first, min(first + GROUP, SALES)):
             started = time.perf_counter()
-            answer = client.post("/v1/sales", data=sale_body(phase, sequence), headers=headers)
+            answer = client.post("/v1/sales", data=sale(phase, sequence), headers=headers)
             latencies.append(time.perf_counter() - started)
             if answer.status_code != 201:
                 raise SystemExit(f"sale refused: {answer.status_code} {answer.get_json()}")
