@@ -40,10 +40,11 @@ def _insert_statement() -> TextClause:
     # conversions (JSON documents, UTC times).
     table = InboundEvent.__table__
     name = InboundEvent.__tablename__
-    names = [column.name for column in table.c]
+    columns = [column.name for column in table.c]
+    # Every name comes from the table's own metadata; the values are bound parameters.
     sql = (
-        f"INSERT INTO {name} ({', '.join(names)}) "
-        f"VALUES ({', '.join(':' + name for name in names)}) "
+        f"INSERT INTO {name} ({', '.join(columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(':' + column for column in columns)}) "
         "ON CONFLICT (connection_id, dedupe_key) DO UPDATE SET status = :due_status, "
         "attempts = 0, next_attempt_at = excluded.next_attempt_at "
         f"WHERE {name}.status = :ignored_status RETURNING id"
