@@ -4,7 +4,8 @@ Starts the gateway under gunicorn on a scratch PostgreSQL database with one Post
 connection and drives ``POST /hooks/poster`` with correctly signed hooks, each a new
 change (so each is stored), at BENCH_CONCURRENCY for BENCH_SECONDS. Processing is switched
 off (``STAMPGATE_EMBEDDED_DISPATCHER=false``, no Redis) so the numbers are the
-acknowledgement path alone. ``GET /healthz`` under the same server is the baseline.
+acknowledgement path alone. ``GET /healthz`` under the same server is the baseline. At the
+end every acknowledged hook must be in the inbox: an acknowledgement is a promise.
 """
 
 from __future__ import annotations
@@ -12,14 +13,26 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import statistics
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import psycopg
 import requests
+from sqlalchemy.engine import make_url
 
-from bench.harness import CONCURRENCY, SECONDS, drive, gateway_with_merchant
+from bench.harness import (
+    CONCURRENCY,
+    SECONDS,
+    drive,
+    gunicorn,
+    provision_merchant,
+    scratch_database,
+)
+from gateway import migrate
 
 SECRET = "bench-application-secret"
 ACCOUNT = "benchcafe"
@@ -91,19 +104,38 @@ def connect(port: int, key: str) -> None:
     ).raise_for_status()
 
 
+def stored_hooks(url: str) -> int:
+    """How many hooks the inbox holds."""
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(False)
+    with psycopg.connect(dsn) as connection:
+        row = connection.execute("SELECT count(*) FROM inbound_events").fetchone()
+    assert row is not None
+    count: int = row[0]
+    return count
+
+
+@contextmanager
+def gateway(home: str) -> Iterator[tuple[int, str, str]]:
+    """The gateway on a fresh database: yields (port, merchant API key, database URL)."""
+    admin_token = uuid.uuid4().hex
+    with scratch_database("stampgate_bench") as (url, _name):
+        migrate.upgrade(url)
+        env = {
+            "STAMPGATE_DATABASE_URL": url,
+            "STAMPGATE_ADMIN_TOKEN": admin_token,
+            "STAMPGATE_EMBEDDED_DISPATCHER": "false",
+            "STAMPGATE_POSTER_API_URL": home,
+            "STAMPGATE_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",
+        }
+        with gunicorn("gateway:create_app()", env) as port:
+            yield port, provision_merchant(port, admin_token), url
+
+
 def main() -> None:
-    """Measure hook acknowledgements and the health-check baseline; print both and the ratio."""
+    """Measure hook acknowledgements and the health-check baseline; print both and the ratio,
+    then check that every acknowledged hook was stored."""
     print(f"concurrency={CONCURRENCY} seconds={SECONDS:g} cpus={os.cpu_count()}", flush=True)
-    with (
-        poster_home() as home,
-        gateway_with_merchant(
-            {
-                "STAMPGATE_EMBEDDED_DISPATCHER": "false",
-                "STAMPGATE_POSTER_API_URL": home,
-                "STAMPGATE_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",
-            }
-        ) as (port, key),
-    ):
+    with poster_home() as home, gateway(home) as (port, key, url):
         connect(port, key)
         json_headers = {"Content-Type": "application/json"}
         hooks = drive(
@@ -120,7 +152,13 @@ def main() -> None:
             frozenset({200}),
         )
         print(health.line(), flush=True)
+        stored = stored_hooks(url)
     print(f"ratio ack : healthz throughput = {hooks.rate / health.rate:.3f}")
+    cuts = statistics.quantiles(hooks.latencies, n=100)
+    print(f"hook ack p99 {cuts[98] * 1000:.1f} ms  (target <= 20 ms at concurrency 16)")
+    print(f"stored {stored} hooks of {hooks.requests} acknowledged ({hooks.errors} not answered)")
+    if stored < hooks.requests:
+        raise SystemExit(f"{hooks.requests - stored} acknowledged hooks were lost")
     if hooks.errors:
         raise SystemExit(f"{hooks.errors} hooks were not acknowledged")
 

@@ -17,10 +17,10 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.config import Settings
-from gateway.crypto import SecretBox, SecretUnreadable, secret_box
+from gateway.crypto import SecretUnreadable, secret_box
 from gateway.db import utcnow
 from gateway.egress.pinned import outbound_session, post_pinned, user_agent
-from gateway.egress.ssrf import UrlNotAllowed, check_url
+from gateway.egress.ssrf import Target, UrlNotAllowed, check_url
 from gateway.queue.table import QueueTable, WorkRow, work_batch
 from gateway.queue.table import drain as drain_table
 from gateway.timestamps import iso_utc
@@ -115,16 +115,48 @@ def _start_attempts(
 ) -> WorkRow[Delivery]:
     events = _by_id(session, Event, {d.event_id for d in deliveries})
     endpoints = _by_id(session, WebhookEndpoint, {d.endpoint_id for d in deliveries})
+    batch = _BatchCache(deliverer.settings)
 
     def attempt_one(delivery: Delivery) -> None:
         endpoint = endpoints.get(delivery.endpoint_id)
         if endpoint is None or endpoint.status != "enabled":
             _finish(delivery, "failed", error="endpoint disabled")
             return
-        answer = _post(deliverer, endpoint, events[delivery.event_id])
+        answer = _post(deliverer, batch, endpoint, events[delivery.event_id])
         _record(deliverer.settings, session, delivery, endpoint, answer)
 
     return attempt_one
+
+
+@dataclass
+class _BatchCache:
+    """What the attempts of one batch to the same endpoint share: its opened secrets and its
+    checked address (a batch is at most one lease long). Decrypting a secret and resolving a
+    host cost more than the rest of an attempt's own work."""
+
+    settings: Settings
+    opened: dict[str, str] = field(default_factory=dict)
+    targets: dict[str, Target | UrlNotAllowed] = field(default_factory=dict)
+
+    def open(self, sealed: str) -> str:
+        """A sealed secret in the clear (``SecretUnreadable`` when the key changed)."""
+        if sealed not in self.opened:
+            self.opened[sealed] = secret_box(self.settings.secret_key).open(sealed)
+        return self.opened[sealed]
+
+    def target(self, url: str) -> Target:
+        """The URL's checked address (``UrlNotAllowed`` when the guard refuses it)."""
+        if url not in self.targets:
+            try:
+                self.targets[url] = check_url(
+                    url, self.settings.webhook_allowed_networks, self.settings.webhook_require_https
+                )
+            except UrlNotAllowed as refused:
+                self.targets[url] = refused
+        found = self.targets[url]
+        if isinstance(found, UrlNotAllowed):
+            raise found
+        return found
 
 
 def _by_id(session: Session, model: type[ModelT], ids: set[str]) -> dict[str, ModelT]:
@@ -132,7 +164,7 @@ def _by_id(session: Session, model: type[ModelT], ids: set[str]) -> dict[str, Mo
     return {row.id: row for row in rows}
 
 
-def _secrets(box: SecretBox, endpoint: WebhookEndpoint, now: datetime) -> list[str]:
+def _secrets(batch: _BatchCache, endpoint: WebhookEndpoint, now: datetime) -> list[str]:
     sealed = [endpoint.secret]
     if (
         endpoint.previous_secret
@@ -140,23 +172,23 @@ def _secrets(box: SecretBox, endpoint: WebhookEndpoint, now: datetime) -> list[s
         and endpoint.previous_secret_until > now
     ):
         sealed.append(endpoint.previous_secret)
-    return [box.open(value) for value in sealed]
+    return [batch.open(value) for value in sealed]
 
 
-def _post(deliverer: Deliverer, endpoint: WebhookEndpoint, event: Event) -> Answer:
+def _post(
+    deliverer: Deliverer, batch: _BatchCache, endpoint: WebhookEndpoint, event: Event
+) -> Answer:
     settings = deliverer.settings
     body = sent_body(event)
     started = time.perf_counter()
     try:
-        secrets = _secrets(secret_box(settings.secret_key), endpoint, utcnow())
+        secrets = _secrets(batch, endpoint, utcnow())
     except SecretUnreadable:
         error = "signing secret unreadable: STAMPGATE_SECRET_KEY changed? rotate the secret"
         return Answer(None, None, None, None, error, _since(started))
     signed = headers(event.id, int(time.time()), body, secrets)
     try:
-        target = check_url(
-            endpoint.url, settings.webhook_allowed_networks, settings.webhook_require_https
-        )
+        target = batch.target(endpoint.url)
     except UrlNotAllowed as exc:
         return Answer(None, None, None, None, f"url not allowed: {exc.reason}", _since(started))
     # The session adds the User-Agent; the log shows it beside the signing headers.

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gateway.db import AutoId, Base, JsonDocument, utcnow
+from webhooks.states import WAITING
 
 
 class Event(Base):
@@ -53,6 +54,9 @@ class WebhookEndpoint(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+WAITING_ROWS = f"status IN ({', '.join(repr(status) for status in WAITING)})"
+
+
 class Delivery(Base):
     """One event to one endpoint, attempted until it succeeds or its schedule runs out."""
 
@@ -60,6 +64,15 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("endpoint_id", "event_id"),
         Index("ix_deliveries_due", "status", "next_attempt_at"),
+        # Claims: the waiting deliveries in due order, so a claim of a batch reads about a
+        # batch however long the backlog (the index above has them by status first, so the
+        # two waiting statuses had to be read in full and sorted).
+        Index(
+            "ix_deliveries_waiting",
+            "next_attempt_at",
+            postgresql_where=text(WAITING_ROWS),
+            sqlite_where=text(WAITING_ROWS),
+        ),
         Index("ix_deliveries_endpoint", "endpoint_id", "id"),
         # The purge: finished deliveries by age, and whether an event still has a delivery.
         Index("ix_deliveries_status_updated", "status", "updated_at"),

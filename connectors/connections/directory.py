@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cachetools import TTLCache
@@ -43,17 +44,27 @@ class ConnectionDirectory:
         self, session: Session, pos: str, account: str, fresh: bool = False
     ) -> HookTarget | None:
         """The connection of a POS account (``fresh`` skips the cache)."""
-        condition = (PosConnection.pos == pos) & (PosConnection.account == account)
-        return self._find(session, ("account", f"{pos}:{account}"), condition, fresh)
+        return self._find(
+            session,
+            ("account", f"{pos}:{account}"),
+            lambda: (PosConnection.pos == pos) & (PosConnection.account == account),
+            fresh,
+        )
 
     def by_id(self, session: Session, connection_id: str, fresh: bool = False) -> HookTarget | None:
         """The connection with this id (``fresh`` skips the cache)."""
-        condition = PosConnection.id == connection_id
-        return self._find(session, ("id", connection_id), condition, fresh)
+        return self._find(
+            session, ("id", connection_id), lambda: PosConnection.id == connection_id, fresh
+        )
 
     def _find(
-        self, session: Session, key: tuple[str, str], condition: ColumnElement[bool], fresh: bool
+        self,
+        session: Session,
+        key: tuple[str, str],
+        condition: Callable[[], ColumnElement[bool]],
+        fresh: bool,
     ) -> HookTarget | None:
+        # The condition is built only on a miss: building it cost more than a cache hit.
         if not fresh:
             with self._lock:
                 cached = self._cache.get(key)
@@ -65,7 +76,7 @@ class ConnectionDirectory:
                 PosConnection.merchant_id,
                 PosConnection.pos,
                 PosConnection.credentials,
-            ).where(condition)
+            ).where(condition())
         ).first()
         if row is None:
             return None  # unknown accounts are not cached: a new connection works at once

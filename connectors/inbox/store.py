@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import TextClause, bindparam, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.inbox.models import InboundEvent
@@ -33,20 +33,27 @@ class Inbound:
 
 
 @functools.cache
-def _insert_statement(dialect: str) -> Any:
-    # Built once per dialect: building it per webhook cost more than its database round trip.
-    # (SQLAlchemy does not cache the compiled form of dialect inserts, so that part remains.)
-    builder: Callable[..., Any] = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    insert = builder(InboundEvent)
-    return insert.on_conflict_do_update(
-        index_elements=["connection_id", "dedupe_key"],
-        set_={
-            "status": InboundStatus.PENDING.value,
-            "attempts": 0,
-            "next_attempt_at": insert.excluded.next_attempt_at,
-        },
-        where=InboundEvent.status == InboundStatus.IGNORED.value,
-    ).returning(InboundEvent.id)
+def _insert_statement() -> TextClause:
+    # Text rather than the dialect insert constructs: those have no cache key, so SQLAlchemy
+    # compiled them anew for every webhook, at a cost close to the database round trip's.
+    # PostgreSQL and SQLite spell this upsert alike; the typed parameters keep the columns'
+    # conversions (JSON documents, UTC times).
+    table = InboundEvent.__table__
+    name = InboundEvent.__tablename__
+    columns = [column.name for column in table.c]
+    # Every name comes from the table's own metadata; the values are bound parameters.
+    sql = (
+        f"INSERT INTO {name} ({', '.join(columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(':' + column for column in columns)}) "
+        "ON CONFLICT (connection_id, dedupe_key) DO UPDATE SET status = :due_status, "
+        "attempts = 0, next_attempt_at = excluded.next_attempt_at "
+        f"WHERE {name}.status = :ignored_status RETURNING id"
+    )
+    return text(sql).bindparams(
+        *(bindparam(column.name, type_=column.type) for column in table.c),
+        bindparam("due_status", InboundStatus.PENDING.value),
+        bindparam("ignored_status", InboundStatus.IGNORED.value),
+    )
 
 
 def store_inbound(
@@ -78,11 +85,19 @@ def store_inbound(
         "received_at": now,
         "processed_at": None if inbound.status is InboundStatus.PENDING else now,
     }
-    statement = _insert_statement(session.get_bind().dialect.name)
-    stored: str | None = session.connection().execute(statement, row).scalar()
+    stored: str | None = session.connection().execute(_insert_statement(), row).scalar()
     if stored is not None and inbound.status is InboundStatus.PENDING:
         note_due(session, _NEW, [stored])
     return stored
+
+
+def single_statement_unit(session: Session) -> None:
+    """Let the session's statements commit one by one, for a unit of work that writes with
+    a single statement (one webhook's INSERT, which is atomic by itself): BEGIN and COMMIT
+    would be two more round trips before the acknowledgement. ``commit_unit`` still ends
+    the unit, so after-commit hooks (the processor's wake-up) run as before."""
+    if not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def requeue_inbound(session: Session, event_ids: Sequence[str]) -> None:

@@ -12,7 +12,7 @@ from connectors.connections.directory import ConnectionDirectory, HookTarget
 from connectors.connections.models import PosConnection
 from connectors.connections.service import set_credentials
 from connectors.inbox.states import InboundStatus
-from connectors.inbox.store import Inbound, store_inbound
+from connectors.inbox.store import Inbound, single_statement_unit, store_inbound
 from connectors.poster.schemas import PosterHook
 from connectors.poster.signature import is_signed_by
 from gateway.config import Settings
@@ -45,6 +45,11 @@ def receive_poster_hook(
 ) -> None:
     """Verify and store one webhook (once per dedupe key), committed before the reply."""
     body, hook = parse_hook(raw)
+    token = hook.data_object().get("access_token") if hook.object == "application" else None
+    has_token = isinstance(token, str) and bool(token)
+    if not has_token:
+        # Storing the hook is then the only write: a token update also changes the connection.
+        single_statement_unit(session)
     account = hook.account.lower()
     target = directory.by_account(session, "poster", account)
     if target is None or not _signed(body, target):
@@ -59,8 +64,8 @@ def receive_poster_hook(
         object_id=str(hook.object_id),
         payload=body,
     )
-    token = hook.data_object().get("access_token") if hook.object == "application" else None
-    if isinstance(token, str) and token:
+    if has_token:
+        assert isinstance(token, str)
         connection = session.get(PosConnection, target.connection_id)
         assert connection is not None
         inbound = _token_update(session, settings, connection, inbound, token)

@@ -3,6 +3,7 @@ and never follow a redirect."""
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections.abc import Mapping
@@ -134,8 +135,10 @@ def _adapter(session: requests.Session) -> PinnedAdapter:
         return adapter
 
 
+@functools.cache
 def user_agent() -> str:
     """``stampgate/<version>``: how the gateway names itself to receivers and POS systems."""
+    # Cached: reading the installed version searches every distribution on sys.path.
     return f"stampgate/{package_version('stampgate')}"
 
 

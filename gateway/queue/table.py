@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, or_, select, true, update
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from gateway.db import commit_unit, utcnow
@@ -74,9 +74,13 @@ class QueueTable(Generic[RowT]):
         chosen = list(session.scalars(due))
         if not chosen:
             return []
+        # PostgreSQL locked the chosen rows, so they are still due; asking again there made
+        # the planner walk every waiting row instead of fetching the chosen ones by key. SQLite
+        # may have read them outside the write transaction: there the UPDATE checks again.
+        locked = session.get_bind().dialect.name == "postgresql"
         taken = (
             update(self.model)
-            .where(row_id.in_(chosen), self.is_due(now))
+            .where(row_id.in_(chosen), true() if locked else self.is_due(now))
             .values(locked_until=now + lease)
             .returning(self.model)
             .execution_options(synchronize_session=False)
