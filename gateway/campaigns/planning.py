@@ -94,7 +94,7 @@ def write_plan(session: Session, campaign_id: str) -> int:
     now = utcnow()
     messages: list[CampaignMessage] = []
     for card in session.scalars(
-        segment_cards(program, SEGMENT.validate_python(campaign.segment), now)
+        segment_cards(program, SEGMENT.validate_python(campaign.segment), now, timezone)
     ):
         voucher_id = None
         if reward is not None:

@@ -94,6 +94,14 @@ class VisitedLocation(FrozenStrictModel):
     location: Location
 
 
+class BirthdayWeek(FrozenStrictModel):
+    """Cards whose customer's birthday falls in the current week, Monday to Sunday, in the
+    merchant's time zone (a 29 February birthday falls on 28 February in other years)."""
+
+    model_config = example({"kind": "birthday_week"})
+    kind: Literal["birthday_week"]
+
+
 SEGMENT_KINDS = {
     "all": "every card of the program",
     "inactive": "last visit at least `days` days ago (win-back)",
@@ -101,9 +109,17 @@ SEGMENT_KINDS = {
     "voucher_expiring": "an active voucher expiring within `days` days",
     "never_redeemed": "no voucher ever redeemed",
     "location": "visited `location`",
+    "birthday_week": "the customer's birthday is this week (Monday to Sunday, the merchant's "
+    "time zone)",
 }
 Segment = Annotated[
-    AllCards | Inactive | NearGoal | VoucherExpiring | NeverRedeemed | VisitedLocation,
+    AllCards
+    | Inactive
+    | NearGoal
+    | VoucherExpiring
+    | NeverRedeemed
+    | VisitedLocation
+    | BirthdayWeek,
     Field(discriminator="kind"),
 ]
 CAMPAIGN_BODY: dict[str, Any] = {

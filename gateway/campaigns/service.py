@@ -44,7 +44,9 @@ class Preview:
 
 
 def _counted(session: Session, program: Program, body: CampaignIn, now: datetime) -> Preview:
-    recipients, with_email = session.execute(count_statement(program, body.segment, now)).one()
+    timezone = get_merchant(session, program.merchant_id).timezone
+    statement = count_statement(program, body.segment, now, timezone)
+    recipients, with_email = session.execute(statement).one()
     return Preview(int(recipients), int(with_email), tuple(dict.fromkeys(body.channels)))
 
 

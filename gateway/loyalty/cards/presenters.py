@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from gateway.customer_links import card_url
+from gateway.loyalty.cards.birthdays import birthday_text
 from gateway.loyalty.cards.models import Card
 from gateway.loyalty.cards.schemas import CardOut
 from gateway.loyalty.cards.service import pos_ids_of
@@ -17,7 +18,12 @@ def card_out(session: Session, card: Card) -> dict[str, Any]:
     """A card as the API shows it."""
     program = session.get(Program, card.program_id)
     assert program is not None  # a foreign key guarantees it
-    customer = {"phone": card.phone, "email": card.email, "pos": pos_ids_of(session, card)}
+    customer = {
+        "phone": card.phone,
+        "email": card.email,
+        "pos": pos_ids_of(session, card),
+        "birthday": birthday_text(card.birthday_md, card.birthday_year),
+    }
     out = CardOut(
         id=card.id,
         number=card.number,

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringCo
 
 from gateway.enums import Meanings
 from gateway.examples import example, page_example
+from gateway.loyalty.cards.birthdays import BirthdayText
 from gateway.loyalty.cards.identifiers import Email, Phone
 from gateway.loyalty.cards.numbers import checked_card_number
 from gateway.pagination import CreatedRange, PageQuery, QueryTime
@@ -22,7 +23,12 @@ CARD: dict[str, Any] = {
     "stamps": 2,
     "stamps_goal": 9,
     "cycle": 1,
-    "customer": {"phone": "+380501234567", "email": "olena@example.com", "pos": {"poster": "123"}},
+    "customer": {
+        "phone": "+380501234567",
+        "email": "olena@example.com",
+        "pos": {"poster": "123"},
+        "birthday": "--02-14",
+    },
     "created_at": "2026-11-22T10:00:00Z",
     "updated_at": "2026-11-22T10:00:00Z",
     "last_visit_at": "2026-11-22T10:00:00Z",
@@ -73,6 +79,7 @@ class CustomerIn(StrictModel):
     phone: Phone | None = Field(default=None, examples=["+380501111111"])
     email: Email | None = None
     pos: dict[PosName, PosCustomerId] = Field(default_factory=dict, max_length=10)
+    birthday: BirthdayText | None = None
 
 
 class CardCreate(StrictModel):
@@ -99,6 +106,9 @@ class CustomerOut(BaseModel):
     phone: str | None
     email: str | None
     pos: dict[str, str]
+    birthday: str | None = Field(
+        default=None, description="`YYYY-MM-DD`, or `--MM-DD` when the year is not known"
+    )
 
 
 class CardOut(BaseModel):
