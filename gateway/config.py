@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     campaign_wallet_per_minute: int = Field(default=600, ge=1)
     campaign_email_per_minute: int = Field(default=60, ge=1)
     campaign_messenger_per_minute: int = Field(default=120, ge=1)
+    # How often the scheduler fires automations for the cards whose moment came.
+    automations_every_seconds: int = Field(default=300, ge=10, le=86400)
     pos_timeout: float = Field(default=10.0, gt=0)
     pos_retry_backoff: float = Field(default=0.5, ge=0)
     poster_api_url: str = "https://{account}.joinposter.com/api"

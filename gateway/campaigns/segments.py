@@ -32,14 +32,18 @@ def _inactive(days: int, now: datetime) -> ColumnElement[bool]:
     return func.coalesce(Card.last_visit_at, Card.created_at) <= now - timedelta(days=days)
 
 
-def _voucher_expiring(days: int, now: datetime) -> ColumnElement[bool]:
-    return exists().where(
-        Voucher.card_id == Card.id,
+def expiring_within(days: int, now: datetime) -> ColumnElement[bool]:
+    """Active vouchers whose validity ends within ``days`` days of ``now``."""
+    return and_(
         Voucher.status == "active",
         Voucher.valid_until.is_not(None),
         Voucher.valid_until > now,
         Voucher.valid_until <= now + timedelta(days=days),
     )
+
+
+def _voucher_expiring(days: int, now: datetime) -> ColumnElement[bool]:
+    return exists().where(Voucher.card_id == Card.id, expiring_within(days, now))
 
 
 def _never_redeemed() -> ColumnElement[bool]:

@@ -15,7 +15,7 @@ from gateway.campaigns.rules import check_campaign
 from gateway.campaigns.schemas import CampaignIn, CampaignQuery
 from gateway.campaigns.segments import count_statement
 from gateway.db import commit_unit, commit_unit_of_work, utcnow
-from gateway.errors import DomainError
+from gateway.errors import DomainError, not_found
 from gateway.ids import new_id
 from gateway.loyalty.codes.pools import require_own_pools
 from gateway.loyalty.programs.models import Program
@@ -114,13 +114,18 @@ def create_campaign(session: Session, merchant_id: str, body: CampaignIn) -> Cam
 
 
 def get_campaign(session: Session, merchant_id: str, campaign_id: str) -> Campaign:
-    """One of the merchant's campaigns, or 404."""
-    return owned_by(session, Campaign, campaign_id, merchant_id, "campaign")
+    """One of the merchant's campaigns, or 404 (an automation's run is the automation's)."""
+    campaign = owned_by(session, Campaign, campaign_id, merchant_id, "campaign")
+    if campaign.automation_id is not None:
+        raise not_found("campaign")
+    return campaign
 
 
 def list_campaigns(session: Session, merchant_id: str, query: CampaignQuery) -> Page[Campaign]:
     """The merchant's campaigns, newest first, by status."""
-    statement = select(Campaign).where(Campaign.merchant_id == merchant_id)
+    statement = select(Campaign).where(
+        Campaign.merchant_id == merchant_id, Campaign.automation_id.is_(None)
+    )
     if query.status:
         statement = statement.where(Campaign.status == query.status)
     return fetch_page(session, statement, Campaign.id, Campaign.created_at, query)
