@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
+from gateway.campaigns.results import ResultsOut
 from gateway.enums import Meanings
 from gateway.examples import example, page_example
 from gateway.loyalty.programs.rewards import Reward
@@ -196,6 +197,15 @@ CAMPAIGN: dict[str, Any] = {
     "finished_at": "2026-12-01T10:00:05Z",
     "cancelled_at": None,
     "progress": PROGRESS,
+    "results": {
+        "recipients": 1,
+        "delivered": {"wallet": 1, "email": 0, "messenger": 0},
+        "skipped": 1,
+        "failed": 0,
+        "vouchers_attached": 1,
+        "vouchers_redeemed": 0,
+        "stamps_after": 3,
+    },
 }
 
 
@@ -219,6 +229,10 @@ class CampaignOut(BaseModel):
     finished_at: datetime | None
     cancelled_at: datetime | None
     progress: Progress
+    results: ResultsOut = Field(
+        description="What the messages achieved: recipients, delivered per channel, vouchers "
+        "attached and redeemed, stamps in the 14 days after"
+    )
 
 
 class CampaignPage(BaseModel):

@@ -117,7 +117,7 @@ class AutomationPatch(StrictModel):
 
 RESULTS: dict[str, Any] = {
     "recipients": 1,
-    "delivered": {"wallet": 1, "messenger": 1},
+    "delivered": {"wallet": 1, "email": 0, "messenger": 1},
     "skipped": 0,
     "failed": 0,
     "vouchers_attached": 1,
