@@ -123,10 +123,7 @@ Segment = Annotated[
     | BirthdayWeek,
     Field(discriminator="kind"),
 ]
-CAMPAIGN_BODY: dict[str, Any] = {
-    "program_id": "prg_01m8s0dp0c2ywxh4dm8wf4ywz0",
-    "name": "Win back November",
-    "segment": {"kind": "inactive", "days": 30},
+MESSAGE_EXAMPLE: dict[str, Any] = {
     "push_text": "Coffee's waiting ☕",
     "message_text": "We miss you! Here is a free dessert with your next coffee.",
     "channels": ["wallet", "messenger"],
@@ -136,25 +133,19 @@ CAMPAIGN_BODY: dict[str, Any] = {
         "redemption": "staff",
         "validity": {"kind": "days", "count": 14},
     },
+}
+CAMPAIGN_BODY: dict[str, Any] = {
+    "program_id": "prg_01m8s0dp0c2ywxh4dm8wf4ywz0",
+    "name": "Win back November",
+    "segment": {"kind": "inactive", "days": 30},
+    **MESSAGE_EXAMPLE,
     "send_at": None,
 }
 
 
-class CampaignIn(StrictModel):
-    """``POST /v1/campaigns`` and ``/v1/campaigns/preview``: who gets what, how and when."""
+class MessageIn(StrictModel):
+    """What a campaign or an automation sends: the texts of its channels, and a voucher."""
 
-    model_config = example(CAMPAIGN_BODY)
-
-    program_id: str = Field(max_length=64)
-    name: Name | None = Field(
-        default=None,
-        description="Defaults to `<program name>_<dd.mm.yyyyHH:MM>` (the send time, in the "
-        "merchant's time zone)",
-    )
-    segment: Segment = Field(
-        description="Which cards of the program receive it, by `kind`:\n\n"
-        + "\n".join(f"- `{kind}`: {meaning}" for kind, meaning in SEGMENT_KINDS.items())
-    )
     push_text: PushText | None = Field(
         default=None,
         description=f"The Wallet push: at most {PUSH_TEXT_GRAPHEMES} user-perceived characters "
@@ -170,6 +161,23 @@ class CampaignIn(StrictModel):
         default=None,
         description="A voucher reward issued to every recipient (source kind `campaign`); any "
         "other reward type is refused",
+    )
+
+
+class CampaignIn(MessageIn):
+    """``POST /v1/campaigns`` and ``/v1/campaigns/preview``: who gets what, how and when."""
+
+    model_config = example(CAMPAIGN_BODY)
+
+    program_id: str = Field(max_length=64)
+    name: Name | None = Field(
+        default=None,
+        description="Defaults to `<program name>_<dd.mm.yyyyHH:MM>` (the send time, in the "
+        "merchant's time zone)",
+    )
+    segment: Segment = Field(
+        description="Which cards of the program receive it, by `kind`:\n\n"
+        + "\n".join(f"- `{kind}`: {meaning}" for kind, meaning in SEGMENT_KINDS.items())
     )
     send_at: AwareDatetime | None = Field(
         default=None, description="When to send (RFC 3339 with offset); null sends now"

@@ -58,12 +58,17 @@ def _visited(location: str) -> ColumnElement[bool]:
     return or_(sold_there, stamped_there)
 
 
+def local_time(at: datetime, timezone: str) -> datetime:
+    """``at`` in the time zone."""
+    try:
+        return at.astimezone(ZoneInfo(timezone))
+    except OverflowError:  # the last hours of year 9999 have no local time past UTC
+        return at
+
+
 def local_date(now: datetime, timezone: str) -> date:
     """The calendar date at ``now`` in the time zone."""
-    try:
-        return now.astimezone(ZoneInfo(timezone)).date()
-    except OverflowError:  # the last hours of year 9999 have no local time past UTC
-        return now.date()
+    return local_time(now, timezone).date()
 
 
 def birthday_on(days: Iterable[date]) -> ColumnElement[bool]:

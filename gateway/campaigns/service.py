@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -13,7 +12,7 @@ from gateway.campaigns.models import Campaign, CampaignMessage
 from gateway.campaigns.queues import CAMPAIGNS_DUE
 from gateway.campaigns.rules import check_campaign
 from gateway.campaigns.schemas import CampaignIn, CampaignQuery
-from gateway.campaigns.segments import count_statement
+from gateway.campaigns.segments import count_statement, local_time
 from gateway.db import commit_unit, commit_unit_of_work, utcnow
 from gateway.errors import DomainError, not_found
 from gateway.ids import new_id
@@ -68,11 +67,7 @@ def preview_campaign(session: Session, merchant_id: str, body: CampaignIn) -> Pr
 
 def default_name(program: Program, at: datetime, timezone: str) -> str:
     """``<program name>_<dd.mm.yyyyHH:MM>`` of the send time, in the merchant's time zone."""
-    try:
-        local = at.astimezone(ZoneInfo(timezone))
-    except OverflowError:  # the last hours of year 9999 have no local time past UTC
-        local = at
-    return f"{program.name}_{local.strftime(NAME_TIME_FORMAT)}"
+    return f"{program.name}_{local_time(at, timezone).strftime(NAME_TIME_FORMAT)}"
 
 
 def create_campaign(session: Session, merchant_id: str, body: CampaignIn) -> Campaign:

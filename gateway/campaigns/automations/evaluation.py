@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from pydantic import TypeAdapter
 from sqlalchemy import select
@@ -23,6 +22,7 @@ from gateway.campaigns.automations.triggers import due_cards, occurrence_key
 from gateway.campaigns.models import Campaign
 from gateway.campaigns.planning import write_messages
 from gateway.campaigns.queues import CAMPAIGNS_DUE
+from gateway.campaigns.segments import local_time
 from gateway.campaigns.service import NAME_TIME_FORMAT
 from gateway.db import commit_unit, utcnow
 from gateway.ids import new_id
@@ -116,10 +116,7 @@ def write_run(session: Session, automation_id: str, now: datetime) -> int:
 
 
 def _run(automation: Automation, now: datetime, timezone: str) -> Campaign:
-    try:
-        local = now.astimezone(ZoneInfo(timezone))
-    except OverflowError:  # the last hours of year 9999 have no local time past UTC
-        local = now
+    local = local_time(now, timezone)
     return Campaign(
         id=new_id("cmp"),
         merchant_id=automation.merchant_id,

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from gateway.campaigns.automations.models import Automation
+from gateway.campaigns.automations.service import stored_fields
 from gateway.campaigns.models import Campaign
 from gateway.campaigns.results import results_of
 from gateway.timestamps import iso_utc
@@ -18,13 +19,7 @@ def automation_out(automation: Automation, results: dict[str, Any]) -> dict[str,
     return {
         "id": automation.id,
         "program_id": automation.program_id,
-        "name": automation.name,
-        "trigger": automation.trigger,
-        "channels": automation.channels,
-        "push_text": automation.push_text,
-        "message_text": automation.message_text,
-        "voucher": automation.voucher,
-        "enabled": automation.enabled,
+        **stored_fields(automation),
         "created_at": iso_utc(automation.created_at),
         "updated_at": iso_utc(automation.updated_at),
         "results": results,

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 
 from gateway.campaigns.results import ResultsOut
-from gateway.campaigns.schemas import PUSH_TEXT_GRAPHEMES, Channel, Name, PushText, Text
+from gateway.campaigns.schemas import MESSAGE_EXAMPLE, Channel, MessageIn, Name, PushText, Text
 from gateway.examples import example, page_example
 from gateway.loyalty.programs.rewards import Reward
 from gateway.pagination import PageQuery
@@ -62,20 +62,12 @@ AUTOMATION_BODY: dict[str, Any] = {
     "program_id": "prg_01m8s0dp0c2ywxh4dm8wf4ywz0",
     "name": "We miss you",
     "trigger": {"kind": "win_back", "days": 30},
-    "push_text": "Coffee's waiting ☕",
-    "message_text": "We miss you! Here is a free dessert with your next coffee.",
-    "channels": ["wallet", "messenger"],
-    "voucher": {
-        "type": "voucher",
-        "description": "A free dessert",
-        "redemption": "staff",
-        "validity": {"kind": "days", "count": 14},
-    },
+    **MESSAGE_EXAMPLE,
     "enabled": True,
 }
 
 
-class AutomationIn(StrictModel):
+class AutomationIn(MessageIn):
     """``POST /v1/automations``: which moment fires it, and what it sends each card then."""
 
     model_config = example(AUTOMATION_BODY)
@@ -85,18 +77,6 @@ class AutomationIn(StrictModel):
     trigger: Trigger = Field(
         description="When a card gets it, by `kind`:\n\n"
         + "\n".join(f"- `{kind}`: {meaning}" for kind, meaning in TRIGGER_KINDS.items())
-    )
-    push_text: PushText | None = Field(
-        default=None,
-        description=f"The Wallet push: at most {PUSH_TEXT_GRAPHEMES} user-perceived characters; "
-        "required with the wallet channel",
-    )
-    message_text: Text | None = Field(
-        default=None, description="The long text; required with email or messenger"
-    )
-    channels: list[Channel] = Field(min_length=1, max_length=3)
-    voucher: Reward | None = Field(
-        default=None, description="A voucher reward issued with each message (source `campaign`)"
     )
     enabled: bool = Field(default=True, description="false: paused, nothing fires")
 

@@ -81,7 +81,7 @@ def update_automation(
 
     def update() -> Automation:
         automation = get_automation(session, merchant_id, automation_id)
-        current = {"program_id": automation.program_id, **_stored(automation)}
+        current = {"program_id": automation.program_id, **stored_fields(automation)}
         changes = patch.model_dump(mode="json", exclude_unset=True)
         body = AutomationIn.model_validate({**current, **changes})
         _checked(session, merchant_id, body)
@@ -93,7 +93,8 @@ def update_automation(
     return commit_unit_of_work(session, update)
 
 
-def _stored(automation: Automation) -> dict[str, Any]:
+def stored_fields(automation: Automation) -> dict[str, Any]:
+    """The automation's fields as its body names them."""
     return {
         "name": automation.name,
         "trigger": automation.trigger,
