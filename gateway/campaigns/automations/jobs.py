@@ -29,6 +29,14 @@ def evaluate_automations_job() -> int:
     return evaluate_automations(_worker.get())
 
 
+def installed() -> sessionmaker[Session] | None:
+    """The sessions this process's rounds use, when a worker installed them."""
+    try:
+        return _worker.get()
+    except RuntimeError:
+        return None
+
+
 def install_worker(settings: Settings, _redis: Redis) -> None:
     """Give this worker process sessions whose runs wake the campaigns' sender."""
     _worker.install(build_sender(settings).sessions)
