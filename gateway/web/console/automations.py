@@ -25,7 +25,7 @@ from gateway.web.console.auth import console_page
 from gateway.web.console.blueprint import Page, console, logged_in_user
 from gateway.web.console.campaign_form import campaign_field_of, refusal_field
 from gateway.web.console.campaigns import CHANNEL_CHOICES
-from gateway.web.console.program_form import reward_from_form
+from gateway.web.console.program_form import reward_form_values, reward_from_form
 from gateway.web.console.programs import pool_options
 from gateway.web.forms import FormErrors, validation_errors
 
@@ -109,12 +109,68 @@ def automations_create() -> Page:
         errors = validation_errors(exc, automation_field_of, known=None)
         return _form_page(values, channels, errors, 422)
     except DomainError as exc:
-        field = refusal_field(exc.code, exc.extra)
-        message = exc.detail.partition(": ")[2] if field and ": " in exc.detail else exc.detail
-        errors = FormErrors(fields={field: message[:1].upper() + message[1:]})
-        return _form_page(values, channels, errors if field else FormErrors(general=[message]), 422)
+        return _form_page(values, channels, _refusal(exc), 422)
     flash(f"“{automation.name}” is on.")
     return redirect(url_for("console.automations"))
+
+
+def form_from_automation(view: Mapping[str, Any]) -> dict[str, str]:
+    """The form's values for a stored automation (the inverse of ``body_from_form``)."""
+    values = {
+        "program_id": view["program_id"],
+        "name": view["name"],
+        "trigger-kind": view["trigger"]["kind"],
+        "trigger-days": str(view["trigger"].get("days") or ""),
+        "push_text": view["push_text"] or "",
+        "message_text": view["message_text"] or "",
+        "voucher-type": "",
+        "voucher-redemption": "staff",
+    }
+    if view["voucher"]:
+        values.update(reward_form_values("voucher", view["voucher"]))
+    return values
+
+
+@console.get("/automations/<automation_id>")
+@console_page()
+def automations_edit(automation_id: str) -> Page:
+    """The edit form of one automation, filled in."""
+    session = request_session()
+    automation = service.get_automation(session, _merchant_id(), automation_id)
+    view = automation_views(session, [automation])[0]
+    return _form_page(form_from_automation(view), view["channels"], FormErrors(), view=view)
+
+
+@console.post("/automations/<automation_id>")
+@console_page()
+def automations_update(automation_id: str) -> Page:
+    """Save the changes; nothing is written on an error."""
+    session, merchant_id = request_session(), _merchant_id()
+    view = automation_views(session, [service.get_automation(session, merchant_id, automation_id)])[
+        0
+    ]
+    values = dict(request.form.items())
+    channels = request.form.getlist("channels")
+    try:
+        body = body_from_form(values, channels)
+        del body["program_id"]  # the program stays
+        patch = AutomationPatch.model_validate(body)
+        automation = service.update_automation(session, merchant_id, automation_id, patch)
+    except ValidationError as exc:
+        errors = validation_errors(exc, automation_field_of, known=None)
+        return _form_page(values, channels, errors, 422, view=view)
+    except DomainError as exc:
+        return _form_page(values, channels, _refusal(exc), 422, view=view)
+    flash(f"“{automation.name}” is saved.")
+    return redirect(url_for("console.automations"))
+
+
+def _refusal(exc: DomainError) -> FormErrors:
+    field = refusal_field(exc.code, exc.extra)
+    message = exc.detail.partition(": ")[2] if field and ": " in exc.detail else exc.detail
+    if not field:
+        return FormErrors(general=[message])
+    return FormErrors(fields={field: message[:1].upper() + message[1:]})
 
 
 @console.post("/automations/<automation_id>/enabled")
@@ -129,7 +185,11 @@ def automations_enable(automation_id: str) -> Page:
 
 
 def _form_page(
-    values: dict[str, str], channels: list[str], errors: FormErrors, status: int = 200
+    values: dict[str, str],
+    channels: list[str],
+    errors: FormErrors,
+    status: int = 200,
+    view: Mapping[str, Any] | None = None,
 ) -> tuple[str, int]:
     programs = list_programs(request_session(), _merchant_id(), PageQuery(limit=500)).items
     page = render_template(
@@ -142,5 +202,6 @@ def _form_page(
         channel_choices=CHANNEL_CHOICES,
         push_limit=PUSH_TEXT_GRAPHEMES,
         pools_options=pool_options(),
+        automation=view,
     )
     return page, status

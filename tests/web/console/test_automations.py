@@ -63,6 +63,13 @@ def test_an_automation_is_created_paused_and_resumed(
     assert "Resume “We miss you”" in owner_console.get(LIST).get_data(as_text=True)
     owner_console.submit(toggle, {"enabled": "yes"}, LIST)
     assert api.call("GET", f"/v1/automations/{made['id']}", key).get_json()["enabled"] is True
+    edit = f"{LIST}/{made['id']}"
+    assert 'value="We miss you"' in owner_console.get(edit).get_data(as_text=True)
+    too_long = owner_console.submit(edit, _form(program_id, push_text="Twenty-one characters"))
+    assert 'id="push_text-error"' in too_long.get_data(as_text=True)
+    owner_console.submit(edit, _form(program_id, name="Come back", **{"trigger-days": "45"}), edit)
+    changed = api.call("GET", f"/v1/automations/{made['id']}", key).get_json()
+    assert (changed["name"], changed["trigger"]["days"]) == ("Come back", 45)
     # Another merchant's automation cannot be paused from here.
     theirs = _form(_program_of(api, other_merchant))
     body = {
@@ -75,4 +82,9 @@ def test_an_automation_is_created_paused_and_resumed(
     other = api.call("POST", "/v1/automations", other_merchant["api_key"], json=body).get_json()
     refused = owner_console.submit(f"{LIST}/{other['id']}/enabled", {"enabled": "no"}, LIST)
     assert refused.status_code == 404
+    assert owner_console.get(f"{LIST}/{other['id']}").status_code == 404
+    assert owner_console.submit(f"{LIST}/{other['id']}", theirs, LIST).status_code == 404
     assert "Theirs" not in owner_console.get(LIST).get_data(as_text=True)
+    assert api.call("GET", f"/v1/automations/{other['id']}", other_merchant["api_key"]).get_json()[
+        "enabled"
+    ]
