@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterator
 
@@ -14,26 +15,23 @@ from sqlalchemy import func, select
 
 from gateway.campaigns.automations import jobs
 from gateway.campaigns.automations.models import AutomationFiring
-from gateway.campaigns.jobs import CAMPAIGNS_QUEUE
 from gateway.config import Settings
 from tests.campaigns.conftest import Shop, days_ago
 from tests.support.services import REDIS_URL, redis_client
 
 
 @pytest.fixture
-def redis() -> Iterator[Redis]:
-    """The test Redis without the automations' schedule key, before and after."""
+def redis(redis_prefix: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Redis]:
+    """The test Redis, the schedule's key and queue under a prefix of this test's own (workers
+    of other tests serve the campaigns' queue)."""
+    own = dataclasses.replace(
+        jobs.AUTOMATIONS_WAKEUP, key=f"{redis_prefix}:automations", queue=f"{redis_prefix}-queue"
+    )
+    monkeypatch.setattr(jobs, "AUTOMATIONS_WAKEUP", own)
     client = redis_client()
-    client.delete(jobs.AUTOMATIONS_WAKEUP.key)
     yield client
-    client.delete(jobs.AUTOMATIONS_WAKEUP.key)
+    Queue(own.queue, connection=client).delete()
     client.close()
-
-
-def _rounds_waiting(redis: Redis) -> list[str]:
-    queue = Queue(CAMPAIGNS_QUEUE, connection=redis)
-    waiting = [queue.fetch_job(job_id) for job_id in queue.job_ids]
-    return [job.id for job in waiting if job and job.func_name == jobs.AUTOMATIONS_WAKEUP.job]
 
 
 def _win_back(shop: Shop) -> None:
@@ -54,14 +52,14 @@ def test_one_round_per_interval_and_the_job_fires(
 ) -> None:
     worker_settings = settings.model_copy(update={"redis_url": REDIS_URL})
     sessions = shop.app.extensions["stampgate"].session_factory
-    before = set(_rounds_waiting(redis))
     jobs.schedule_automations(worker_settings, sessions, redis)
     jobs.schedule_automations(worker_settings, sessions, redis)  # another supervisor
-    enqueued = set(_rounds_waiting(redis)) - before
-    assert len(enqueued) == 1
+    queue = Queue(jobs.AUTOMATIONS_WAKEUP.queue, connection=redis)
+    assert [job.func_name for job in queue.jobs] == [
+        "gateway.campaigns.automations.jobs.evaluate_automations_job"
+    ]
     ttl = int(redis.ttl(jobs.AUTOMATIONS_WAKEUP.key))  # type: ignore[arg-type]
     assert 0 < ttl <= worker_settings.automations_every_seconds
-    Queue(CAMPAIGNS_QUEUE, connection=redis).remove(enqueued.pop())
     _win_back(shop)
     jobs.install_worker(worker_settings, redis)
     try:
@@ -74,10 +72,12 @@ def test_one_round_per_interval_and_the_job_fires(
 
 
 def test_the_embedded_mode_runs_the_scheduler_on_a_thread(
-    shop: Shop, make_app: Callable[..., Flask], database_url: str
+    request: pytest.FixtureRequest, database_url: str
 ) -> None:
     if not database_url.startswith("sqlite"):
         pytest.skip("the embedded mode is the SQLite mode")
+    shop: Shop = request.getfixturevalue("shop")
+    make_app: Callable[..., Flask] = request.getfixturevalue("make_app")
     _win_back(shop)
     embedded = make_app(embedded_dispatcher=True, automations_every_seconds=3600)
     loop = embedded.extensions["stampgate"].automations

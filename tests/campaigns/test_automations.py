@@ -48,29 +48,7 @@ def count(shop: Shop, *columns: Any) -> int:
         return int(session.scalar(select(func.count()).where(*columns)) or 0)
 
 
-def test_the_api_creates_lists_reads_and_pauses(shop: Shop) -> None:
-    first = automation(shop, {"kind": "win_back", "days": 30}, voucher=DESSERT_VOUCHER)
-    second = automation(shop, {"kind": "birthday"})
-    assert first["enabled"] is True
-    assert first["results"]["recipients"] == 0
-    page = shop.ok("GET", "/v1/automations?limit=1")
-    assert [item["id"] for item in page["items"]] == [second["id"]]
-    rest = shop.ok("GET", f"/v1/automations?limit=1&cursor={page['next_cursor']}")
-    assert [item["id"] for item in rest["items"]] == [first["id"]]
-    paused = shop.ok("PATCH", f"/v1/automations/{first['id']}", json={"enabled": False})
-    assert paused["enabled"] is False
-    assert paused["voucher"] == first["voucher"]
-    assert shop.ok("GET", f"/v1/automations/{first['id']}")["enabled"] is False
-    assert [a["id"] for a in shop.ok("GET", "/v1/automations?enabled=false")["items"]] == [
-        first["id"]
-    ]
-    shop.set_card(shop.card(), last_visit_at=days_ago(40))
-    assert fire(shop, utcnow()) == 0  # paused: nothing fires
-    shop.ok("PATCH", f"/v1/automations/{first['id']}", json={"enabled": True})
-    assert fire(shop, utcnow()) == 1
-
-
-def test_bad_input_answers_its_code_and_writes_nothing(shop: Shop) -> None:
+def test_the_api_refuses_bad_input_then_creates_lists_reads_and_pauses(shop: Shop) -> None:
     base: dict[str, Any] = {
         "program_id": shop.program_id,
         "name": "x",
@@ -94,6 +72,25 @@ def test_bad_input_answers_its_code_and_writes_nothing(shop: Shop) -> None:
     patched = shop.call("PATCH", f"/v1/automations/{made['id']}", json={"push_text": None})
     assert patched.get_json()["code"] == "channel_text_missing"
     assert shop.ok("GET", f"/v1/automations/{made['id']}")["push_text"] == "We miss you ☕"
+    first = automation(shop, {"kind": "win_back", "days": 30}, voucher=DESSERT_VOUCHER)
+    second = automation(shop, {"kind": "birthday"})
+    assert first["enabled"] is True
+    assert first["results"]["recipients"] == 0
+    page = shop.ok("GET", "/v1/automations?limit=1")
+    assert [item["id"] for item in page["items"]] == [second["id"]]
+    rest = shop.ok("GET", f"/v1/automations?limit=1&cursor={page['next_cursor']}")
+    assert [item["id"] for item in rest["items"]] == [first["id"]]
+    paused = shop.ok("PATCH", f"/v1/automations/{first['id']}", json={"enabled": False})
+    assert paused["enabled"] is False
+    assert paused["voucher"] == first["voucher"]
+    assert shop.ok("GET", f"/v1/automations/{first['id']}")["enabled"] is False
+    assert [a["id"] for a in shop.ok("GET", "/v1/automations?enabled=false")["items"]] == [
+        first["id"]
+    ]
+    shop.set_card(shop.card(), last_visit_at=days_ago(40))
+    assert fire(shop, utcnow()) == 0  # paused: nothing fires
+    shop.ok("PATCH", f"/v1/automations/{first['id']}", json={"enabled": True})
+    assert fire(shop, utcnow()) == 1
 
 
 def test_win_back_fires_once_per_absence(shop: Shop) -> None:
@@ -154,9 +151,12 @@ def test_reward_ready_fires_once_per_cycle(shop: Shop) -> None:
     assert fire(shop, utcnow()) == 1  # 8 of 9 again, in the next cycle
 
 
-def test_two_schedulers_at_once_fire_each_card_once(shop: Shop, database_url: str) -> None:
+def test_two_schedulers_at_once_fire_each_card_once(
+    request: pytest.FixtureRequest, database_url: str
+) -> None:
     if not database_url.startswith("postgresql"):
         pytest.skip("two writers at once: PostgreSQL's row locks (SQLite has one writer)")
+    shop: Shop = request.getfixturevalue("shop")
     made = automation(shop, {"kind": "win_back", "days": 30}, voucher=DESSERT_VOUCHER)
     for _ in range(5):
         shop.set_card(shop.card(), last_visit_at=days_ago(40))

@@ -36,21 +36,18 @@ def in_birthday_week(shop: Shop, now: datetime, timezone: str = "UTC") -> set[st
 
 
 def test_the_card_api_takes_a_birthday_with_or_without_its_year(shop: Shop) -> None:
+    for birthday in ("1990-02-30", "--13-01", "1899-05-01", "3000-01-01", "14.02"):
+        body = {"program_id": shop.program_id, "customer": {"birthday": birthday}}
+        response = shop.call("POST", "/v1/cards", json=body)
+        assert response.status_code == 422, (birthday, response.get_json())
+        assert response.get_json()["errors"][0]["loc"][-1] == "birthday"
+    assert shop.ok("GET", "/v1/cards")["items"] == []  # nothing written
     with_year = enrol(shop, "1990-02-14")
     without = enrol(shop, "--12-31")
     assert with_year["customer"]["birthday"] == "1990-02-14"
     assert shop.ok("GET", f"/v1/cards/{without['number']}")["customer"]["birthday"] == "--12-31"
     plain = shop.ok("POST", "/v1/cards", json={"program_id": shop.program_id})
     assert plain["customer"]["birthday"] is None
-
-
-def test_a_birthday_that_cannot_be_is_refused_and_no_card_written(shop: Shop) -> None:
-    for birthday in ("1990-02-30", "--13-01", "1899-05-01", "3000-01-01", "14.02"):
-        body = {"program_id": shop.program_id, "customer": {"birthday": birthday}}
-        response = shop.call("POST", "/v1/cards", json=body)
-        assert response.status_code == 422, (birthday, response.get_json())
-        assert response.get_json()["errors"][0]["loc"][-1] == "birthday"
-    assert shop.ok("GET", "/v1/cards")["items"] == []
 
 
 def test_29_february_is_taken_without_a_year_and_only_in_leap_years() -> None:

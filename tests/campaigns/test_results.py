@@ -88,9 +88,12 @@ def test_a_campaign_and_an_automation_report_their_results(shop: Shop) -> None:
     assert [item["id"] for item in shop.ok("GET", "/v1/campaigns")["items"]] == [campaign["id"]]
 
 
-def test_results_read_through_indexes_on_postgresql(shop: Shop, database_url: str) -> None:
+def test_results_read_through_indexes_on_postgresql(
+    request: pytest.FixtureRequest, database_url: str
+) -> None:
     if not database_url.startswith("postgresql"):
         pytest.skip("the plans checked are PostgreSQL's")
+    shop: Shop = request.getfixturevalue("shop")
     shop.card()
     campaign = shop.create(voucher=DESSERT_VOUCHER)
     engine = shop.app.extensions["stampgate"].engine
