@@ -122,7 +122,7 @@ def test_birthday_fires_once_per_year(shop: Shop) -> None:
 
 
 def test_voucher_reminder_fires_once_per_voucher(shop: Shop) -> None:
-    automation(shop, {"kind": "voucher_expiring", "days": 3})
+    first = automation(shop, {"kind": "voucher_expiring", "days": 3})
     number = shop.card()
     give(shop.api, shop.merchant, TWO_DAY_VOUCHER, number)
     give(
@@ -137,6 +137,14 @@ def test_voucher_reminder_fires_once_per_voucher(shop: Shop) -> None:
     assert fire(shop, now + timedelta(days=28)) == 1  # the 30-day voucher's turn
     give(shop.api, shop.merchant, TWO_DAY_VOUCHER, number)
     assert fire(shop, now + timedelta(hours=2)) == 1  # a new voucher
+
+    # A reminder that brings a short voucher of its own never reminds of that one.
+    shop.ok("PATCH", f"/v1/automations/{first['id']}", json={"enabled": False})
+    automation(shop, {"kind": "voucher_expiring", "days": 3}, voucher=TWO_DAY_VOUCHER)
+    other = shop.card()
+    give(shop.api, shop.merchant, TWO_DAY_VOUCHER, other)
+    assert fire(shop, now + timedelta(hours=3)) == 2  # both cards' vouchers
+    assert fire(shop, now + timedelta(hours=4)) == 0
 
 
 def test_reward_ready_fires_once_per_cycle(shop: Shop) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.campaigns.automations.models import Automation, AutomationFiring
-from gateway.campaigns.automations.schemas import Trigger
+from gateway.campaigns.automations.schemas import Trigger, VoucherReminder
 from gateway.campaigns.automations.triggers import due_cards, occurrence_key
 from gateway.campaigns.models import Campaign
 from gateway.campaigns.planning import write_messages
@@ -94,25 +94,31 @@ def write_run(session: Session, automation_id: str, now: datetime) -> int:
     run = _run(automation, now, timezone)
     session.add(run)
     session.flush()
-    session.add_all(
-        AutomationFiring(
-            id=new_id("afr"),
-            merchant_id=automation.merchant_id,
-            automation_id=automation.id,
-            card_id=card.id,
-            occurrence=occurrence,
-            campaign_id=run.id,
-            fired_at=now,
-        )
-        for card, occurrence in chosen.values()
-    )
+    session.add_all(_firing(run, card.id, occurrence, now) for card, occurrence in chosen.values())
     session.flush()  # the unique key: a second scheduler stops here
     messages = write_messages(session, run, [card for card, _ in chosen.values()], timezone)
+    if isinstance(trigger, VoucherReminder):
+        # The voucher a reminder brings is answered already: no reminder of the reminder.
+        attached = {(m.card_id, m.voucher_id) for m in messages if m.voucher_id is not None}
+        session.add_all(_firing(run, card_id, voucher_id, now) for card_id, voucher_id in attached)
     pending = [message.id for message in messages if message.status == "pending"]
     if not pending:
         run.status, run.finished_at = "sent", now
     note_due(session, CAMPAIGNS_DUE, pending)
     return len(chosen)
+
+
+def _firing(run: Campaign, card_id: str, occurrence: str, now: datetime) -> AutomationFiring:
+    assert run.automation_id is not None
+    return AutomationFiring(
+        id=new_id("afr"),
+        merchant_id=run.merchant_id,
+        automation_id=run.automation_id,
+        card_id=card_id,
+        occurrence=occurrence,
+        campaign_id=run.id,
+        fired_at=now,
+    )
 
 
 def _run(automation: Automation, now: datetime, timezone: str) -> Campaign:
