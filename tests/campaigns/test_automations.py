@@ -143,8 +143,9 @@ def test_voucher_reminder_fires_once_per_voucher(shop: Shop) -> None:
     automation(shop, {"kind": "voucher_expiring", "days": 3}, voucher=TWO_DAY_VOUCHER)
     other = shop.card()
     give(shop.api, shop.merchant, TWO_DAY_VOUCHER, other)
-    assert fire(shop, now + timedelta(hours=3)) == 2  # both cards' vouchers
-    assert fire(shop, now + timedelta(hours=4)) == 0
+    assert fire(shop, now + timedelta(hours=3)) == 2  # a voucher of each card
+    assert fire(shop, now + timedelta(hours=4)) == 1  # the first card's other short voucher
+    assert fire(shop, now + timedelta(hours=5)) == 0  # not the vouchers the reminders brought
 
 
 def test_reward_ready_fires_once_per_cycle(shop: Shop) -> None:
