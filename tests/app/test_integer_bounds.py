@@ -54,6 +54,8 @@ API_INTEGERS: dict[str, tuple[str, ...]] = {
     "Inactive.days": (),  # campaign segments are kept in the campaign's JSON document
     "NearGoal.stamps_left": (),
     "VoucherExpiring.days": (),
+    "WinBack.days": (),  # stored in the automation's trigger document
+    "VoucherReminder.days": (),
     "query:limit": (),
 }
 # Integers a POS sends as ids or times: checked and stored as text, so any size is harmless.
