@@ -22,6 +22,7 @@ from gateway.api.request_rules import install_input_rules
 from gateway.api.security_headers import install_security_headers
 from gateway.api.session import close_request_session
 from gateway.audit import recorder
+from gateway.campaigns.automations.evaluation import evaluate_automations
 from gateway.campaigns.jobs import wake_campaigns
 from gateway.campaigns.queues import campaigns_after_commit
 from gateway.campaigns.sending import Sender, drain_campaigns
@@ -128,6 +129,12 @@ def start_background_work(ext: Extensions) -> None:
         sender = Sender(ext.settings, ext.session_factory)
         ext.campaigns = BackgroundLoop("stampgate-campaigns", lambda: drain_campaigns(sender))
         campaigns_after_commit(ext.session_factory, ext.campaigns.notify)
+        ext.automations = BackgroundLoop(
+            "stampgate-automations",
+            functools.partial(evaluate_automations, ext.session_factory),
+            poll_seconds=ext.settings.automations_every_seconds,
+            wait_first=True,
+        )
         ext.purger = BackgroundLoop(
             "stampgate-purge",
             functools.partial(_purge_embedded, ext),
@@ -137,6 +144,7 @@ def start_background_work(ext: Extensions) -> None:
         ext.inbox.start()
         ext.pos_sync.start()
         ext.campaigns.start()
+        ext.automations.start()
         ext.purger.start()
     elif ext.redis is not None:
         hand_over_after_commit(ext.session_factory, functools.partial(wake_for_new, ext.redis))

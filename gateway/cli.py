@@ -24,6 +24,7 @@ from gateway.api import validation
 from gateway.api.idempotency import purge_expired
 from gateway.audit.service import purge_audit_events
 from gateway.campaigns import jobs as campaign_jobs
+from gateway.campaigns.automations import jobs as automation_jobs
 from gateway.config import VAR_DIR, Settings
 from gateway.db import build_engine, build_session_factory
 from gateway.demo import demo_card_link
@@ -225,7 +226,13 @@ def worker(processes: int) -> None:
             "set STAMPGATE_REDIS_URL; without Redis the gateway delivers itself"
         )
     # Inbound events first: in each worker process they come before deliveries.
-    duties = (inbox_jobs.DUTY, delivery_jobs.DUTY, campaign_jobs.DUTY, retention_jobs.DUTY)
+    duties = (
+        inbox_jobs.DUTY,
+        delivery_jobs.DUTY,
+        campaign_jobs.DUTY,
+        automation_jobs.DUTY,
+        retention_jobs.DUTY,
+    )
     run_workers(settings, max(processes, 1), duties)
 
 

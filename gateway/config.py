@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     smtp_url: SecretStr | None = None
     mail_from: str | None = None
     smtp_timeout: float = Field(default=10.0, gt=0, le=15)
+    # How often the scheduler fires automations for the cards whose moment came.
+    automations_every_seconds: int = Field(default=300, ge=10, le=86400)
     pos_timeout: float = Field(default=10.0, gt=0)
     pos_retry_backoff: float = Field(default=0.5, ge=0)
     poster_api_url: str = "https://{account}.joinposter.com/api"

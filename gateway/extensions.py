@@ -38,11 +38,13 @@ class Extensions:
     inbox: BackgroundLoop | None = None
     pos_sync: BackgroundLoop | None = None
     campaigns: BackgroundLoop | None = None
+    automations: BackgroundLoop | None = None
     purger: BackgroundLoop | None = None
 
     def close(self) -> None:
         """Stop the embedded threads; release pooled database and Redis connections."""
-        for loop in (self.campaigns, self.purger, self.pos_sync, self.inbox, self.dispatcher):
+        loops = (self.automations, self.campaigns, self.purger, self.pos_sync, self.inbox)
+        for loop in (*loops, self.dispatcher):
             if loop is not None:
                 loop.stop()
         for connector in self.connectors.values():

@@ -4,6 +4,7 @@ from connectors.connections.models import PosCatalog, PosConnection
 from connectors.inbox.models import InboundEvent
 from gateway.api.idempotency import IdempotencyRecord
 from gateway.audit.models import AuditEvent
+from gateway.campaigns.automations.models import Automation, AutomationFiring
 from gateway.campaigns.models import Campaign, CampaignMessage
 from gateway.db import Base
 from gateway.loyalty.cards.models import Card, CardPosId, StampEntry
@@ -19,6 +20,8 @@ from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
 __all__ = [
     "ApiKey",
     "AuditEvent",
+    "Automation",
+    "AutomationFiring",
     "Base",
     "Campaign",
     "CampaignMessage",

@@ -11,6 +11,7 @@ from connectors.routes import HOOK_BLUEPRINTS
 from gateway.api.openapi_docs import install_docs
 from gateway.api.ops import install_ops
 from gateway.audit.routes import audit
+from gateway.campaigns.automations.routes import automations
 from gateway.campaigns.routes import campaigns
 from gateway.loyalty.analytics.routes import analytics
 from gateway.loyalty.cards.routes import cards
@@ -54,6 +55,7 @@ def register_api(app: OpenAPI) -> None:
     app.register_api(audit)
     app.register_api(analytics)
     app.register_api(campaigns)
+    app.register_api(automations)
     app.register_api(claim_batches)
     for blueprint in HOOK_BLUEPRINTS:
         app.register_api(blueprint)

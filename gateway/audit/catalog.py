@@ -60,6 +60,7 @@ AUDITED: dict[str, AuditSpec] = {
     "staff_seats": _spec("staff_seat", redact=("link_nonce",)),
     "campaigns": _spec("campaign", ignore=("next_attempt_at", "locked_until")),
     "claim_batches": _spec("claim_batch"),
+    "automations": _spec("automation"),
 }
 # Every other table, with the reason it is not followed row by row (a test holds the two lists
 # to the metadata, so a new table needs a decision).
@@ -74,6 +75,8 @@ UNAUDITED: dict[str, str] = {
     "idempotency_keys": "replay bookkeeping",
     "campaign_messages": "one per recipient and channel, written and moved by the workers; "
     "the campaign's progress counts them",
+    "automation_firings": "one per card and occurrence, written by the scheduler with the "
+    "automation's run, whose messages the results count",
     "claims": "claim links, issued with their sale or their batch (whose record says how many) "
     "and claimed by customers; each claim is an event",
     "pos_catalogs": "a copy of what the POS lists, fetched again at will; nobody edits it",

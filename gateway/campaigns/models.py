@@ -23,11 +23,14 @@ class Campaign(Base):
         Index("ix_campaigns_merchant", "merchant_id", "id"),
         Index("ix_campaigns_merchant_created", "merchant_id", "created_at"),
         Index("ix_campaigns_due", "status", "next_attempt_at"),
+        Index("ix_campaigns_automation", "automation_id", "id"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"))
     program_id: Mapped[str] = mapped_column(ForeignKey("programs.id"))
+    # Set on an automation's run: the messages of one round of its scheduler.
+    automation_id: Mapped[str | None] = mapped_column(ForeignKey("automations.id"))
     name: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(16))
     segment: Mapped[dict[str, Any]] = mapped_column(JsonDocument)

@@ -8,7 +8,7 @@ out) writes nothing: it finds the campaign moved, or its commit loses on the uni
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from pydantic import TypeAdapter
@@ -91,12 +91,26 @@ def write_plan(session: Session, campaign_id: str) -> int:
     program = session.get(Program, campaign.program_id)
     assert program is not None
     timezone = get_merchant(session, campaign.merchant_id).timezone
-    reward = _voucher_reward(campaign)
     now = utcnow()
+    segment = SEGMENT.validate_python(campaign.segment)
+    cards = session.scalars(segment_cards(program, segment, now, timezone))
+    messages = write_messages(session, campaign, cards, timezone)
+    due = [message.id for message in messages if message.status == "pending"]
+    if not _move(session, campaign, now, finished=not due):
+        session.rollback()  # cancelled meanwhile
+        return 0
+    note_due(session, CAMPAIGNS_DUE, due)
+    return len(messages)
+
+
+def write_messages(
+    session: Session, campaign: Campaign, cards: Iterable[Card], timezone: str
+) -> list[CampaignMessage]:
+    """Add the campaign's messages to ``cards`` on each of its channels, and the voucher each
+    card gets, to the session (the caller commits and notes the pending ones due)."""
+    reward = _voucher_reward(campaign)
     messages: list[CampaignMessage] = []
-    for card in session.scalars(
-        segment_cards(program, SEGMENT.validate_python(campaign.segment), now)
-    ):
+    for card in cards:
         voucher_id = None
         if reward is not None:
             voucher_id = issue_for_campaign(session, card, reward, campaign.id, timezone).id
@@ -104,12 +118,7 @@ def write_plan(session: Session, campaign_id: str) -> int:
             _message(campaign, card, channel, voucher_id) for channel in campaign.channels
         )
     session.add_all(messages)
-    due = [message.id for message in messages if message.status == "pending"]
-    if not _move(session, campaign, now, finished=not due):
-        session.rollback()  # cancelled meanwhile
-        return 0
-    note_due(session, CAMPAIGNS_DUE, due)
-    return len(messages)
+    return messages
 
 
 def _move(session: Session, campaign: Campaign, now: datetime, finished: bool) -> bool:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from gateway.campaigns.models import Campaign, CampaignMessage
 from gateway.loyalty.cards.models import Card
+from gateway.campaigns.results import results_of
 from gateway.timestamps import iso_utc, iso_utc_or_none
 
 STATUSES = ("pending", "sent", "failed", "skipped", "cancelled")
@@ -32,7 +33,9 @@ def progress_of(session: Session, campaign_ids: Sequence[str]) -> dict[str, dict
     return counts
 
 
-def campaign_out(campaign: Campaign, progress: dict[str, int]) -> dict[str, Any]:
+def campaign_out(
+    campaign: Campaign, progress: dict[str, int], results: dict[str, Any]
+) -> dict[str, Any]:
     """A campaign in the contract's shape."""
     return {
         "id": campaign.id,
@@ -50,13 +53,18 @@ def campaign_out(campaign: Campaign, progress: dict[str, int]) -> dict[str, Any]
         "finished_at": iso_utc_or_none(campaign.finished_at),
         "cancelled_at": iso_utc_or_none(campaign.cancelled_at),
         "progress": progress,
+        "results": results,
     }
 
 
 def campaign_views(session: Session, campaigns: Sequence[Campaign]) -> list[dict[str, Any]]:
-    """Campaigns with their progress, read in one query."""
-    progress = progress_of(session, [campaign.id for campaign in campaigns])
-    return [campaign_out(campaign, progress[campaign.id]) for campaign in campaigns]
+    """Campaigns with their progress and results, read together."""
+    ids = [campaign.id for campaign in campaigns]
+    progress, results = progress_of(session, ids), results_of(session, Campaign.id, ids)
+    return [
+        campaign_out(campaign, progress[campaign.id], results[campaign.id])
+        for campaign in campaigns
+    ]
 
 
 def message_views(session: Session, messages: Sequence[CampaignMessage]) -> list[dict[str, Any]]:

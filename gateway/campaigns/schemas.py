@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, StringConstraints
 
+from gateway.campaigns.results import ResultsOut
 from gateway.enums import Meanings
 from gateway.examples import example, page_example
 from gateway.loyalty.programs.rewards import Reward
@@ -109,6 +110,14 @@ class VisitedLocation(FrozenStrictModel):
     location: Location
 
 
+class BirthdayWeek(FrozenStrictModel):
+    """Cards whose customer's birthday falls in the current week, Monday to Sunday, in the
+    merchant's time zone (a 29 February birthday falls on 28 February in other years)."""
+
+    model_config = example({"kind": "birthday_week"})
+    kind: Literal["birthday_week"]
+
+
 SEGMENT_KINDS = {
     "all": "every card of the program",
     "inactive": "last visit at least `days` days ago (win-back)",
@@ -116,15 +125,20 @@ SEGMENT_KINDS = {
     "voucher_expiring": "an active voucher expiring within `days` days",
     "never_redeemed": "no voucher ever redeemed",
     "location": "visited `location`",
+    "birthday_week": "the customer's birthday is this week (Monday to Sunday, the merchant's "
+    "time zone)",
 }
 Segment = Annotated[
-    AllCards | Inactive | NearGoal | VoucherExpiring | NeverRedeemed | VisitedLocation,
+    AllCards
+    | Inactive
+    | NearGoal
+    | VoucherExpiring
+    | NeverRedeemed
+    | VisitedLocation
+    | BirthdayWeek,
     Field(discriminator="kind"),
 ]
-CAMPAIGN_BODY: dict[str, Any] = {
-    "program_id": "prg_01m8s0dp0c2ywxh4dm8wf4ywz0",
-    "name": "Win back November",
-    "segment": {"kind": "inactive", "days": 30},
+MESSAGE_EXAMPLE: dict[str, Any] = {
     "push_text": "Coffee's waiting ☕",
     "message_text": "We miss you! Here is a free dessert with your next coffee.",
     "channels": ["wallet", "messenger"],
@@ -134,25 +148,19 @@ CAMPAIGN_BODY: dict[str, Any] = {
         "redemption": "staff",
         "validity": {"kind": "days", "count": 14},
     },
+}
+CAMPAIGN_BODY: dict[str, Any] = {
+    "program_id": "prg_01m8s0dp0c2ywxh4dm8wf4ywz0",
+    "name": "Win back November",
+    "segment": {"kind": "inactive", "days": 30},
+    **MESSAGE_EXAMPLE,
     "send_at": None,
 }
 
 
-class CampaignIn(StrictModel):
-    """``POST /v1/campaigns`` and ``/v1/campaigns/preview``: who gets what, how and when."""
+class MessageIn(StrictModel):
+    """What a campaign or an automation sends: the texts of its channels, and a voucher."""
 
-    model_config = example(CAMPAIGN_BODY)
-
-    program_id: str = Field(max_length=64)
-    name: Name | None = Field(
-        default=None,
-        description="Defaults to `<program name>_<dd.mm.yyyyHH:MM>` (the send time, in the "
-        "merchant's time zone)",
-    )
-    segment: Segment = Field(
-        description="Which cards of the program receive it, by `kind`:\n\n"
-        + "\n".join(f"- `{kind}`: {meaning}" for kind, meaning in SEGMENT_KINDS.items())
-    )
     push_text: PushText | None = Field(
         default=None,
         description=f"The Wallet push: at most {PUSH_TEXT_GRAPHEMES} user-perceived characters "
@@ -168,6 +176,23 @@ class CampaignIn(StrictModel):
         default=None,
         description="A voucher reward issued to every recipient (source kind `campaign`); any "
         "other reward type is refused",
+    )
+
+
+class CampaignIn(MessageIn):
+    """``POST /v1/campaigns`` and ``/v1/campaigns/preview``: who gets what, how and when."""
+
+    model_config = example(CAMPAIGN_BODY)
+
+    program_id: str = Field(max_length=64)
+    name: Name | None = Field(
+        default=None,
+        description="Defaults to `<program name>_<dd.mm.yyyyHH:MM>` (the send time, in the "
+        "merchant's time zone)",
+    )
+    segment: Segment = Field(
+        description="Which cards of the program receive it, by `kind`:\n\n"
+        + "\n".join(f"- `{kind}`: {meaning}" for kind, meaning in SEGMENT_KINDS.items())
     )
     send_at: AwareDatetime | None = Field(
         default=None, description="When to send (RFC 3339 with offset); null sends now"
@@ -195,6 +220,15 @@ CAMPAIGN: dict[str, Any] = {
     "finished_at": "2026-12-01T10:00:05Z",
     "cancelled_at": None,
     "progress": PROGRESS,
+    "results": {
+        "recipients": 1,
+        "delivered": {"wallet": 1, "email": 0, "messenger": 0},
+        "skipped": 1,
+        "failed": 0,
+        "vouchers_attached": 1,
+        "vouchers_redeemed": 0,
+        "stamps_after": 3,
+    },
 }
 
 
@@ -218,6 +252,10 @@ class CampaignOut(BaseModel):
     finished_at: datetime | None
     cancelled_at: datetime | None
     progress: Progress
+    results: ResultsOut = Field(
+        description="What the messages achieved: recipients, delivered per channel, vouchers "
+        "attached and redeemed, stamps in the 14 days after"
+    )
 
 
 class CampaignPage(BaseModel):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -13,9 +12,9 @@ from gateway.campaigns.models import Campaign, CampaignMessage
 from gateway.campaigns.queues import CAMPAIGNS_DUE
 from gateway.campaigns.rules import check_campaign
 from gateway.campaigns.schemas import CampaignIn, CampaignQuery, MessageQuery
-from gateway.campaigns.segments import count_statement
+from gateway.campaigns.segments import count_statement, local_time
 from gateway.db import commit_unit, commit_unit_of_work, utcnow
-from gateway.errors import DomainError
+from gateway.errors import DomainError, not_found
 from gateway.ids import new_id
 from gateway.loyalty.codes.pools import require_own_pools
 from gateway.loyalty.programs.models import Program
@@ -44,7 +43,9 @@ class Preview:
 
 
 def _counted(session: Session, program: Program, body: CampaignIn, now: datetime) -> Preview:
-    recipients, with_email = session.execute(count_statement(program, body.segment, now)).one()
+    timezone = get_merchant(session, program.merchant_id).timezone
+    statement = count_statement(program, body.segment, now, timezone)
+    recipients, with_email = session.execute(statement).one()
     return Preview(int(recipients), int(with_email), tuple(dict.fromkeys(body.channels)))
 
 
@@ -66,11 +67,7 @@ def preview_campaign(session: Session, merchant_id: str, body: CampaignIn) -> Pr
 
 def default_name(program: Program, at: datetime, timezone: str) -> str:
     """``<program name>_<dd.mm.yyyyHH:MM>`` of the send time, in the merchant's time zone."""
-    try:
-        local = at.astimezone(ZoneInfo(timezone))
-    except OverflowError:  # the last hours of year 9999 have no local time past UTC
-        local = at
-    return f"{program.name}_{local.strftime(NAME_TIME_FORMAT)}"
+    return f"{program.name}_{local_time(at, timezone).strftime(NAME_TIME_FORMAT)}"
 
 
 def create_campaign(session: Session, merchant_id: str, body: CampaignIn) -> Campaign:
@@ -112,13 +109,18 @@ def create_campaign(session: Session, merchant_id: str, body: CampaignIn) -> Cam
 
 
 def get_campaign(session: Session, merchant_id: str, campaign_id: str) -> Campaign:
-    """One of the merchant's campaigns, or 404."""
-    return owned_by(session, Campaign, campaign_id, merchant_id, "campaign")
+    """One of the merchant's campaigns, or 404 (an automation's run is the automation's)."""
+    campaign = owned_by(session, Campaign, campaign_id, merchant_id, "campaign")
+    if campaign.automation_id is not None:
+        raise not_found("campaign")
+    return campaign
 
 
 def list_campaigns(session: Session, merchant_id: str, query: CampaignQuery) -> Page[Campaign]:
     """The merchant's campaigns, newest first, by status."""
-    statement = select(Campaign).where(Campaign.merchant_id == merchant_id)
+    statement = select(Campaign).where(
+        Campaign.merchant_id == merchant_id, Campaign.automation_id.is_(None)
+    )
     if query.status:
         statement = statement.where(Campaign.status == query.status)
     return fetch_page(session, statement, Campaign.id, Campaign.created_at, query)

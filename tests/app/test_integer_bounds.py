@@ -54,6 +54,8 @@ API_INTEGERS: dict[str, tuple[str, ...]] = {
     "Inactive.days": (),  # campaign segments are kept in the campaign's JSON document
     "NearGoal.stamps_left": (),
     "VoucherExpiring.days": (),
+    "WinBack.days": (),  # stored in the automation's trigger document
+    "VoucherReminder.days": (),
     "query:limit": (),
 }
 # Integers a POS sends as ids or times: checked and stored as text, so any size is harmless.
@@ -75,6 +77,7 @@ DERIVED: dict[str, int] = {
     "deliveries.last_status_code": 599,
     "delivery_attempts.status_code": 599,
     "staff_seats.repeat_seconds": 3600,  # SeatCreate, from the console's form (not the API)
+    "cards.birthday_year": 9999,  # the four digits of a checked birthday text
 }
 # Counters that grow by one per event (or a few per sale): billions of events away from full.
 COUNTERS = {

@@ -178,6 +178,16 @@ def _campaign_body(w: Walk) -> dict[str, Any]:
     }
 
 
+def _automation_body(w: Walk) -> dict[str, Any]:
+    return {
+        "program_id": w.program_id,
+        "name": "Reward ready",
+        "trigger": {"kind": "reward_ready"},
+        "push_text": "One more stamp",
+        "channels": ["wallet"],
+    }
+
+
 def _body(body: Any) -> dict[str, Any]:
     return {"json": body}
 
@@ -201,6 +211,11 @@ CASES: dict[tuple[str, str], Callable[[Walk], Call]] = {
     ("POST", "/v1/campaigns/<campaign_id>/cancel"): lambda w: (
         f"/v1/campaigns/{w.ok('POST', '/v1/campaigns', json=_campaign_body(w))['id']}/cancel",
         {},
+    ),
+    ("POST", "/v1/automations"): lambda w: ("/v1/automations", _body(_automation_body(w))),
+    ("PATCH", "/v1/automations/<automation_id>"): lambda w: (
+        f"/v1/automations/{w.ok('POST', '/v1/automations', json=_automation_body(w))['id']}",
+        _body({"enabled": False}),
     ),
     ("PATCH", "/v1/programs/<program_id>"): lambda w: (
         f"/v1/programs/{w.program_id}",

@@ -131,7 +131,7 @@ def test_shapes_that_are_not_campaigns_are_validation_errors(shop: Shop) -> None
     shapes: tuple[dict[str, Any], ...] = (
         {"channels": []},
         {"channels": ["sms"]},
-        {"segment": {"kind": "birthday_week"}},
+        {"segment": {"kind": "birthday"}},
         {"segment": {"kind": "inactive"}},
         {"send_at": "2099-01-01T00:00:00"},  # no offset
     )

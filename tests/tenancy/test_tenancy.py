@@ -224,6 +224,20 @@ def _campaign_of(api: Api, owner: dict[str, Any]) -> str:
     return campaign_id
 
 
+def _automation_of(api: Api, owner: dict[str, Any]) -> str:
+    body = {
+        "program_id": _first_program_of(api, owner),
+        "name": "Birthday",
+        "trigger": {"kind": "birthday"},
+        "push_text": "Happy birthday",
+        "channels": ["wallet"],
+    }
+    created = api.call("POST", "/v1/automations", owner["api_key"], json=body)
+    assert created.status_code == 201, created.get_json()
+    automation_id: str = created.get_json()["id"]
+    return automation_id
+
+
 def _first_connection_of(api: Api, owner: dict[str, Any]) -> str:
     account = f"cafe-{uuid.uuid4().hex[:12]}"
     body = {
@@ -363,6 +377,7 @@ OWNED_OBJECT_ROUTES: dict[str, tuple[str, Callable[[Api, dict[str, Any]], str], 
     "/v1/campaigns/<campaign_id>": ("GET", _campaign_of, None),
     "/v1/campaigns/<campaign_id>/cancel": ("POST", _campaign_of, None),
     "/v1/campaigns/<campaign_id>/messages": ("GET", _campaign_of, None),
+    "/v1/automations/<automation_id>": ("GET", _automation_of, None),
     "/v1/claim-batches/<batch_id>": ("GET", _claim_batch_of, None),
     "/v1/claim-batches/<batch_id>/inserts": ("GET", _claim_batch_of, None),
 }
@@ -413,6 +428,7 @@ MERCHANT_LISTS: dict[str, Callable[[Api, dict[str, Any]], str]] = {
     "/v1/audit-events": _card_id_of,  # the card's creation, by its id
     "/v1/analytics": _sale_location_of,
     "/v1/campaigns": _campaign_of,
+    "/v1/automations": _automation_of,
     "/v1/claim-batches": _claim_batch_of,
 }
 NOT_LISTS = {"/v1/merchant", "/v1/event-types", "/v1/connections/poster/install-url"}

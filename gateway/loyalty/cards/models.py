@@ -38,6 +38,8 @@ class Card(Base):
         Index("ix_cards_merchant_created", "merchant_id", "created_at"),
         Index("ix_cards_merchant_last_visit", "merchant_id", "last_visit_at"),
         Index("uq_cards_customer_token", "customer_token", unique=True),
+        # Birthdays of the week or of the day: an IN list of MM-DD within the program.
+        Index("ix_cards_program_birthday", "program_id", "birthday_md"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -53,6 +55,9 @@ class Card(Base):
     email_consent_at: Mapped[datetime | None]
     email_consent_source: Mapped[str | None] = mapped_column(String(64))
     email_unsubscribed_at: Mapped[datetime | None]
+    # The customer's birthday: month and day (MM-DD), and the year when they gave it.
+    birthday_md: Mapped[str | None] = mapped_column(String(5))
+    birthday_year: Mapped[int | None]
     stamps: Mapped[int] = mapped_column(default=0)
     cycle: Mapped[int] = mapped_column(default=1)
     # Optimistic lock: concurrent stamping of one card is detected, and the loser reruns.

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from gateway.customer_links import card_url
 from gateway.loyalty.cards.consent import consent_out
+from gateway.loyalty.cards.birthdays import birthday_text
 from gateway.loyalty.cards.models import Card
 from gateway.loyalty.cards.schemas import CardOut
 from gateway.loyalty.cards.service import pos_ids_of
@@ -23,6 +24,7 @@ def card_out(session: Session, card: Card) -> dict[str, Any]:
         "email": card.email,
         "pos": pos_ids_of(session, card),
         "consent": consent_out(card),
+        "birthday": birthday_text(card.birthday_md, card.birthday_year),
     }
     out = CardOut(
         id=card.id,

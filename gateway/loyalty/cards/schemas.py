@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, StringCo
 
 from gateway.enums import Meanings
 from gateway.examples import example, page_example
+from gateway.loyalty.cards.birthdays import BirthdayText
 from gateway.loyalty.cards.identifiers import Email, Phone
 from gateway.loyalty.cards.numbers import checked_card_number
 from gateway.pagination import CreatedRange, PageQuery, QueryTime
@@ -34,6 +35,7 @@ CARD: dict[str, Any] = {
                 "unsubscribed_at": None,
             }
         },
+        "birthday": "--02-14",
     },
     "created_at": "2026-11-22T10:00:00Z",
     "updated_at": "2026-11-22T10:00:00Z",
@@ -120,6 +122,7 @@ class CustomerIn(StrictModel):
     email: Email | None = None
     pos: dict[PosName, PosCustomerId] = Field(default_factory=dict, max_length=10)
     consent: ConsentIn = Field(default_factory=ConsentIn)
+    birthday: BirthdayText | None = None
 
 
 class CardCreate(StrictModel):
@@ -163,6 +166,9 @@ class CustomerOut(BaseModel):
     email: str | None
     pos: dict[str, str]
     consent: ConsentOut
+    birthday: str | None = Field(
+        default=None, description="`YYYY-MM-DD`, or `--MM-DD` when the year is not known"
+    )
 
 
 class CardOut(BaseModel):

@@ -14,6 +14,7 @@ from gateway.db import commit_unit_of_work, utcnow
 from gateway.errors import DomainError, not_found
 from gateway.ids import new_id
 from gateway.loyalty.cards.consent import record_consent
+from gateway.loyalty.cards.birthdays import Birthday
 from gateway.loyalty.cards.ledger import Stamping, add_stamps, record_visit
 from gateway.loyalty.cards.models import Card, CardPosId, StampEntry
 from gateway.loyalty.cards.numbers import (
@@ -98,6 +99,7 @@ def create_card(
     enrolled_by: str = "api",
 ) -> Card:
     """Add a new card with the customer's identifiers and announce it (the caller commits)."""
+    birthday = None if customer.birthday is None else Birthday.of(customer.birthday)
     card = Card(
         id=new_id("crd"),
         customer_token=new_customer_token(),
@@ -106,6 +108,8 @@ def create_card(
         number=new_card_number(),
         phone=customer.phone,
         email=customer.email,
+        birthday_md=birthday.month_day if birthday else None,
+        birthday_year=birthday.year if birthday else None,
         stamps=0,
         cycle=1,
     )

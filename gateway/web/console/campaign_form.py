@@ -21,7 +21,15 @@ SEGMENT_FIELDS = {
     "location": "location",
 }
 SEGMENT_TAGS = frozenset(
-    {"all", "inactive", "near_goal", "voucher_expiring", "never_redeemed", "location"}
+    {
+        "all",
+        "inactive",
+        "near_goal",
+        "voucher_expiring",
+        "never_redeemed",
+        "location",
+        "birthday_week",
+    }
 )
 # Where an error of a whole part of the body goes.
 PART_FIELDS = {"segment": "segment-kind", "voucher": "voucher-type", "channels": "channels"}

@@ -35,6 +35,7 @@ SEGMENT_CHOICES = [
     ("voucher_expiring", "A voucher expiring soon"),
     ("never_redeemed", "Never redeemed a voucher"),
     ("location", "Visited a location"),
+    ("birthday_week", "Birthday this week"),
 ]
 CHANNEL_CHOICES = [
     ("wallet", "Wallet push (on the saved card)"),

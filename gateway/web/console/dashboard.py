@@ -14,6 +14,7 @@ from gateway.tenancy.seats import seat_names
 from gateway.web.console.auth import console_page
 from gateway.web.console.blueprint import Page, console, logged_in_user
 from gateway.web.console.chart import chart_of
+from gateway.web.console.results import recent_results
 from gateway.web.forms import FormErrors, errors_of
 
 PERIODS = (7, 30, 90)
@@ -67,6 +68,7 @@ def dashboard() -> Page:
         figures=figures,
         seat_names=seat_names(session, user.merchant_id),
         chart=chart_of(figures.days),
+        results=recent_results(session, user.merchant_id),
         errors=errors,
     )
     return (page, 422) if errors else page

@@ -227,6 +227,13 @@ def form_from_program(fields: Mapping[str, Any], exponent: int) -> dict[str, str
     return values
 
 
+def reward_form_values(prefix: str, reward: Mapping[str, Any]) -> dict[str, str]:
+    """The form's values of a stored reward under ``prefix``."""
+    values: dict[str, str] = {}
+    _reward_values(values, prefix, reward)
+    return values
+
+
 def _text(value: object) -> str:
     return "" if value is None else str(value)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gateway.web.console import automations as automations
 from gateway.web.console import campaigns as campaigns
 from gateway.web.console import cards as cards
 from gateway.web.console import claim_batches as claim_batches
@@ -21,6 +22,7 @@ from gateway.web.console.blueprint import console
 
 # Importing a page module registers its views on the blueprint.
 PAGES = (
+    automations,
     campaigns,
     cards,
     claim_batches,

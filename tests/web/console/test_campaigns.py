@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from gateway.campaigns.models import Campaign
+from gateway.campaigns.sending import Sender, drain_campaigns
 from tests.support.api import Api
 from tests.support.codes import new_card
 from tests.support.console import Console, make_user
@@ -77,6 +78,15 @@ def test_a_campaign_is_created_and_listed_with_its_progress(
     page = owner_console.get(campaign_path).get_data(as_text=True)
     assert "Coffee&#39;s waiting ☕" in page
     assert "Cancel campaign" in page
+    ext = app.extensions["stampgate"]
+    drain_campaigns(Sender(ext.settings, ext.session_factory))
+    sent = owner_console.get(campaign_path).get_data(as_text=True)
+    # Two recipients: both Wallet pushes sent, both e-mails skipped, two vouchers, none used.
+    assert re.search(r'data-label="Delivered">2 · 0 · 0<.*data-label="Skipped">2<', sent)
+    assert 'data-label="Vouchers redeemed">0 of 2<' in sent
+    dashboard = owner_console.get("/console/").get_data(as_text=True)
+    assert f'href="{campaign_path}">Win back</a>' in dashboard
+    assert 'data-label="Recipients">2<' in dashboard
 
 
 def test_an_unnamed_campaign_takes_the_apis_default_name(

@@ -60,6 +60,10 @@ CROSS_MERCHANT_TESTS = {
         "/console/campaigns/<campaign_id>",
         "/console/campaigns/<campaign_id>/cancel",
     ),
+    ("test_automations.py", "test_an_automation_is_created_paused_and_resumed"): (
+        "/console/automations/<automation_id>",
+        "/console/automations/<automation_id>/enabled",
+    ),
     # This one walks every /console/webhooks/ route with an id itself.
     (
         "test_webhooks.py",

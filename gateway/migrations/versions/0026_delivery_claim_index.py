@@ -1,6 +1,6 @@
 """Deliveries waiting for an attempt, in due order: what a claim reads
 
-Revision ID: 0027_delivery_claim_index
+Revision ID: 0026_delivery_claim_index
 Revises: 0021_pool_sources
 Create Date: 2026-12-01 21:10:00
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0027_delivery_claim_index"
-down_revision = "0021_pool_sources"
+revision = "0026_delivery_claim_index"
+down_revision = "0023_automations"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Automations: recurring messages to each card whose moment comes, once per occurrence."""
