@@ -14,10 +14,20 @@ from gateway.loyalty.programs.models import Program
 from gateway.loyalty.sales.models import Refund, Sale
 from gateway.loyalty.vouchers.models import Voucher, VoucherRedemption
 from gateway.tenancy.models import ApiKey, Merchant, User
+from gateway.wallet.apple.models import (
+    ApplePass,
+    ApplePush,
+    AppleRegistration,
+    AppleWalletCredentials,
+)
 from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
 
 __all__ = [
     "ApiKey",
+    "ApplePass",
+    "ApplePush",
+    "AppleRegistration",
+    "AppleWalletCredentials",
     "AuditEvent",
     "Base",
     "Campaign",

@@ -33,6 +33,7 @@ from tests.support.pos import PosWorld, make_world
 from tests.support.problems import assert_problem
 from tests.support.programs import DESSERT_VOUCHER, FREE_COFFEE, lottery, nine_stamp_card
 from tests.support.sales import sale_body
+from tests.support.wallet_certs import chain
 from webhooks.models import Delivery
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -632,7 +633,17 @@ ANSWERS: dict[tuple[str, int], Produce] = {
     ("send_at_in_past", 422): lambda d: _campaign(d, send_at="2020-01-01T00:00:00Z"),
     ("empty_segment", 422): lambda d: _campaign(d, segment={"kind": "near_goal", "stamps_left": 1}),
     ("campaign_finished", 409): _campaign_finished,
+    # Wallet passes.
+    ("wallet_pem_unreadable", 422): lambda d: _apple_wallet(d, key_pem="-----BEGIN nope"),
+    ("wallet_key_mismatch", 422): lambda d: _apple_wallet(d, key_pem=chain().other_key_pem),
+    ("wallet_certificate_expired", 422): lambda d: _apple_wallet(
+        d, certificate_pem=chain().expired_certificate_pem
+    ),
 }
+
+
+def _apple_wallet(d: Door, **changes: str) -> TestResponse:
+    return d.call("PUT", "/v1/wallet/apple", json=chain().body(**changes))
 
 
 def _expected_answers() -> set[tuple[str, int]]:

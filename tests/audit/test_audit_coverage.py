@@ -27,6 +27,7 @@ from tests.support.fake_syrve import (
 )
 from tests.support.programs import DESSERT_VOUCHER, lottery, nine_stamp_card
 from tests.support.sales import sale_body
+from tests.support.wallet_certs import chain
 
 CHANGING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 AUDITED_PREFIXES = ("/v1/", "/admin/v1/")
@@ -189,6 +190,11 @@ CASES: dict[tuple[str, str], Callable[[Walk], Call]] = {
             **_body({"name": "Another", "currency": "EUR", "timezone": "Europe/Kyiv"}),
             "headers": {"Authorization": f"Bearer {w.api.admin_token}"},
         },
+    ),
+    ("PUT", "/v1/wallet/apple"): lambda w: ("/v1/wallet/apple", _body(chain().body())),
+    ("DELETE", "/v1/wallet/apple"): lambda w: (
+        "/v1/wallet/apple",
+        {} if w.ok("PUT", "/v1/wallet/apple", json=chain().body()) else {},
     ),
     ("PATCH", "/v1/merchant"): lambda w: ("/v1/merchant", _body({"country": "DE"})),
     ("POST", "/v1/api-keys"): lambda w: ("/v1/api-keys", _body({"label": "till"})),
