@@ -34,10 +34,12 @@ from gateway.queue.background import BackgroundLoop
 from gateway.redis_client import connect_redis
 from gateway.retention.jobs import purge_once
 from gateway.routes import register_api
+from gateway.wallet.apple.updates import follow_event
 from gateway.web.security import install_web_security
 from webhooks.deliver import Deliverer, drain
 from webhooks.dispatch import hand_over_after_commit
 from webhooks.jobs import wake_for_new
+from webhooks.outbox import listen_to_events
 
 log = logging.getLogger(__name__)
 # A stopping process waits for the round in hand: keep an embedded purge round short.
@@ -72,6 +74,7 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
     metrics = HttpMetrics()
     session_factory = build_session_factory(engine, settings.public_url)
     recorder.install(session_factory)
+    listen_to_events(follow_event)  # Apple passes follow their cards and vouchers
     extensions = Extensions(
         settings=settings,
         engine=engine,

@@ -123,6 +123,7 @@ STATUSES: Final[Mapping[str, int]] = MappingProxyType(
         "wallet_pem_unreadable": 422,
         "wallet_key_mismatch": 422,
         "wallet_certificate_expired": 422,
+        "wallet_key_unreadable": 503,
     }
 )
 

@@ -51,6 +51,7 @@ OUTSIDE_THE_SPEC = {
     "forbidden": "/metrics from another host; a proxy request to gunicorn",
     "unavailable": "nginx: gunicorn does not answer",
     "other_program": "stampgate vouchers issue (the command line)",
+    "wallet_key_unreadable": "the customer pages and the PassKit web service: a pass download",
 }
 # Codes proven by the test file named, which starts a real server or a fake POS, or makes a
 # state a request cannot (every draw of a unique code colliding): that file asserts the code.
@@ -62,6 +63,7 @@ PROVEN_ELSEWHERE = {
     "unavailable": "tests/e2e/test_nginx_front.py",
     "other_program": "tests/loyalty/codes/test_export.py",
     "code_space_exhausted": "tests/loyalty/cards/test_cards.py",
+    "wallet_key_unreadable": "tests/wallet/test_apple_passes.py",
 }
 
 

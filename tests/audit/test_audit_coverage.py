@@ -179,6 +179,11 @@ def _campaign_body(w: Walk) -> dict[str, Any]:
     }
 
 
+def _saved_apple_wallet(w: Walk) -> Call:
+    w.ok("PUT", "/v1/wallet/apple", json=chain().body())
+    return "/v1/wallet/apple", {}
+
+
 def _body(body: Any) -> dict[str, Any]:
     return {"json": body}
 
@@ -192,10 +197,7 @@ CASES: dict[tuple[str, str], Callable[[Walk], Call]] = {
         },
     ),
     ("PUT", "/v1/wallet/apple"): lambda w: ("/v1/wallet/apple", _body(chain().body())),
-    ("DELETE", "/v1/wallet/apple"): lambda w: (
-        "/v1/wallet/apple",
-        {} if w.ok("PUT", "/v1/wallet/apple", json=chain().body()) else {},
-    ),
+    ("DELETE", "/v1/wallet/apple"): _saved_apple_wallet,
     ("PATCH", "/v1/merchant"): lambda w: ("/v1/merchant", _body({"country": "DE"})),
     ("POST", "/v1/api-keys"): lambda w: ("/v1/api-keys", _body({"label": "till"})),
     ("DELETE", "/v1/api-keys/<key_id>"): lambda w: (

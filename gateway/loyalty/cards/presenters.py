@@ -11,6 +11,7 @@ from gateway.loyalty.cards.models import Card
 from gateway.loyalty.cards.schemas import CardOut
 from gateway.loyalty.cards.service import pos_ids_of
 from gateway.loyalty.programs.models import Program
+from gateway.wallet.apple.directory import apple_pass_url
 
 
 def card_out(session: Session, card: Card) -> dict[str, Any]:
@@ -18,6 +19,7 @@ def card_out(session: Session, card: Card) -> dict[str, Any]:
     program = session.get(Program, card.program_id)
     assert program is not None  # a foreign key guarantees it
     customer = {"phone": card.phone, "email": card.email, "pos": pos_ids_of(session, card)}
+    page = card_url(session, card.customer_token)
     out = CardOut(
         id=card.id,
         number=card.number,
@@ -29,6 +31,7 @@ def card_out(session: Session, card: Card) -> dict[str, Any]:
         created_at=card.created_at,
         updated_at=card.updated_at,
         last_visit_at=card.last_visit_at,
-        customer_url=card_url(session, card.customer_token),
+        customer_url=page,
+        apple_pass_url=apple_pass_url(session, card.merchant_id, page),
     )
     return out.model_dump(mode="json")

@@ -43,3 +43,11 @@ def forget(session: Session) -> None:
     """Read the credentials table again on the next question (they were just changed)."""
     with _lock:
         _known.pop(_engine(session), None)
+
+
+PKPASS_FILE = "/pass.pkpass"
+
+
+def apple_pass_url(session: Session, merchant_id: str, page_url: str) -> str | None:
+    """The **Add to Apple Wallet** link beside a customer page; None without credentials."""
+    return f"{page_url}{PKPASS_FILE}" if has_apple_wallet(session, merchant_id) else None

@@ -6,6 +6,7 @@ from flask import Response, render_template, session
 
 from gateway.api.session import request_session
 from gateway.loyalty.customer_view.service import card_by_token, card_overview
+from gateway.wallet.apple.directory import has_apple_wallet
 from gateway.web.i18n import show_times_in
 from gateway.web.public.blueprint import Page, public
 from gateway.web.public.pictures import picture
@@ -25,6 +26,7 @@ def card_page(token: str) -> Page:
         "public/card.html",
         token=token,
         overview=overview,
+        apple_wallet=has_apple_wallet(request_session(), overview.card.merchant_id),
         merchant_name=overview.merchant.name,
         hint=next_reward_hint(overview.next_reward),
         history=[(item.at, history_line(item)) for item in overview.history],
