@@ -39,10 +39,19 @@ class Extensions:
     pos_sync: BackgroundLoop | None = None
     campaigns: BackgroundLoop | None = None
     purger: BackgroundLoop | None = None
+    apple_pushes: BackgroundLoop | None = None
 
     def close(self) -> None:
         """Stop the embedded threads; release pooled database and Redis connections."""
-        for loop in (self.campaigns, self.purger, self.pos_sync, self.inbox, self.dispatcher):
+        loops = (
+            self.apple_pushes,
+            self.campaigns,
+            self.purger,
+            self.pos_sync,
+            self.inbox,
+            self.dispatcher,
+        )
+        for loop in loops:
             if loop is not None:
                 loop.stop()
         for connector in self.connectors.values():

@@ -23,6 +23,7 @@ class Chain:
     """PEM blocks of the test chain, and a second key that belongs to none of them."""
 
     root_pem: str
+    root_key_pem: str
     wwdr_pem: str
     certificate_pem: str
     key_pem: str
@@ -39,6 +40,10 @@ class Chain:
             "wwdr_pem": self.wwdr_pem,
             **changes,
         }
+
+    def root_certificate(self) -> x509.Certificate:
+        """The root certificate (to issue more certificates under it)."""
+        return x509.load_pem_x509_certificate(self.root_pem.encode())
 
     def write_root(self, folder: Path) -> Path:
         """The root certificate as a file (for ``openssl -CAfile``)."""
@@ -108,6 +113,7 @@ def chain() -> Chain:
     expired = issue("Expired pass", pass_key, wwdr.subject, wwdr_key, ca=False, days=(-400, -35))
     return Chain(
         root_pem=_pem(root),
+        root_key_pem=_key_pem(root_key),
         wwdr_pem=_pem(wwdr),
         certificate_pem=_pem(leaf),
         key_pem=_key_pem(pass_key),

@@ -16,6 +16,7 @@ from gateway.wallet.apple.passes import update_tag
 from webhooks.models import Event
 
 PUSHES_DUE = "apple_pushes_due"
+_QUEUED = "apple_serials_queued"  # serials this transaction queued pushes for already
 # Events that change what a card's pass shows (stamps, the next reward, its message).
 CARD_CHANGES = frozenset(
     {
@@ -76,7 +77,23 @@ def follow_event(session: Session, event: Event) -> None:
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    queue_pushes(session, event.merchant_id, serials)
+    fresh = _not_yet_queued(session, serials)
+    if fresh:
+        queue_pushes(session, event.merchant_id, fresh)
+
+
+def _not_yet_queued(session: Session, serials: list[str]) -> list[str]:
+    # One push per device per transaction, however many of its events alter the pass (a
+    # stamp that reaches a milestone records two). Keyed by the transaction object itself.
+    transaction = session.get_transaction()
+    held = session.info.get(_QUEUED)
+    if held is None or held[0] is not transaction:
+        held = (transaction, set())
+        session.info[_QUEUED] = held
+    queued: set[str] = held[1]
+    fresh = [serial for serial in serials if serial not in queued]
+    queued.update(fresh)
+    return fresh
 
 
 def queue_pushes(session: Session, merchant_id: str, serials: list[str]) -> int:
