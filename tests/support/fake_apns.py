@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.x509.oid import NameOID
 from h2.config import H2Configuration
 from h2.connection import H2Connection
 from h2.events import DataReceived, RequestReceived, StreamEnded
@@ -74,11 +75,11 @@ def _server_context(folder: Path) -> ssl.SSLContext:
 
 
 def _subject(connection: ssl.SSLSocket) -> str:
-    peer = connection.getpeercert() or {}
-    names = [
-        value for part in peer.get("subject", ()) for key, value in part if key == "commonName"
-    ]
-    return str(names[0]) if names else ""
+    peer = connection.getpeercert(binary_form=True)
+    if peer is None:
+        return ""
+    names = x509.load_der_x509_certificate(peer).subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return str(names[0].value) if names else ""
 
 
 def _serve_connection(fake: FakeApns, connection: ssl.SSLSocket) -> None:
