@@ -29,6 +29,7 @@ class Chain:
     key_pem: str
     other_key_pem: str
     expired_certificate_pem: str
+    expiring_certificate_pem: str  # of the same key, valid for 10 more days
 
     def body(self, **changes: str) -> dict[str, str]:
         """A ``PUT /v1/wallet/apple`` body of this chain."""
@@ -111,6 +112,7 @@ def chain() -> Chain:
     wwdr = issue("Test WWDR", wwdr_key, root.subject, root_key, ca=True)
     leaf = issue(f"Pass Type ID: {PASS_TYPE_ID}", pass_key, wwdr.subject, wwdr_key, ca=False)
     expired = issue("Expired pass", pass_key, wwdr.subject, wwdr_key, ca=False, days=(-400, -35))
+    expiring = issue("Expiring pass", pass_key, wwdr.subject, wwdr_key, ca=False, days=(-1, 10))
     return Chain(
         root_pem=_pem(root),
         root_key_pem=_key_pem(root_key),
@@ -119,4 +121,5 @@ def chain() -> Chain:
         key_pem=_key_pem(pass_key),
         other_key_pem=_key_pem(new_key()),
         expired_certificate_pem=_pem(expired),
+        expiring_certificate_pem=_pem(expiring),
     )

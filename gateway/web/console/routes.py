@@ -15,6 +15,7 @@ from gateway.web.console import programs as programs
 from gateway.web.console import seats as seats
 from gateway.web.console import team as team
 from gateway.web.console import vouchers as vouchers
+from gateway.web.console import wallet as wallet
 from gateway.web.console import webhook_removal as webhook_removal
 from gateway.web.console import webhooks as webhooks
 from gateway.web.console.blueprint import console
@@ -34,6 +35,7 @@ PAGES = (
     seats,
     team,
     vouchers,
+    wallet,
     webhook_removal,
     webhooks,
 )
