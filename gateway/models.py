@@ -20,6 +20,7 @@ from gateway.wallet.apple.models import (
     AppleRegistration,
     AppleWalletCredentials,
 )
+from gateway.wallet.design.models import WalletDesign
 from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
 
 __all__ = [
@@ -55,5 +56,6 @@ __all__ = [
     "User",
     "Voucher",
     "VoucherRedemption",
+    "WalletDesign",
     "WebhookEndpoint",
 ]

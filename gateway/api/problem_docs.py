@@ -160,6 +160,7 @@ MEANINGS: Final[Mapping[str, str]] = MappingProxyType(
         "wallet_pem_unreadable": "a certificate or key field is not a readable PEM block",
         "wallet_key_mismatch": "the private key does not belong to the Pass Type ID certificate",
         "wallet_certificate_expired": "the Pass Type ID certificate is no longer valid",
+        "wallet_image_invalid": "a Wallet design image is not a PNG of the allowed size",
         "wallet_key_unreadable": (
             "the Wallet key was sealed with another secret key: upload the credentials again"
         ),

@@ -124,6 +124,7 @@ STATUSES: Final[Mapping[str, int]] = MappingProxyType(
         "wallet_key_mismatch": 422,
         "wallet_certificate_expired": 422,
         "wallet_key_unreadable": 503,
+        "wallet_image_invalid": 422,
     }
 )
 

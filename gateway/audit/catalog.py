@@ -58,6 +58,9 @@ AUDITED: dict[str, AuditSpec] = {
     "webhook_endpoints": _spec("webhook_endpoint", redact=("secret", "previous_secret")),
     "users": _spec("user", redact=("password_hash",), ignore=("last_login_at",)),
     "staff_seats": _spec("staff_seat", redact=("link_nonce",)),
+    "wallet_designs": _spec(
+        "wallet_design", ignore=("program_id", "logo_png", "icon_png", "strip_png")
+    ),
     "apple_wallet_credentials": _spec(
         "apple_wallet", redact=("sealed_key",), ignore=("certificate_pem", "wwdr_pem")
     ),

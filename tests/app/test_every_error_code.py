@@ -29,6 +29,7 @@ from gateway.loyalty.vouchers.models import Voucher
 from tests.support import fake_poster, fake_syrve
 from tests.support.api import Api, bearer
 from tests.support.codes import code_voucher, give, new_card, new_pool
+from tests.support.pngs import image_b64
 from tests.support.pos import PosWorld, make_world
 from tests.support.problems import assert_problem
 from tests.support.programs import DESSERT_VOUCHER, FREE_COFFEE, lottery, nine_stamp_card
@@ -638,6 +639,11 @@ ANSWERS: dict[tuple[str, int], Produce] = {
     # Wallet passes.
     ("wallet_pem_unreadable", 422): lambda d: _apple_wallet(d, key_pem="-----BEGIN nope"),
     ("wallet_key_mismatch", 422): lambda d: _apple_wallet(d, key_pem=chain().other_key_pem),
+    ("wallet_image_invalid", 422): lambda d: d.call(
+        "PUT",
+        f"/v1/programs/{d.program()['id']}/wallet-design",
+        json={"icon_png": image_b64(29, 29, "JPEG")},
+    ),
     ("wallet_certificate_expired", 422): lambda d: _apple_wallet(
         d, certificate_pem=chain().expired_certificate_pem
     ),

@@ -196,6 +196,10 @@ CASES: dict[tuple[str, str], Callable[[Walk], Call]] = {
             "headers": {"Authorization": f"Bearer {w.api.admin_token}"},
         },
     ),
+    ("PUT", "/v1/programs/<program_id>/wallet-design"): lambda w: (
+        f"/v1/programs/{w.program_id}/wallet-design",
+        _body({"background_color": "#3b2417"}),
+    ),
     ("PUT", "/v1/wallet/apple"): lambda w: ("/v1/wallet/apple", _body(chain().body())),
     ("DELETE", "/v1/wallet/apple"): _saved_apple_wallet,
     ("PATCH", "/v1/merchant"): lambda w: ("/v1/merchant", _body({"country": "DE"})),

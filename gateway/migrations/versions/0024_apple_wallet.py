@@ -1,5 +1,5 @@
-"""Apple Wallet: merchants' Pass Type ID credentials, passes handed out, device registrations
-and APNs pushes
+"""Wallet passes: programs' Wallet designs; Apple Wallet credentials, passes handed out,
+device registrations and APNs pushes
 
 Revision ID: 0024_apple_wallet
 Revises: 0021_pool_sources
@@ -23,6 +23,35 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "wallet_designs",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("merchant_id", sa.String(length=40), nullable=False),
+        sa.Column("program_id", sa.String(length=40), nullable=False),
+        sa.Column("background_color", sa.String(length=7), nullable=True),
+        sa.Column("foreground_color", sa.String(length=7), nullable=True),
+        sa.Column("label_color", sa.String(length=7), nullable=True),
+        sa.Column("stamps_label", sa.String(length=20), nullable=True),
+        sa.Column("reward_label", sa.String(length=20), nullable=True),
+        sa.Column("logo_png", sa.LargeBinary(), nullable=True),
+        sa.Column("icon_png", sa.LargeBinary(), nullable=True),
+        sa.Column("strip_png", sa.LargeBinary(), nullable=True),
+        sa.Column("created_at", gateway.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", gateway.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["merchant_id"], ["merchants.id"], name=op.f("fk_wallet_designs_merchant_id_merchants")
+        ),
+        sa.ForeignKeyConstraint(
+            ["program_id"], ["programs.id"], name=op.f("fk_wallet_designs_program_id_programs")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_wallet_designs")),
+        sa.UniqueConstraint("program_id", name=op.f("uq_wallet_designs_program_id")),
+    )
+    with op.batch_alter_table("wallet_designs", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_wallet_designs_merchant_id"), ["merchant_id"], unique=False
+        )
+
     op.create_table(
         "apple_passes",
         sa.Column("serial", sa.String(length=40), nullable=False),
@@ -121,6 +150,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("wallet_designs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_wallet_designs_merchant_id"))
+
+    op.drop_table("wallet_designs")
     with op.batch_alter_table("apple_registrations", schema=None) as batch_op:
         batch_op.drop_index("ix_apple_registrations_serial")
         batch_op.drop_index(batch_op.f("ix_apple_registrations_merchant_id"))

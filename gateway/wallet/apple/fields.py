@@ -31,12 +31,14 @@ class Issuer:
 
 
 @dataclass(frozen=True)
-class Colours:
-    """The pass's colours, as ``rgb(r,g,b)``."""
+class Look:
+    """The pass's colours (``rgb(r,g,b)``) and the labels of its changing fields."""
 
     background: str = BACKGROUND
     foreground: str = FOREGROUND
     label: str = LABEL
+    stamps_label: str = "Stamps"
+    reward_label: str = "Next reward"
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ def _message_field(message: str | None) -> list[dict[str, str]]:
     return [_field("message", "News", message, "%@")] if message else []
 
 
-def _common(issuer: Issuer, serial: str, description: str, colours: Colours) -> dict[str, Any]:
+def _common(issuer: Issuer, serial: str, description: str, look: Look) -> dict[str, Any]:
     return {
         "formatVersion": 1,
         "passTypeIdentifier": issuer.pass_type_id,
@@ -93,24 +95,24 @@ def _common(issuer: Issuer, serial: str, description: str, colours: Colours) -> 
         "description": description,
         "webServiceURL": issuer.web_service_url,
         "authenticationToken": issuer.authentication_token,
-        "backgroundColor": colours.background,
-        "foregroundColor": colours.foreground,
-        "labelColor": colours.label,
+        "backgroundColor": look.background,
+        "foregroundColor": look.foreground,
+        "labelColor": look.label,
     }
 
 
-def card_pass(issuer: Issuer, card: CardFacts, colours: Colours = Colours()) -> dict[str, Any]:
+def card_pass(issuer: Issuer, card: CardFacts, look: Look = Look()) -> dict[str, Any]:
     """The store card of a card: stamps as ``N / goal``, the next reward, the card number."""
     return {
-        **_common(issuer, card.serial, card.program_name, colours),
+        **_common(issuer, card.serial, card.program_name, look),
         "logoText": card.program_name,
         "barcodes": [_barcode(card.number)],
         "storeCard": {
             "headerFields": [_field("number", "Card", card.number)],
             "primaryFields": [
-                _field("stamps", "Stamps", f"{card.stamps} / {card.goal}", "Stamps: %@")
+                _field("stamps", look.stamps_label, f"{card.stamps} / {card.goal}", "Stamps: %@")
             ],
-            "secondaryFields": [_field("next", "Next reward", card.hint, "%@")],
+            "secondaryFields": [_field("next", look.reward_label, card.hint, "%@")],
             "backFields": [
                 *_message_field(card.message),
                 _field("page", "Your card online", card.page_url),
@@ -120,12 +122,10 @@ def card_pass(issuer: Issuer, card: CardFacts, colours: Colours = Colours()) -> 
     }
 
 
-def voucher_pass(
-    issuer: Issuer, voucher: VoucherFacts, colours: Colours = Colours()
-) -> dict[str, Any]:
+def voucher_pass(issuer: Issuer, voucher: VoucherFacts, look: Look = Look()) -> dict[str, Any]:
     """The pass of a voucher: its code as barcode and text, valid until, voided once used."""
     document: dict[str, Any] = {
-        **_common(issuer, voucher.serial, voucher.description, colours),
+        **_common(issuer, voucher.serial, voucher.description, look),
         "logoText": voucher.description[:40],
         "storeCard": {
             "primaryFields": [_field("offer", "Voucher", voucher.description)],

@@ -21,9 +21,11 @@ from gateway.loyalty.programs.service import mechanics_of
 from gateway.loyalty.vouchers.models import Voucher
 from gateway.tenancy.models import Merchant
 from gateway.wallet.apple import fields, package
+from gateway.wallet.apple.looks import images_of, look_of
 from gateway.wallet.apple.models import ApplePass, AppleWalletCredentials
 from gateway.wallet.apple.service import find_credentials, signing_identity
 from gateway.wallet.apple.tokens import pass_token
+from gateway.wallet.design.service import find_design
 
 WEB_SERVICE_PATH = "/wallet/apple"
 FINISHED_VOUCHERS = frozenset({"redeemed", "expired", "voided"})
@@ -127,10 +129,13 @@ def card_pkpass(session: Session, settings: Settings, card: Card) -> PassFile:
     credentials = _credentials_of(session, card.merchant_id)
     identity = signing_identity(session, settings, credentials)
     tracked = _tracked(session, card.id, card.merchant_id, "card")
+    design = find_design(session, card.program_id)
     document = fields.card_pass(
-        _issuer(session, settings, credentials, card.id), _card_facts(session, card, tracked)
+        _issuer(session, settings, credentials, card.id),
+        _card_facts(session, card, tracked),
+        look_of(design),
     )
-    content = package.build_pkpass(document, package.default_images(), identity)
+    content = package.build_pkpass(document, images_of(design), identity)
     return PassFile(content, tracked.updated_at)
 
 
@@ -139,11 +144,13 @@ def voucher_pkpass(session: Session, settings: Settings, voucher: Voucher) -> Pa
     credentials = _credentials_of(session, voucher.merchant_id)
     identity = signing_identity(session, settings, credentials)
     tracked = _tracked(session, voucher.id, voucher.merchant_id, "voucher")
+    design = find_design(session, voucher.program_id) if voucher.program_id else None
     document = fields.voucher_pass(
         _issuer(session, settings, credentials, voucher.id),
         _voucher_facts(session, voucher, tracked),
+        look_of(design),
     )
-    content = package.build_pkpass(document, package.default_images(), identity)
+    content = package.build_pkpass(document, images_of(design), identity)
     return PassFile(content, tracked.updated_at)
 
 
