@@ -17,6 +17,7 @@ from gateway.campaigns.sending import Sender, drain_campaigns
 from gateway.wallet.apple.models import ApplePush, AppleRegistration
 from tests.support.api import Api
 from tests.support.codes import new_card
+from tests.support.console import Console, make_user
 from tests.support.fake_apns import FakeApns, running_apns
 from tests.support.pkpass import pass_json
 from tests.support.wallet_certs import PASS_TYPE_ID, chain
@@ -89,6 +90,12 @@ def test_a_stamp_pushes_once_to_each_device_after_commit(
         kept = session.scalars(select(AppleRegistration.push_token)).all()
     assert kept == ["token-live"]
     assert len(apns.pushes) == 2  # one per device for the stamp, none more
+    merchant_id = api.call("GET", "/v1/merchant", key).get_json()["id"]
+    console = Console(app.test_client())
+    console.log_in(make_user(app, merchant_id, "owner@push.example").email)
+    shown = console.get(f"/console/cards/{number}").get_data(as_text=True)
+    assert "1 device(s) keep this card" in shown
+    assert "Unregistered" in shown  # the refused push, with APNs' reason
     print(f"pushes per stamp: {len(pushes)} (2 devices); commit to last: {latency * 1000:.0f} ms")
 
 
