@@ -4,8 +4,10 @@ signed with the merchant's certificate, and the update tag every version is know
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -124,34 +126,50 @@ def _credentials_of(session: Session, merchant_id: str) -> AppleWalletCredential
     return credentials
 
 
+Dress = Callable[[fields.Issuer, ApplePass, fields.Look], dict[str, Any]]
+"""Builds the ``pass.json`` of one kind of pass from its issuer, its row and its look."""
+
+
+def _signed(
+    session: Session,
+    settings: Settings,
+    owner: Card | Voucher,
+    kind: str,
+    dress: Dress,
+) -> PassFile:
+    credentials = _credentials_of(session, owner.merchant_id)
+    identity = signing_identity(session, settings, credentials)
+    tracked = _tracked(session, owner.id, owner.merchant_id, kind)
+    design = find_design(session, owner.program_id) if owner.program_id else None
+    issuer = _issuer(session, settings, credentials, owner.id)
+    document = dress(issuer, tracked, look_of(design))
+    return PassFile(package.build_pkpass(document, images_of(design), identity), tracked.updated_at)
+
+
 def card_pkpass(session: Session, settings: Settings, card: Card) -> PassFile:
     """The signed store card of a card, as it stands now."""
-    credentials = _credentials_of(session, card.merchant_id)
-    identity = signing_identity(session, settings, credentials)
-    tracked = _tracked(session, card.id, card.merchant_id, "card")
-    design = find_design(session, card.program_id)
-    document = fields.card_pass(
-        _issuer(session, settings, credentials, card.id),
-        _card_facts(session, card, tracked),
-        look_of(design),
+    return _signed(
+        session,
+        settings,
+        card,
+        "card",
+        lambda issuer, tracked, look: fields.card_pass(
+            issuer, _card_facts(session, card, tracked), look
+        ),
     )
-    content = package.build_pkpass(document, images_of(design), identity)
-    return PassFile(content, tracked.updated_at)
 
 
 def voucher_pkpass(session: Session, settings: Settings, voucher: Voucher) -> PassFile:
     """The signed pass of a voucher, as it stands now (voided once it is used or over)."""
-    credentials = _credentials_of(session, voucher.merchant_id)
-    identity = signing_identity(session, settings, credentials)
-    tracked = _tracked(session, voucher.id, voucher.merchant_id, "voucher")
-    design = find_design(session, voucher.program_id) if voucher.program_id else None
-    document = fields.voucher_pass(
-        _issuer(session, settings, credentials, voucher.id),
-        _voucher_facts(session, voucher, tracked),
-        look_of(design),
+    return _signed(
+        session,
+        settings,
+        voucher,
+        "voucher",
+        lambda issuer, tracked, look: fields.voucher_pass(
+            issuer, _voucher_facts(session, voucher, tracked), look
+        ),
     )
-    content = package.build_pkpass(document, images_of(design), identity)
-    return PassFile(content, tracked.updated_at)
 
 
 def pkpass_of_serial(session: Session, settings: Settings, serial: str) -> PassFile:
