@@ -71,12 +71,14 @@ def follow_event(session: Session, event: Event) -> None:
     values: dict[str, object] = {"update_tag": update_tag(now), "updated_at": now}
     if message is not None:
         values["message"] = message
-    session.execute(
+    bumped = session.execute(
         update(ApplePass)
         .where(ApplePass.serial.in_(serials))
         .values(**values)
         .execution_options(synchronize_session=False)
     )
+    if not getattr(bumped, "rowcount", 0):
+        return  # never handed out: no phone keeps it, nothing to push
     fresh = _not_yet_queued(session, serials)
     if fresh:
         queue_pushes(session, event.merchant_id, fresh)
