@@ -45,6 +45,4 @@ def sweep_pushes(_settings: Settings, sessions: sessionmaker[Session], redis: Re
     sweep(sessions, PUSHES, [Lane(PUSHES_WAKEUP)], redis)
 
 
-DUTY = Duty(
-    queues=(WorkerQueue(PUSHES_QUEUE, retries=True),), install=install_worker, sweep=sweep_pushes
-)
+DUTY = Duty(queues=(WorkerQueue(PUSHES_QUEUE),), install=install_worker, sweep=sweep_pushes)
