@@ -41,6 +41,7 @@ class FakeApns:
     url: str
     ca_file: str
     gone: set[str] = field(default_factory=set)
+    refusals: dict[str, tuple[int, str]] = field(default_factory=dict)  # token -> status, reason
     pushes: list[Push] = field(default_factory=list)
     arrived: threading.Condition = field(default_factory=threading.Condition)
 
@@ -119,6 +120,9 @@ def _answer(
     path = head.get(":path", "")
     token = path.rsplit("/", 1)[-1]
     status, answer = (410, {"reason": "Unregistered"}) if token in fake.gone else (200, None)
+    if token in fake.refusals:
+        status, reason = fake.refusals[token]
+        answer = {"reason": reason}
     payload = json.dumps(answer).encode() if answer else b""
     h2.send_headers(stream, [(":status", str(status)), ("content-length", str(len(payload)))])
     h2.send_data(stream, payload, end_stream=True)

@@ -49,11 +49,11 @@ def _register(api: Api, document: dict[str, Any], device: str, push_token: str) 
 
 
 def _settled(app: Flask, count: int) -> list[ApplePush]:
-    """The pushes, once ``count`` of them have an outcome recorded."""
+    """The pushes, once ``count`` of them were attempted."""
     deadline = time.monotonic() + 10
     while True:
         with app.extensions["stampgate"].session_factory() as session:
-            done = list(session.scalars(select(ApplePush).where(ApplePush.status != "pending")))
+            done = list(session.scalars(select(ApplePush).where(ApplePush.attempts > 0)))
         if len(done) >= count or time.monotonic() > deadline:
             return done
         time.sleep(0.02)
@@ -69,34 +69,46 @@ def test_a_stamp_pushes_once_to_each_device_after_commit(
     number, document, _path = _card_pass(api, key)
     _register(api, document, "phone-1", "token-live")
     _register(api, document, "phone-2", "token-gone")
+    _register(api, document, "phone-3", "token-refused")
+    _register(api, document, "phone-4", "token-busy")
     apns.gone.add("token-gone")
+    apns.refusals["token-refused"] = (403, "BadCertificate")
+    apns.refusals["token-busy"] = (503, "ServiceUnavailable")
     # Two stamps reach the 3-stamp milestone: two events in one transaction, one push each.
     assert (
         api.call("POST", f"/v1/cards/{number}/stamps", key, json=STAMP | {"count": 3}).status_code
         == 200
     )
     committed = time.monotonic()
-    pushes = apns.wait_for(2)
-    assert sorted(push.path for push in pushes) == ["/3/device/token-gone", "/3/device/token-live"]
+    pushes = apns.wait_for(4)
+    tokens = ["token-busy", "token-gone", "token-live", "token-refused"]
+    assert sorted(push.path for push in pushes) == [f"/3/device/{token}" for token in tokens]
     assert {push.topic for push in pushes} == {PASS_TYPE_ID}
     assert {push.body for push in pushes} == {b"{}"}
     assert {push.client_subject for push in pushes} == {f"Pass Type ID: {PASS_TYPE_ID}"}
     latency = max(push.at for push in pushes) - committed
-    outcomes = {push.push_token: push for push in _settled(app, 2)}
+    outcomes = {push.push_token: push for push in _settled(app, 4)}
     assert outcomes["token-live"].status == "sent"
-    assert outcomes["token-gone"].status == "gone"
-    assert outcomes["token-gone"].reason == "Unregistered"
+    assert (outcomes["token-gone"].status, outcomes["token-gone"].reason) == (
+        "gone",
+        "Unregistered",
+    )
+    refused = outcomes["token-refused"]
+    assert (refused.status, refused.reason) == ("failed", "BadCertificate")
+    busy = outcomes["token-busy"]
+    assert (busy.status, busy.reason) == ("pending", "ServiceUnavailable")  # retried later
+    assert busy.next_attempt_at > busy.created_at
     with app.extensions["stampgate"].session_factory() as session:
-        kept = session.scalars(select(AppleRegistration.push_token)).all()
-    assert kept == ["token-live"]
-    assert len(apns.pushes) == 2  # one per device for the stamp, none more
+        kept = sorted(session.scalars(select(AppleRegistration.push_token)))
+    assert kept == ["token-busy", "token-live", "token-refused"]
+    assert len(apns.pushes) == 4  # one per device for the stamp, none more
     merchant_id = api.call("GET", "/v1/merchant", key).get_json()["id"]
     console = Console(app.test_client())
     console.log_in(make_user(app, merchant_id, "owner@push.example").email)
     shown = console.get(f"/console/cards/{number}").get_data(as_text=True)
-    assert "1 device(s) keep this card" in shown
+    assert "3 device(s) keep this card" in shown
     assert "Unregistered" in shown  # the refused push, with APNs' reason
-    print(f"pushes per stamp: {len(pushes)} (2 devices); commit to last: {latency * 1000:.0f} ms")
+    print(f"pushes per stamp: {len(pushes)} (4 devices); commit to last: {latency * 1000:.0f} ms")
 
 
 def test_a_wallet_campaign_text_is_the_changed_message_of_the_pass(
