@@ -12,6 +12,8 @@ from gateway.api.session import request_session
 from gateway.db import utcnow
 from gateway.errors import DomainError
 from gateway.extensions import extensions
+from gateway.loyalty.programs.service import list_programs
+from gateway.pagination import PageQuery
 from gateway.wallet.apple import service as apple
 from gateway.wallet.apple.certificates import expires_soon, pems_from_pkcs12
 from gateway.wallet.apple.schemas import AppleCredentialsIn
@@ -33,13 +35,15 @@ def _apple_block(merchant_id: str) -> dict[str, Any]:
     }
 
 
-def _wallet_page(
+def wallet_page(
     errors: FormErrors, values: dict[str, str] | None = None, status: int = 200
 ) -> tuple[str, int]:
+    """The Wallet settings page, with the form errors of the last post."""
     merchant_id = logged_in_user().merchant_id
     page = render_template(
         "console/wallet.html",
         apple=_apple_block(merchant_id),
+        programs=list(list_programs(request_session(), merchant_id, PageQuery(limit=50)).items),
         errors=errors,
         values=values or {},
     )
@@ -50,7 +54,7 @@ def _wallet_page(
 @console_page("owner")
 def wallet_settings() -> Page:
     """The merchant's Wallet credentials."""
-    return _wallet_page(FormErrors())
+    return wallet_page(FormErrors())
 
 
 def _apple_form() -> dict[str, str]:
@@ -78,7 +82,7 @@ def save_apple_wallet() -> Page:
         )
     except (DomainError, ValidationError) as exc:
         shown = {name: values.get(name, "") for name in ("pass_type_id", "team_id")}
-        return _wallet_page(errors_of(exc, APPLE_FIELDS), shown, 422)
+        return wallet_page(errors_of(exc, APPLE_FIELDS), shown, 422)
     flash("The Apple Wallet certificate is saved.")
     return redirect(url_for("console.wallet_settings"))
 

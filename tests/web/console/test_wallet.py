@@ -3,14 +3,19 @@ file, sees its expiry (warned about 30 days ahead) and the API's refusals beside
 
 from __future__ import annotations
 
+import base64
 import io
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 
+from tests.support.api import Api
 from tests.support.console import Console
+from tests.support.pngs import image_b64
+from tests.support.programs import nine_stamp_card
 from tests.support.wallet_certs import PASS_TYPE_ID, chain
 
 PAGE = "/console/settings/wallet"
@@ -66,3 +71,34 @@ def test_a_key_of_another_certificate_is_refused_on_the_page(owner_console: Cons
     assert refused.status_code == 422
     assert "does not belong to the certificate" in refused.get_data(as_text=True)
     assert "No certificate yet" in refused.get_data(as_text=True)
+
+
+def test_a_card_design_is_uploaded_and_an_empty_file_keeps_the_image(
+    api: Api, merchant: dict[str, Any], owner_console: Console
+) -> None:
+    program_id = api.call("POST", "/v1/programs", merchant["api_key"], json=nine_stamp_card())
+    program = program_id.get_json()["id"]
+    owner_console.get(PAGE)
+    form: dict[str, Any] = {
+        "csrf_token": owner_console.token(),
+        "program_id": program,
+        "background_color": "#3b2417",
+        "icon_png": (io.BytesIO(base64.b64decode(image_b64(58, 58))), "icon.png"),
+    }
+    post = owner_console.client.post
+    saved = post(f"{PAGE}/design", data=form, content_type="multipart/form-data")
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    recoloured = {
+        "csrf_token": owner_console.token(),
+        "program_id": program,
+        "stamps_label": "Cups",
+    }
+    assert post(f"{PAGE}/design", data=recoloured).status_code == 302
+    design = api.call("GET", f"/v1/programs/{program}/wallet-design", merchant["api_key"])
+    assert design.get_json()["images"] == ["icon"]
+    assert design.get_json()["stamps_label"] == "Cups"
+    jpeg = (io.BytesIO(base64.b64decode(image_b64(29, 29, "JPEG"))), "icon.jpg")
+    bad = {"csrf_token": owner_console.token(), "program_id": program, "icon_png": jpeg}
+    refused = post(f"{PAGE}/design", data=bad, content_type="multipart/form-data")
+    assert refused.status_code == 422
+    assert "not a PNG" in refused.get_data(as_text=True)
