@@ -8,7 +8,7 @@ from typing import Any
 from tests.support.api import Api
 from tests.support.codes import new_card
 from tests.support.pkpass import assert_signed, open_pkpass, pass_json
-from tests.support.pngs import image_b64
+from tests.support.pngs import claimed_huge_png_b64, image_b64
 from tests.support.problems import assert_problem
 
 
@@ -53,4 +53,6 @@ def test_images_of_the_wrong_type_or_size_are_refused_and_nothing_is_written(
     assert_problem(oblong, 422, "wallet_image_invalid")
     huge_strip = {"strip_png": image_b64(2000, 600), "background_color": "#000000"}
     assert_problem(api.call("PUT", path, key, json=huge_strip), 422, "wallet_image_invalid")
+    bomb = api.call("PUT", path, key, json={"logo_png": claimed_huge_png_b64()})
+    assert_problem(bomb, 422, "wallet_image_invalid")
     assert_problem(api.call("GET", path, key), 404, "not_found")

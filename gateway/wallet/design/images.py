@@ -6,6 +6,7 @@ import base64
 import binascii
 import functools
 import io
+import warnings
 from dataclasses import dataclass
 
 from PIL import Image, UnidentifiedImageError
@@ -53,10 +54,15 @@ def checked_png(field: str, encoded: str) -> bytes:
     if len(data) > MAX_PNG_BYTES:
         raise image_invalid(field, f"larger than {MAX_PNG_BYTES // 1024} KB")
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            kind, size = image.format, image.size
-    except (UnidentifiedImageError, OSError):
+        with warnings.catch_warnings():
+            # A header claiming a huge picture is refused, not just warned about.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                kind, size = image.format, image.size
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombWarning):
         raise image_invalid(field, "not a PNG image") from None
+    except Image.DecompressionBombError:
+        raise image_invalid(field, "far too many pixels") from None
     if kind != "PNG":
         raise image_invalid(field, f"a {kind} image, not a PNG")
     low, high = rule.min_size, rule.max_size
