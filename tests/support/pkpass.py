@@ -10,6 +10,9 @@ import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+from flask.testing import FlaskClient
 
 from tests.support.wallet_certs import chain
 
@@ -61,3 +64,11 @@ def assert_signed(content: bytes, folder: Path) -> None:
     )
     assert verified.returncode == 0, verified.stderr.decode()
     assert (folder / "verified").read_bytes() == files["manifest.json"]
+
+
+def download(client: FlaskClient, url: str) -> bytes:
+    """The pass a full ``apple_pass_url`` link answers (the test client opens its path)."""
+    response = client.get(urlsplit(url).path)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    content: bytes = response.data
+    return content

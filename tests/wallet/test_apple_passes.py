@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -27,7 +28,7 @@ def _card(api: Api, merchant: dict[str, Any]) -> dict[str, Any]:
 
 
 def _path(url: str) -> str:
-    return url.split("://", 1)[1].split("/", 1)[1].join(("/", ""))
+    return urlsplit(url).path
 
 
 def test_a_card_pass_is_signed_and_shows_the_stamps(

@@ -15,7 +15,7 @@ from gateway.wallet.apple.jobs import PUSHES_QUEUE, PUSHES_WAKEUP, install_worke
 from tests.support.api import Api
 from tests.support.codes import new_card
 from tests.support.fake_apns import FakeApns, running_apns
-from tests.support.pkpass import pass_json
+from tests.support.pkpass import download, pass_json
 from tests.support.services import REDIS_URL, redis_client
 from tests.support.wallet_certs import PASS_TYPE_ID, chain
 
@@ -37,7 +37,7 @@ def test_an_rq_worker_pushes_a_stamped_card_to_its_device(
     assert api.call("PUT", "/v1/wallet/apple", key, json=chain().body()).status_code == 200
     number = new_card(api, {"api_key": key})
     card = api.call("GET", f"/v1/cards/{number}", key).get_json()
-    document = pass_json(api.client.get("/c/" + card["apple_pass_url"].split("/c/", 1)[1]).data)
+    document = pass_json(download(api.client, card["apple_pass_url"]))
     registered = api.client.post(
         f"/wallet/apple/v1/devices/phone/registrations/{PASS_TYPE_ID}/{card['id']}",
         json={"pushToken": "worker-token"},

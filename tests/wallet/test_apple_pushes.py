@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -35,7 +36,7 @@ def apns(tmp_path: Path) -> Iterator[FakeApns]:
 def _card_pass(api: Api, key: str) -> tuple[str, dict[str, Any], str]:
     number = new_card(api, {"api_key": key})
     card = api.call("GET", f"/v1/cards/{number}", key).get_json()
-    pkpass_path = "/c/" + card["apple_pass_url"].split("/c/", 1)[1]
+    pkpass_path = urlsplit(card["apple_pass_url"]).path
     return number, pass_json(api.client.get(pkpass_path).data), pkpass_path
 
 

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from tests.support.api import Api
 from tests.support.codes import new_card
-from tests.support.pkpass import pass_json
+from tests.support.pkpass import download, pass_json
 from tests.support.problems import assert_problem
 from tests.support.wallet_certs import PASS_TYPE_ID
 
@@ -21,9 +21,7 @@ def _handed_out(api: Api, merchant: dict[str, Any]) -> tuple[str, str, str]:
     """A card whose pass was downloaded: its number, serial and token."""
     number = new_card(api, merchant)
     card = api.call("GET", f"/v1/cards/{number}", merchant["api_key"]).get_json()
-    document = pass_json(
-        api.client.get(card["apple_pass_url"].split("/c/", 1)[1].join(("/c/", ""))).data
-    )
+    document = pass_json(download(api.client, card["apple_pass_url"]))
     return number, document["serialNumber"], document["authenticationToken"]
 
 

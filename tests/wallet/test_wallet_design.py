@@ -7,7 +7,7 @@ from typing import Any
 
 from tests.support.api import Api
 from tests.support.codes import new_card
-from tests.support.pkpass import assert_signed, open_pkpass, pass_json
+from tests.support.pkpass import assert_signed, download, open_pkpass, pass_json
 from tests.support.pngs import claimed_huge_png_b64, image_b64
 from tests.support.problems import assert_problem
 
@@ -33,7 +33,7 @@ def test_a_design_dresses_the_programs_passes(
     assert saved.status_code == 200, saved.get_json()
     assert saved.get_json()["images"] == ["icon", "logo"]
     card = api.call("GET", f"/v1/cards/{number}", key).get_json()
-    content = api.client.get("/c/" + card["apple_pass_url"].split("/c/", 1)[1]).data
+    content = download(api.client, card["apple_pass_url"])
     assert_signed(content, tmp_path)
     document = pass_json(content)
     assert document["backgroundColor"] == "rgb(59,36,23)"

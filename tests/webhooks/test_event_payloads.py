@@ -15,7 +15,7 @@ from gateway.loyalty.claims.service import ClaimRefusedError
 from gateway.models import Event
 from tests.support.api import Api
 from tests.support.claims import claim_by_phone
-from tests.support.pkpass import pass_json
+from tests.support.pkpass import download, pass_json
 from tests.support.programs import nine_stamp_card
 from tests.support.sales import post_sale, sale_body
 from tests.support.wallet_certs import PASS_TYPE_ID, chain
@@ -227,7 +227,7 @@ def _wallet_pass_installed_and_removed(api: Api, key: str) -> None:
     _ok(api.call("PUT", "/v1/wallet/apple", key, json=chain().body()))
     program = _ok(api.call("POST", "/v1/programs", key, json=nine_stamp_card()), 201)
     card = _ok(api.call("POST", "/v1/cards", key, json={"program_id": program["id"]}), 201)
-    document = pass_json(api.client.get("/c/" + card["apple_pass_url"].split("/c/", 1)[1]).data)
+    document = pass_json(download(api.client, card["apple_pass_url"]))
     path = f"/wallet/apple/v1/devices/d1/registrations/{PASS_TYPE_ID}/{card['id']}"
     auth = {"Authorization": f"ApplePass {document['authenticationToken']}"}
     assert api.client.post(path, json={"pushToken": "t" * 64}, headers=auth).status_code == 201
