@@ -22,7 +22,7 @@ _lock = threading.Lock()
 
 
 def _engine(session: Session) -> Engine:
-    bind = session.get_bind()
+    bind = session.bind or session.get_bind()  # the factory's engine, without a lookup
     return bind if isinstance(bind, Engine) else bind.engine
 
 
