@@ -13,6 +13,8 @@ from gateway.db import build_engine, build_session_factory
 from gateway.queue.wake import Wakeup, wake, woken
 from gateway.queue.workers import Duty, Lane, WorkerQueue, WorkerState, sweep
 from gateway.wallet.apple.pushing import PUSHES, Pusher, drain_pushes
+from gateway.wallet.apple.updates import follow_event
+from webhooks.outbox import listen_to_events
 
 PUSHES_QUEUE = "stampgate-apple-pushes"
 PUSHES_WAKEUP = Wakeup(
@@ -35,7 +37,9 @@ def drain_pushes_job() -> int:
 
 
 def install_worker(settings: Settings, redis: Redis) -> None:
-    """Give this worker process its pusher (engine, sessions)."""
+    """Give this worker process its pusher (engine, sessions); passes follow the events its
+    other jobs record (POS sales, campaign messages), whose pushes the sweeper wakes."""
+    listen_to_events(follow_event)
     factory = build_session_factory(build_engine(settings.database_url), settings.public_url)
     _worker.install((Pusher(settings, factory), redis))
 
