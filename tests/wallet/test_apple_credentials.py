@@ -42,7 +42,10 @@ def test_mismatched_expired_and_unreadable_pems_are_refused(
     expired = _put(api, merchant, certificate_pem=chain().expired_certificate_pem)
     assert_problem(expired, 422, "wallet_certificate_expired")
     garbled = _put(api, merchant, wwdr_pem="-----BEGIN CERTIFICATE-----\nnope")
-    assert assert_problem(garbled, 422, "wallet_pem_unreadable")["errors"][0]["field"] == "wwdr_pem"
+    assert assert_problem(garbled, 422, "wallet_pem_unreadable")["errors"][0]["loc"] == [
+        "body",
+        "wwdr_pem",
+    ]
     missing = api.call("GET", "/v1/wallet/apple", merchant["api_key"])
     assert_problem(missing, 404, "not_found")  # nothing half-written
 

@@ -48,7 +48,10 @@ def test_images_of_the_wrong_type_or_size_are_refused_and_nothing_is_written(
     key = apple_merchant["api_key"]
     path = _design_path(api, apple_merchant, new_card(api, apple_merchant))
     jpeg = api.call("PUT", path, key, json={"icon_png": image_b64(29, 29, "JPEG")})
-    assert assert_problem(jpeg, 422, "wallet_image_invalid")["errors"][0]["field"] == "icon_png"
+    assert assert_problem(jpeg, 422, "wallet_image_invalid")["errors"][0]["loc"] == [
+        "body",
+        "icon_png",
+    ]
     oblong = api.call("PUT", path, key, json={"icon_png": image_b64(40, 29)})
     assert_problem(oblong, 422, "wallet_image_invalid")
     huge_strip = {"strip_png": image_b64(2000, 600), "background_color": "#000000"}

@@ -42,7 +42,7 @@ def unreadable_pem(what: str) -> DomainError:
     return DomainError(
         "wallet_pem_unreadable",
         f"The {what} is not a readable PEM block.",
-        errors=[{"field": what, "message": "not a readable PEM block"}],
+        errors=[{"loc": ["body", what], "msg": "not a readable PEM block", "type": "value_error"}],
     )
 
 

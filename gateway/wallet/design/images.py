@@ -35,7 +35,9 @@ MAX_PNG_BYTES = 512 * 1024
 def image_invalid(field: str, why: str) -> DomainError:
     """The refusal of an image that is not a PNG of the allowed size."""
     return DomainError(
-        "wallet_image_invalid", f"{field}: {why}", errors=[{"field": field, "message": why}]
+        "wallet_image_invalid",
+        f"{field}: {why}",
+        errors=[{"loc": ["body", field], "msg": why, "type": "value_error"}],
     )
 
 
