@@ -75,8 +75,8 @@ def test_a_card_pass_is_signed_and_shows_the_stamps(
     assert again["authenticationToken"] == token  # never changes between versions
 
 
-def test_a_voucher_pass_is_voided_once_redeemed(
-    api: Api, apple_merchant: dict[str, Any], tmp_path: Path
+def test_a_voucher_pass_is_voided_once_redeemed_and_no_credentials_offer_no_pass(
+    api: Api, apple_merchant: dict[str, Any], other_merchant: dict[str, Any], tmp_path: Path
 ) -> None:
     voucher = give(api, apple_merchant, DESSERT_VOUCHER, new_card(api, apple_merchant))
     pkpass = api.client.get(_path(voucher["apple_pass_url"]))
@@ -91,9 +91,10 @@ def test_a_voucher_pass_is_voided_once_redeemed(
     )
     assert redeemed.status_code == 200, redeemed.get_json()
     assert pass_json(api.client.get(_path(voucher["apple_pass_url"])).data)["voided"] is True
+    _assert_no_pass_without_credentials(api, other_merchant)
 
 
-def test_without_credentials_there_is_no_pass(api: Api, merchant: dict[str, Any]) -> None:
+def _assert_no_pass_without_credentials(api: Api, merchant: dict[str, Any]) -> None:
     card = _card(api, merchant)
     assert card["apple_pass_url"] is None
     assert "Add to Apple Wallet" not in api.client.get(_path(card["customer_url"])).get_data(

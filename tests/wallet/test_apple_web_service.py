@@ -62,12 +62,11 @@ def test_a_device_registers_follows_updates_and_unregisters(
     assert _registration(client, "DELETE", serial, token).status_code == 200
     assert "wallet.pass_removed" in _event_types(api, apple_merchant)
     assert client.get(f"{BASE}/devices/{DEVICE}/registrations/{PASS_TYPE_ID}").status_code == 204
+    _assert_latest_pass(api, serial, token)
 
 
-def test_the_latest_pass_answers_304_when_unchanged(
-    api: Api, apple_merchant: dict[str, Any]
-) -> None:
-    _number, serial, token = _handed_out(api, apple_merchant)
+def _assert_latest_pass(api: Api, serial: str, token: str) -> None:
+    """The latest pass: 200 with Last-Modified, then 304; wrong tokens and serials 401."""
     path = f"{BASE}/passes/{PASS_TYPE_ID}/{serial}"
     latest = api.client.get(path, headers={"Authorization": f"ApplePass {token}"})
     assert latest.status_code == 200

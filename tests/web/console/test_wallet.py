@@ -37,7 +37,10 @@ def test_the_owner_uploads_pem_blocks_and_sees_the_expiry(owner_console: Console
     assert "No certificate yet" in owner_console.get(PAGE).get_data(as_text=True)
 
 
-def test_a_p12_file_with_its_password_is_read(owner_console: Console) -> None:
+def test_a_p12_file_is_read_and_a_key_of_another_certificate_refused(
+    owner_console: Console,
+) -> None:
+    _assert_refused_key(owner_console)
     certificate = x509.load_pem_x509_certificate(chain().certificate_pem.encode())
     key = serialization.load_pem_private_key(chain().key_pem.encode(), None)
     assert isinstance(key, ec.EllipticCurvePrivateKey)
@@ -64,7 +67,7 @@ def test_a_p12_file_with_its_password_is_read(owner_console: Console) -> None:
     assert f"Pass Type ID: {PASS_TYPE_ID}" in owner_console.get(PAGE).get_data(as_text=True)
 
 
-def test_a_key_of_another_certificate_is_refused_on_the_page(owner_console: Console) -> None:
+def _assert_refused_key(owner_console: Console) -> None:
     refused = owner_console.submit(
         f"{PAGE}/apple", chain().body(key_pem=chain().other_key_pem), PAGE
     )
