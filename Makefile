@@ -42,6 +42,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.http_overhead
 	$(BIN)/python -m bench.deliver
+	$(BIN)/python -m bench.wallet_listener
 	$(BIN)/python -m bench.redeem
 	$(BIN)/python -m bench.poster_ack
 	$(BIN)/python -m bench.purge_plans

@@ -35,10 +35,14 @@ from gateway.queue.background import BackgroundLoop
 from gateway.redis_client import connect_redis
 from gateway.retention.jobs import purge_once
 from gateway.routes import register_api
+from gateway.wallet.apple.jobs import wake_pushes
+from gateway.wallet.apple.pushing import Pusher, drain_pushes, pushes_after_commit
+from gateway.wallet.apple.updates import follow_event
 from gateway.web.security import install_web_security
 from webhooks.deliver import Deliverer, drain
 from webhooks.dispatch import hand_over_after_commit
 from webhooks.jobs import wake_for_new
+from webhooks.outbox import listen_to_events
 
 log = logging.getLogger(__name__)
 # A stopping process waits for the round in hand: keep an embedded purge round short.
@@ -73,6 +77,7 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
     metrics = HttpMetrics()
     session_factory = build_session_factory(engine, settings.public_url)
     recorder.install(session_factory)
+    listen_to_events(follow_event)  # Apple passes follow their cards and vouchers
     extensions = Extensions(
         settings=settings,
         engine=engine,
@@ -140,13 +145,18 @@ def start_background_work(ext: Extensions) -> None:
             functools.partial(_purge_embedded, ext),
             poll_seconds=ext.settings.purge_every_seconds,
         )
+        pusher = Pusher(ext.settings, ext.session_factory)
+        ext.apple_pushes = BackgroundLoop("stampgate-apple-pushes", lambda: drain_pushes(pusher))
+        pushes_after_commit(ext.session_factory, ext.apple_pushes.notify)
         ext.dispatcher.start()
         ext.inbox.start()
         ext.pos_sync.start()
         ext.campaigns.start()
         ext.automations.start()
         ext.purger.start()
+        ext.apple_pushes.start()
     elif ext.redis is not None:
         hand_over_after_commit(ext.session_factory, functools.partial(wake_for_new, ext.redis))
         process_after_commit(ext.session_factory, functools.partial(wake_inbox, ext.redis))
         campaigns_after_commit(ext.session_factory, functools.partial(wake_campaigns, ext.redis))
+        pushes_after_commit(ext.session_factory, functools.partial(wake_pushes, ext.redis))

@@ -136,11 +136,21 @@ class Settings(BaseSettings):
     limit_public_pages_per_address: str = "120/minute"
     limit_public_pages_per_token: str = "60/minute"  # noqa: S105 - a rate, not a secret
     limit_public_unknown_tokens: str = "30/10 minutes"
+    # The PassKit web service the phones call (registrations, updated passes, logs).
+    limit_apple_web_service: str = "120/minute"
+    # APNs: where pass pushes go, and a CA file to trust instead of the system's (tests).
+    apns_url: str = "https://api.push.apple.com"
+    apns_ca_file: str | None = None
+    apns_retry_schedule: Annotated[tuple[int, ...], NoDecode] = (10, 60, 300)
     # Minutes without a request after which a console session ends.
     console_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
 
     @field_validator(
-        "webhook_retry_schedule", "inbound_retry_schedule", "campaign_retry_schedule", mode="before"
+        "webhook_retry_schedule",
+        "inbound_retry_schedule",
+        "campaign_retry_schedule",
+        "apns_retry_schedule",
+        mode="before",
     )
     @classmethod
     def _parse_schedule(cls, value: object) -> object:
@@ -160,6 +170,7 @@ class Settings(BaseSettings):
         "limit_public_pages_per_address",
         "limit_public_pages_per_token",
         "limit_public_unknown_tokens",
+        "limit_apple_web_service",
     )
     @classmethod
     def _parse_limit(cls, value: str) -> str:

@@ -40,11 +40,20 @@ class Extensions:
     campaigns: BackgroundLoop | None = None
     automations: BackgroundLoop | None = None
     purger: BackgroundLoop | None = None
+    apple_pushes: BackgroundLoop | None = None
 
     def close(self) -> None:
         """Stop the embedded threads; release pooled database and Redis connections."""
-        loops = (self.automations, self.campaigns, self.purger, self.pos_sync, self.inbox)
-        for loop in (*loops, self.dispatcher):
+        loops = (
+            self.apple_pushes,
+            self.automations,
+            self.campaigns,
+            self.purger,
+            self.pos_sync,
+            self.inbox,
+            self.dispatcher,
+        )
+        for loop in loops:
             if loop is not None:
                 loop.stop()
         for connector in self.connectors.values():

@@ -15,10 +15,21 @@ from gateway.loyalty.programs.models import Program
 from gateway.loyalty.sales.models import Refund, Sale
 from gateway.loyalty.vouchers.models import Voucher, VoucherRedemption
 from gateway.tenancy.models import ApiKey, Merchant, User
+from gateway.wallet.apple.models import (
+    ApplePass,
+    ApplePush,
+    AppleRegistration,
+    AppleWalletCredentials,
+)
+from gateway.wallet.design.models import WalletDesign
 from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
 
 __all__ = [
     "ApiKey",
+    "ApplePass",
+    "ApplePush",
+    "AppleRegistration",
+    "AppleWalletCredentials",
     "AuditEvent",
     "Automation",
     "AutomationFiring",
@@ -48,5 +59,6 @@ __all__ = [
     "User",
     "Voucher",
     "VoucherRedemption",
+    "WalletDesign",
     "WebhookEndpoint",
 ]

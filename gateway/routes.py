@@ -22,6 +22,9 @@ from gateway.loyalty.programs.routes import programs
 from gateway.loyalty.sales.routes import sales_api
 from gateway.loyalty.vouchers.routes import vouchers
 from gateway.tenancy.routes import admin, v1
+from gateway.wallet.apple.routes import apple_wallet
+from gateway.wallet.apple.web_service import apple_web_service, limit_apple_web_service
+from gateway.wallet.design.routes import wallet_designs
 from gateway.web.console.limits import limit_logins
 from gateway.web.console.routes import console
 from gateway.web.i18n import install_languages
@@ -57,6 +60,8 @@ def register_api(app: OpenAPI) -> None:
     app.register_api(campaigns)
     app.register_api(automations)
     app.register_api(claim_batches)
+    app.register_api(apple_wallet)
+    app.register_api(wallet_designs)
     for blueprint in HOOK_BLUEPRINTS:
         app.register_api(blueprint)
     install_docs(app, webhooks_section)
@@ -64,7 +69,9 @@ def register_api(app: OpenAPI) -> None:
     app.register_blueprint(console)
     app.register_blueprint(scanner)
     app.register_blueprint(public)
+    app.register_blueprint(apple_web_service)
     ext = app.extensions["stampgate"]
     limit_logins(ext.limiter, ext.settings)
     limit_scanner(ext.limiter, ext.settings)
     limit_public_pages(ext.limiter, ext.settings)
+    limit_apple_web_service(ext.limiter, ext.settings)

@@ -30,4 +30,6 @@ EVENT_TYPES: dict[str, str] = {
     "endpoint.failing": "A webhook endpoint has been failing for a day.",
     "endpoint.disabled": "A webhook endpoint was disabled after failing too long.",
     "webhook.test": "A test event sent on request to one endpoint.",
+    "wallet.pass_installed": "A phone registered a card's or voucher's Wallet pass for updates.",
+    "wallet.pass_removed": "A phone removed a card's or voucher's Wallet pass.",
 }

@@ -603,6 +603,33 @@ class CampaignMessageData(EventData):
     voucher_id: str | None = Field(description="The voucher the campaign attached, if any")
 
 
+class WalletPassData(EventData):
+    """A phone's Wallet registered (or removed) a pass: the pass of a card or of a voucher."""
+
+    model_config = example(
+        {
+            "wallet": "apple",
+            "pass_kind": "card",
+            "serial_number": "crd_01m8s0dnz989va9jv410bcyyg6",
+            "card_number": "961647490641",
+            "voucher_id": None,
+            "devices": 1,
+        }
+    )
+
+    wallet: Annotated[
+        Literal["apple"], Meanings({"apple": "Apple Wallet (PassKit)"}, "Which Wallet.")
+    ]
+    pass_kind: Annotated[
+        Literal["card", "voucher"],
+        Meanings({"card": "the card's store card", "voucher": "a voucher's pass"}, "The pass."),
+    ]
+    serial_number: str = Field(description="The pass's serial: the card's or voucher's id")
+    card_number: str | None
+    voucher_id: str | None
+    devices: int = Field(ge=0, description="Devices that keep the pass after this change")
+
+
 DATA_MODELS: dict[str, type[EventData]] = {
     "card.created": CardCreatedData,
     "card.stamped": CardStampedData,
@@ -624,6 +651,8 @@ DATA_MODELS: dict[str, type[EventData]] = {
     "sale.processed": SaleData,
     "sale.unattributed": SaleData,
     "campaign.message": CampaignMessageData,
+    "wallet.pass_installed": WalletPassData,
+    "wallet.pass_removed": WalletPassData,
     "sale.claimed": SaleClaimedData,
     "claim.rejected": ClaimRejectedData,
     "connection.mappings_stale": ConnectionMappingsStaleData,

@@ -156,6 +156,14 @@ MEANINGS: Final[Mapping[str, str]] = MappingProxyType(
         "send_at_in_past": "the campaign's `send_at` is in the past",
         "empty_segment": "no card of the program is in the campaign's segment",
         "campaign_finished": "the campaign was sent or cancelled already",
+        # Wallet passes.
+        "wallet_pem_unreadable": "a certificate or key field is not a readable PEM block",
+        "wallet_key_mismatch": "the private key does not belong to the Pass Type ID certificate",
+        "wallet_certificate_expired": "the Pass Type ID certificate is no longer valid",
+        "wallet_image_invalid": "a Wallet design image is not a PNG of the allowed size",
+        "wallet_key_unreadable": (
+            "the Wallet key was sealed with another secret key: upload the credentials again"
+        ),
     }
 )
 # Where a response's declared codes travel from the route to the document (removed there).

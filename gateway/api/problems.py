@@ -119,6 +119,12 @@ STATUSES: Final[Mapping[str, int]] = MappingProxyType(
         "send_at_in_past": 422,
         "empty_segment": 422,
         "campaign_finished": 409,
+        # Wallet passes.
+        "wallet_pem_unreadable": 422,
+        "wallet_key_mismatch": 422,
+        "wallet_certificate_expired": 422,
+        "wallet_key_unreadable": 503,
+        "wallet_image_invalid": 422,
     }
 )
 

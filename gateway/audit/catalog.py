@@ -58,6 +58,12 @@ AUDITED: dict[str, AuditSpec] = {
     "webhook_endpoints": _spec("webhook_endpoint", redact=("secret", "previous_secret")),
     "users": _spec("user", redact=("password_hash",), ignore=("last_login_at",)),
     "staff_seats": _spec("staff_seat", redact=("link_nonce",)),
+    "wallet_designs": _spec(
+        "wallet_design", ignore=("program_id", "logo_png", "icon_png", "strip_png")
+    ),
+    "apple_wallet_credentials": _spec(
+        "apple_wallet", redact=("sealed_key",), ignore=("certificate_pem", "wwdr_pem")
+    ),
     "campaigns": _spec("campaign", ignore=("next_attempt_at", "locked_until")),
     "claim_batches": _spec("claim_batch"),
     "automations": _spec("automation"),
@@ -81,6 +87,9 @@ UNAUDITED: dict[str, str] = {
     "and claimed by customers; each claim is an event",
     "pos_catalogs": "a copy of what the POS lists, fetched again at will; nobody edits it",
     "rejected_code_attempts": "observations of refused code lookups, counted by the analytics",
+    "apple_passes": "the update tags of handed-out Wallet passes, moved by every change",
+    "apple_registrations": "devices that keep a Wallet pass, registered by the phones",
+    "apple_pushes": "the APNs pushes after changes: the machinery, like deliveries",
 }
 NOTED_TYPES = ("delivery",)
 OBJECT_TYPES = tuple(sorted({spec.object_type for spec in AUDITED.values()} | set(NOTED_TYPES)))

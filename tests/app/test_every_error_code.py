@@ -29,10 +29,12 @@ from gateway.loyalty.vouchers.models import Voucher
 from tests.support import fake_poster, fake_syrve
 from tests.support.api import Api, bearer
 from tests.support.codes import code_voucher, give, new_card, new_pool
+from tests.support.pngs import image_b64
 from tests.support.pos import PosWorld, make_world
 from tests.support.problems import assert_problem
 from tests.support.programs import DESSERT_VOUCHER, FREE_COFFEE, lottery, nine_stamp_card
 from tests.support.sales import sale_body
+from tests.support.wallet_certs import chain
 from webhooks.models import Delivery
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,6 +52,7 @@ OUTSIDE_THE_SPEC = {
     "forbidden": "/metrics from another host; a proxy request to gunicorn",
     "unavailable": "nginx: gunicorn does not answer",
     "other_program": "stampgate vouchers issue (the command line)",
+    "wallet_key_unreadable": "the customer pages and the PassKit web service: a pass download",
 }
 # Codes proven by the test file named, which starts a real server or a fake POS, or makes a
 # state a request cannot (every draw of a unique code colliding): that file asserts the code.
@@ -61,6 +64,7 @@ PROVEN_ELSEWHERE = {
     "unavailable": "tests/e2e/test_nginx_front.py",
     "other_program": "tests/loyalty/codes/test_export.py",
     "code_space_exhausted": "tests/loyalty/cards/test_cards.py",
+    "wallet_key_unreadable": "tests/wallet/test_apple_passes.py",
 }
 
 
@@ -632,7 +636,22 @@ ANSWERS: dict[tuple[str, int], Produce] = {
     ("send_at_in_past", 422): lambda d: _campaign(d, send_at="2020-01-01T00:00:00Z"),
     ("empty_segment", 422): lambda d: _campaign(d, segment={"kind": "near_goal", "stamps_left": 1}),
     ("campaign_finished", 409): _campaign_finished,
+    # Wallet passes.
+    ("wallet_pem_unreadable", 422): lambda d: _apple_wallet(d, key_pem="-----BEGIN nope"),
+    ("wallet_key_mismatch", 422): lambda d: _apple_wallet(d, key_pem=chain().other_key_pem),
+    ("wallet_image_invalid", 422): lambda d: d.call(
+        "PUT",
+        f"/v1/programs/{d.program()['id']}/wallet-design",
+        json={"icon_png": image_b64(29, 29, "JPEG")},
+    ),
+    ("wallet_certificate_expired", 422): lambda d: _apple_wallet(
+        d, certificate_pem=chain().expired_certificate_pem
+    ),
 }
+
+
+def _apple_wallet(d: Door, **changes: str) -> TestResponse:
+    return d.call("PUT", "/v1/wallet/apple", json=chain().body(**changes))
 
 
 def _expected_answers() -> set[tuple[str, int]]:

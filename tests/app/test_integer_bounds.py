@@ -90,6 +90,8 @@ COUNTERS = {
     "inbound_events.attempts",
     "campaign_messages.attempts",
     "delivery_attempts.duration_ms",
+    "apple_pushes.attempts",
+    "apple_passes.update_tag",  # microseconds since 1970 of the pass's latest change
     "staff_seats.session_epoch",  # one more each time the owner signs a seat's devices out
 }
 

@@ -27,6 +27,7 @@ from tests.support.fake_syrve import (
 )
 from tests.support.programs import DESSERT_VOUCHER, lottery, nine_stamp_card
 from tests.support.sales import sale_body
+from tests.support.wallet_certs import chain
 
 CHANGING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 AUDITED_PREFIXES = ("/v1/", "/admin/v1/")
@@ -188,6 +189,11 @@ def _automation_body(w: Walk) -> dict[str, Any]:
     }
 
 
+def _saved_apple_wallet(w: Walk) -> Call:
+    w.ok("PUT", "/v1/wallet/apple", json=chain().body())
+    return "/v1/wallet/apple", {}
+
+
 def _body(body: Any) -> dict[str, Any]:
     return {"json": body}
 
@@ -200,6 +206,12 @@ CASES: dict[tuple[str, str], Callable[[Walk], Call]] = {
             "headers": {"Authorization": f"Bearer {w.api.admin_token}"},
         },
     ),
+    ("PUT", "/v1/programs/<program_id>/wallet-design"): lambda w: (
+        f"/v1/programs/{w.program_id}/wallet-design",
+        _body({"background_color": "#3b2417"}),
+    ),
+    ("PUT", "/v1/wallet/apple"): lambda w: ("/v1/wallet/apple", _body(chain().body())),
+    ("DELETE", "/v1/wallet/apple"): _saved_apple_wallet,
     ("PATCH", "/v1/merchant"): lambda w: ("/v1/merchant", _body({"country": "DE"})),
     ("POST", "/v1/api-keys"): lambda w: ("/v1/api-keys", _body({"label": "till"})),
     ("DELETE", "/v1/api-keys/<key_id>"): lambda w: (

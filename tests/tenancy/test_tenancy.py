@@ -351,6 +351,7 @@ OWNED_OBJECT_ROUTES: dict[str, tuple[str, Callable[[Api, dict[str, Any]], str], 
     "/v1/code-pools/<pool_id>/codes": ("POST", _code_pool_of, {"codes": ["SPARE-1"]}),
     "/v1/code-pools/<pool_id>/sync": ("POST", _code_pool_of, None),
     "/v1/programs/<program_id>/codes.csv": ("GET", _first_program_of, None),
+    "/v1/programs/<program_id>/wallet-design": ("PUT", _first_program_of, {}),
     "/v1/sales/<sale_id>": ("GET", _first_sale_of, None),
     "/v1/sales/<sale_id>/refunds": ("POST", _first_sale_of, {"refund_id": "R-1"}),
     "/v1/webhook-endpoints/<endpoint_id>": ("GET", _first_endpoint_of, None),
@@ -431,7 +432,12 @@ MERCHANT_LISTS: dict[str, Callable[[Api, dict[str, Any]], str]] = {
     "/v1/automations": _automation_of,
     "/v1/claim-batches": _claim_batch_of,
 }
-NOT_LISTS = {"/v1/merchant", "/v1/event-types", "/v1/connections/poster/install-url"}
+NOT_LISTS = {
+    "/v1/merchant",
+    "/v1/event-types",
+    "/v1/connections/poster/install-url",
+    "/v1/wallet/apple",  # the caller's own credentials: tests/wallet/test_apple_credentials.py
+}
 
 
 def test_merchant_lists_and_exports_show_only_the_callers_rows(

@@ -15,8 +15,10 @@ from gateway.loyalty.claims.service import ClaimRefusedError
 from gateway.models import Event
 from tests.support.api import Api
 from tests.support.claims import claim_by_phone
+from tests.support.pkpass import download, pass_json
 from tests.support.programs import nine_stamp_card
 from tests.support.sales import post_sale, sale_body
+from tests.support.wallet_certs import PASS_TYPE_ID, chain
 from webhooks.catalog import EVENT_TYPES
 from webhooks.events import sent_body
 from webhooks.outbox import listen_to_events, record_event, stop_listening_to_events
@@ -220,12 +222,25 @@ def _claim_a_receipt_twice(app: Flask, api: Api, merchant: dict[str, Any]) -> No
         claim_by_phone(app, claim_url, "+380503333333")
 
 
+def _wallet_pass_installed_and_removed(api: Api, key: str) -> None:
+    """A card's Apple pass registered by a phone, then removed."""
+    _ok(api.call("PUT", "/v1/wallet/apple", key, json=chain().body()))
+    program = _ok(api.call("POST", "/v1/programs", key, json=nine_stamp_card()), 201)
+    card = _ok(api.call("POST", "/v1/cards", key, json={"program_id": program["id"]}), 201)
+    document = pass_json(download(api.client, card["apple_pass_url"]))
+    path = f"/wallet/apple/v1/devices/d1/registrations/{PASS_TYPE_ID}/{card['id']}"
+    auth = {"Authorization": f"ApplePass {document['authenticationToken']}"}
+    assert api.client.post(path, json={"pushToken": "t" * 64}, headers=auth).status_code == 201
+    assert api.client.delete(path, headers=auth).status_code == 200
+
+
 def test_every_event_fits_its_schema_and_stays_small(
     app: Flask, api: Api, merchant: dict[str, Any]
 ) -> None:
     _drive_every_flow(api, merchant)
     _campaign(app, api, merchant["api_key"])
     _claim_a_receipt_twice(app, api, merchant)
+    _wallet_pass_installed_and_removed(api, merchant["api_key"])
     events = _stored_events(app, merchant["id"])
     seen = {event.type for event in events}
     assert seen >= set(EVENT_TYPES) - NOT_FROM_LOYALTY, set(EVENT_TYPES) - seen

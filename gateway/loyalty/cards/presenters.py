@@ -13,6 +13,7 @@ from gateway.loyalty.cards.models import Card
 from gateway.loyalty.cards.schemas import CardOut
 from gateway.loyalty.cards.service import pos_ids_of
 from gateway.loyalty.programs.models import Program
+from gateway.wallet.apple.directory import apple_pass_url
 
 
 def card_out(session: Session, card: Card) -> dict[str, Any]:
@@ -26,6 +27,7 @@ def card_out(session: Session, card: Card) -> dict[str, Any]:
         "consent": consent_out(card),
         "birthday": birthday_text(card.birthday_md, card.birthday_year),
     }
+    page = card_url(session, card.customer_token)
     out = CardOut(
         id=card.id,
         number=card.number,
@@ -37,6 +39,7 @@ def card_out(session: Session, card: Card) -> dict[str, Any]:
         created_at=card.created_at,
         updated_at=card.updated_at,
         last_visit_at=card.last_visit_at,
-        customer_url=card_url(session, card.customer_token),
+        customer_url=page,
+        apple_pass_url=apple_pass_url(session, card.merchant_id, page),
     )
     return out.model_dump(mode="json")

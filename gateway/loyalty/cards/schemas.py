@@ -41,6 +41,7 @@ CARD: dict[str, Any] = {
     "updated_at": "2026-11-22T10:00:00Z",
     "last_visit_at": "2026-11-22T10:00:00Z",
     "customer_url": "https://gw.example.org/c/q3Vh1n8Jc0uXl5rT9yWb2A",
+    "apple_pass_url": None,
 }
 
 PosName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
@@ -191,6 +192,10 @@ class CardOut(BaseModel):
     customer_url: str = Field(
         description="The customer's card page (progress, vouchers, spins): an unguessable link "
         "to send them or put on their Wallet pass; it carries no card number"
+    )
+    apple_pass_url: str | None = Field(
+        description="The card's Apple Wallet pass (.pkpass) for **Add to Apple Wallet**; null "
+        "until the merchant saved Apple Wallet credentials"
     )
 
 

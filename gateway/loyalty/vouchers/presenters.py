@@ -15,10 +15,12 @@ from gateway.loyalty.vouchers.issuing import Granted
 from gateway.loyalty.vouchers.lifecycle import card_number_of
 from gateway.loyalty.vouchers.models import Voucher
 from gateway.timestamps import iso_utc_or_none
+from gateway.wallet.apple.directory import apple_pass_url
 
 
 def voucher_out(session: Session, voucher: Voucher, card_number: str | None) -> dict[str, Any]:
     """A voucher in the contract's shape."""
+    page = voucher_url(session, voucher.customer_token)
     return {
         "id": voucher.id,
         "status": voucher.status,
@@ -38,7 +40,8 @@ def voucher_out(session: Session, voucher: Voucher, card_number: str | None) -> 
         "held_until": iso_utc_or_none(voucher.held_until if is_live(voucher, utcnow()) else None),
         "redemption_id": voucher.redemption_id,
         "source": {"kind": voucher.source_kind, "sale_id": voucher.source_sale_id},
-        "customer_url": voucher_url(session, voucher.customer_token),
+        "customer_url": page,
+        "apple_pass_url": apple_pass_url(session, voucher.merchant_id, page),
     }
 
 

@@ -19,6 +19,8 @@ from gateway.loyalty.vouchers.presenters import voucher_view
 from gateway.loyalty.vouchers.schemas import VoucherQuery
 from gateway.loyalty.vouchers.service import list_vouchers
 from gateway.pagination import PageQuery
+from gateway.wallet.apple.directory import has_apple_wallet
+from gateway.wallet.apple.outcomes import pass_outcomes
 from gateway.web.console.auth import console_page
 from gateway.web.console.blueprint import Page, console, logged_in_user
 from gateway.web.forms import FormErrors, errors_of
@@ -74,6 +76,9 @@ def _card_page(number: str, errors: FormErrors, status: int = 200) -> tuple[str,
         journal=service.card_journal(
             session, merchant_id, card.number, PageQuery(limit=SHOWN)
         ).items,
+        apple_pass=pass_outcomes(session, merchant_id, card.id)
+        if has_apple_wallet(session, merchant_id)
+        else None,
         errors=errors,
     )
     return page, status

@@ -16,6 +16,8 @@ from gateway.web.console import programs as programs
 from gateway.web.console import seats as seats
 from gateway.web.console import team as team
 from gateway.web.console import vouchers as vouchers
+from gateway.web.console import wallet as wallet
+from gateway.web.console import wallet_design as wallet_design
 from gateway.web.console import webhook_removal as webhook_removal
 from gateway.web.console import webhooks as webhooks
 from gateway.web.console.blueprint import console
@@ -36,6 +38,8 @@ PAGES = (
     seats,
     team,
     vouchers,
+    wallet,
+    wallet_design,
     webhook_removal,
     webhooks,
 )

@@ -9,6 +9,7 @@ from gateway.api.session import request_session
 from gateway.campaigns.mail import linked_html
 from gateway.campaigns.news import latest_news
 from gateway.loyalty.customer_view.service import card_by_token, card_overview
+from gateway.wallet.apple.directory import has_apple_wallet
 from gateway.web.i18n import show_times_in
 from gateway.web.public.blueprint import Page, public
 from gateway.web.public.pictures import picture
@@ -30,6 +31,7 @@ def card_page(token: str) -> Page:
         "public/card.html",
         token=token,
         overview=overview,
+        apple_wallet=has_apple_wallet(request_session(), overview.card.merchant_id),
         merchant_name=overview.merchant.name,
         hint=next_reward_hint(overview.next_reward),
         history=[(item.at, history_line(item)) for item in overview.history],

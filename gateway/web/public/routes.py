@@ -7,8 +7,9 @@ from gateway.web.public import claims as claims
 from gateway.web.public import lottery as lottery
 from gateway.web.public import unsubscribe as unsubscribe
 from gateway.web.public import voucher as voucher
+from gateway.web.public import wallet as wallet
 from gateway.web.public.blueprint import public
 
 # Importing a page module registers its views on the blueprint; list each one here.
-PAGES: tuple[object, ...] = (card, claims, lottery, unsubscribe, voucher)
+PAGES: tuple[object, ...] = (card, claims, lottery, unsubscribe, voucher, wallet)
 __all__ = ["PAGES", "public"]

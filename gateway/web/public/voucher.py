@@ -9,6 +9,7 @@ from gateway.api.session import request_session
 from gateway.errors import DomainError
 from gateway.loyalty.customer_view.service import VoucherView, use_voucher, voucher_view
 from gateway.loyalty.vouchers.images import can_barcode
+from gateway.wallet.apple.directory import has_apple_wallet
 from gateway.web.i18n import show_times_in
 from gateway.web.public.blueprint import Page, public
 from gateway.web.public.pictures import picture as drawn
@@ -34,6 +35,7 @@ def _page(token: str, view: VoucherView, template: str, error: str | None = None
         self_redeem=voucher.redemption == "self",
         barcode=can_barcode(_scan_text(view)),
         card_token=view.card.customer_token if view.card else None,
+        apple_wallet=has_apple_wallet(request_session(), voucher.merchant_id),
         error=error,
     )
 
