@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     campaign_wallet_per_minute: int = Field(default=600, ge=1)
     campaign_email_per_minute: int = Field(default=60, ge=1)
     campaign_messenger_per_minute: int = Field(default=120, ge=1)
+    # Google Wallet: the REST API's base (a test server in tests), seconds before each retry
+    # of a call that failed (then it is failed with its reason), and each call's timeout.
+    google_wallet_api_url: str = "https://walletobjects.googleapis.com/walletobjects/v1"
+    google_wallet_retry_schedule: Annotated[tuple[int, ...], NoDecode] = (10, 60, 300, 1800)
+    google_wallet_timeout: float = Field(default=10.0, gt=0)
     pos_timeout: float = Field(default=10.0, gt=0)
     pos_retry_backoff: float = Field(default=0.5, ge=0)
     poster_api_url: str = "https://{account}.joinposter.com/api"
@@ -132,7 +137,11 @@ class Settings(BaseSettings):
     console_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
 
     @field_validator(
-        "webhook_retry_schedule", "inbound_retry_schedule", "campaign_retry_schedule", mode="before"
+        "webhook_retry_schedule",
+        "inbound_retry_schedule",
+        "campaign_retry_schedule",
+        "google_wallet_retry_schedule",
+        mode="before",
     )
     @classmethod
     def _parse_schedule(cls, value: object) -> object:

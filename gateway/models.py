@@ -14,6 +14,7 @@ from gateway.loyalty.programs.models import Program
 from gateway.loyalty.sales.models import Refund, Sale
 from gateway.loyalty.vouchers.models import Voucher, VoucherRedemption
 from gateway.tenancy.models import ApiKey, Merchant, User
+from gateway.wallet.google.models import GoogleIssuer, GoogleJob, GoogleObject
 from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
 
 __all__ = [
@@ -30,6 +31,9 @@ __all__ = [
     "Delivery",
     "DeliveryAttempt",
     "Event",
+    "GoogleIssuer",
+    "GoogleJob",
+    "GoogleObject",
     "IdempotencyRecord",
     "InboundEvent",
     "Merchant",

@@ -21,6 +21,7 @@ from gateway.loyalty.programs.routes import programs
 from gateway.loyalty.sales.routes import sales_api
 from gateway.loyalty.vouchers.routes import vouchers
 from gateway.tenancy.routes import admin, v1
+from gateway.wallet.google.routes import google_wallet
 from gateway.web.console.limits import limit_logins
 from gateway.web.console.routes import console
 from gateway.web.i18n import install_languages
@@ -55,6 +56,7 @@ def register_api(app: OpenAPI) -> None:
     app.register_api(analytics)
     app.register_api(campaigns)
     app.register_api(claim_batches)
+    app.register_api(google_wallet)
     for blueprint in HOOK_BLUEPRINTS:
         app.register_api(blueprint)
     install_docs(app, webhooks_section)

@@ -156,6 +156,14 @@ MEANINGS: Final[Mapping[str, str]] = MappingProxyType(
         "send_at_in_past": "the campaign's `send_at` is in the past",
         "empty_segment": "no card of the program is in the campaign's segment",
         "campaign_finished": "the campaign was sent or cancelled already",
+        # Google Wallet.
+        "google_service_account_invalid": (
+            "`service_account` is not a Google service-account JSON key file"
+        ),
+        "google_key_unreadable": "the service account's `private_key` is not an RSA key in PEM",
+        "google_credentials_unreadable": (
+            "the Google service account was sealed with another secret key: put it again"
+        ),
     }
 )
 # Where a response's declared codes travel from the route to the document (removed there).

@@ -119,6 +119,10 @@ STATUSES: Final[Mapping[str, int]] = MappingProxyType(
         "send_at_in_past": 422,
         "empty_segment": 422,
         "campaign_finished": 409,
+        # Google Wallet.
+        "google_service_account_invalid": 422,
+        "google_key_unreadable": 422,
+        "google_credentials_unreadable": 503,
     }
 )
 

@@ -60,6 +60,7 @@ AUDITED: dict[str, AuditSpec] = {
     "staff_seats": _spec("staff_seat", redact=("link_nonce",)),
     "campaigns": _spec("campaign", ignore=("next_attempt_at", "locked_until")),
     "claim_batches": _spec("claim_batch"),
+    "google_wallet_issuers": _spec("google_wallet", redact=("service_account",)),
 }
 # Every other table, with the reason it is not followed row by row (a test holds the two lists
 # to the metadata, so a new table needs a decision).
@@ -78,6 +79,8 @@ UNAUDITED: dict[str, str] = {
     "and claimed by customers; each claim is an event",
     "pos_catalogs": "a copy of what the POS lists, fetched again at will; nobody edits it",
     "rejected_code_attempts": "observations of refused code lookups, counted by the analytics",
+    "google_wallet_objects": "what was last sent to Google for a card or voucher, by the workers",
+    "google_wallet_jobs": "the queue of calls to Google, written with the changes they follow",
 }
 NOTED_TYPES = ("delivery",)
 OBJECT_TYPES = tuple(sorted({spec.object_type for spec in AUDITED.values()} | set(NOTED_TYPES)))

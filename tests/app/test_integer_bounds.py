@@ -86,6 +86,7 @@ COUNTERS = {
     "deliveries.attempts",
     "inbound_events.attempts",
     "campaign_messages.attempts",
+    "google_wallet_jobs.attempts",
     "delivery_attempts.duration_ms",
     "staff_seats.session_epoch",  # one more each time the owner signs a seat's devices out
 }

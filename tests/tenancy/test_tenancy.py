@@ -409,7 +409,12 @@ MERCHANT_LISTS: dict[str, Callable[[Api, dict[str, Any]], str]] = {
     "/v1/campaigns": _campaign_of,
     "/v1/claim-batches": _claim_batch_of,
 }
-NOT_LISTS = {"/v1/merchant", "/v1/event-types", "/v1/connections/poster/install-url"}
+NOT_LISTS = {
+    "/v1/merchant",
+    "/v1/event-types",
+    "/v1/connections/poster/install-url",
+    "/v1/wallet/google",
+}
 
 
 def test_merchant_lists_and_exports_show_only_the_callers_rows(
