@@ -39,6 +39,7 @@ from gateway.tenancy.commands import seat, user
 from gateway.tenancy.schemas import MerchantCreate
 from gateway.tenancy.seats import DEMO_SEAT, demo_seat_link
 from gateway.tenancy.users import create_user
+from gateway.wallet.google import jobs as google_jobs
 from webhooks import jobs as delivery_jobs
 
 DEMO_KEY_FILE = VAR_DIR / "demo-api-key"
@@ -225,7 +226,13 @@ def worker(processes: int) -> None:
             "set STAMPGATE_REDIS_URL; without Redis the gateway delivers itself"
         )
     # Inbound events first: in each worker process they come before deliveries.
-    duties = (inbox_jobs.DUTY, delivery_jobs.DUTY, campaign_jobs.DUTY, retention_jobs.DUTY)
+    duties = (
+        inbox_jobs.DUTY,
+        delivery_jobs.DUTY,
+        campaign_jobs.DUTY,
+        google_jobs.DUTY,
+        retention_jobs.DUTY,
+    )
     run_workers(settings, max(processes, 1), duties)
 
 

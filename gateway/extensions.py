@@ -39,10 +39,18 @@ class Extensions:
     pos_sync: BackgroundLoop | None = None
     campaigns: BackgroundLoop | None = None
     purger: BackgroundLoop | None = None
+    google_wallet: BackgroundLoop | None = None
 
     def close(self) -> None:
         """Stop the embedded threads; release pooled database and Redis connections."""
-        for loop in (self.campaigns, self.purger, self.pos_sync, self.inbox, self.dispatcher):
+        for loop in (
+            self.google_wallet,
+            self.campaigns,
+            self.purger,
+            self.pos_sync,
+            self.inbox,
+            self.dispatcher,
+        ):
             if loop is not None:
                 loop.stop()
         for connector in self.connectors.values():

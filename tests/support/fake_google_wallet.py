@@ -25,6 +25,8 @@ ISSUER_ID = "3388000000022222228"
 CLIENT_EMAIL = "wallet@cafe-test.iam.gserviceaccount.com"
 KEY_ID = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c"
 SCOPE = "https://www.googleapis.com/auth/wallet_object.issuer"
+# Google's token endpoint wants this audience in the assertion, wherever it is posted.
+GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
 RESOURCES = ("loyaltyClass", "loyaltyObject", "offerClass", "offerObject")
 
 
@@ -81,6 +83,8 @@ class FakeGoogleWallet:
     tokens_issued: int = 0
     # The next this many REST calls answer 429 RESOURCE_EXHAUSTED.
     quota_errors: int = 0
+    # The next this many REST calls answer 400 INVALID_ARGUMENT (a body Google refuses).
+    refusals: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -145,7 +149,7 @@ class _Handler(BaseHTTPRequestHandler):
                 form.get("assertion", ""),
                 test_key().public_key(),
                 algorithms=["RS256"],
-                audience=self.fake.token_uri,
+                audience=GOOGLE_TOKEN_AUDIENCE,
             )
         except jwt.InvalidTokenError as exc:
             _error(self, 400, "INVALID_ARGUMENT", f"invalid_grant: {exc}")
@@ -168,7 +172,12 @@ class _Handler(BaseHTTPRequestHandler):
             quota = fake.quota_errors > 0
             if quota:
                 fake.quota_errors -= 1
-        if not authorized:
+            refused = not quota and fake.refusals > 0
+            if refused:
+                fake.refusals -= 1
+        if refused:
+            _error(self, 400, "INVALID_ARGUMENT", "Invalid loyaltyPoints.label.")
+        elif not authorized:
             _error(self, 401, "UNAUTHENTICATED", "Request had invalid authentication credentials.")
         elif quota:
             _error(self, 429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Requests'.")

@@ -29,8 +29,8 @@ class GoogleIssuer(Base):
 
 
 class GoogleObject(Base):
-    """A class or object made at Google, with a digest of the body it last got (unchanged
-    bodies are not sent again)."""
+    """A class or object made at Google (``id`` is ``<resource>/<id at Google>``), with a
+    digest of the body it last got (unchanged bodies are not sent again)."""
 
     __tablename__ = "google_wallet_objects"
 
