@@ -31,7 +31,7 @@ RESOURCES = ("loyaltyClass", "loyaltyObject", "offerClass", "offerObject")
 
 
 @functools.cache
-def test_key() -> rsa.RSAPrivateKey:
+def account_key() -> rsa.RSAPrivateKey:
     """The test service account's RSA key (made once per test run)."""
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
@@ -39,7 +39,7 @@ def test_key() -> rsa.RSAPrivateKey:
 def private_pem() -> str:
     """The test key as the PKCS#8 PEM a service-account JSON carries."""
     return (
-        test_key()
+        account_key()
         .private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
@@ -147,7 +147,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             claims = jwt.decode(
                 form.get("assertion", ""),
-                test_key().public_key(),
+                account_key().public_key(),
                 algorithms=["RS256"],
                 audience=GOOGLE_TOKEN_AUDIENCE,
             )

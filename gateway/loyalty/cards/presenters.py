@@ -11,6 +11,7 @@ from gateway.loyalty.cards.models import Card
 from gateway.loyalty.cards.schemas import CardOut
 from gateway.loyalty.cards.service import pos_ids_of
 from gateway.loyalty.programs.models import Program
+from gateway.wallet.google.links import card_save_url
 
 
 def card_out(session: Session, card: Card) -> dict[str, Any]:
@@ -30,5 +31,6 @@ def card_out(session: Session, card: Card) -> dict[str, Any]:
         updated_at=card.updated_at,
         last_visit_at=card.last_visit_at,
         customer_url=card_url(session, card.customer_token),
+        google_save_url=card_save_url(session, card),
     )
     return out.model_dump(mode="json")

@@ -27,6 +27,7 @@ CARD: dict[str, Any] = {
     "updated_at": "2026-11-22T10:00:00Z",
     "last_visit_at": "2026-11-22T10:00:00Z",
     "customer_url": "https://gw.example.org/c/q3Vh1n8Jc0uXl5rT9yWb2A",
+    "google_save_url": None,
 }
 
 PosName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
@@ -121,6 +122,11 @@ class CardOut(BaseModel):
     customer_url: str = Field(
         description="The customer's card page (progress, vouchers, spins): an unguessable link "
         "to send them or put on their Wallet pass; it carries no card number"
+    )
+    google_save_url: str | None = Field(
+        default=None,
+        description="Save to Google Wallet link of the card (a signed JWT naming its object); "
+        "null until the merchant has Google Wallet credentials",
     )
 
 

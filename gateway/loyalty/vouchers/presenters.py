@@ -15,6 +15,7 @@ from gateway.loyalty.vouchers.issuing import Granted
 from gateway.loyalty.vouchers.lifecycle import card_number_of
 from gateway.loyalty.vouchers.models import Voucher
 from gateway.timestamps import iso_utc_or_none
+from gateway.wallet.google.links import voucher_save_url
 
 
 def voucher_out(session: Session, voucher: Voucher, card_number: str | None) -> dict[str, Any]:
@@ -39,6 +40,7 @@ def voucher_out(session: Session, voucher: Voucher, card_number: str | None) -> 
         "redemption_id": voucher.redemption_id,
         "source": {"kind": voucher.source_kind, "sale_id": voucher.source_sale_id},
         "customer_url": voucher_url(session, voucher.customer_token),
+        "google_save_url": voucher_save_url(session, voucher),
     }
 
 

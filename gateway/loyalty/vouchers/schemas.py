@@ -34,6 +34,7 @@ VOUCHER: dict[str, Any] = {
     "redemption_id": None,
     "source": {"kind": "goal", "sale_id": "sale_01m8s0dp0y9805chhh9xrfvnhz"},
     "customer_url": "https://gw.example.org/v/Zx4pQe7LmN2sKd9Rt1UvYw",
+    "google_save_url": None,
 }
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
@@ -101,6 +102,11 @@ class VoucherOut(BaseModel):
     customer_url: str = Field(
         description="The customer's voucher page (code, QR, barcode, Use now for self-redeem "
         "vouchers): an unguessable link; it carries no card number or voucher id"
+    )
+    google_save_url: str | None = Field(
+        default=None,
+        description="Save to Google Wallet link of the voucher (a signed JWT naming its offer "
+        "object); null until the merchant has Google Wallet credentials",
     )
 
 

@@ -79,7 +79,12 @@ def seal_account(settings: Settings, account: ServiceAccount) -> str:
 
 def open_account(settings: Settings, sealed: str) -> ServiceAccount:
     """A stored account (raises SecretUnreadable when the secret key changed)."""
-    info = json.loads(secret_box(settings.secret_key).open(sealed))
+    return open_sealed(settings.secret_key, sealed)
+
+
+def open_sealed(secret_key: str, sealed: str) -> ServiceAccount:
+    """``open_account`` with the secret key itself."""
+    info = json.loads(secret_box(secret_key).open(sealed))
     return ServiceAccount(
         client_email=info["client_email"],
         key_id=info["private_key_id"],

@@ -15,6 +15,7 @@ from gateway.extensions import Extensions
 from gateway.queue.background import BackgroundLoop
 from gateway.queue.wake import Wakeup, wake, woken
 from gateway.queue.workers import Duty, Lane, WorkerQueue, WorkerState, sweep
+from gateway.wallet.google.links import install_save_links
 from gateway.wallet.google.queue import JOBS, google_after_commit, on_event
 from gateway.wallet.google.worker import GoogleWorker, drain_google
 from webhooks.outbox import listen_to_events
@@ -57,6 +58,7 @@ def start_google_wallet(ext: Extensions) -> BackgroundLoop | None:
     (embedded mode) or wake the rq workers after each commit. The embedded loop is returned
     for the app to stop."""
     listen_to_events(on_event)
+    install_save_links(ext.session_factory, ext.settings)
     if ext.settings.runs_embedded_dispatcher:
         worker = GoogleWorker(ext.settings, ext.session_factory)
         loop = BackgroundLoop(
