@@ -1,14 +1,14 @@
-"""Fixtures of the Wallet tests: a fake Google Wallet and an app whose settings reach it."""
+"""Fixtures of the Wallet tests: a fake Google Wallet, and the test app's settings reaching it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 
-from gateway.wallet.google.service import forget_enabled
+from gateway.config import Settings
+from gateway.wallet.google.enabled import forget_enabled
 from tests.support.fake_google_wallet import FakeGoogleWallet, running_google_wallet
 from tests.support.pos import LOOPBACK
 
@@ -22,11 +22,18 @@ def google() -> Iterator[FakeGoogleWallet]:
 
 
 @pytest.fixture
-def wallet_app(make_app: Callable[..., Flask], google: FakeGoogleWallet) -> Flask:
-    """An app that may reach the fake (loopback allowed, plain HTTP) and calls it."""
-    overrides: dict[str, Any] = {
-        "webhook_allowed_networks": LOOPBACK,
-        "google_wallet_api_url": google.api_url,
-        "google_wallet_retry_schedule": (0, 0),
-    }
-    return make_app(**overrides)
+def settings(settings: Settings, google: FakeGoogleWallet) -> Settings:
+    """The test app's settings, able to reach the fake (loopback allowed) and calling it."""
+    return settings.model_copy(
+        update={
+            "webhook_allowed_networks": LOOPBACK,
+            "google_wallet_api_url": google.api_url,
+            "google_wallet_retry_schedule": (0, 0),
+        }
+    )
+
+
+@pytest.fixture
+def wallet_app(app: Flask) -> Flask:
+    """The test app, its settings reaching the fake Google Wallet."""
+    return app

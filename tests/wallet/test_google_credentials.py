@@ -28,11 +28,26 @@ def _api(app: Flask) -> tuple[Api, str]:
     return api, api.create_merchant("Wallet Cafe")["api_key"]
 
 
-def test_credentials_are_answered_without_the_key_and_sealed_at_rest(
+def test_credentials_are_checked_answered_without_the_key_and_sealed_at_rest(
     wallet_app: Flask, google: FakeGoogleWallet
 ) -> None:
     api, key = _api(wallet_app)
     assert_problem(api.call("GET", PATH, key), 404, "not_found")
+    account: dict[str, Any] = google.service_account()
+    not_an_account = {**account, "type": "authorized_user"}
+    no_key = {k: v for k, v in account.items() if k != "private_key"}
+    garbled = {**account, "private_key": private_pem().replace("M", "x")}
+    for bad, code in (
+        (not_an_account, "google_service_account_invalid"),
+        (no_key, "google_service_account_invalid"),
+        (garbled, "google_key_unreadable"),
+    ):
+        answer = api.call("PUT", PATH, key, json={"issuer_id": ISSUER_ID, "service_account": bad})
+        assert_problem(answer, 422, code)
+    assert_problem(api.call("GET", PATH, key), 404, "not_found")  # nothing half-written
+    internal = {**account, "token_uri": "http://10.0.0.1/token"}
+    refused = api.call("PUT", PATH, key, json={"issuer_id": ISSUER_ID, "service_account": internal})
+    assert_problem(refused, 422, "url_not_allowed")
     body = {"issuer_id": ISSUER_ID, "service_account": google.service_account()}
     put = api.call("PUT", PATH, key, json=body)
     assert put.status_code == 200, put.get_json()
@@ -47,29 +62,11 @@ def test_credentials_are_answered_without_the_key_and_sealed_at_rest(
         stored = session.scalars(select(GoogleIssuer.service_account)).one()
     assert "PRIVATE KEY" not in stored
     assert CLIENT_EMAIL not in stored
+    other_key = api.create_merchant("Other Cafe")["api_key"]
+    assert_problem(api.call("GET", PATH, other_key), 404, "not_found")  # only its own
+    assert_problem(api.call("DELETE", PATH, other_key), 404, "not_found")
     assert api.call("DELETE", PATH, key).status_code == 204
     assert_problem(api.call("GET", PATH, key), 404, "not_found")
-
-
-def test_a_wrong_shape_or_an_unreadable_key_is_refused_and_nothing_is_stored(
-    wallet_app: Flask, google: FakeGoogleWallet
-) -> None:
-    api, key = _api(wallet_app)
-    account: dict[str, Any] = google.service_account()
-    not_an_account = {**account, "type": "authorized_user"}
-    no_key = {k: v for k, v in account.items() if k != "private_key"}
-    garbled = {**account, "private_key": private_pem().replace("M", "x")}
-    for bad, code in (
-        (not_an_account, "google_service_account_invalid"),
-        (no_key, "google_service_account_invalid"),
-        (garbled, "google_key_unreadable"),
-    ):
-        answer = api.call("PUT", PATH, key, json={"issuer_id": ISSUER_ID, "service_account": bad})
-        assert_problem(answer, 422, code)
-    assert_problem(api.call("GET", PATH, key), 404, "not_found")
-    internal = {**account, "token_uri": "http://10.0.0.1/token"}
-    refused = api.call("PUT", PATH, key, json={"issuer_id": ISSUER_ID, "service_account": internal})
-    assert_problem(refused, 422, "url_not_allowed")
 
 
 def test_a_key_sealed_under_another_secret_key_answers_503_until_put_again(

@@ -92,7 +92,7 @@ def test_what_google_has_already_is_patched_and_a_quota_error_is_retried(
     assert world.jobs()[0].status == "done"
 
 
-def test_a_refused_body_fails_its_job_with_googles_reason_and_removal_stops_jobs(
+def test_a_refused_body_fails_its_job_and_merchants_without_wallet_queue_nothing(
     wallet_app: Flask, google: FakeGoogleWallet
 ) -> None:
     world = wallet_world(wallet_app, google)
@@ -105,16 +105,28 @@ def test_a_refused_body_fails_its_job_with_googles_reason_and_removal_stops_jobs
     world.call("DELETE", "/v1/wallet/google")
     world.card()
     assert len(world.jobs()) == 1
-
-
-def test_merchants_without_google_wallet_queue_nothing(
-    wallet_app: Flask, google: FakeGoogleWallet
-) -> None:
-    world = wallet_world(wallet_app, google)
     api = Api(wallet_app.test_client(), wallet_app.extensions["stampgate"].settings.admin_token)
     other: dict[str, Any] = api.create_merchant("No Wallet Cafe")
     program = api.call("POST", "/v1/programs", other["api_key"], json=nine_stamp_card())
     body = {"program_id": program.get_json()["id"]}
     number = api.call("POST", "/v1/cards", other["api_key"], json=body).get_json()["number"]
     api.call("POST", f"/v1/cards/{number}/stamps", other["api_key"], json={"count": 1})
+    assert len(world.jobs()) == 1  # another merchant's stamps queue nothing
+
+
+def test_credentials_for_a_new_issuer_queue_the_cards_and_vouchers_made_before(
+    wallet_app: Flask, google: FakeGoogleWallet
+) -> None:
+    world = wallet_world(wallet_app, google)
+    world.call("DELETE", "/v1/wallet/google")
+    card = world.card()
+    body = {"reward": DESSERT_VOUCHER, "card_number": card["number"], "reason": "goodwill"}
+    voucher = world.call("POST", "/v1/vouchers", json=body)
     assert world.jobs() == []
+    account = {"issuer_id": ISSUER_ID, "service_account": google.service_account()}
+    world.call("PUT", "/v1/wallet/google", json=account)
+    world.call("PUT", "/v1/wallet/google", json=account)  # the same issuer: nothing more
+    assert sorted(job.kind for job in world.jobs()) == ["card", "voucher"]
+    world.work()
+    assert f"loyaltyObject/{ISSUER_ID}.{card['id']}" in google.objects
+    assert f"offerObject/{ISSUER_ID}.{voucher['id']}" in google.objects

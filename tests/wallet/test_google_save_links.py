@@ -39,7 +39,7 @@ def _page(app: Flask, customer_url: str) -> str:
     return app.test_client().get(urlsplit(customer_url).path).get_data(as_text=True)
 
 
-def test_card_and_voucher_links_are_signed_jwts_naming_their_objects(
+def test_card_and_voucher_links_are_signed_jwts_naming_their_objects_on_their_pages(
     wallet_app: Flask, google: FakeGoogleWallet
 ) -> None:
     world = wallet_world(wallet_app, google)
@@ -59,11 +59,7 @@ def test_card_and_voucher_links_are_signed_jwts_naming_their_objects(
     assert "Save to Google Wallet" in card_page
     voucher_page = _page(wallet_app, voucher["customer_url"])
     assert f'href="{html.escape(voucher["google_save_url"])}"' in voucher_page
-
-
-def test_without_google_credentials_there_is_no_link_nor_button(
-    wallet_app: Flask, google: FakeGoogleWallet
-) -> None:
+    # A merchant without Google credentials: no link, no button.
     api = Api(wallet_app.test_client(), wallet_app.extensions["stampgate"].settings.admin_token)
     key = api.create_merchant("No Wallet Cafe")["api_key"]
     program = api.call("POST", "/v1/programs", key, json=nine_stamp_card()).get_json()

@@ -21,8 +21,9 @@ from gateway.customer_links import public_base
 from gateway.loyalty.cards.models import Card
 from gateway.loyalty.vouchers.models import Voucher
 from gateway.wallet.google.accounts import open_sealed
+from gateway.wallet.google.enabled import has_google_wallet
 from gateway.wallet.google.passes import object_id
-from gateway.wallet.google.service import has_google_wallet, issuer_of
+from gateway.wallet.google.service import issuer_of
 
 SAVE_URL = "https://pay.google.com/gp/v/save/"
 SAVE_LINKS_INFO = "google_save_links"

@@ -7,13 +7,16 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.ids import new_id
+from gateway.loyalty.cards.models import Card
+from gateway.loyalty.vouchers.models import Voucher
 from gateway.queue.table import QueueTable
 from gateway.queue.wake import Notify, note_due, notify_after_commit
+from gateway.wallet.google.enabled import has_google_wallet
 from gateway.wallet.google.models import GoogleJob
-from gateway.wallet.google.service import has_google_wallet
 from webhooks.models import Event
 
 JOBS = QueueTable(GoogleJob, batch=50, order_by=("next_attempt_at", "id"))
@@ -45,6 +48,7 @@ VOUCHER_EVENTS = frozenset(
     }
 )
 MESSAGE_EVENT = "campaign.message"
+LIVE_VOUCHERS = ("issued", "active")
 
 
 def on_event(session: Session, event: Event) -> None:
@@ -90,6 +94,22 @@ def _add(session: Session, merchant_id: str, kind: str, **subject: Any) -> None:
     job = GoogleJob(id=new_id("gwj"), merchant_id=merchant_id, kind=kind, **subject)
     session.add(job)
     note_due(session, GOOGLE_DUE, [job.id])
+
+
+def queue_everything(session: Session, merchant_id: str) -> int:
+    """Queue a job for every card and live voucher of the merchant (credentials for a new
+    issuer: none of their objects exist there); how many."""
+    cards = session.scalars(select(Card.id).where(Card.merchant_id == merchant_id))
+    live = (Voucher.merchant_id == merchant_id) & Voucher.status.in_(LIVE_VOUCHERS)
+    vouchers = session.scalars(select(Voucher.id).where(live))
+    rows = [{"card_id": card_id, "kind": "card"} for card_id in cards]
+    rows += [{"voucher_id": voucher_id, "kind": "voucher"} for voucher_id in vouchers]
+    for row in rows:
+        row.update(id=new_id("gwj"), merchant_id=merchant_id)
+    if rows:
+        session.execute(insert(GoogleJob), rows)
+        note_due(session, GOOGLE_DUE, [rows[0]["id"]])
+    return len(rows)
 
 
 def google_after_commit(factory: sessionmaker[Session], notify: Notify) -> None:
