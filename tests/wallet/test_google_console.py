@@ -1,5 +1,6 @@
 """Settings, Google Wallet block: the owner pastes the service-account JSON; refusals show
-beside the field, the page shows the account but never its key."""
+beside the field, the page shows the account but never its key; the card page shows how its
+Google Wallet updates went."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import json
 
 from flask import Flask
 
+from gateway.wallet.google.worker import GoogleWorker, drain_google
 from tests.support.api import Api
 from tests.support.console import Console, make_user
 from tests.support.fake_google_wallet import CLIENT_EMAIL, ISSUER_ID, FakeGoogleWallet
+from tests.support.programs import nine_stamp_card
 
 SETTINGS = "/console/settings"
 
@@ -39,5 +42,14 @@ def test_the_owner_sets_up_and_turns_off_google_wallet_in_settings(
     assert ISSUER_ID in page
     assert "PRIVATE KEY" not in page
     assert api.call("GET", "/v1/wallet/google", merchant["api_key"]).status_code == 200
+    program = api.call("POST", "/v1/programs", merchant["api_key"], json=nine_stamp_card())
+    body = {"program_id": program.get_json()["id"]}
+    card = api.call("POST", "/v1/cards", merchant["api_key"], json=body).get_json()
+    google.refusals = 1
+    ext = wallet_app.extensions["stampgate"]
+    drain_google(GoogleWorker(ext.settings, ext.session_factory))
+    card_page = console.get(f"/console/cards/{card['number']}").get_data(as_text=True)
+    assert 'id="google-wallet-jobs"' in card_page
+    assert "400 INVALID_ARGUMENT" in card_page  # the failed update, with Google's reason
     console.submit("/console/settings/google-wallet/remove", {}, SETTINGS)
     assert api.call("GET", "/v1/wallet/google", merchant["api_key"]).status_code == 404

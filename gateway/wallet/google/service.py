@@ -17,7 +17,7 @@ from gateway.wallet.google.accounts import (
     seal_account,
 )
 from gateway.wallet.google.enabled import remember_enabled
-from gateway.wallet.google.models import GoogleIssuer
+from gateway.wallet.google.models import GoogleIssuer, GoogleJob
 from gateway.wallet.google.queue import queue_everything
 from gateway.wallet.google.schemas import GoogleCredentialsIn
 
@@ -70,6 +70,17 @@ def issuer_of(session: Session, merchant_id: str) -> GoogleIssuer | None:
 def account_of(settings: Settings, issuer: GoogleIssuer) -> ServiceAccount:
     """The issuer's service account, opened (503 ``google_credentials_unreadable`` if not)."""
     return opened_or_refused(settings, issuer.service_account)
+
+
+def recent_jobs(
+    session: Session, merchant_id: str, card_id: str, limit: int = 10
+) -> list[GoogleJob]:
+    """The card's latest Google Wallet jobs (its object, its vouchers, its messages), newest
+    first: how each call went, and why one failed."""
+    jobs = select(GoogleJob).where(
+        GoogleJob.merchant_id == merchant_id, GoogleJob.card_id == card_id
+    )
+    return list(session.scalars(jobs.order_by(GoogleJob.id.desc()).limit(limit)))
 
 
 def _issuer_row(session: Session, merchant_id: str) -> GoogleIssuer | None:

@@ -25,7 +25,15 @@ NOT_JSON = "Paste the whole JSON key file, from { to }, as Google Cloud download
 
 @console.app_context_processor
 def _google_wallet_block() -> dict[str, Any]:
-    return {"google_wallet": _block}
+    return {"google_wallet": _block, "google_wallet_jobs": _jobs}
+
+
+def _jobs(card_id: str) -> list[Any]:
+    """The card page's Google Wallet outcomes (this merchant's jobs of the card)."""
+    user = current_user()
+    if user is None:
+        return []
+    return service.recent_jobs(request_session(), user.merchant_id, card_id)
 
 
 def _block() -> dict[str, Any]:
