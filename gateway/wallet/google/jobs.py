@@ -16,7 +16,12 @@ from gateway.queue.background import BackgroundLoop
 from gateway.queue.wake import Wakeup, wake, woken
 from gateway.queue.workers import Duty, Lane, WorkerQueue, WorkerState, sweep
 from gateway.wallet.google.links import install_save_links
-from gateway.wallet.google.queue import JOBS, google_after_commit, on_event
+from gateway.wallet.google.queue import (
+    JOBS,
+    google_after_any_commit,
+    google_after_commit,
+    on_event,
+)
 from gateway.wallet.google.worker import GoogleWorker, drain_google
 from webhooks.outbox import listen_to_events
 
@@ -43,8 +48,8 @@ def drain_google_job() -> int:
 def install_worker(settings: Settings, redis: Redis) -> None:
     """Give this worker process its Google worker; events it records queue Google jobs."""
     listen_to_events(on_event)
+    google_after_any_commit(functools.partial(wake_google, redis))
     factory = build_session_factory(build_engine(settings.database_url), settings.public_url)
-    google_after_commit(factory, functools.partial(wake_google, redis))
     _worker.install((GoogleWorker(settings, factory), redis))
 
 

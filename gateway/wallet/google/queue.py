@@ -4,9 +4,11 @@ transaction, however many events it records); after commit the workers are woken
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -110,6 +112,24 @@ def queue_everything(session: Session, merchant_id: str) -> int:
         session.execute(insert(GoogleJob), rows)
         note_due(session, GOOGLE_DUE, [rows[0]["id"]])
     return len(rows)
+
+
+def google_after_any_commit(notify: Notify) -> None:
+    """After every commit of any session of this process, pass newly queued job ids to
+    ``notify``: a worker process records events through the sessions of every duty (POS
+    sales, campaign messages), not only through its own."""
+    sa_event.listen(Session, "after_commit", functools.partial(_after_commit, notify=notify))
+    sa_event.listen(Session, "after_soft_rollback", _forget_due)
+
+
+def _after_commit(session: Session, notify: Notify) -> None:
+    ids = session.info.pop(GOOGLE_DUE, None)
+    if ids:
+        notify(ids)
+
+
+def _forget_due(session: Session, _previous: object) -> None:
+    session.info.pop(GOOGLE_DUE, None)
 
 
 def google_after_commit(factory: sessionmaker[Session], notify: Notify) -> None:
