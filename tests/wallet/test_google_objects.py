@@ -102,6 +102,9 @@ def test_a_refused_body_fails_its_job_and_merchants_without_wallet_queue_nothing
     (job,) = world.jobs()
     assert (job.status, job.attempts) == ("failed", 1)  # a retry would be refused again
     assert "400 INVALID_ARGUMENT" in (job.reason or "")
+    (failed,) = world.call("GET", "/v1/wallet/google/jobs?status=failed")["items"]
+    assert (failed["id"], failed["kind"], failed["reason"]) == (job.id, "card", job.reason)
+    assert world.call("GET", "/v1/wallet/google/jobs?status=done")["items"] == []
     world.call("DELETE", "/v1/wallet/google")
     world.card()
     assert len(world.jobs()) == 1

@@ -12,8 +12,13 @@ from gateway.api.openapi_docs import problem_responses
 from gateway.api.session import request_session
 from gateway.extensions import extensions
 from gateway.wallet.google import service
-from gateway.wallet.google.presenters import credentials_out
-from gateway.wallet.google.schemas import GoogleCredentialsIn, GoogleCredentialsOut
+from gateway.wallet.google.presenters import credentials_out, job_out
+from gateway.wallet.google.schemas import (
+    GoogleCredentialsIn,
+    GoogleCredentialsOut,
+    GoogleJobPage,
+    GoogleJobQuery,
+)
 
 google_wallet = merchant_blueprint(
     "google_wallet",
@@ -54,3 +59,11 @@ def delete_google_wallet() -> Response:
     """Remove the credentials: nothing more goes to Google Wallet for this merchant."""
     service.delete_credentials(request_session(), current_merchant_id())
     return Response(status=204)
+
+
+@google_wallet.get("/wallet/google/jobs", responses={200: GoogleJobPage, **problem_responses()})
+def list_google_wallet_jobs(query: GoogleJobQuery) -> dict[str, Any]:
+    """Updates of Google Wallet, newest first, with how each went (``status=failed``: those
+    given up, and Google's reason)."""
+    page = service.list_jobs(request_session(), current_merchant_id(), query)
+    return {"items": [job_out(job) for job in page.items], "next_cursor": page.next_cursor}

@@ -10,6 +10,7 @@ from gateway.config import Settings
 from gateway.db import commit_unit, utcnow
 from gateway.errors import not_found
 from gateway.ids import new_id
+from gateway.pagination import Page, fetch_page
 from gateway.wallet.google.accounts import (
     ServiceAccount,
     opened_or_refused,
@@ -19,7 +20,7 @@ from gateway.wallet.google.accounts import (
 from gateway.wallet.google.enabled import remember_enabled
 from gateway.wallet.google.models import GoogleIssuer, GoogleJob
 from gateway.wallet.google.queue import queue_everything
-from gateway.wallet.google.schemas import GoogleCredentialsIn
+from gateway.wallet.google.schemas import GoogleCredentialsIn, GoogleJobQuery
 
 
 def put_credentials(
@@ -81,6 +82,14 @@ def recent_jobs(
         GoogleJob.merchant_id == merchant_id, GoogleJob.card_id == card_id
     )
     return list(session.scalars(jobs.order_by(GoogleJob.id.desc()).limit(limit)))
+
+
+def list_jobs(session: Session, merchant_id: str, query: GoogleJobQuery) -> Page[GoogleJob]:
+    """The merchant's Google Wallet jobs, newest first, by status."""
+    statement = select(GoogleJob).where(GoogleJob.merchant_id == merchant_id)
+    if query.status:
+        statement = statement.where(GoogleJob.status == query.status)
+    return fetch_page(session, statement, GoogleJob.id, GoogleJob.created_at, query)
 
 
 def _issuer_row(session: Session, merchant_id: str) -> GoogleIssuer | None:
