@@ -114,7 +114,7 @@ class FakeGoogleWallet:
 
 
 def _error(handler: BaseHTTPRequestHandler, status: int, reason: str, message: str) -> None:
-    reply_json(handler, status, {"error": {"code": status, "message": message, "status": reason}})
+    reply_json(handler, status, _problem(status, reason, message))
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -191,7 +191,7 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.fake
         resource = parts[0] if parts else ""
         if resource not in RESOURCES:
-            return 404, {"error": {"code": 404, "message": "Not Found", "status": "NOT_FOUND"}}
+            return 404, _problem(404, "NOT_FOUND", "Not Found")
         with fake.lock:
             if method == "POST" and len(parts) == 1:
                 key = f"{resource}/{body.get('id')}"

@@ -21,7 +21,7 @@ _tokens: dict[tuple[str, str, str], Credentials] = {}
 _tokens_lock = threading.Lock()
 
 
-@dataclass
+@dataclass(eq=False)
 class GoogleCallFailed(Exception):  # noqa: N818 - the outcome a job records
     """Google refused a call, or could not be reached (``status`` 0)."""
 
