@@ -48,6 +48,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m bench.purge_plans
 	$(BIN)/python -m bench.memory
 	$(BIN)/python -m bench.scale
+	$(BIN)/python -m bench.google_wallet
 
 # Extract the strings of every translated blueprint and add the new ones to its catalogs
 # (then fill in their msgstr; tests/web/test_translations.py lists what is missing).

@@ -38,6 +38,7 @@ from gateway.routes import register_api
 from gateway.wallet.apple.jobs import wake_pushes
 from gateway.wallet.apple.pushing import Pusher, drain_pushes, pushes_after_commit
 from gateway.wallet.apple.updates import follow_event
+from gateway.wallet.google.jobs import start_google_wallet
 from gateway.web.security import install_web_security
 from webhooks.deliver import Deliverer, drain
 from webhooks.dispatch import hand_over_after_commit
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
         connectors=build_connectors(settings),
     )
     start_background_work(extensions)
+    extensions.google_wallet = start_google_wallet(extensions)
     app.extensions["stampgate"] = extensions
     metrics.install(app, settings.metrics_token, settings.proxy_hops)
     install_request_ids(app)

@@ -41,6 +41,7 @@ from gateway.tenancy.schemas import MerchantCreate
 from gateway.tenancy.seats import DEMO_SEAT, demo_seat_link
 from gateway.tenancy.users import create_user
 from gateway.wallet.apple import jobs as apple_push_jobs
+from gateway.wallet.google import jobs as google_jobs
 from webhooks import jobs as delivery_jobs
 
 DEMO_KEY_FILE = VAR_DIR / "demo-api-key"
@@ -232,6 +233,7 @@ def worker(processes: int) -> None:
         delivery_jobs.DUTY,
         campaign_jobs.DUTY,
         automation_jobs.DUTY,
+        google_jobs.DUTY,
         retention_jobs.DUTY,
         apple_push_jobs.DUTY,
     )

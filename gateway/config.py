@@ -73,6 +73,11 @@ class Settings(BaseSettings):
     smtp_timeout: float = Field(default=10.0, gt=0, le=15)
     # How often the scheduler fires automations for the cards whose moment came.
     automations_every_seconds: int = Field(default=300, ge=10, le=86400)
+    # Google Wallet: the REST API's base (a test server in tests), seconds before each retry
+    # of a call that failed (then it is failed with its reason), and each call's timeout.
+    google_wallet_api_url: str = "https://walletobjects.googleapis.com/walletobjects/v1"
+    google_wallet_retry_schedule: Annotated[tuple[int, ...], NoDecode] = (10, 60, 300, 1800)
+    google_wallet_timeout: float = Field(default=10.0, gt=0)
     pos_timeout: float = Field(default=10.0, gt=0)
     pos_retry_backoff: float = Field(default=0.5, ge=0)
     poster_api_url: str = "https://{account}.joinposter.com/api"
@@ -150,6 +155,7 @@ class Settings(BaseSettings):
         "inbound_retry_schedule",
         "campaign_retry_schedule",
         "apns_retry_schedule",
+        "google_wallet_retry_schedule",
         mode="before",
     )
     @classmethod

@@ -41,11 +41,13 @@ class Extensions:
     automations: BackgroundLoop | None = None
     purger: BackgroundLoop | None = None
     apple_pushes: BackgroundLoop | None = None
+    google_wallet: BackgroundLoop | None = None
 
     def close(self) -> None:
         """Stop the embedded threads; release pooled database and Redis connections."""
         loops = (
             self.apple_pushes,
+            self.google_wallet,
             self.automations,
             self.campaigns,
             self.purger,

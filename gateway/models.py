@@ -22,6 +22,7 @@ from gateway.wallet.apple.models import (
     AppleWalletCredentials,
 )
 from gateway.wallet.design.models import WalletDesign
+from gateway.wallet.google.models import GoogleIssuer, GoogleJob, GoogleObject
 from webhooks.models import Delivery, DeliveryAttempt, Event, WebhookEndpoint
 
 __all__ = [
@@ -44,6 +45,9 @@ __all__ = [
     "Delivery",
     "DeliveryAttempt",
     "Event",
+    "GoogleIssuer",
+    "GoogleJob",
+    "GoogleObject",
     "IdempotencyRecord",
     "InboundEvent",
     "Merchant",

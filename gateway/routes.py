@@ -25,6 +25,7 @@ from gateway.tenancy.routes import admin, v1
 from gateway.wallet.apple.routes import apple_wallet
 from gateway.wallet.apple.web_service import apple_web_service, limit_apple_web_service
 from gateway.wallet.design.routes import wallet_designs
+from gateway.wallet.google.routes import google_wallet
 from gateway.web.console.limits import limit_logins
 from gateway.web.console.routes import console
 from gateway.web.i18n import install_languages
@@ -62,6 +63,7 @@ def register_api(app: OpenAPI) -> None:
     app.register_api(claim_batches)
     app.register_api(apple_wallet)
     app.register_api(wallet_designs)
+    app.register_api(google_wallet)
     for blueprint in HOOK_BLUEPRINTS:
         app.register_api(blueprint)
     install_docs(app, webhooks_section)

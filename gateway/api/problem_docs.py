@@ -164,6 +164,14 @@ MEANINGS: Final[Mapping[str, str]] = MappingProxyType(
         "wallet_key_unreadable": (
             "the Wallet key was sealed with another secret key: upload the credentials again"
         ),
+        # Google Wallet.
+        "google_service_account_invalid": (
+            "`service_account` is not a Google service-account JSON key file"
+        ),
+        "google_key_unreadable": "the service account's `private_key` is not an RSA key in PEM",
+        "google_credentials_unreadable": (
+            "the Google service account was sealed with another secret key: put it again"
+        ),
     }
 )
 # Where a response's declared codes travel from the route to the document (removed there).

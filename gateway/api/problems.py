@@ -125,6 +125,10 @@ STATUSES: Final[Mapping[str, int]] = MappingProxyType(
         "wallet_certificate_expired": 422,
         "wallet_key_unreadable": 503,
         "wallet_image_invalid": 422,
+        # Google Wallet.
+        "google_service_account_invalid": 422,
+        "google_key_unreadable": 422,
+        "google_credentials_unreadable": 503,
     }
 )
 

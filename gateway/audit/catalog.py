@@ -67,6 +67,7 @@ AUDITED: dict[str, AuditSpec] = {
     "campaigns": _spec("campaign", ignore=("next_attempt_at", "locked_until")),
     "claim_batches": _spec("claim_batch"),
     "automations": _spec("automation"),
+    "google_wallet_issuers": _spec("google_wallet", redact=("service_account",)),
 }
 # Every other table, with the reason it is not followed row by row (a test holds the two lists
 # to the metadata, so a new table needs a decision).
@@ -90,6 +91,8 @@ UNAUDITED: dict[str, str] = {
     "apple_passes": "the update tags of handed-out Wallet passes, moved by every change",
     "apple_registrations": "devices that keep a Wallet pass, registered by the phones",
     "apple_pushes": "the APNs pushes after changes: the machinery, like deliveries",
+    "google_wallet_objects": "what was last sent to Google for a card or voucher, by the workers",
+    "google_wallet_jobs": "the queue of calls to Google, written with the changes they follow",
 }
 NOTED_TYPES = ("delivery",)
 OBJECT_TYPES = tuple(sorted({spec.object_type for spec in AUDITED.values()} | set(NOTED_TYPES)))

@@ -26,7 +26,7 @@ from gateway.api.problem_docs import declared_answers
 from gateway.api.problems import RAW_INPUT_STATUSES, STATUSES
 from gateway.db import utcnow
 from gateway.loyalty.vouchers.models import Voucher
-from tests.support import fake_poster, fake_syrve
+from tests.support import fake_google_wallet, fake_poster, fake_syrve
 from tests.support.api import Api, bearer
 from tests.support.codes import code_voucher, give, new_card, new_pool
 from tests.support.pngs import image_b64
@@ -349,6 +349,25 @@ def _credentials_unreadable(d: Door) -> TestResponse:
     return rekeyed.test_client().post("/hooks/poster", json=hook)
 
 
+_LOCAL_TOKENS = "http://127.0.0.1:9/token"
+
+
+def _put_google(d: Door, app: Flask | None = None, **changes: Any) -> TestResponse:
+    account = {**fake_google_wallet.service_account(_LOCAL_TOKENS), **changes}
+    api = d.api if app is None else Api(app.test_client(), ADMIN_TOKEN)
+    body = {"issuer_id": fake_google_wallet.ISSUER_ID, "service_account": account}
+    return api.call("PUT", "/v1/wallet/google", d.merchant["api_key"], json=body)
+
+
+def _google_credentials_unreadable(d: Door) -> TestResponse:
+    local = d.make_app(webhook_allowed_networks=LOOPBACK, webhook_require_https=False)
+    assert _put_google(d, local).status_code == 200
+    rekeyed = d.make_app(secret_key="another-secret-key")
+    return Api(rekeyed.test_client(), ADMIN_TOKEN).call(
+        "GET", "/v1/wallet/google", d.merchant["api_key"]
+    )
+
+
 def _not_retryable(d: Door) -> TestResponse:
     world, poster = _poster_world(d)
     poster.add_sale("501", [{"product_id": "12", "num": "1", "payed_sum": "500"}])
@@ -647,6 +666,10 @@ ANSWERS: dict[tuple[str, int], Produce] = {
     ("wallet_certificate_expired", 422): lambda d: _apple_wallet(
         d, certificate_pem=chain().expired_certificate_pem
     ),
+    # Google Wallet.
+    ("google_service_account_invalid", 422): lambda d: _put_google(d, type="authorized_user"),
+    ("google_key_unreadable", 422): lambda d: _put_google(d, private_key="not a key"),
+    ("google_credentials_unreadable", 503): _google_credentials_unreadable,
 }
 
 

@@ -89,6 +89,7 @@ COUNTERS = {
     "deliveries.attempts",
     "inbound_events.attempts",
     "campaign_messages.attempts",
+    "google_wallet_jobs.attempts",
     "delivery_attempts.duration_ms",
     "apple_pushes.attempts",
     "apple_passes.update_tag",  # microseconds since 1970 of the pass's latest change

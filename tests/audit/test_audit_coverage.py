@@ -19,6 +19,7 @@ from werkzeug.test import TestResponse
 from gateway.audit.models import AuditEvent
 from tests.support.api import Api
 from tests.support.codes import UNIQUE, code_voucher
+from tests.support.fake_google_wallet import ISSUER_ID, service_account
 from tests.support.fake_syrve import (
     FakeSyrve,
     connection_body,
@@ -198,6 +199,11 @@ def _body(body: Any) -> dict[str, Any]:
     return {"json": body}
 
 
+def _google_wallet() -> dict[str, Any]:
+    account = service_account("http://127.0.0.1:9/token")
+    return {"issuer_id": ISSUER_ID, "service_account": account}
+
+
 CASES: dict[tuple[str, str], Callable[[Walk], Call]] = {
     ("POST", "/admin/v1/merchants"): lambda w: (
         "/admin/v1/merchants",
@@ -352,6 +358,11 @@ CASES: dict[tuple[str, str], Callable[[Walk], Call]] = {
     ),
     ("POST", "/v1/deliveries/<delivery_id>/retry"): lambda w: (
         f"/v1/deliveries/{w.delivery()}/retry",
+        {},
+    ),
+    ("PUT", "/v1/wallet/google"): lambda w: ("/v1/wallet/google", _body(_google_wallet())),
+    ("DELETE", "/v1/wallet/google"): lambda w: (
+        w.ok("PUT", "/v1/wallet/google", json=_google_wallet()) and "/v1/wallet/google",
         {},
     ),
     ("POST", "/v1/claim-batches"): lambda w: (

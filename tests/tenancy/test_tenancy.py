@@ -15,7 +15,10 @@ from sqlalchemy import select
 from gateway.config import Settings
 from gateway.models import ApiKey
 from gateway.tenancy.keys import hash_key
+from gateway.wallet.google.schemas import GoogleCredentialsIn
+from gateway.wallet.google.service import put_credentials
 from tests.support.api import Api, bearer
+from tests.support.fake_google_wallet import ISSUER_ID, service_account
 from tests.support.fake_poster import (
     APP_SECRET,
     FakePoster,
@@ -410,6 +413,19 @@ def _card_id_of(api: Api, owner: dict[str, Any]) -> str:
     return card_id
 
 
+def _google_job_of(api: Api, owner: dict[str, Any]) -> str:
+    ext = api.client.application.extensions["stampgate"]
+    local = ext.settings.model_copy(update={"webhook_allowed_networks": ("127.0.0.0/8",)})
+    account = service_account("http://127.0.0.1:9/token")
+    body = GoogleCredentialsIn(issuer_id=ISSUER_ID, service_account=account)
+    with ext.session_factory() as session:
+        put_credentials(session, local, owner["id"], body)
+    _first_card_of(api, owner)  # queues the card's Google job
+    jobs = api.call("GET", "/v1/wallet/google/jobs", owner["api_key"]).get_json()["items"]
+    job_id: str = jobs[0]["id"]
+    return job_id
+
+
 # Lists and exports of a whole merchant, and how to make an object of another merchant that
 # each would show: the caller never sees it, in the JSON items or in the CSV.
 MERCHANT_LISTS: dict[str, Callable[[Api, dict[str, Any]], str]] = {
@@ -431,11 +447,13 @@ MERCHANT_LISTS: dict[str, Callable[[Api, dict[str, Any]], str]] = {
     "/v1/campaigns": _campaign_of,
     "/v1/automations": _automation_of,
     "/v1/claim-batches": _claim_batch_of,
+    "/v1/wallet/google/jobs": _google_job_of,
 }
 NOT_LISTS = {
     "/v1/merchant",
     "/v1/event-types",
     "/v1/connections/poster/install-url",
+    "/v1/wallet/google",
     "/v1/wallet/apple",  # the caller's own credentials: tests/wallet/test_apple_credentials.py
 }
 

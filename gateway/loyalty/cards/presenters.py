@@ -14,6 +14,7 @@ from gateway.loyalty.cards.schemas import CardOut
 from gateway.loyalty.cards.service import pos_ids_of
 from gateway.loyalty.programs.models import Program
 from gateway.wallet.apple.directory import apple_pass_url
+from gateway.wallet.google.links import card_save_url
 
 
 def card_out(session: Session, card: Card) -> dict[str, Any]:
@@ -41,5 +42,6 @@ def card_out(session: Session, card: Card) -> dict[str, Any]:
         last_visit_at=card.last_visit_at,
         customer_url=page,
         apple_pass_url=apple_pass_url(session, card.merchant_id, page),
+        google_save_url=card_save_url(session, card),
     )
     return out.model_dump(mode="json")

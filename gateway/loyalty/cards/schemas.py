@@ -42,6 +42,7 @@ CARD: dict[str, Any] = {
     "last_visit_at": "2026-11-22T10:00:00Z",
     "customer_url": "https://gw.example.org/c/q3Vh1n8Jc0uXl5rT9yWb2A",
     "apple_pass_url": None,
+    "google_save_url": None,
 }
 
 PosName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,31}$")]
@@ -196,6 +197,11 @@ class CardOut(BaseModel):
     apple_pass_url: str | None = Field(
         description="The card's Apple Wallet pass (.pkpass) for **Add to Apple Wallet**; null "
         "until the merchant saved Apple Wallet credentials"
+    )
+    google_save_url: str | None = Field(
+        default=None,
+        description="Save to Google Wallet link of the card (a signed JWT naming its object); "
+        "null until the merchant has Google Wallet credentials",
     )
 
 

@@ -16,6 +16,7 @@ from gateway.loyalty.vouchers.lifecycle import card_number_of
 from gateway.loyalty.vouchers.models import Voucher
 from gateway.timestamps import iso_utc_or_none
 from gateway.wallet.apple.directory import apple_pass_url
+from gateway.wallet.google.links import voucher_save_url
 
 
 def voucher_out(session: Session, voucher: Voucher, card_number: str | None) -> dict[str, Any]:
@@ -42,6 +43,7 @@ def voucher_out(session: Session, voucher: Voucher, card_number: str | None) -> 
         "source": {"kind": voucher.source_kind, "sale_id": voucher.source_sale_id},
         "customer_url": page,
         "apple_pass_url": apple_pass_url(session, voucher.merchant_id, page),
+        "google_save_url": voucher_save_url(session, voucher),
     }
 
 

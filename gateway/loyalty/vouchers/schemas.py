@@ -35,6 +35,7 @@ VOUCHER: dict[str, Any] = {
     "source": {"kind": "goal", "sale_id": "sale_01m8s0dp0y9805chhh9xrfvnhz"},
     "customer_url": "https://gw.example.org/v/Zx4pQe7LmN2sKd9Rt1UvYw",
     "apple_pass_url": None,
+    "google_save_url": None,
 }
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128)]
@@ -106,6 +107,11 @@ class VoucherOut(BaseModel):
     apple_pass_url: str | None = Field(
         description="The voucher's Apple Wallet pass (.pkpass), voided once used or over; null "
         "until the merchant saved Apple Wallet credentials"
+    )
+    google_save_url: str | None = Field(
+        default=None,
+        description="Save to Google Wallet link of the voucher (a signed JWT naming its offer "
+        "object); null until the merchant has Google Wallet credentials",
     )
 
 

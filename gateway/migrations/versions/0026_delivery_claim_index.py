@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0026_delivery_claim_index"
-down_revision = "0024_apple_wallet"
+down_revision = "0025_google_wallet"
 branch_labels = None
 depends_on = None
 

@@ -7,6 +7,7 @@ from gateway.web.console import campaigns as campaigns
 from gateway.web.console import cards as cards
 from gateway.web.console import claim_batches as claim_batches
 from gateway.web.console import dashboard as dashboard
+from gateway.web.console import google_wallet as google_wallet
 from gateway.web.console import keys as keys
 from gateway.web.console import login as login
 from gateway.web.console import pools as pools
@@ -29,6 +30,7 @@ PAGES = (
     cards,
     claim_batches,
     dashboard,
+    google_wallet,
     keys,
     login,
     pools,

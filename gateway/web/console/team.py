@@ -27,6 +27,11 @@ def settings() -> Page:
     return _settings_page(FormErrors(), invite_link=None)
 
 
+def settings_page(status: int) -> tuple[str, int]:
+    """The Settings page answered with ``status`` (a block of it refused its form)."""
+    return _settings_page(FormErrors(), None, status)
+
+
 def _settings_page(
     errors: FormErrors,
     invite_link: str | None,
