@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gateway.campaigns.models import Campaign, CampaignMessage
-from gateway.loyalty.cards.models import Card
 from gateway.campaigns.results import results_of
+from gateway.loyalty.cards.models import Card
 from gateway.timestamps import iso_utc, iso_utc_or_none
 
 STATUSES = ("pending", "sent", "failed", "skipped", "cancelled")

@@ -20,8 +20,8 @@ from gateway.campaigns.schemas import (
     VisitedLocation,
     VoucherExpiring,
 )
-from gateway.loyalty.cards.consent import mailable
 from gateway.loyalty.cards.birthdays import month_days_on, week_of
+from gateway.loyalty.cards.consent import mailable
 from gateway.loyalty.cards.models import Card, StampEntry
 from gateway.loyalty.programs.models import Program
 from gateway.loyalty.sales.models import Sale

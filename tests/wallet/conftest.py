@@ -1,12 +1,19 @@
-"""Wallet fixtures: a merchant with Apple Wallet credentials of the test chain."""
+"""Wallet fixtures: a fake Google Wallet the test app's settings reach, and a merchant with Apple
+Wallet credentials of the test chain."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from flask import Flask
 
+from gateway.config import Settings
+from gateway.wallet.google.enabled import forget_enabled
 from tests.support.api import Api
+from tests.support.fake_google_wallet import FakeGoogleWallet, running_google_wallet
+from tests.support.pos import LOOPBACK
 from tests.support.wallet_certs import chain
 
 
@@ -16,21 +23,6 @@ def apple_merchant(api: Api, merchant: dict[str, Any]) -> dict[str, Any]:
     saved = api.call("PUT", "/v1/wallet/apple", merchant["api_key"], json=chain().body())
     assert saved.status_code == 200, saved.get_json()
     return merchant
-
-
-"""Fixtures of the Wallet tests: a fake Google Wallet, and the test app's settings reaching it."""
-
-from __future__ import annotations
-
-from collections.abc import Iterator
-
-import pytest
-from flask import Flask
-
-from gateway.config import Settings
-from gateway.wallet.google.enabled import forget_enabled
-from tests.support.fake_google_wallet import FakeGoogleWallet, running_google_wallet
-from tests.support.pos import LOOPBACK
 
 
 @pytest.fixture

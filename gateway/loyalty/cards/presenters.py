@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from gateway.customer_links import card_url
-from gateway.loyalty.cards.consent import consent_out
 from gateway.loyalty.cards.birthdays import birthday_text
+from gateway.loyalty.cards.consent import consent_out
 from gateway.loyalty.cards.models import Card
 from gateway.loyalty.cards.schemas import CardOut
 from gateway.loyalty.cards.service import pos_ids_of

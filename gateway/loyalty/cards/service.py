@@ -13,8 +13,8 @@ from gateway.customer_links import card_url, new_customer_token
 from gateway.db import commit_unit_of_work, utcnow
 from gateway.errors import DomainError, not_found
 from gateway.ids import new_id
-from gateway.loyalty.cards.consent import record_consent
 from gateway.loyalty.cards.birthdays import Birthday
+from gateway.loyalty.cards.consent import record_consent
 from gateway.loyalty.cards.ledger import Stamping, add_stamps, record_visit
 from gateway.loyalty.cards.models import Card, CardPosId, StampEntry
 from gateway.loyalty.cards.numbers import (

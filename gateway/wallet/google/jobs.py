@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from redis import Redis
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.config import Settings
 from gateway.db import build_engine, build_session_factory
-from gateway.extensions import Extensions
 from gateway.queue.background import BackgroundLoop
 from gateway.queue.wake import Wakeup, wake, woken
 from gateway.queue.workers import Duty, Lane, WorkerQueue, WorkerState, sweep
@@ -24,6 +24,9 @@ from gateway.wallet.google.queue import (
 )
 from gateway.wallet.google.worker import GoogleWorker, drain_google
 from webhooks.outbox import listen_to_events
+
+if TYPE_CHECKING:  # the app hands its extensions in; importing them would pull in Flask
+    from gateway.extensions import Extensions
 
 GOOGLE_QUEUE = "stampgate-google-wallet"
 GOOGLE_WAKEUP = Wakeup(
