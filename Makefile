@@ -4,6 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
+# pytest-xdist workers of `make pytest`: more than the cores, since most of a test's time is spent
+# waiting on PostgreSQL, servers and the browser (README "Two commands").
+PYTEST_WORKERS ?= 4
 
 .PHONY: run test lint typecheck pytest bench clean translations
 
@@ -33,7 +36,8 @@ typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 pytest: $(VENV)/.installed-test
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadgroup -m 'not alone' $(PYTEST_ARGS)
+	$(BIN)/pytest -q -m alone $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +87,9 @@ def raw_body(
     return {"requestBody": {"content": content, "description": description, "required": True}}
 
 
+_BUILDING = threading.Lock()
+
+
 def operation_id(*, bp_name: str = "", name: str = "", path: str = "", method: str = "") -> str:
     """Operation ids are the view function names (kept unique across the API by a test)."""
     del bp_name, path, method
@@ -110,9 +114,15 @@ def _polish(document: dict[str, Any], webhooks: WebhooksSection | None) -> dict[
 def served_document(app: Flask) -> dict[str, Any]:
     """The app's /openapi.json document, built once."""
     document: dict[str, Any] | None = app.extensions.get("openapi_document")
-    if document is None:
-        document = _polish(app.api_doc, app.extensions.get(WEBHOOKS_KEY))  # type: ignore[attr-defined]
-        app.extensions["openapi_document"] = document
+    if document is not None:
+        return document
+    # flask-openapi3 publishes api_doc before it has finished filling it in: requests that
+    # arrive together would read it half-built, so one thread builds and the others wait.
+    with _BUILDING:
+        document = app.extensions.get("openapi_document")
+        if document is None:
+            document = _polish(app.api_doc, app.extensions.get(WEBHOOKS_KEY))  # type: ignore[attr-defined]
+            app.extensions["openapi_document"] = document
     return document
 
 

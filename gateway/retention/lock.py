@@ -17,7 +17,8 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
-# A fixed 64-bit key of this lock in PostgreSQL's advisory lock space.
+# A fixed 64-bit key of this lock in PostgreSQL's advisory lock space. PostgreSQL keys advisory
+# locks by database as well, so gateways on other databases of one cluster never contend.
 PURGE_LOCK_KEY = int.from_bytes(hashlib.sha256(b"stampgate:purge").digest()[:8], signed=True)
 
 

@@ -14,10 +14,12 @@ from sqlalchemy import select
 
 from gateway.cli import main
 from gateway.config import Settings
+from gateway.db import build_engine
 from gateway.retention.lock import exclusive
 from gateway.retention.purge import PurgeReport, run_purge
 from tests.retention.rows import Rows, World, attempts_of, program_of, remaining
 from tests.support.api import Api
+from tests.support.services import fresh_postgres_database
 from webhooks.models import Delivery
 
 
@@ -151,6 +153,24 @@ def test_two_purges_at_once_do_not_both_run(app: Flask, settings: Settings, worl
     report = run_purge(engine, settings)
     assert report is not None
     assert report.total == sum(EXPECTED.values())
+
+
+def test_the_purge_lock_of_one_postgresql_database_leaves_another_free(
+    app: Flask, settings: Settings
+) -> None:
+    if settings.is_sqlite:
+        pytest.skip("SQLite's lock is a file beside the database")
+    with fresh_postgres_database() as other_url:
+        other = build_engine(other_url)
+        try:
+            with (
+                exclusive(app.extensions["stampgate"].engine, settings.database_url) as held,
+                exclusive(other, other_url) as held_elsewhere,
+            ):
+                assert held
+                assert held_elsewhere
+        finally:
+            other.dispose()
 
 
 def test_the_command_prints_counts_per_table(

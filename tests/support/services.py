@@ -7,6 +7,7 @@ import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
@@ -17,8 +18,33 @@ from sqlalchemy.engine import make_url
 POSTGRES_URL = os.environ.get(
     "STAMPGATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-REDIS_URL = os.environ.get("STAMPGATE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def worker_number() -> int:
+    """This pytest-xdist worker's number (``gw3`` is 3); 0 in a run without workers."""
+    return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+
+
+def worker_redis_url(base_url: str, worker: int) -> str:
+    """The Redis database of one worker: the base URL's number counted down by the worker's.
+
+    Workers flush their database and share fixed rq queue and key names, so each needs a
+    database of its own; a run without workers keeps the base database itself.
+    """
+    parts = urlsplit(base_url)
+    number = int(parts.path.lstrip("/") or 0) - worker
+    if number < 0:
+        raise pytest.UsageError(
+            f"{base_url} leaves no Redis database for worker {worker}: run fewer workers, or"
+            " give STAMPGATE_TEST_REDIS_URL a higher database number"
+        )
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+REDIS_URL = worker_redis_url(
+    os.environ.get("STAMPGATE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"), worker_number()
+)
 
 
 def free_port() -> int:
