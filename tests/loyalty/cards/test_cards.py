@@ -67,6 +67,7 @@ def test_enrolment_normalises_identifiers(
                 "unsubscribed_at": None,
             }
         },
+        "birthday": None,
     }
     assert (card["stamps"], card["stamps_goal"], card["cycle"]) == (0, 9, 1)
 

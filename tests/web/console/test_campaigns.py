@@ -142,16 +142,28 @@ def test_preview_counts_recipients_per_channel_and_writes_nothing(
         "POST",
         "/v1/cards",
         merchant["api_key"],
-        json={"program_id": program_id, "customer": {"email": "ann@example.com"}},
+        json={
+            "program_id": program_id,
+            "customer": {
+                "email": "ann@example.com",
+                "consent": {"email": {"granted": True, "source": "kiosk"}},
+            },
+        },
+    )
+    api.call(  # an address without consent is not counted for e-mail
+        "POST",
+        "/v1/cards",
+        merchant["api_key"],
+        json={"program_id": program_id, "customer": {"email": "bob@example.com"}},
     )
     form = _form(program_id, channels=["wallet", "email", "messenger"], action="preview")
     shown = owner_console.submit(NEW, form, NEW)
     assert shown.status_code == 200
     page = shown.get_data(as_text=True)
-    assert "4 cards in this segment now." in page
-    assert "wallet: 4 recipients" in page
+    assert "5 cards in this segment now." in page
+    assert "wallet: 5 recipients" in page
     assert "email: 1 recipient<" in page
-    assert "messenger: 4 recipients" in page
+    assert "messenger: 5 recipients" in page
     assert 'value="We miss you!"' not in page
     assert "We miss you!</textarea>" in page
     assert _campaigns(app) == 0

@@ -120,7 +120,8 @@ def test_the_redeemed_time_is_the_merchants_and_in_the_pages_language(
     english = browser.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert f"{kyiv:%-I}:{kyiv:%M}:{kyiv:%S}" in english
     japanese = browser.get(path, headers={"Accept-Language": "ja"}).get_data(as_text=True)
-    assert f"{kyiv.year}/{kyiv.month:02d}/{kyiv.day:02d} {kyiv:%H:%M:%S}" in japanese
+    # Japanese times carry no leading zero on the hour (0:05:09, 9:05:09, 23:05:09)
+    assert f"{kyiv.year}/{kyiv.month:02d}/{kyiv.day:02d} {kyiv.hour}:{kyiv:%M:%S}" in japanese
 
 
 def test_unknown_voucher_links_and_pictures_answer_404(shop: Shop, browser: FlaskClient) -> None:
