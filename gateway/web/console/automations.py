@@ -17,16 +17,12 @@ from gateway.campaigns.automations.schemas import (
     AutomationPatch,
     AutomationQuery,
 )
-from gateway.campaigns.schemas import PUSH_TEXT_GRAPHEMES
 from gateway.errors import DomainError
-from gateway.loyalty.programs.service import list_programs
-from gateway.pagination import PageQuery
 from gateway.web.console.auth import console_page
 from gateway.web.console.blueprint import Page, console, logged_in_user
 from gateway.web.console.campaign_form import campaign_field_of, refusal_field
-from gateway.web.console.campaigns import CHANNEL_CHOICES
+from gateway.web.console.campaigns import message_form_choices
 from gateway.web.console.program_form import reward_form_values, reward_from_form
-from gateway.web.console.programs import pool_options
 from gateway.web.forms import FormErrors, validation_errors
 
 TRIGGER_CHOICES = [
@@ -191,17 +187,13 @@ def _form_page(
     status: int = 200,
     view: Mapping[str, Any] | None = None,
 ) -> tuple[str, int]:
-    programs = list_programs(request_session(), _merchant_id(), PageQuery(limit=500)).items
     page = render_template(
         "console/automation_new.html",
         values=values,
         channels=channels,
         errors=errors,
-        programs=[(program.id, program.name) for program in programs],
         trigger_choices=TRIGGER_CHOICES,
-        channel_choices=CHANNEL_CHOICES,
-        push_limit=PUSH_TEXT_GRAPHEMES,
-        pools_options=pool_options(),
         automation=view,
+        **message_form_choices(),
     )
     return page, status

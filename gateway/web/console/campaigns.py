@@ -44,6 +44,18 @@ CHANNEL_CHOICES = [
 ]
 
 
+def message_form_choices() -> dict[str, Any]:
+    """What the campaign and automation forms offer: the merchant's programs, the channels,
+    the push text's limit and the code pools a voucher may draw from."""
+    programs = list_programs(request_session(), _merchant_id(), PageQuery(limit=500)).items
+    return {
+        "programs": [(program.id, program.name) for program in programs],
+        "channel_choices": CHANNEL_CHOICES,
+        "push_limit": PUSH_TEXT_GRAPHEMES,
+        "pools_options": pool_options(),
+    }
+
+
 def _merchant_id() -> str:
     return logged_in_user().merchant_id
 
@@ -134,18 +146,14 @@ def _form_page(
     preview: dict[str, Any] | None = None,
 ) -> tuple[str, int]:
     session = request_session()
-    programs = list_programs(session, _merchant_id(), PageQuery(limit=500)).items
     page = render_template(
         "console/campaign_new.html",
         values=values,
         channels=channels,
         errors=errors,
         preview=preview,
-        programs=[(program.id, program.name) for program in programs],
         segment_choices=SEGMENT_CHOICES,
-        channel_choices=CHANNEL_CHOICES,
-        push_limit=PUSH_TEXT_GRAPHEMES,
-        pools_options=pool_options(),
         timezone=get_merchant(session, _merchant_id()).timezone,
+        **message_form_choices(),
     )
     return page, status
