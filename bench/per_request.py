@@ -62,7 +62,7 @@ class RoundTrips:
         self.counts[verb] += 1
         self.statements.append(("many " if executemany else "") + " ".join(statement.split())[:90])
 
-    def _reset(self, dbapi_connection: Any, _record: Any, *_rest: Any) -> None:
+    def _reset(self, dbapi_connection: Any, _record: Any, _state: Any) -> None:
         # psycopg skips a rollback when no transaction is open: only a live one is a trip.
         info = getattr(dbapi_connection, "info", None)
         idle = info is not None and info.transaction_status == 0

@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gateway.db import AutoId, Base, JsonDocument, utcnow
+from gateway.tenancy.setup import watch_setup_of
 from webhooks.states import WAITING
 
 
@@ -55,6 +56,9 @@ class WebhookEndpoint(Base):
 
 
 WAITING_ROWS = f"status IN ({', '.join(repr(status) for status in WAITING)})"
+
+
+watch_setup_of(WebhookEndpoint)  # fan-out caches the enabled endpoints by setup version
 
 
 class Delivery(Base):

@@ -22,6 +22,9 @@ class Merchant(Base):
     # ISO 3166-1 alpha-2; national phone numbers are read as this country's. None: unknown.
     country: Mapped[str | None] = mapped_column(String(2))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped with every change of the merchant's programs or webhook endpoints (see
+    # gateway.tenancy.setup): what processes cache of them is keyed by it.
+    setup_version: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
 
 class ApiKey(Base):

@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gateway.db import Base, JsonDocument, utcnow
+from gateway.tenancy.setup import watch_setup_of
 
 
 class Program(Base):
@@ -39,3 +40,6 @@ class Program(Base):
     is_default: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+watch_setup_of(Program)  # the default program is cached by setup version

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, inspect, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from gateway.db import commit_unit_of_work, utcnow
 from gateway.errors import DomainError
@@ -21,6 +23,7 @@ from gateway.loyalty.programs.schemas import ProgramCreate, ProgramMechanics, Pr
 from gateway.loyalty.programs.warnings import ProgramWarning, warning
 from gateway.ownership import owned_by
 from gateway.pagination import Page, PageQuery, fetch_page
+from gateway.tenancy.setup import SetupCache
 
 # Changing these after cards exist changes what those cards' customers earn.
 MECHANICS = ("stamps_goal", "reward", "milestones", "rules", "max_stamps_per_sale")
@@ -101,11 +104,35 @@ def _rehearsed(session: Session, work: Callable[[], ProgramResult]) -> ProgramRe
         session.rollback()
 
 
+_DEFAULTS: SetupCache[Program | None] = SetupCache()
+
+
 def default_program(session: Session, merchant_id: str) -> Program | None:
     """The program sales without ``program_id`` go to, if the merchant has one."""
-    return session.scalars(
+    cached = _DEFAULTS.get(
+        session, merchant_id, "default", lambda: _load_default(session, merchant_id)
+    )
+    if cached is None:
+        return None
+    present = session.identity_map.get(identity_key(instance=cached))
+    if present is not None:
+        return present  # the session's own row, with its pending changes
+    # The cached copy is detached and shared: each session gets its own, with no query.
+    return session.merge(cached, load=False)
+
+
+def _load_default(session: Session, merchant_id: str) -> Program | None:
+    loaded = session.scalars(
         select(Program).where(Program.merchant_id == merchant_id, Program.is_default)
     ).first()
+    return None if loaded is None else _detached_copy(loaded)
+
+
+def _detached_copy(program: Program) -> Program:
+    columns = inspect(Program).column_attrs
+    copy = Program(**{column.key: deepcopy(getattr(program, column.key)) for column in columns})
+    make_transient_to_detached(copy)
+    return copy
 
 
 def _count(session: Session, merchant_id: str) -> int:
