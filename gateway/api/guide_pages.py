@@ -7,7 +7,6 @@ import functools
 from pathlib import Path
 
 from flask import Blueprint, render_template
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 GUIDE_FILES = Path(__file__).parent / "guides"
@@ -17,6 +16,9 @@ GUIDES = {"getting-started": "Getting started", "verifying-webhooks": "Verifying
 
 def render_markdown(text: str) -> Markup:
     """HTML of CommonMark text (with tables); raw HTML is escaped, unsafe links are not links."""
+    # Imported by the first guide shown, not by every web worker at start (a megabyte in each).
+    from markdown_it import MarkdownIt
+
     html = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
     return Markup(html)  # noqa: S704 - markdown-it escaped the text and refused raw HTML
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,6 +38,10 @@ class Wakeup:
 
 def wake(redis: Redis, wakeup: Wakeup) -> bool:
     """Make sure the wake-up's job is waiting; False when Redis could not be reached."""
+    # rq is imported by the first wake-up, not by every web worker at start: an embedded
+    # gateway wakes its threads and never needs it.
+    from rq import Queue
+
     try:
         if redis.set(wakeup.key, "1", nx=True, ex=wakeup.ttl_seconds):
             Queue(wakeup.queue, connection=redis).enqueue(

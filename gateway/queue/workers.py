@@ -18,7 +18,6 @@ from multiprocessing.process import BaseProcess
 from typing import Any, Generic, TypeVar
 
 from redis import Redis
-from rq import SimpleWorker
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -102,6 +101,9 @@ def queues_for(queues: Sequence[WorkerQueue], index: int, processes: int) -> lis
 
 
 def _work(settings_fields: dict[str, Any], queue_names: list[str], installs: list[Install]) -> None:
+    # Imported in the worker process only: the web workers import this module for its duties.
+    from rq import SimpleWorker
+
     settings = Settings.model_validate(settings_fields)
     assert settings.redis_url is not None
     connection = Redis.from_url(settings.redis_url)

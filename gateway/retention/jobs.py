@@ -8,7 +8,6 @@ import dataclasses
 import logging
 
 from redis import Redis
-from rq import Queue
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -45,6 +44,8 @@ def purge_job() -> int:
     if report is None:
         return 0
     if not report.finished:  # a backlog: go on at once rather than in an hour
+        from rq import Queue  # in the worker process only, as gateway.queue.workers does
+
         Queue(MAINTENANCE_QUEUE, connection=redis).enqueue(_PURGE_JOB, result_ttl=0)
     return report.total
 

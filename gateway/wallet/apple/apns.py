@@ -10,11 +10,16 @@ import os
 import ssl
 import tempfile
 from dataclasses import dataclass
-
-import httpx
+from typing import TYPE_CHECKING
 
 from gateway.config import Settings
 from gateway.wallet.apple.certificates import SigningIdentity, certificate_pem, key_pem
+
+if TYPE_CHECKING:
+    import httpx
+
+# httpx (and h2 under it) is imported by the first APNs client, not by every web worker at
+# start: it weighs megabytes in each, and only the workers pushing to Apple use it.
 
 TIMEOUT_SECONDS = 10.0
 GONE = 410
@@ -52,6 +57,8 @@ def _tls_context(settings: Settings, identity: SigningIdentity) -> ssl.SSLContex
 
 def apns_client(settings: Settings, identity: SigningIdentity) -> httpx.Client:
     """An HTTP/2 client that authenticates to APNs with the merchant's certificate."""
+    import httpx
+
     # httpx logs every request line at INFO, and these carry the device's push token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     return httpx.Client(
@@ -73,6 +80,8 @@ def _reason(response: httpx.Response) -> str:
 
 def push(client: httpx.Client, pass_type_id: str, push_token: str) -> PushOutcome:
     """Tell one device that a pass changed."""
+    import httpx
+
     try:
         response = client.post(
             f"/3/device/{push_token}", content=b"{}", headers={"apns-topic": pass_type_id}

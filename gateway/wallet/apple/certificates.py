@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
+from typing import TYPE_CHECKING, TypeAlias
 
 from gateway.errors import DomainError
 
+if TYPE_CHECKING:
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    SigningKey: TypeAlias = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+
+# pyca/cryptography is imported when a certificate or key is read or written, not by every
+# web worker at start: its bindings weigh megabytes in each, and most workers sign nothing.
+
 EXPIRY_WARNING = timedelta(days=30)
-SigningKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,8 @@ def unreadable_pem(what: str) -> DomainError:
 
 def read_certificate(pem: str, what: str) -> x509.Certificate:
     """The certificate of a PEM field; ``wallet_pem_unreadable`` otherwise."""
+    from cryptography import x509
+
     try:
         return x509.load_pem_x509_certificate(pem.encode())
     except ValueError:
@@ -56,6 +62,9 @@ def read_certificate(pem: str, what: str) -> x509.Certificate:
 
 def read_key(pem: str) -> SigningKey:
     """The (unencrypted) RSA or EC private key of a PEM field."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
     try:
         key = serialization.load_pem_private_key(pem.encode(), password=None)
     except (ValueError, TypeError):
@@ -66,6 +75,9 @@ def read_key(pem: str) -> SigningKey:
 
 
 def _public_bytes(key: object) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
     assert isinstance(key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey)
     return key.public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
@@ -98,6 +110,9 @@ def identity_from_pems(certificate_pem: str, key_pem: str, wwdr_pem: str) -> Sig
 
 def pems_from_pkcs12(bundle: bytes, password: str) -> tuple[str, str]:
     """The certificate and key PEM blocks of a PKCS#12 (.p12) export."""
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
     try:
         key, certificate, _others = pkcs12.load_key_and_certificates(
             bundle, password.encode() or None
@@ -111,11 +126,15 @@ def pems_from_pkcs12(bundle: bytes, password: str) -> tuple[str, str]:
 
 def certificate_pem(certificate: x509.Certificate) -> str:
     """A certificate as a PEM block."""
+    from cryptography.hazmat.primitives import serialization
+
     return certificate.public_bytes(serialization.Encoding.PEM).decode()
 
 
 def key_pem(key: SigningKey) -> str:
     """A private key as an unencrypted PKCS#8 PEM block."""
+    from cryptography.hazmat.primitives import serialization
+
     return key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,

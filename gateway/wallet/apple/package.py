@@ -10,11 +10,10 @@ import json
 import zipfile
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
-from PIL import Image
-
 from gateway.wallet.apple.certificates import SigningIdentity
+
+# pyca/cryptography and Pillow are imported when a pass is signed or its icon drawn, not by
+# every web worker at start: they weigh megabytes in each, and most workers build no pass.
 
 CONTENT_TYPE = "application/vnd.apple.pkpass"
 ICON_POINTS = 29
@@ -31,6 +30,9 @@ def manifest(files: dict[str, bytes]) -> bytes:
 
 def sign(manifest_bytes: bytes, identity: SigningIdentity) -> bytes:
     """The detached signature of the manifest (binary: line endings are left as they are)."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.serialization import Encoding, pkcs7
+
     return (
         pkcs7.PKCS7SignatureBuilder()
         .set_data(manifest_bytes)
@@ -43,6 +45,8 @@ def sign(manifest_bytes: bytes, identity: SigningIdentity) -> bytes:
 @functools.cache
 def plain_icon(scale: int) -> bytes:
     """A plain square icon (the notification icon every pass needs) until a design gives one."""
+    from PIL import Image
+
     size = ICON_POINTS * scale
     out = io.BytesIO()
     Image.new("RGB", (size, size), ICON_COLOUR).save(out, "PNG")

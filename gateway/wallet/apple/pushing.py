@@ -7,9 +7,8 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,6 +21,9 @@ from gateway.wallet.apple.models import ApplePush
 from gateway.wallet.apple.registrations import forget_push_token
 from gateway.wallet.apple.service import KEY_UNREADABLE, find_credentials, open_identity
 from gateway.wallet.apple.updates import PUSHES_DUE
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 PUSHES = QueueTable(ApplePush, batch=50, order_by=("next_attempt_at", "id"))

@@ -8,14 +8,15 @@ import functools
 import hashlib
 import hmac
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 TOKEN_BYTES = 24  # 32 characters of URL-safe base64, over the 16 Wallet asks for
 
 
 @functools.lru_cache(maxsize=8)
 def _token_key(secret_key: str) -> bytes:
+    # Imported with the first token, not by every web worker at start (megabytes in each).
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     return HKDF(
         algorithm=hashes.SHA256(), length=32, salt=None, info=b"stampgate apple pass tokens v1"
     ).derive(secret_key.encode())

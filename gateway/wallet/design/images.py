@@ -9,9 +9,10 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
-
 from gateway.errors import DomainError
+
+# Pillow is imported when an image is checked or scaled, not by every web worker at start:
+# it weighs megabytes in each, and most workers see no design.
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ def _size_text(size: tuple[int, int]) -> str:
 def checked_png(field: str, encoded: str) -> bytes:
     """The PNG bytes of a base64 field, checked for type and size (read lazily: pillow looks
     at the header only, so a huge image is refused before it is decoded)."""
+    from PIL import Image, UnidentifiedImageError
+
     rule = RULES[field]
     try:
         data = base64.b64decode(encoded, validate=True)
@@ -81,6 +84,8 @@ def checked_png(field: str, encoded: str) -> bytes:
 @functools.lru_cache(maxsize=64)
 def scaled(data: bytes, box: tuple[int, int]) -> bytes:
     """The image shrunk to fit ``box`` pixels (never enlarged), as PNG."""
+    from PIL import Image
+
     with Image.open(io.BytesIO(data)) as image:
         copy = image.copy()
     copy.thumbnail(box)

@@ -7,9 +7,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
-from cryptography.hazmat.primitives.serialization import load_pem_private_key
-
 from gateway.config import Settings
 from gateway.crypto import SecretUnreadable, secret_box
 from gateway.egress.guard import allowed_url
@@ -60,6 +57,10 @@ def read_service_account(settings: Settings, info: dict[str, Any]) -> ServiceAcc
 
 
 def _check_key(pem: str) -> None:
+    # Imported when an account is pasted, not by every web worker at start (megabytes in each).
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
     try:
         key = load_pem_private_key(pem.encode(), password=None)
     except (ValueError, TypeError):

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
-from google.auth.exceptions import GoogleAuthError, RefreshError
-from google.auth.transport.requests import Request
-from google.oauth2.service_account import Credentials
 
 from gateway.wallet.google.accounts import ServiceAccount
+
+if TYPE_CHECKING:
+    from google.oauth2.service_account import Credentials
+
+# google-auth (and pyca/cryptography under it) is imported by the first token, not by every
+# web worker at start: it weighs megabytes in each, and only Google Wallet's jobs call Google.
 
 SCOPE = "https://www.googleapis.com/auth/wallet_object.issuer"
 QUOTA_REASON = "RESOURCE_EXHAUSTED"
@@ -97,12 +100,17 @@ class WalletClient:
 
 
 def _credentials(account: ServiceAccount) -> Credentials:
+    from google.oauth2.service_account import Credentials
+
     info = account.info()
     made: Credentials = Credentials.from_service_account_info(info, scopes=[SCOPE])  # type: ignore[no-untyped-call]
     return made
 
 
 def _refresh(credentials: Credentials, http: requests.Session) -> None:
+    from google.auth.exceptions import GoogleAuthError, RefreshError
+    from google.auth.transport.requests import Request
+
     try:
         credentials.refresh(Request(session=http))  # type: ignore[no-untyped-call]
     except RefreshError as exc:

@@ -9,10 +9,10 @@ import functools
 import threading
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from cachetools import TTLCache
-from google.auth import crypt, jwt
 from sqlalchemy.orm import Session, sessionmaker
 
 from gateway.config import Settings
@@ -24,6 +24,12 @@ from gateway.wallet.google.accounts import open_sealed
 from gateway.wallet.google.enabled import has_google_wallet
 from gateway.wallet.google.passes import object_id
 from gateway.wallet.google.service import issuer_of
+
+if TYPE_CHECKING:
+    from google.auth import crypt
+
+# google-auth (and pyca/cryptography under it) is imported by the first link signed, not by
+# every web worker at start: it weighs megabytes in each, and most merchants sign no link.
 
 SAVE_URL = "https://pay.google.com/gp/v/save/"
 SAVE_LINKS_INFO = "google_save_links"
@@ -80,8 +86,7 @@ def _save_url(session: Session, merchant_id: str, kind: str, own_id: str) -> str
         "origins": [_origin(public_base(session))],
         "payload": {kind: [{"id": object_id(issuer.issuer_id, own_id)}]},
     }
-    signed: bytes = jwt.encode(signer, claims)  # type: ignore[no-untyped-call]
-    url = SAVE_URL + signed.decode()
+    url = SAVE_URL + _signed(signer, claims)
     with _links_lock:
         _links[key] = url
     return url
@@ -89,9 +94,18 @@ def _save_url(session: Session, merchant_id: str, kind: str, own_id: str) -> str
 
 @functools.lru_cache(maxsize=64)
 def _signer(secret_key: str, sealed: str) -> tuple[crypt.Signer, str]:
+    from google.auth import crypt
+
     account = open_sealed(secret_key, sealed)
     signer: crypt.Signer = crypt.RSASigner.from_service_account_info(account.info())  # type: ignore[no-untyped-call]
     return signer, account.client_email
+
+
+def _signed(signer: crypt.Signer, claims: dict[str, object]) -> str:
+    from google.auth import jwt
+
+    signed: bytes = jwt.encode(signer, claims)  # type: ignore[no-untyped-call]
+    return signed.decode()
 
 
 def _origin(url: str) -> str:
