@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from gateway.customer_links import voucher_url
 from gateway.db import utcnow
@@ -107,10 +108,15 @@ def move(
             free_for(claimant, now), or_(Voucher.valid_until.is_(None), Voucher.valid_until > now)
         )
         changes.update(RELEASED)
+    # The voucher in hand is the only copy to bring up to date, with values known here: no
+    # RETURNING and no identity map search, as the fetch synchronisation would do.
     claimed = session.execute(
-        statement.values(**changes).execution_options(synchronize_session="fetch")
+        statement.values(**changes).execution_options(synchronize_session=False)
     )
-    if getattr(claimed, "rowcount", 0) != 1:  # another request moved or held it first
+    if getattr(claimed, "rowcount", 0) == 1:
+        for key, value in changes.items():
+            set_committed_value(voucher, key, value)
+    else:  # another request moved or held it first
         session.refresh(voucher)
         try:
             transition(VoucherStatus(voucher.status), action)
