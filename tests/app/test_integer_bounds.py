@@ -93,6 +93,7 @@ COUNTERS = {
     "delivery_attempts.duration_ms",
     "apple_pushes.attempts",
     "apple_passes.update_tag",  # microseconds since 1970 of the pass's latest change
+    "merchants.setup_version",  # one step per change of a program or webhook endpoint
     "staff_seats.session_epoch",  # one more each time the owner signs a seat's devices out
 }
 

@@ -72,6 +72,7 @@ def test_the_login_works_with_the_keyboard_at_phone_width(
     assert page.evaluate("document.activeElement.textContent") == "Log in"
     page.keyboard.press("Enter")
     page.get_by_role("navigation", name="Main").wait_for()
+    page.wait_for_load_state("load")  # the stylesheets too: unstyled, any page is wide
     fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert fits, "the dashboard scrolls sideways at phone width"
     button = page.get_by_role("button", name="Log out").bounding_box()
