@@ -66,10 +66,6 @@ class SetupCache(Generic[T]):
         self._values[entry] = value
         return value
 
-    def clear(self) -> None:
-        """Forget every value (tests)."""
-        self._values.clear()
-
 
 def _changed_merchants(session: Session) -> set[str]:
     if not _WATCHED:
