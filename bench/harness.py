@@ -32,6 +32,10 @@ SERVERS: dict[int, int] = {}
 # A request: (method, path, body, headers), built per call so bodies can differ.
 Request = tuple[str, str, bytes | None, dict[str, str]]
 RequestFactory = Callable[[int, int], Request]
+WEB_TIER = {"STAMPGATE_EMBEDDED_DISPATCHER": "false"}
+"""The gateway as deployed on PostgreSQL: gunicorn serves requests and nothing else, since
+``stampgate worker`` does the background work. Left on, every web worker would also run the
+embedded mode's threads, each polling its queue table every second."""
 
 
 @dataclass
@@ -190,7 +194,7 @@ def gateway_with_merchant(
     admin_token = uuid.uuid4().hex
     with scratch_database("stampgate_bench") as (url, _name):
         migrate.upgrade(url)
-        env = {"STAMPGATE_DATABASE_URL": url, "STAMPGATE_ADMIN_TOKEN": admin_token}
+        env = {"STAMPGATE_DATABASE_URL": url, "STAMPGATE_ADMIN_TOKEN": admin_token, **WEB_TIER}
         env.update(extra_env or {})
         with gunicorn("gateway:create_app()", env, options=options) as port:
             yield port, provision_merchant(port, admin_token)

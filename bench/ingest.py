@@ -1,7 +1,8 @@
 """Sale ingest against its ceilings: ``POST /v1/sales`` vs ``pgbench -N``, a bare Flask
 endpoint and the ceiling app (bare Flask + psycopg doing the minimal sale, bench/ceiling.py).
 
-Starts gunicorn (the gateway's settings) against a scratch PostgreSQL database and drives
+Starts gunicorn (the gateway's settings, web tier only: ``bench.harness.WEB_TIER``) against a
+scratch PostgreSQL database and drives
 ``POST /v1/sales`` with a new customer per sale (each sale enrols a card, stamps it and
 writes its events) at BENCH_CONCURRENCY (16) for BENCH_SECONDS (20). In the same run it
 measures ``pgbench -N`` at the same concurrency, a bare Flask JSON endpoint and the ceiling

@@ -3,7 +3,7 @@
 Starts the gateway under gunicorn on a scratch PostgreSQL database with one Poster
 connection and drives ``POST /hooks/poster`` with correctly signed hooks, each a new
 change (so each is stored), at BENCH_CONCURRENCY for BENCH_SECONDS. Processing is switched
-off (``STAMPGATE_EMBEDDED_DISPATCHER=false``, no Redis) so the numbers are the
+off (``bench.harness.WEB_TIER``, no Redis) so the numbers are the
 acknowledgement path alone. ``GET /healthz`` under the same server is the baseline. At the
 end every acknowledged hook must be in the inbox: an acknowledgement is a promise.
 """
@@ -27,6 +27,7 @@ from sqlalchemy.engine import make_url
 from bench.harness import (
     CONCURRENCY,
     SECONDS,
+    WEB_TIER,
     drive,
     gunicorn,
     provision_merchant,
@@ -123,7 +124,7 @@ def gateway(home: str) -> Iterator[tuple[int, str, str]]:
         env = {
             "STAMPGATE_DATABASE_URL": url,
             "STAMPGATE_ADMIN_TOKEN": admin_token,
-            "STAMPGATE_EMBEDDED_DISPATCHER": "false",
+            **WEB_TIER,
             "STAMPGATE_POSTER_API_URL": home,
             "STAMPGATE_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",
         }

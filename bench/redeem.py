@@ -20,6 +20,7 @@ import requests
 from bench.harness import (
     CONCURRENCY,
     SECONDS,
+    WEB_TIER,
     Request,
     RequestFactory,
     drive,
@@ -96,7 +97,7 @@ def main() -> None:
     admin_token = uuid.uuid4().hex
     with scratch_database("stampgate_bench") as (url, _name):
         migrate.upgrade(url)
-        env = {"STAMPGATE_DATABASE_URL": url, "STAMPGATE_ADMIN_TOKEN": admin_token}
+        env = {"STAMPGATE_DATABASE_URL": url, "STAMPGATE_ADMIN_TOKEN": admin_token, **WEB_TIER}
         # One key drives every request: limits stay on (their cost is measured), out of reach.
         env["STAMPGATE_LIMIT_CODE_ATTEMPTS_PER_KEY"] = "100000000/minute"
         env["STAMPGATE_LIMIT_CODE_ATTEMPTS_PER_LOCATION"] = "100000000/minute"
