@@ -2,7 +2,7 @@
 
 A request that changes state binds its actor to its session (``bind``). From then on two
 session hooks turn every change of a followed table (``catalog.AUDITED``) into an audit row
-added to the same session, so the row commits, or rolls back, with its change:
+written in the same transaction, so the row commits, or rolls back, with its change:
 
 - ``after_flush``: rows the ORM inserted, updated or deleted, diffed from attribute history;
 - ``do_orm_execute``: conditional ``UPDATE``/``DELETE`` statements (voucher moves, spin
@@ -19,13 +19,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, event, inspect, select
+from sqlalchemy import Table, event, insert, inspect, select
 from sqlalchemy.engine import Result
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.sql.elements import BindParameter
 
 from gateway.audit.catalog import AUDITED, AuditSpec, diff, jsonable
 from gateway.audit.models import AuditEvent
+from gateway.db import utcnow
 from gateway.ids import new_id
 
 _CONTEXT_KEY = "audit_context"
@@ -70,9 +71,8 @@ def note(
     """
     context = context_of(session)
     if context is not None:
-        session.add(
-            _row(context, merchant_id, object_type, object_id, action, changes or {}, details)
-        )
+        row = _row(context, merchant_id, object_type, object_id, action, changes or {}, details)
+        session.add(AuditEvent(**row))
 
 
 def install(factory: sessionmaker[Session]) -> None:
@@ -89,21 +89,30 @@ def _row(
     action: str,
     changes: dict[str, Any],
     details: dict[str, Any] | None = None,
-) -> AuditEvent:
-    return AuditEvent(
-        id=new_id("aud"),
-        merchant_id=merchant_id,
-        actor_kind=context.actor_kind,
-        actor_id=context.actor_id,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        changes=changes,
-        details=jsonable(details) if details is not None else None,
-        operation=context.operation,
-        remote_addr=context.remote_addr,
-        request_id=context.request_id,
-    )
+) -> dict[str, Any]:
+    return {
+        "id": new_id("aud"),
+        "merchant_id": merchant_id,
+        "actor_kind": context.actor_kind,
+        "actor_id": context.actor_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "changes": changes,
+        "details": jsonable(details) if details is not None else None,
+        "operation": context.operation,
+        "remote_addr": context.remote_addr,
+        "request_id": context.request_id,
+        "created_at": utcnow(),
+    }
+
+
+def _write(session: Session, rows: Iterable[dict[str, Any] | None]) -> None:
+    # Core, in one statement: audit rows are never read back in the transaction that writes
+    # them, and an ORM object each would cost the session another flush.
+    written = [row for row in rows if row is not None]
+    if written:
+        session.connection().execute(insert(AuditEvent), written)
 
 
 def _spec_of(table: Any) -> AuditSpec | None:
@@ -111,28 +120,28 @@ def _spec_of(table: Any) -> AuditSpec | None:
 
 
 def _record(
-    session: Session,
     context: AuditContext,
     spec: AuditSpec,
     verb: str,
     before: dict[str, Any],
     after: dict[str, Any],
-) -> None:
+) -> dict[str, Any] | None:
     changes = diff(spec, before, after)
     if not changes and verb == "updated":
-        return
+        return None
     values = after or before
     merchant_id, object_id = values.get(spec.merchant_column), values.get("id")
     if merchant_id is None or object_id is None:
-        return
+        return None
     action = f"{spec.object_type}.{verb}"
-    session.add(_row(context, merchant_id, spec.object_type, str(object_id), action, changes))
+    return _row(context, merchant_id, spec.object_type, str(object_id), action, changes)
 
 
 def _after_flush(session: Session, _flush_context: Any) -> None:
     context = context_of(session)
     if context is None:
         return
+    rows: list[dict[str, Any] | None] = []
     for verb, objects in (
         ("created", session.new),
         ("updated", session.dirty),
@@ -142,7 +151,8 @@ def _after_flush(session: Session, _flush_context: Any) -> None:
             spec = _spec_of(inspect(obj).mapper.local_table)
             if spec is not None:
                 before, after = _states(obj, verb)
-                _record(session, context, spec, verb, before, after)
+                rows.append(_record(context, spec, verb, before, after))
+    _write(session, rows)
 
 
 def _states(obj: Any, verb: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -190,9 +200,11 @@ def _around_statement(state: ORMExecuteState) -> Result[Any] | None:
     if after is None:
         current = select(table).where(key.in_(list(before)))
         after = _rows(state.session.execute(current).mappings(), key.name)
+    rows = []
     for object_id, old in before.items():
         new = after.get(object_id, {})
-        _record(state.session, context, spec, "updated" if new else "deleted", old, new)
+        rows.append(_record(context, spec, "updated" if new else "deleted", old, new))
+    _write(state.session, rows)
     return result
 
 
