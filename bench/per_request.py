@@ -4,10 +4,10 @@ Builds the gateway app on a scratch PostgreSQL database (``BENCH_PER_REQUEST_URL
 another, e.g. a SQLite file) with one merchant, its program, one webhook endpoint and a card
 holding unredeemed code vouchers, then sends each hot request BENCH_REQUESTS (300) times
 through Flask's test client, one at a time. For each it prints the round trips one request
-makes (statements, BEGIN, COMMIT, ROLLBACK and pre-ping, counted by engine and pool events)
-and the CPU time this process spends per request (``time.process_time``: the gateway's own
-work, not PostgreSQL's). ``BENCH_PROFILE=1`` adds the top lines of a pyinstrument profile
-of each scenario.
+makes (statements, the BEGIN, COMMIT and ROLLBACK psycopg actually sends, and a pool's
+pre-ping, counted by engine and pool events) and the CPU time this process spends per request
+(``time.process_time``: the gateway's own work, not PostgreSQL's). ``BENCH_PROFILE=1`` adds
+the top lines of a pyinstrument profile of each scenario.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pyinstrument import Profiler
 from pyinstrument.renderers import ConsoleRenderer
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 
 from bench.harness import scratch_database
 from bench.ingest import PROGRAM, sale
@@ -49,24 +49,29 @@ class RoundTrips:
         self.statements: list[str] = []
         pre_ping = bool(getattr(engine.pool, "_pre_ping", False))
         event.listen(engine, "before_cursor_execute", self._statement)
-        event.listen(engine, "begin", lambda _conn: self.counts.update(["BEGIN"]))
-        event.listen(engine, "commit", lambda _conn: self.counts.update(["COMMIT"]))
-        event.listen(engine, "rollback", lambda _conn: self.counts.update(["ROLLBACK"]))
+        event.listen(engine, "commit", self._ending("COMMIT"))
+        event.listen(engine, "rollback", self._ending("ROLLBACK"))
         event.listen(engine.pool, "reset", self._reset)
         event.listen(engine.pool, "checkout", self._checkout if pre_ping else self._nothing)
 
     def _statement(self, *args: Any) -> None:
         statement: str = args[2]
         executemany: bool = args[5]
+        if _opens_transaction(args[0].connection.dbapi_connection):
+            self.counts["BEGIN"] += 1
         verb = statement.lstrip().split(None, 1)[0].upper()
         self.counts[verb] += 1
         self.statements.append(("many " if executemany else "") + " ".join(statement.split())[:90])
 
+    def _ending(self, kind: str) -> Callable[[Connection], None]:
+        def count(connection: Connection) -> None:
+            if not _idle(connection.connection.dbapi_connection):
+                self.counts[kind] += 1
+
+        return count
+
     def _reset(self, dbapi_connection: Any, _record: Any, _state: Any) -> None:
-        # psycopg skips a rollback when no transaction is open: only a live one is a trip.
-        info = getattr(dbapi_connection, "info", None)
-        idle = info is not None and info.transaction_status == 0
-        if not idle:
+        if not _idle(dbapi_connection):
             self.counts["ROLLBACK"] += 1
 
     def _checkout(self, *_args: Any) -> None:
@@ -84,6 +89,17 @@ class RoundTrips:
         """Start counting afresh."""
         self.counts.clear()
         self.statements.clear()
+
+
+def _idle(dbapi_connection: Any) -> bool:
+    # psycopg sends no COMMIT or ROLLBACK when no transaction is open: only a live one is a trip.
+    info = getattr(dbapi_connection, "info", None)
+    return info is not None and info.transaction_status == 0
+
+
+def _opens_transaction(dbapi_connection: Any) -> bool:
+    # psycopg sends BEGIN before a statement when it is idle and not in autocommit mode.
+    return not getattr(dbapi_connection, "autocommit", True) and _idle(dbapi_connection)
 
 
 @dataclass

@@ -18,6 +18,8 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
 
+from gateway.first_write import start_transactions_at_first_write
+
 T = TypeVar("T")
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -94,6 +96,7 @@ def build_engine(database_url: str, *, echo: bool = False) -> Engine:
     engine = create_engine(url, echo=echo, hide_parameters=True, pool_size=10, max_overflow=10)
     # Instead of a pre-ping round trip per checkout: a restart costs no request all the same.
     event.listen(engine.pool, "checkout", _replace_if_hung_up)
+    start_transactions_at_first_write(engine)
     return engine
 
 
