@@ -1,8 +1,9 @@
 """Per-request cost in process: database round trips and CPU time of each hot path.
 
 Builds the gateway app on a scratch PostgreSQL database (``BENCH_PER_REQUEST_URL`` to use
-another, e.g. a SQLite file) with one merchant, its program, one webhook endpoint and a card
-holding unredeemed code vouchers, then sends each hot request BENCH_REQUESTS (300) times
+another, e.g. a SQLite file) with one merchant, its program, its Poster connection (Poster's
+API a local stand-in), one webhook endpoint and a card holding unredeemed code vouchers,
+then sends each hot request (a Poster hook: a new change each time) BENCH_REQUESTS (300) times
 through Flask's test client, one at a time. For each it prints the round trips one request
 makes (statements, the BEGIN, COMMIT and ROLLBACK psycopg actually sends, and a pool's
 pre-ping, counted by engine and pool events) and the CPU time this process spends per request
@@ -30,6 +31,7 @@ from sqlalchemy import Connection, Engine, event
 
 from bench.harness import scratch_database
 from bench.ingest import PROGRAM, sale
+from bench.poster_ack import ACCOUNT, SECRET, poster_home, signed_hook
 from bench.redeem import REWARD
 from gateway import create_app, migrate
 from gateway.config import Settings
@@ -121,7 +123,15 @@ def _seed(app: Flask, client: FlaskClient) -> tuple[dict[str, str], list[str]]:
     ).get_json()
     headers = {"Authorization": f"Bearer {created['api_key']}"}
     merchant_id = created["merchant"]["id"] if "merchant" in created else created["id"]
-    assert client.post("/v1/programs", json=PROGRAM, headers=headers).status_code == 201
+    program = client.post("/v1/programs", json=PROGRAM, headers=headers).get_json()
+    poster = {
+        "pos": "poster",
+        "program_id": program["id"],
+        "account": ACCOUNT,
+        "application_secret": SECRET,
+        "access_token": "unused",
+    }
+    assert client.post("/v1/connections", json=poster, headers=headers).status_code == 201
     pizza = {**PROGRAM, "name": "Pizza", "rules": [{"kind": "per_sale", "stamps": 1}]}
     other = client.post("/v1/programs", json=pizza, headers=headers).get_json()
     card = client.post("/v1/cards", json={"program_id": other["id"]}, headers=headers).get_json()
@@ -169,12 +179,17 @@ def _scenarios(headers: dict[str, str], codes: list[str]) -> list[Scenario]:
     def health(client: FlaskClient, _n: int) -> int:
         return client.get("/healthz").status_code
 
+    def poster_hook(client: FlaskClient, n: int) -> int:
+        body = signed_hook(1, n + 1)  # the warm-up (n = -1) is a change of its own
+        return client.post("/hooks/poster", data=body, content_type="application/json").status_code
+
     return [
         Scenario("GET /healthz", health, 200),
         Scenario("POST /v1/sales", post_sale, 201),
         Scenario("GET /v1/merchant", read_merchant, 200),
         Scenario("POST /v1/codes/check", code_request("/v1/codes/check", 0), 200),
         Scenario("POST /v1/codes/redeem", code_request("/v1/codes/redeem", REQUESTS), 200),
+        Scenario("POST /hooks/poster", poster_hook, 200),
     ]
 
 
@@ -222,6 +237,11 @@ def _measure(client: FlaskClient, trips: RoundTrips, scenario: Scenario) -> None
 
 def run(database_url: str) -> None:
     """Seed, then measure every scenario on this database."""
+    with poster_home() as home:
+        _run(database_url, home)
+
+
+def _run(database_url: str, poster_api_url: str) -> None:
     settings = Settings(
         database_url=database_url,
         admin_token=ADMIN_TOKEN,
@@ -231,6 +251,8 @@ def run(database_url: str) -> None:
         log_level="warning",
         limit_code_attempts_per_key="100000000/minute",
         limit_code_attempts_per_location="100000000/minute",
+        poster_api_url=poster_api_url,
+        webhook_allowed_networks=("127.0.0.0/8",),
     )
     app = create_app(settings)
     try:
