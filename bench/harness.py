@@ -24,6 +24,9 @@ from gateway import migrate
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
+"""Turns that loads compared in one bench take (``drive_alternately``)."""
+WARM_UP_SECONDS = 1.0
 POSTGRES_URL = os.environ.get(
     "STAMPGATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
@@ -47,6 +50,8 @@ class Result:
     errors: int
     seconds: float
     latencies: list[float]
+    warm_up_requests: int = 0
+    """Answered in the warm-up turn, in none of the figures (the work they did is done)."""
 
     @property
     def rate(self) -> float:
@@ -129,21 +134,59 @@ def _wait_until_up(port: int) -> None:
     raise SystemExit(f"nothing answers on {port}")
 
 
-def drive(name: str, port: int, make_request: RequestFactory, ok: frozenset[int]) -> Result:
-    """CONCURRENCY keep-alive clients send requests for SECONDS; status in ``ok`` counts."""
+@dataclass(frozen=True)
+class Load:
+    """One scenario to drive: requests built by ``make_request(client, sequence)`` sent to
+    ``port``; an answer with a status in ``ok`` counts."""
+
+    name: str
+    port: int
+    make_request: RequestFactory
+    ok: frozenset[int]
+
+
+def drive_alternately(*loads: Load, rounds: int = ROUNDS) -> list[Result]:
+    """Drive every load for SECONDS in all, in ``rounds`` turns taken one load after the other
+    (after a warm-up turn of each that is not counted).
+
+    The ratio of two loads is the figure that matters, and a shared machine's speed drifts
+    from one minute to the next: taking turns puts each load through the same drift. Each
+    client's sequence numbers go on from turn to turn, so no request repeats an earlier one.
+    """
+    sequences = [[0] * CONCURRENCY for _ in loads]
+    # A turn not counted: connections, caches and lazy imports settle first.
+    warm_ups = [_drive_for(load, WARM_UP_SECONDS, sequences[n]) for n, load in enumerate(loads)]
+    parts: list[list[Result]] = [[] for _ in loads]
+    for _round in range(rounds):
+        for index, load in enumerate(loads):
+            parts[index].append(_drive_for(load, SECONDS / rounds, sequences[index]))
+    return [_merged(*each) for each in zip(loads, warm_ups, parts, strict=True)]
+
+
+def _merged(load: Load, warm_up: Result, results: list[Result]) -> Result:
+    return Result(
+        load.name,
+        sum(result.requests for result in results),
+        warm_up.errors + sum(result.errors for result in results),
+        sum(result.seconds for result in results),
+        [latency for result in results for latency in result.latencies],
+        warm_up_requests=warm_up.requests,
+    )
+
+
+def _drive_for(load: Load, seconds: float, sequences: list[int]) -> Result:
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
-    stop_at = time.perf_counter() + SECONDS
+    stop_at = time.perf_counter() + seconds
 
     def client(worker: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection = http.client.HTTPConnection("127.0.0.1", load.port, timeout=30)
         mine: list[float] = []
         failed = 0
-        sequence = 0
         while time.perf_counter() < stop_at:
-            method, path, body, headers = make_request(worker, sequence)
-            sequence += 1
+            method, path, body, headers = load.make_request(worker, sequences[worker])
+            sequences[worker] += 1
             started = time.perf_counter()
             try:
                 connection.request(method, path, body=body, headers=headers)
@@ -153,9 +196,9 @@ def drive(name: str, port: int, make_request: RequestFactory, ok: frozenset[int]
                 # A worker recycled (gunicorn max_requests) closed the connection: reconnect.
                 failed += 1
                 connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                connection = http.client.HTTPConnection("127.0.0.1", load.port, timeout=30)
                 continue
-            if response.status in ok:
+            if response.status in load.ok:
                 mine.append(time.perf_counter() - started)
             else:
                 failed += 1
@@ -170,7 +213,7 @@ def drive(name: str, port: int, make_request: RequestFactory, ok: frozenset[int]
         thread.start()
     for thread in threads:
         thread.join()
-    return Result(name, len(latencies), errors[0], time.perf_counter() - began, latencies)
+    return Result(load.name, len(latencies), errors[0], time.perf_counter() - began, latencies)
 
 
 def provision_merchant(port: int, admin_token: str) -> str:

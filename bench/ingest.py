@@ -4,9 +4,9 @@ endpoint and the ceiling app (bare Flask + psycopg doing the minimal sale, bench
 Starts gunicorn (the gateway's settings, web tier only: ``bench.harness.WEB_TIER``) against a
 scratch PostgreSQL database and drives
 ``POST /v1/sales`` with a new customer per sale (each sale enrols a card, stamps it and
-writes its events) at BENCH_CONCURRENCY (16) for BENCH_SECONDS (20). In the same run it
-measures ``pgbench -N`` at the same concurrency, a bare Flask JSON endpoint and the ceiling
-app under the same gunicorn settings, and prints the ratios.
+writes its events) at BENCH_CONCURRENCY (16) for BENCH_SECONDS (20), taking turns with a
+bare Flask JSON endpoint and the ceiling app under the same gunicorn settings; then
+``pgbench -N`` at the same concurrency. Prints the ratios.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import requests
@@ -24,9 +26,10 @@ from sqlalchemy.engine import make_url
 from bench import ceiling
 from bench.harness import (
     CONCURRENCY,
+    ROUNDS,
     SECONDS,
-    Result,
-    drive,
+    Load,
+    drive_alternately,
     gateway_with_merchant,
     gunicorn,
     scratch_database,
@@ -59,14 +62,15 @@ def sale(worker: int, sequence: int) -> bytes:
     return json.dumps(body).encode()
 
 
-def measure_ingest() -> Result:
-    """Sales per second through the whole gateway."""
+@contextmanager
+def gateway_sales() -> Iterator[Load]:
+    """Sales through the whole gateway."""
     with gateway_with_merchant() as (port, key):
         headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
         requests.post(
             f"http://127.0.0.1:{port}/v1/programs", json=PROGRAM, headers=headers, timeout=10
         ).raise_for_status()
-        return drive(
+        yield Load(
             "POST /v1/sales (gateway)",
             port,
             lambda w, s: ("POST", "/v1/sales", sale(w, s), headers),
@@ -74,26 +78,31 @@ def measure_ingest() -> Result:
         )
 
 
-def _drive_beside(app_spec: str, name: str, path: str, env: dict[str, str]) -> Result:
-    """Drive the sales at an app module of this folder under the same gunicorn settings."""
+@contextmanager
+def _served_beside(app_spec: str, name: str, path: str, env: dict[str, str]) -> Iterator[Load]:
+    """The sales sent to an app module of this folder under the same gunicorn settings."""
     headers = {"Content-Type": "application/json"}
     here = str(Path(__file__).parent)
     env = {**env, "PYTHONPATH": os.pathsep.join([here, os.environ.get("PYTHONPATH", "")])}
     with gunicorn(app_spec, env, cwd=here) as port:
-        return drive(name, port, lambda w, s: ("POST", path, sale(w, s), headers), frozenset({201}))
+        yield Load(name, port, lambda w, s: ("POST", path, sale(w, s), headers), frozenset({201}))
 
 
-def measure_bare() -> Result:
+@contextmanager
+def bare_sales() -> Iterator[Load]:
     """The same request shape through a bare Flask app under the same gunicorn settings."""
-    return _drive_beside("bare_app:app", "POST /bare (bare Flask)", "/bare", {})
+    with _served_beside("bare_app:app", "POST /bare (bare Flask)", "/bare", {}) as load:
+        yield load
 
 
-def measure_ceiling() -> Result:
+@contextmanager
+def ceiling_sales() -> Iterator[Load]:
     """The same sales through the ceiling app on a migrated scratch database."""
     with scratch_database("stampgate_ceiling") as (url, _name):
         migrate.upgrade(url)
         env = ceiling.seed(make_url(url).set(drivername="postgresql").render_as_string(False))
-        return _drive_beside("ceiling:app", "POST /v1/sales (ceiling)", "/v1/sales", env)
+        with _served_beside("ceiling:app", "POST /v1/sales (ceiling)", "/v1/sales", env) as load:
+            yield load
 
 
 def measure_pgbench() -> float:
@@ -129,13 +138,14 @@ def measure_pgbench() -> float:
 
 def main() -> None:
     """Run the four measurements and print them with the ratios."""
-    print(f"concurrency={CONCURRENCY} seconds={SECONDS:g} cpus={os.cpu_count()}", flush=True)
-    ingest = measure_ingest()
-    print(ingest.line(), flush=True)
-    bare = measure_bare()
-    print(bare.line(), flush=True)
-    ceiling_result = measure_ceiling()
-    print(ceiling_result.line(), flush=True)
+    print(f"concurrency={CONCURRENCY} seconds={SECONDS:g} in {ROUNDS} turns cpus={os.cpu_count()}")
+    with ExitStack() as servers:
+        loads = [
+            servers.enter_context(serve()) for serve in (gateway_sales, bare_sales, ceiling_sales)
+        ]
+        ingest, bare, ceiling_result = drive_alternately(*loads)
+    for result in (ingest, bare, ceiling_result):
+        print(result.line(), flush=True)
     pgbench_tps = measure_pgbench()
     print(f"{'pgbench -N':<28} {pgbench_tps:9.1f} tps", flush=True)
     print(f"ratio ingest : pgbench -N  = {ingest.rate / pgbench_tps:.3f}  (target >= 0.8)")
