@@ -50,6 +50,9 @@ class Result:
     errors: int
     seconds: float
     latencies: list[float]
+    dropped: int = 0
+    """Requests whose connection closed before an answer came: a worker recycled after
+    gunicorn's ``max_requests`` closes its keep-alive connections. The client reconnects."""
     warm_up_requests: int = 0
     """Answered in the warm-up turn, in none of the figures (the work they did is done)."""
 
@@ -63,7 +66,7 @@ class Result:
         cuts = statistics.quantiles(self.latencies, n=100)
         return (
             f"{self.name:<28} {self.rate:9.1f} /s   p50 {cuts[49] * 1000:7.2f} ms"
-            f"   p99 {cuts[98] * 1000:7.2f} ms   errors {self.errors}"
+            f"   p99 {cuts[98] * 1000:7.2f} ms   errors {self.errors}   dropped {self.dropped}"
         )
 
 
@@ -170,20 +173,21 @@ def _merged(load: Load, warm_up: Result, results: list[Result]) -> Result:
         warm_up.errors + sum(result.errors for result in results),
         sum(result.seconds for result in results),
         [latency for result in results for latency in result.latencies],
+        dropped=warm_up.dropped + sum(result.dropped for result in results),
         warm_up_requests=warm_up.requests,
     )
 
 
 def _drive_for(load: Load, seconds: float, sequences: list[int]) -> Result:
     latencies: list[float] = []
-    errors = [0]
+    tally = {"errors": 0, "dropped": 0}
     lock = threading.Lock()
     stop_at = time.perf_counter() + seconds
 
     def client(worker: int) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", load.port, timeout=30)
         mine: list[float] = []
-        failed = 0
+        counts = {"errors": 0, "dropped": 0}
         while time.perf_counter() < stop_at:
             method, path, body, headers = load.make_request(worker, sequences[worker])
             sequences[worker] += 1
@@ -193,19 +197,19 @@ def _drive_for(load: Load, seconds: float, sequences: list[int]) -> Result:
                 response = connection.getresponse()
                 response.read()
             except (OSError, http.client.HTTPException):
-                # A worker recycled (gunicorn max_requests) closed the connection: reconnect.
-                failed += 1
+                counts["dropped"] += 1
                 connection.close()
                 connection = http.client.HTTPConnection("127.0.0.1", load.port, timeout=30)
                 continue
             if response.status in load.ok:
                 mine.append(time.perf_counter() - started)
             else:
-                failed += 1
+                counts["errors"] += 1
         connection.close()
         with lock:
             latencies.extend(mine)
-            errors[0] += failed
+            for kind, count in counts.items():
+                tally[kind] += count
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(CONCURRENCY)]
     began = time.perf_counter()
@@ -213,7 +217,8 @@ def _drive_for(load: Load, seconds: float, sequences: list[int]) -> Result:
         thread.start()
     for thread in threads:
         thread.join()
-    return Result(load.name, len(latencies), errors[0], time.perf_counter() - began, latencies)
+    took = time.perf_counter() - began
+    return Result(load.name, len(latencies), tally["errors"], took, latencies, tally["dropped"])
 
 
 def provision_merchant(port: int, admin_token: str) -> str:

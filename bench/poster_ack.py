@@ -159,11 +159,14 @@ def main() -> None:
     cuts = statistics.quantiles(hooks.latencies, n=100)
     print(f"hook ack p99 {cuts[98] * 1000:.1f} ms  (target <= 20 ms at concurrency 16)")
     acknowledged = hooks.requests + hooks.warm_up_requests
-    print(f"stored {stored} hooks of {acknowledged} acknowledged ({hooks.errors} not answered)")
+    print(
+        f"stored {stored} hooks of {acknowledged} acknowledged"
+        f" ({hooks.errors} refused, {hooks.dropped} dropped before an answer)"
+    )
     if stored < acknowledged:
         raise SystemExit(f"{acknowledged - stored} acknowledged hooks were lost")
     if hooks.errors:
-        raise SystemExit(f"{hooks.errors} hooks were not acknowledged")
+        raise SystemExit(f"{hooks.errors} hooks were refused")
 
 
 if __name__ == "__main__":
