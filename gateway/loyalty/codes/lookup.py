@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from gateway.ids import has_prefix
@@ -63,14 +63,12 @@ def match_code(
 ) -> CodeMatch:
     """The merchant's voucher that ``code`` names for ``card`` (any card for a unique code)."""
     vouchers = _with_card_numbers(
-        session,
-        _vouchers().where(Voucher.merchant_id == merchant_id, Voucher.code_key == code_key(code)),
+        session, _BY_CODE, {"merchant_id": merchant_id, "key": code_key(code)}
     )
     if not vouchers and has_prefix(code.strip(), "vch"):
         # The picture of a voucher without a code carries its id; a till may scan that.
         vouchers = _with_card_numbers(
-            session,
-            _vouchers().where(Voucher.merchant_id == merchant_id, Voucher.id == code.strip()),
+            session, _BY_ID, {"merchant_id": merchant_id, "key": code.strip()}
         )
     if not vouchers:
         return CodeMatch(None, UNKNOWN_CODE)
@@ -95,14 +93,25 @@ def match_code(
     return CodeMatch(*verdicts[0])
 
 
-def _vouchers() -> Select[tuple[Voucher, str]]:
+def _vouchers_where(column: Any) -> Select[tuple[Voucher, str]]:
     # The card's number comes along (None without a card): the answer and the event show it.
-    return select(Voucher, Card.number).outerjoin(Card, Card.id == Voucher.card_id)
+    return (
+        select(Voucher, Card.number)
+        .outerjoin(Card, Card.id == Voucher.card_id)
+        .where(Voucher.merchant_id == bindparam("merchant_id"), column == bindparam("key"))
+    )
 
 
-def _with_card_numbers(session: Session, statement: Select[tuple[Voucher, str]]) -> list[Voucher]:
+# Built once: building the statement and its cache key anew cost about 0.1 ms a lookup.
+_BY_CODE = _vouchers_where(Voucher.code_key)
+_BY_ID = _vouchers_where(Voucher.id)
+
+
+def _with_card_numbers(
+    session: Session, statement: Select[tuple[Voucher, str]], params: dict[str, str]
+) -> list[Voucher]:
     vouchers = []
-    for voucher, number in session.execute(statement).tuples():
+    for voucher, number in session.execute(statement, params).tuples():
         if voucher.card_id is not None and number is not None:
             remember_card_number(session, voucher.card_id, number)
         vouchers.append(voucher)

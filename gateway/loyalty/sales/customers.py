@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from gateway.loyalty.cards.models import Card, CardPosId
@@ -22,7 +22,8 @@ def resolve_card(
     if not lookups:
         return None
     for kind, value in lookups:
-        card = session.scalars(_cards_by(program, pos, kind, value).with_for_update()).first()
+        found = {"program_id": program.id, "pos": pos, "value": value}
+        card = session.scalars(_CARDS_BY[kind], found).first()
         if card is not None:
             return card
     if not may_enrol(customer, mechanics_of(program).auto_enroll):
@@ -35,17 +36,24 @@ def resolve_card(
     return create_card(session, program, identifiers, enrolled_by="sale")
 
 
-def _cards_by(program: Program, pos: str, kind: IdentifierKind, value: str) -> Select[tuple[Card]]:
-    in_program = select(Card).where(Card.program_id == program.id)
-    if kind == "card_number":
-        return in_program.where(Card.number == value)
-    if kind == "pos_customer_id":
-        owners = select(CardPosId.card_id).where(
-            CardPosId.program_id == program.id,
-            CardPosId.pos == pos,
-            CardPosId.pos_customer_id == value,
+def _in_program_where(condition: ColumnElement[bool]) -> Select[tuple[Card]]:
+    return (
+        select(Card).where(Card.program_id == bindparam("program_id"), condition).with_for_update()
+    )
+
+
+# Built once: building a lookup and its cache key anew cost about 0.1 ms a sale.
+_CARDS_BY: dict[IdentifierKind, Select[tuple[Card]]] = {
+    "card_number": _in_program_where(Card.number == bindparam("value")),
+    "pos_customer_id": _in_program_where(
+        Card.id.in_(
+            select(CardPosId.card_id).where(
+                CardPosId.program_id == bindparam("program_id"),
+                CardPosId.pos == bindparam("pos"),
+                CardPosId.pos_customer_id == bindparam("value"),
+            )
         )
-        return in_program.where(Card.id.in_(owners))
-    if kind == "phone":
-        return in_program.where(Card.phone == value)
-    return in_program.where(Card.email == value)
+    ),
+    "phone": _in_program_where(Card.phone == bindparam("value")),
+    "email": _in_program_where(Card.email == bindparam("value")),
+}

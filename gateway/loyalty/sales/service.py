@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from gateway.db import commit_unit_of_work, utcnow
@@ -36,6 +36,12 @@ from mappings.rules import SaleLine, stamps_for_sale
 from webhooks.outbox import record_event
 
 DEFAULT_CLAIM_VALIDITY = timedelta(days=7)
+# Built once: building the statement and its cache key anew cost about 0.1 ms a sale.
+_SALE_BY_NATURAL_KEY = select(Sale).where(
+    Sale.merchant_id == bindparam("merchant_id"),
+    Sale.source == bindparam("source"),
+    Sale.transaction_id == bindparam("transaction_id"),
+)
 
 
 @dataclass(frozen=True)
@@ -67,13 +73,12 @@ def record_sale(
     digest = fingerprint(body)
 
     def apply() -> SaleOutcome:
-        existing = session.scalars(
-            select(Sale).where(
-                Sale.merchant_id == merchant_id,
-                Sale.source == sale.source,
-                Sale.transaction_id == sale.transaction_id,
-            )
-        ).first()
+        natural_key = {
+            "merchant_id": merchant_id,
+            "source": sale.source,
+            "transaction_id": sale.transaction_id,
+        }
+        existing = session.scalars(_SALE_BY_NATURAL_KEY, natural_key).first()
         if existing is not None:
             if existing.fingerprint != digest:
                 raise DomainError(
