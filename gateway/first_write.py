@@ -11,7 +11,9 @@ a plain read turns it back before it runs: a write, a locking read (``FOR UPDATE
 SHARE``), a savepoint, raw SQL, a streamed result. psycopg then opens the transaction right
 there, and everything from that statement on is one transaction, as before. Connections a
 caller put in an isolation level of its own (``AUTOCOMMIT`` for a single-statement unit) are
-left as that caller set them.
+left as that caller set them. A ``select()`` counts as a plain read by its shape alone, so one
+calling a function with an effect that lasts to the transaction's end (``pg_advisory_xact_lock``)
+must be raw SQL or ``FOR UPDATE`` to be sure of running inside the transaction.
 """
 
 from __future__ import annotations
