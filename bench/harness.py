@@ -61,12 +61,16 @@ class Result:
         """Successful requests per second."""
         return self.requests / self.seconds
 
+    def percentile_ms(self, percent: int) -> float:
+        """The latency ``percent`` of the answered requests stayed within, in milliseconds."""
+        return statistics.quantiles(self.latencies, n=100)[percent - 1] * 1000
+
     def line(self) -> str:
         """One printable summary line."""
-        cuts = statistics.quantiles(self.latencies, n=100)
         return (
-            f"{self.name:<28} {self.rate:9.1f} /s   p50 {cuts[49] * 1000:7.2f} ms"
-            f"   p99 {cuts[98] * 1000:7.2f} ms   errors {self.errors}   dropped {self.dropped}"
+            f"{self.name:<28} {self.rate:9.1f} /s   p50 {self.percentile_ms(50):7.2f} ms"
+            f"   p99 {self.percentile_ms(99):7.2f} ms   errors {self.errors}"
+            f"   dropped {self.dropped}"
         )
 
 

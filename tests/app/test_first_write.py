@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from gateway.db import build_engine
-from tests.support.services import fresh_postgres_database
+from tests.support.services import fresh_postgres_database, libpq_dsn
 
 
 class NoteBase(DeclarativeBase):
@@ -50,8 +50,7 @@ def engine(database: str) -> Iterator[Engine]:
 @pytest.fixture
 def observer(database: str) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
     """A second connection of its own, to see from the outside what the server holds."""
-    dsn = database.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(dsn, autocommit=True) as connection:
+    with psycopg.connect(libpq_dsn(database), autocommit=True) as connection:
         yield connection
 
 

@@ -62,8 +62,13 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+def libpq_dsn(url: str) -> str:
+    """A SQLAlchemy PostgreSQL URL as psycopg's own ``connect`` takes it."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 def _admin_dsn() -> str:
-    return make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(hide_password=False)
+    return libpq_dsn(POSTGRES_URL)
 
 
 @contextmanager
